@@ -1,0 +1,160 @@
+"""Shared fixtures: a small school with one person per role, and an outsider from another school."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from documents.models import Document, DocumentType
+from organisations.models import Organisation, Person, Position, Role
+from planning import services
+from planning.models import Plan, Target, Task, WorkArea
+
+ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
+
+
+@dataclass
+class World:
+    school: Organisation
+    office: Organisation  # Phòng Đào tạo, headed by `unit_head`
+    faculty: Organisation  # Khoa Tự nhiên, where `staff` works
+    group: Organisation  # Tổ Toán, under the faculty
+    other_school: Organisation
+    users: dict[str, Any]
+    people: dict[str, Person]
+    plan: Plan
+    area: WorkArea
+    target: Target
+    task: Task  # led by the faculty, coordinated by the office
+    subtask: Task
+    unit_task: Task  # the office's own task, serving `task`
+    document: Document
+
+    def client(self, role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+
+def make_person(
+    school: Organisation, unit: Organisation, name: str, username: str, title: str, role: str
+) -> tuple[Person, Any]:
+    user = get_user_model().objects.create_user(username=username, password="x-" + username)
+    person = Person.objects.create(full_name=name, school=school, user=user)
+    Position.objects.create(person=person, organisation=unit, title=title, role=role)
+    return person, user
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    ministry = Organisation.objects.create(
+        name="Bộ Giáo dục và Đào tạo", abbreviation="BGDĐT", kind="ministry"
+    )
+    school = Organisation.objects.create(
+        name="Trường Cao đẳng Mẫu",
+        short_name="CĐ Mẫu",
+        kind="school",
+        code="cd-mau",
+        parent=ministry,
+    )
+    board = Organisation.objects.create(
+        name="Ban Giám hiệu", kind="board", parent=school, code="bgh"
+    )
+    office = Organisation.objects.create(
+        name="Phòng Đào tạo", kind="office", parent=school, code="pdt"
+    )
+    faculty = Organisation.objects.create(
+        name="Khoa Tự nhiên", kind="faculty", parent=school, code="ktn"
+    )
+    group = Organisation.objects.create(
+        name="Tổ Toán", kind="subject_group", parent=faculty, code="to-toan"
+    )
+    other_school = Organisation.objects.create(name="Trường Khác", kind="school", code="khac")
+    other_unit = Organisation.objects.create(name="Phòng Khác", kind="office", parent=other_school)
+
+    people: dict[str, Person] = {}
+    users: dict[str, Any] = {}
+    for role, (unit, name, title, perm) in {
+        "leadership": (school, "Phùng Quý Sơn", "Hiệu trưởng", Role.LEADERSHIP),
+        "unit_head": (office, "Nguyễn Thị Phương Loan", "Trưởng phòng", Role.HEAD),
+        "staff": (group, "Hoàng Văn An", "Giảng viên", Role.MEMBER),
+        "clerk": (office, "Lý Thị Hoa", "Văn thư", Role.CLERK),
+    }.items():
+        people[role], users[role] = make_person(school, unit, name, role, title, perm)
+    Position.objects.create(
+        person=people["leadership"], organisation=board, title="Hiệu trưởng", role=Role.LEADERSHIP
+    )
+    people["outsider"], users["outsider"] = make_person(
+        other_school, other_unit, "Người Ngoài", "outsider", "Hiệu trưởng", Role.LEADERSHIP
+    )
+
+    qd = DocumentType.objects.get(code="QĐ")
+    document = Document.objects.create(
+        school=school,
+        doc_type=qd,
+        number="2457",
+        issuer_code="BGDĐT",
+        issued_on=dt.date(2023, 8, 23),
+        issuer=ministry,
+        issuer_name="Bộ trưởng Bộ Giáo dục và Đào tạo",
+        summary="Ban hành Kế hoạch nhiệm vụ, giải pháp trọng tâm năm học 2023-2024",
+    )
+    by = users["leadership"]
+    plan = services.create_plan(
+        school=school, start_year=2023, title="Kế hoạch năm học 2023–2024", by=by
+    )
+    services.set_plan_bases(plan, [document], by=by)
+    area = services.save_plan_object(WorkArea(plan=plan, name="Đào tạo"), by=by)
+    target = services.save_plan_object(
+        Target(
+            plan=plan,
+            area=area,
+            name="Tỷ lệ tuyển sinh",
+            unit_of_measure="%",
+            target_value=Decimal("90"),
+            responsible_unit=office,
+        ),
+        by=by,
+    )
+    task = services.save_plan_object(
+        Task(
+            plan=plan,
+            title="Tuyển sinh và duy trì sĩ số",
+            lead_unit=faculty,
+            area=area,
+            person_in_charge=people["staff"],
+            start_date=dt.date(2023, 9, 1),
+            due_date=dt.date(2024, 5, 31),
+            target=target,
+        ),
+        by=by,
+    )
+    services.set_coordinations(task, [(office, "Tổng hợp số liệu tuyển sinh")], by=by)
+    services.link_basis(task, document, clause="Mục II.5", by=by)
+    subtask = services.save_plan_object(
+        Task(plan=plan, parent=task, kind="solution", title="Tư vấn tuyển sinh", lead_unit=group),
+        by=by,
+    )
+    unit_task = services.save_plan_object(
+        Task(
+            plan=plan,
+            title="Cập nhật cổng tuyển sinh",
+            owner_unit=office,
+            lead_unit=office,
+            serves=task,
+        ),
+        by=by,
+    )
+    services.allocate_target(target, office, Decimal("90"), by=by)
+    return World(
+        school=school, office=office, faculty=faculty, group=group, other_school=other_school,
+        users=users, people=people, plan=plan, area=area, target=target, task=task,
+        subtask=subtask, unit_task=unit_task, document=document,
+    )  # fmt: skip

@@ -1,0 +1,95 @@
+"""One audit trail: django-simple-history on every plan object, read back here for the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+
+def stamp(obj: models.Model, by: Any | None, reason: str | None = None) -> None:
+    """Name who made the next save of `obj`, and why, for its history record.
+
+    Inside a request the middleware already knows the user; commands and jobs have no request.
+    """
+    if by is not None and getattr(by, "is_authenticated", False):
+        obj._history_user = by  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: Any
+    who: str
+    action: str
+    reason: str
+    changes: list[Change]
+
+
+_ACTIONS = {"+": "Tạo mới", "~": "Sửa", "-": "Xóa"}
+_HIDDEN_FIELDS = {"search_text", "sort_key", "symbol"}
+
+
+def _display(record: Any, field_name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    field = record.instance_type._meta.get_field(field_name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        return str(related) if related else f"#{value}"
+    if field.name == "archived_at":
+        return _("Đã lưu trữ")
+    return str(value)
+
+
+def history_entries(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
+    """The latest changes of an object, newest first, with field-by-field differences."""
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]  # type: ignore[attr-defined]
+    )
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes: list[Change] = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in _HIDDEN_FIELDS:
+                    continue
+                label = str(record.instance_type._meta.get_field(change.field).verbose_name)
+                changes.append(
+                    Change(
+                        field=label,
+                        old=_display(record, change.field, change.old),
+                        new=_display(record, change.field, change.new),
+                    )
+                )
+            if not changes and not record.history_change_reason:
+                continue
+        user = record.history_user
+        who = ""
+        if user is not None:
+            person = getattr(user, "person", None)
+            who = str(person) if person else user.get_username()
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=who or _("Hệ thống"),
+                action=_ACTIONS.get(record.history_type, record.history_type),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries

@@ -1,0 +1,37 @@
+"""Form helpers shared by every app: Vietnamese date inputs, Bootstrap classes, school scoping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class DateInput(forms.DateInput):
+    """The phone's native date picker (it shows dd/mm/yyyy in Vietnamese); ISO on the wire."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget, so templates render fields plainly."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+            if isinstance(field, forms.DecimalField):
+                # Vietnamese users type "1.234,5": a text box that the localised field parses.
+                field.localize = True
+                field.widget = forms.TextInput(attrs={"class": css, "inputmode": "decimal"})
+                field.widget.is_localized = True

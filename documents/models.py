@@ -1,0 +1,151 @@
+"""The register of documents (văn bản căn cứ) a school's plans are based on.
+
+Numbers and symbols follow NĐ 30/2020/NĐ-CP for state documents (`2457/QĐ-BGDĐT`,
+`01/2024/TT-BGDĐT`, công văn `5155/BGDĐT-GDĐH`) and HD 36-HD/VPTW for party documents
+(`63-NQ/TU`). The list of types is data with its source, loaded from `data/document_types.json`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import Archivable
+from core.text import normalise
+from organisations.models import Organisation
+
+
+class DocumentSystem(models.TextChoices):
+    STATE = "state", _("Văn bản hành chính nhà nước")
+    PARTY = "party", _("Văn bản của Đảng")
+
+
+class DocumentType(models.Model):
+    code = models.CharField(_("chữ viết tắt"), max_length=10, unique=True)
+    name = models.CharField(_("tên loại"), max_length=100)
+    # The symbol of a regulatory document (văn bản quy phạm pháp luật) carries its year.
+    is_regulatory = models.BooleanField(_("văn bản quy phạm pháp luật"), default=False)
+    # Công văn and laws carry no type abbreviation in their symbol.
+    in_symbol = models.BooleanField(_("ghi trong ký hiệu"), default=True)
+    systems = models.CharField(max_length=20, default="state,party")
+    source = models.TextField(_("căn cứ pháp lý"), blank=True)
+    valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("loại văn bản")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def document_upload_to(instance: Document, filename: str) -> str:
+    return f"documents/{instance.school_id}/{filename}"
+
+
+class Document(Archivable):
+    school = models.ForeignKey(
+        Organisation,
+        verbose_name=_("sổ văn bản của"),
+        on_delete=models.PROTECT,
+        related_name="registered_documents",
+    )
+    system = models.CharField(
+        _("hệ thống"), max_length=10, choices=DocumentSystem.choices, default=DocumentSystem.STATE
+    )
+    doc_type = models.ForeignKey(
+        DocumentType,
+        verbose_name=_("loại văn bản"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    number = models.CharField(_("số"), max_length=20)
+    year = models.PositiveIntegerField(
+        _("năm trong ký hiệu"),
+        null=True,
+        blank=True,
+        help_text=_("Chỉ với văn bản quy phạm pháp luật, ví dụ 01/2024/TT-BGDĐT"),
+    )
+    issuer_code = models.CharField(
+        _("ký hiệu cơ quan ban hành"),
+        max_length=80,
+        help_text=_("Ví dụ: BGDĐT, UBND, TU; công văn ghi cả đơn vị soạn thảo: BGDĐT-GDĐH"),
+    )
+    symbol = models.CharField(_("số, ký hiệu"), max_length=120, editable=False, db_index=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issuer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("cơ quan ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+    )
+    issuer_name = models.CharField(
+        _("cơ quan, người ban hành (như ghi trong văn bản)"), max_length=255, blank=True
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=150, blank=True)
+    summary = models.TextField(_("trích yếu"))
+    file = models.FileField(
+        _("tệp đính kèm"),
+        upload_to=document_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "doc", "docx", "odt", "txt", "xls", "xlsx"])],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        ordering = ["-issued_on", "symbol"]
+
+    def __str__(self) -> str:
+        type_name = self.doc_type.name if self.doc_type_id and self.doc_type else ""
+        return f"{type_name} số {self.symbol}".strip()
+
+    def search_source(self) -> list[str]:
+        return [self.symbol, self.summary, self.issuer_name, self.signer_title]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_symbol()
+        super().save(*args, **kwargs)
+
+    def refresh_symbol(self) -> None:
+        self.symbol = compose_symbol(
+            system=self.system,
+            number=self.number,
+            year=self.year,
+            type_code=self.doc_type.code
+            if self.doc_type_id and self.doc_type and self.doc_type.in_symbol
+            else None,
+            issuer_code=self.issuer_code,
+        )
+
+    @property
+    def issued_year(self) -> int | None:
+        return self.issued_on.year if isinstance(self.issued_on, dt.date) else None
+
+
+def compose_symbol(
+    *, system: str, number: str, year: int | None, type_code: str | None, issuer_code: str
+) -> str:
+    """Number and symbol as written on the document.
+
+    State (NĐ 30/2020): `2457/QĐ-BGDĐT`, `01/2024/TT-BGDĐT`, công văn `5155/BGDĐT-GDĐH`.
+    Party (HD 36-HD/VPTW): `63-NQ/TU`.
+    """
+    number = normalise(number).replace(" ", "")
+    issuer_code = normalise(issuer_code).replace(" ", "")
+    if system == DocumentSystem.PARTY:
+        return f"{number}-{type_code}/{issuer_code}" if type_code else f"{number}/{issuer_code}"
+    parts = [number]
+    if year:
+        parts.append(str(year))
+    parts.append(f"{type_code}-{issuer_code}" if type_code else issuer_code)
+    return "/".join(parts)

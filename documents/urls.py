@@ -1,0 +1,14 @@
+from django.urls import path
+
+from documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views.document_list, name="document_list"),
+    path("new/", views.document_form, name="document_create"),
+    path("<int:pk>/", views.document_detail, name="document_detail"),
+    path("<int:pk>/edit/", views.document_form, name="document_edit"),
+    path("<int:pk>/archive/", views.document_archive, name="document_archive"),
+    path("<int:pk>/file/", views.document_file, name="document_file"),
+]

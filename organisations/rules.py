@@ -1,0 +1,10 @@
+import rules
+
+from core.permissions import in_same_school, is_admin, is_leadership, is_member, leads_school
+
+rules.add_perm("organisations.view_organisation", is_admin | in_same_school)
+rules.add_perm("organisations.manage", is_admin | is_leadership)
+rules.add_perm("organisations.change_organisation", is_admin | leads_school)
+rules.add_perm("organisations.view_person", is_admin | in_same_school)
+rules.add_perm("organisations.change_person", is_admin | leads_school)
+rules.add_perm("organisations.browse", is_admin | is_member)

@@ -1,0 +1,116 @@
+"""Changes to the organisation tree and its people, each recorded in the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit import stamp
+from organisations.models import (
+    Organisation,
+    OrganisationName,
+    Person,
+    Position,
+    Succession,
+    SuccessionKind,
+)
+
+
+class OrganisationError(Exception):
+    pass
+
+
+@transaction.atomic
+def save_organisation(org: Organisation, *, by: Any) -> Organisation:
+    ancestor = org.parent
+    while ancestor is not None:
+        if org.pk and ancestor.pk == org.pk:
+            raise OrganisationError(_("Một đơn vị không thể trực thuộc chính nó."))
+        ancestor = ancestor.parent
+    stamp(org, by)
+    org.save()
+    return org
+
+
+@transaction.atomic
+def rename_organisation(
+    org: Organisation, *, name: str, short_name: str, effective_on: dt.date, by: Any
+) -> Organisation:
+    """Rename a unit, keeping the former name with the dates it was used."""
+    previous_end = effective_on - dt.timedelta(days=1)
+    last = org.former_names.order_by("-valid_to").first()
+    former = OrganisationName(
+        organisation=org,
+        name=org.name,
+        short_name=org.short_name,
+        valid_from=(last.valid_to + dt.timedelta(days=1)) if last else org.valid_from,
+        valid_to=previous_end,
+    )
+    stamp(former, by)
+    former.save()
+    org.name = name
+    org.short_name = short_name
+    stamp(org, by, _("Đổi tên từ ngày %(day)s") % {"day": effective_on.strftime("%d/%m/%Y")})
+    org.save()
+    return org
+
+
+@transaction.atomic
+def record_succession(
+    predecessor: Organisation,
+    successor: Organisation,
+    *,
+    kind: str = SuccessionKind.MERGED,
+    effective_on: dt.date,
+    note: str = "",
+    by: Any,
+) -> Succession:
+    """A merger or split: the predecessor stops the day before; its history stays with it."""
+    if predecessor.pk == successor.pk:
+        raise OrganisationError(_("Đơn vị trước và sau phải khác nhau."))
+    succession = Succession(
+        predecessor=predecessor,
+        successor=successor,
+        kind=kind,
+        effective_on=effective_on,
+        note=note,
+    )
+    stamp(succession, by)
+    succession.save()
+    if kind == SuccessionKind.MERGED and predecessor.valid_to is None:
+        predecessor.valid_to = effective_on - dt.timedelta(days=1)
+        stamp(predecessor, by, str(succession))
+        predecessor.save()
+    return succession
+
+
+@transaction.atomic
+def save_person(person: Person, *, by: Any) -> Person:
+    stamp(person, by)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def add_position(position: Position, *, by: Any) -> Position:
+    if position.organisation.school_id != position.person.school_id:
+        raise OrganisationError(_("Chức vụ phải thuộc một đơn vị của trường."))
+    if position.valid_from and position.valid_to and position.valid_from > position.valid_to:
+        raise OrganisationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
+    stamp(position, by)
+    position.save()
+    return position
+
+
+@transaction.atomic
+def end_position(position: Position, *, on: dt.date, by: Any) -> Position:
+    """Positions end; they are not deleted, so the past stays true."""
+    if position.valid_from and on < position.valid_from:
+        raise OrganisationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
+    position.valid_to = on
+    stamp(position, by, _("Thôi giữ chức vụ"))
+    position.save()
+    return position

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.organisation_tree, name="tree"),
+    path("new/", views.organisation_form, name="organisation_create"),
+    path("<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("<int:pk>/edit/", views.organisation_form, name="organisation_edit"),
+    path("<int:pk>/rename/", views.organisation_rename, name="organisation_rename"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/new/", views.person_form, name="person_create"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_form, name="person_edit"),
+    path("people/<int:pk>/positions/new/", views.position_add, name="position_add"),
+    path("positions/<int:pk>/end/", views.position_end, name="position_end"),
+]

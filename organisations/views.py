@@ -1,0 +1,245 @@
+"""The organisation tree and its people."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import history_entries
+from core.permissions import get_authorised, member_school_id, require
+from core.views import render_form
+from organisations import services
+from organisations.forms import (
+    EndPositionForm,
+    OrganisationForm,
+    PersonForm,
+    PositionForm,
+    RenameForm,
+)
+from organisations.membership import membership_of
+from organisations.models import Organisation, Person, Position
+
+VIEW_ORG = "organisations.view_organisation"
+CHANGE_ORG = "organisations.change_organisation"
+VIEW_PERSON = "organisations.view_person"
+CHANGE_PERSON = "organisations.change_person"
+PAGE_SIZE = 50
+
+
+def _current_positions() -> Prefetch:
+    return Prefetch(
+        "positions",
+        queryset=Position.objects.current()
+        .select_related("person")
+        .order_by("order", "person__sort_key"),
+        to_attr="current_positions",
+    )
+
+
+@login_required
+def organisation_tree(request: HttpRequest) -> HttpResponse:
+    """The school and its units as a tree, with the bodies above it."""
+    membership = membership_of(request.user)
+    require(request.user, "organisations.browse")
+    units = list(
+        Organisation.objects.active()
+        .filter(school_id=membership.school_id)
+        .prefetch_related(_current_positions())
+    )
+    children: dict[int | None, list[Organisation]] = defaultdict(list)
+    ids = {unit.pk for unit in units}
+    for unit in units:
+        children[unit.parent_id if unit.parent_id in ids else None].append(unit)
+    for unit in units:
+        unit.tree_children = children.get(unit.pk, [])
+    school = next((u for u in units if u.pk == membership.school_id), None)
+    ancestors: list[Organisation] = []
+    node = school.parent if school else None
+    while node is not None:
+        ancestors.insert(0, node)
+        node = node.parent
+    return render(
+        request,
+        "organisations/tree.html",
+        {
+            "roots": children.get(None, []),
+            "ancestors": ancestors,
+            "school": school,
+            "can_change": request.user.has_perm("organisations.manage"),
+        },
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_authorised(
+        request.user, Organisation.objects.select_related("parent"), VIEW_ORG, pk=pk
+    )
+    context = {
+        "org": org,
+        "positions": org.positions.select_related("person").order_by("valid_to", "order"),
+        "today": timezone.localdate(),
+        "children": org.children.active(),
+        "former_names": org.former_names.all(),
+        "successions": org.successions.select_related("successor"),
+        "predecessions": org.predecessions.select_related("predecessor"),
+        "can_change": request.user.has_perm(CHANGE_ORG, org),
+        "history": history_entries(org),
+    }
+    return render(request, "organisations/organisation_detail.html", context)
+
+
+@login_required
+def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    membership = membership_of(request.user)
+    if pk is not None:
+        org = get_authorised(request.user, Organisation, VIEW_ORG, CHANGE_ORG, pk=pk)
+    else:
+        require(request.user, "organisations.manage")
+        org = Organisation(parent_id=request.GET.get("parent") or membership.school_id)
+    form = OrganisationForm(request.POST or None, instance=org, school_id=membership.school_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_organisation(form.instance, by=request.user)
+        except services.OrganisationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("organisations:organisation_detail", pk=form.instance.pk)
+    back = (
+        reverse("organisations:organisation_detail", args=[pk])
+        if pk
+        else reverse("organisations:tree")
+    )
+    return render_form(request, form, title=_("Sửa đơn vị") if pk else _("Thêm đơn vị"), back=back)
+
+
+@login_required
+def organisation_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_authorised(request.user, Organisation, VIEW_ORG, CHANGE_ORG, pk=pk)
+    form = RenameForm(
+        request.POST or None, initial={"name": org.name, "short_name": org.short_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.rename_organisation(org, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã đổi tên; tên cũ được lưu cùng thời gian sử dụng."))
+        return redirect("organisations:organisation_detail", pk=org.pk)
+    return render_form(
+        request,
+        form,
+        title=_("Đổi tên đơn vị"),
+        back=reverse("organisations:organisation_detail", args=[pk]),
+    )
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    """People of the school, sorted the Vietnamese way (given name first)."""
+    require(request.user, "organisations.browse")
+    membership = membership_of(request.user)
+    people = (
+        Person.objects.active()
+        .filter(school_id=membership.school_id)
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.current().select_related("organisation"),
+                to_attr="current_positions",
+            )
+        )
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        people = people.search(query)
+    page = Paginator(people.order_by("sort_key"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/person_list.html",
+        {"page": page, "query": query, "can_change": request.user.has_perm("organisations.manage")},
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_authorised(request.user, Person, VIEW_PERSON, pk=pk)
+    context = {
+        "person": person,
+        "positions": person.positions.select_related("organisation").order_by("valid_to", "order"),
+        "today": timezone.localdate(),
+        "tasks": person.tasks_in_charge.active()
+        .filter(plan__archived_at__isnull=True)
+        .select_related("plan", "lead_unit"),
+        "can_change": request.user.has_perm(CHANGE_PERSON, person),
+        "history": history_entries(person),
+    }
+    return render(request, "organisations/person_detail.html", context)
+
+
+@login_required
+def person_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is not None:
+        person = get_authorised(request.user, Person, VIEW_PERSON, CHANGE_PERSON, pk=pk)
+    else:
+        require(request.user, "organisations.manage")
+        person = Person(school_id=member_school_id(request.user))
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.save_person(form.instance, by=request.user)
+        return redirect("organisations:person_detail", pk=form.instance.pk)
+    back = (
+        reverse("organisations:person_detail", args=[pk])
+        if pk
+        else reverse("organisations:person_list")
+    )
+    return render_form(
+        request, form, title=_("Sửa thông tin") if pk else _("Thêm cán bộ, viên chức"), back=back
+    )
+
+
+@login_required
+def position_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_authorised(request.user, Person, VIEW_PERSON, CHANGE_PERSON, pk=pk)
+    form = PositionForm(
+        request.POST or None, instance=Position(person=person), school_id=person.school_id
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_position(form.instance, by=request.user)
+        except services.OrganisationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("organisations:person_detail", pk=person.pk)
+    return render_form(
+        request,
+        form,
+        title=_("Thêm chức vụ: %(name)s") % {"name": person},
+        back=reverse("organisations:person_detail", args=[pk]),
+    )
+
+
+@login_required
+def position_end(request: HttpRequest, pk: int) -> HttpResponse:
+    position = get_object_or_404(Position.objects.select_related("person", "organisation"), pk=pk)
+    get_authorised(request.user, Person, VIEW_PERSON, CHANGE_PERSON, pk=position.person_id)
+    form = EndPositionForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_position(position, on=form.cleaned_data["on"], by=request.user)
+        except services.OrganisationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("organisations:person_detail", pk=position.person_id)
+    return render_form(
+        request,
+        form,
+        title=_("Kết thúc chức vụ: %(position)s") % {"position": position},
+        back=reverse("organisations:person_detail", args=[position.person_id]),
+    )

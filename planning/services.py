@@ -1,0 +1,443 @@
+"""Every change to a plan is a named, atomic action here: views, commands and tests call these.
+
+An issued plan is locked: its objects change only while an amendment (sửa đổi, bổ sung) is open,
+and each change then carries the amendment in its history record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import stamp
+from documents.models import Document
+from organisations.models import Organisation
+from planning.models import (
+    Plan,
+    PlanAmendment,
+    PlanBasis,
+    PlanStatus,
+    ProposalStatus,
+    Target,
+    TargetAllocation,
+    Task,
+    TaskBasis,
+    TaskCoordination,
+    UnitPlan,
+    UnitPlanStatus,
+    WorkArea,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+
+class PlanningError(Exception):
+    """A rule of planning was broken; the message is shown to the user as is."""
+
+
+class PlanLocked(PlanningError):
+    pass
+
+
+def open_amendment_of(plan: Plan) -> PlanAmendment | None:
+    return plan.amendments.filter(closed_at__isnull=True).first()
+
+
+def ensure_editable(plan: Plan) -> str | None:
+    """Raise if the plan is locked; return the amendment text changes must carry, if any."""
+    if plan.is_archived:
+        raise PlanLocked(_("Kế hoạch đã được lưu trữ, không thể sửa."))
+    if not plan.is_issued:
+        return None
+    amendment = open_amendment_of(plan)
+    if amendment is None:
+        raise PlanLocked(
+            _(
+                "Kế hoạch đã ban hành. Muốn thay đổi, Ban giám hiệu cần mở một đợt "
+                "sửa đổi, bổ sung (ghi rõ lý do)."
+            )
+        )
+    return str(amendment)
+
+
+def _plan_of(obj: models.Model) -> Plan:
+    if isinstance(obj, Plan):
+        return obj
+    if isinstance(obj, TargetAllocation):
+        return obj.target.plan
+    if isinstance(obj, TaskCoordination | TaskBasis):
+        return obj.task.plan
+    return obj.plan  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def save_plan_object(obj: M, *, by: Any, reason: str | None = None) -> M:
+    """Create or update a plan, area, target or task, respecting the plan's lock."""
+    amendment = ensure_editable(_plan_of(obj))
+    if isinstance(obj, Task):
+        _check_task(obj)
+        if not obj.code:
+            obj.code = next_task_code(obj)
+    stamp(obj, by, reason or amendment)
+    obj.save()
+    return obj
+
+
+def _check_task(task: Task) -> None:
+    if task.start_date and task.due_date and task.start_date > task.due_date:
+        raise PlanningError(_("Ngày bắt đầu phải trước hạn hoàn thành."))
+    parent = task.parent
+    seen = {task.pk}
+    while parent is not None:
+        if parent.pk in seen:
+            raise PlanningError(_("Một nhiệm vụ không thể nằm dưới chính nó."))
+        if parent.plan_id != task.plan_id:
+            raise PlanningError(_("Nhiệm vụ cấp trên phải thuộc cùng kế hoạch."))
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+def next_task_code(task: Task) -> str:
+    siblings = Task.objects.filter(
+        plan=task.plan_id, parent=task.parent_id, owner_unit=task.owner_unit_id
+    )
+    count = siblings.exclude(pk=task.pk).count() + 1
+    if task.parent is not None and task.parent.code:
+        return f"{task.parent.code}.{count}"
+    if task.owner_unit is not None:
+        prefix = task.owner_unit.code.upper() if task.owner_unit.code else "ĐV"
+        return f"{prefix}.{count}"
+    return str(count)
+
+
+@transaction.atomic
+def archive_plan_object(obj: models.Model, *, by: Any) -> None:
+    """Plan data is never deleted: it is archived and stays in the history."""
+    amendment = ensure_editable(_plan_of(obj)) if not isinstance(obj, Plan) else None
+    if isinstance(obj, Plan) and obj.is_issued:
+        raise PlanLocked(_("Không thể lưu trữ kế hoạch đã ban hành."))
+    if isinstance(obj, Task) and obj.children.active().exists():
+        raise PlanningError(_("Hãy lưu trữ các nhiệm vụ con trước."))
+    stamp(obj, by, amendment or _("Lưu trữ"))
+    obj.archive()  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def create_plan(
+    *, school: Organisation, start_year: int, title: str, theme: str = "", by: Any
+) -> Plan:
+    if Plan.objects.active().filter(school=school, start_year=start_year).exists():
+        raise PlanningError(_("Trường đã có kế hoạch cho năm học này."))
+    plan = Plan(school=school, start_year=start_year, title=title, theme=theme)
+    stamp(plan, by)
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def set_plan_bases(plan: Plan, documents: Sequence[Document], *, by: Any) -> None:
+    """The plan cites exactly these documents, in this order."""
+    reason = ensure_editable(plan)
+    wanted = [doc.pk for doc in documents]
+    for link in plan.basis_links.all():
+        if link.document_id not in wanted:
+            stamp(link, by, reason)
+            link.delete()  # a link, not user data: its history keeps the deletion
+    existing = {link.document_id: link for link in plan.basis_links.all()}
+    for order, pk in enumerate(wanted):
+        link = existing.get(pk) or PlanBasis(plan=plan, document_id=pk)
+        if link.pk is None or link.order != order:
+            link.order = order
+            stamp(link, by, reason)
+            link.save()
+
+
+@transaction.atomic
+def issue_plan(plan: Plan, *, by: Any, on: dt.date | None = None) -> Plan:
+    if plan.is_issued:
+        raise PlanningError(_("Kế hoạch đã được ban hành."))
+    if not plan.tasks.active().exists():
+        raise PlanningError(_("Kế hoạch chưa có nhiệm vụ nào, chưa thể ban hành."))
+    plan.status = PlanStatus.ISSUED
+    plan.issued_on = on or timezone.localdate()
+    plan.issued_by = by
+    stamp(plan, by, _("Ban hành kế hoạch"))
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def open_amendment(plan: Plan, *, reason: str, by: Any) -> PlanAmendment:
+    if not plan.is_issued:
+        raise PlanningError(_("Kế hoạch đang là dự thảo, có thể sửa trực tiếp."))
+    if open_amendment_of(plan) is not None:
+        raise PlanningError(_("Đang có một đợt sửa đổi chưa kết thúc."))
+    if not reason.strip():
+        raise PlanningError(_("Cần ghi lý do sửa đổi, bổ sung."))
+    number = (plan.amendments.aggregate(m=models.Max("number"))["m"] or 0) + 1
+    amendment = PlanAmendment(plan=plan, number=number, reason=reason.strip(), opened_by=by)
+    stamp(amendment, by)
+    amendment.save()
+    return amendment
+
+
+@transaction.atomic
+def close_amendment(amendment: PlanAmendment, *, by: Any) -> PlanAmendment:
+    if not amendment.is_open:
+        raise PlanningError(_("Đợt sửa đổi này đã kết thúc."))
+    amendment.closed_at = timezone.now()
+    amendment.closed_by = by
+    stamp(amendment, by)
+    amendment.save()
+    return amendment
+
+
+@transaction.atomic
+def set_coordinations(task: Task, rows: Iterable[tuple[Organisation, str]], *, by: Any) -> None:
+    """The task's coordinating units become exactly `rows` (unit, duty line)."""
+    reason = ensure_editable(task.plan)
+    wanted: dict[int, tuple[Organisation, str]] = {}
+    for unit, duty in rows:
+        if unit.pk == task.lead_unit_id:
+            raise PlanningError(_("Đơn vị chủ trì không đồng thời là đơn vị phối hợp."))
+        wanted[unit.pk] = (unit, duty.strip())
+    current = {c.unit_id: c for c in task.coordinations.active()}
+    for unit_id, coordination in current.items():
+        if unit_id not in wanted:
+            stamp(coordination, by, reason)
+            coordination.archive()
+    for order, (unit_id, (unit, duty)) in enumerate(wanted.items()):
+        coordination = current.get(unit_id) or TaskCoordination(task=task, unit=unit)
+        if coordination.pk is None or coordination.duty != duty or coordination.order != order:
+            coordination.duty = duty
+            coordination.order = order
+            stamp(coordination, by, reason)
+            coordination.save()
+
+
+@transaction.atomic
+def link_basis(task: Task, document: Document, *, clause: str = "", by: Any) -> TaskBasis:
+    reason = ensure_editable(task.plan)
+    if document.school_id != task.plan.school_id:
+        raise PlanningError(_("Văn bản không thuộc sổ văn bản của trường."))
+    link = TaskBasis(task=task, document=document, clause=clause.strip())
+    stamp(link, by, reason)
+    link.save()
+    return link
+
+
+@transaction.atomic
+def unlink_basis(link: TaskBasis, *, by: Any) -> None:
+    reason = ensure_editable(link.task.plan)
+    stamp(link, by, reason)
+    link.archive()
+
+
+@transaction.atomic
+def copy_plan(source: Plan, *, start_year: int, by: Any) -> Plan:
+    """Draft next year's plan from this one.
+
+    Areas are copied; recurring targets and unfinished tasks (with their sub-tasks, coordinating
+    units and bases) are carried over, each linked to where it came from. Dates move by the
+    number of years between the two plans.
+    """
+    if start_year <= source.start_year:
+        raise PlanningError(_("Năm học mới phải sau năm học của kế hoạch nguồn."))
+    shift = start_year - source.start_year
+    plan = create_plan(
+        school=source.school,
+        start_year=start_year,
+        title=source.title.replace(source.year_label, f"{start_year}–{start_year + 1}"),
+        theme=source.theme,
+        by=by,
+    )
+    plan.copied_from = source
+    plan.save(update_fields=["copied_from"])
+    reason = _("Sao từ kế hoạch năm học %(year)s") % {"year": source.year_label}
+    set_plan_bases(
+        plan, [link.document for link in source.basis_links.select_related("document")], by=by
+    )
+
+    areas: dict[int, WorkArea] = {}
+    for area in source.areas.active():
+        copy = WorkArea(plan=plan, code=area.code, name=area.name, order=area.order)
+        stamp(copy, by, reason)
+        copy.save()
+        areas[area.pk] = copy
+
+    targets: dict[int, Target] = {}
+    for target in source.targets.active().filter(is_recurring=True):
+        old_pk = target.pk
+        target.pk = None
+        target.id = None
+        target._state.adding = True
+        target.plan = plan
+        target.area = areas.get(target.area_id) if target.area_id else None
+        target.carried_from_id = old_pk
+        target.baseline = target.baseline  # the new year's baseline is entered when known
+        stamp(target, by, reason)
+        target.save()
+        targets[old_pk] = target
+
+    tasks = list(source.tasks.active().unfinished().order_by("parent_id", "order", "pk"))
+    copied: dict[int, Task] = {}
+    keep = {t.pk for t in tasks}
+    remaining = list(tasks)
+    # Parents before children, so that the tree can be rebuilt.
+    while remaining:
+        progressed = False
+        for task in list(remaining):
+            if task.parent_id and task.parent_id in keep and task.parent_id not in copied:
+                continue
+            if task.serves_id and task.serves_id in keep and task.serves_id not in copied:
+                continue
+            copied[task.pk] = _copy_task(task, plan, copied, areas, targets, shift, by, reason)
+            remaining.remove(task)
+            progressed = True
+        if not progressed:  # pragma: no cover - the tree has no cycles (checked on save)
+            raise PlanningError(_("Cây nhiệm vụ không hợp lệ."))
+    return plan
+
+
+def _shift(day: dt.date | None, years: int) -> dt.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _copy_task(
+    task: Task,
+    plan: Plan,
+    copied: dict[int, Task],
+    areas: dict[int, WorkArea],
+    targets: dict[int, Target],
+    shift: int,
+    by: Any,
+    reason: str,
+) -> Task:
+    coordinations = list(task.coordinations.active())
+    bases = list(task.basis_links.active())
+    new = Task(
+        plan=plan,
+        parent=copied.get(task.parent_id) if task.parent_id else None,
+        kind=task.kind,
+        code=task.code,
+        title=task.title,
+        description=task.description,
+        area=areas.get(task.area_id) if task.area_id else None,
+        lead_unit_id=task.lead_unit_id,
+        person_in_charge_id=task.person_in_charge_id,
+        start_date=_shift(task.start_date, shift),
+        due_date=_shift(task.due_date, shift),
+        weight=task.weight,
+        target=targets.get(task.target_id) if task.target_id else None,
+        owner_unit_id=task.owner_unit_id,
+        serves=copied.get(task.serves_id) if task.serves_id else None,
+        carried_from=task,
+        order=task.order,
+    )
+    stamp(new, by, reason)
+    new.save()
+    for coordination in coordinations:
+        row = TaskCoordination(
+            task=new, unit_id=coordination.unit_id, duty=coordination.duty, order=coordination.order
+        )
+        stamp(row, by, reason)
+        row.save()
+    for basis in bases:
+        link = TaskBasis(task=new, document_id=basis.document_id, clause=basis.clause)
+        stamp(link, by, reason)
+        link.save()
+    return new
+
+
+# Units' plans ---------------------------------------------------------------------------------
+
+
+def unit_plan_for(plan: Plan, unit: Organisation) -> UnitPlan:
+    unit_plan, _created = UnitPlan.objects.get_or_create(plan=plan, unit=unit)
+    return unit_plan
+
+
+@transaction.atomic
+def approve_unit_plan(unit_plan: UnitPlan, *, by: Any) -> UnitPlan:
+    unit_plan.status = UnitPlanStatus.APPROVED
+    unit_plan.approved_by = by
+    unit_plan.approved_on = timezone.localdate()
+    stamp(unit_plan, by, _("Trưởng đơn vị duyệt kế hoạch đơn vị"))
+    unit_plan.save()
+    return unit_plan
+
+
+@transaction.atomic
+def allocate_target(
+    target: Target, unit: Organisation, value: Decimal, *, by: Any
+) -> TargetAllocation:
+    reason = ensure_editable(target.plan)
+    if unit.school_id != target.plan.school_id:
+        raise PlanningError(_("Đơn vị không thuộc trường."))
+    allocation = TargetAllocation.objects.filter(target=target, unit=unit).first()
+    if allocation is None:
+        allocation = TargetAllocation(target=target, unit=unit, value=value)
+    allocation.value = value
+    stamp(allocation, by, reason)
+    allocation.save()
+    return allocation
+
+
+@transaction.atomic
+def propose_allocation(
+    allocation: TargetAllocation, *, value: Decimal, reason: str, by: Any
+) -> TargetAllocation:
+    """The unit asks for another value of its share; leadership decides."""
+    if not reason.strip():
+        raise PlanningError(_("Cần ghi lý do đề xuất điều chỉnh."))
+    if allocation.proposal_status == ProposalStatus.PENDING:
+        raise PlanningError(_("Đề xuất trước đó đang chờ Ban giám hiệu xem xét."))
+    allocation.proposed_value = value
+    allocation.proposal_reason = reason.strip()
+    allocation.proposal_status = ProposalStatus.PENDING
+    allocation.decision_note = ""
+    allocation.decided_by = None
+    allocation.decided_at = None
+    stamp(allocation, by, _("Đơn vị đề xuất điều chỉnh chỉ tiêu"))
+    allocation.save()
+    return allocation
+
+
+@transaction.atomic
+def decide_allocation(
+    allocation: TargetAllocation, *, accept: bool, note: str = "", by: Any
+) -> TargetAllocation:
+    if allocation.proposal_status != ProposalStatus.PENDING:
+        raise PlanningError(_("Không có đề xuất nào đang chờ xem xét."))
+    reason = _("Chấp nhận đề xuất của đơn vị") if accept else _("Không chấp nhận đề xuất")
+    if accept:
+        amendment = ensure_editable(allocation.target.plan)
+        if amendment:
+            reason = f"{reason} ({amendment})"
+        allocation.value = allocation.proposed_value  # type: ignore[assignment]
+    allocation.proposal_status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
+    allocation.decision_note = note.strip()
+    allocation.decided_by = by
+    allocation.decided_at = timezone.now()
+    stamp(allocation, by, reason)
+    allocation.save()
+    return allocation
+
+
+@transaction.atomic
+def save_strategic_goal(goal: Any, *, by: Any) -> Any:
+    """Strategic goals span several plans, so no single plan's lock applies to them."""
+    stamp(goal, by)
+    goal.save()
+    return goal

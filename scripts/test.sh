@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite. Locally: SQLite, and the browser scenarios when Chromium is there.
+# Under CI=true: SQLite with the browser scenarios (Chromium is installed if missing), then the
+# suite again on a throwaway PostgreSQL cluster; a missing Chromium or PostgreSQL is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+if [[ "${CI:-}" == "true" ]]; then
+  bash scripts/ensure-chromium.sh
+fi
+
+echo "== pytest on SQLite =="
+DATABASE_URL= $PY -m pytest "$@"
+
+if [[ "${CI:-}" == "true" || "${WITH_POSTGRES:-}" == "1" ]]; then
+  echo "== pytest on PostgreSQL =="
+  bash scripts/with-postgres.sh $PY -m pytest -m "not browser" "$@"
+fi
