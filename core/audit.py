@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from core.text import format_date, format_number
 
 
 def stamp(obj: models.Model, by: Any | None, reason: str | None = None) -> None:
@@ -51,6 +57,14 @@ def _display(record: Any, field_name: str, value: Any) -> str:
         return str(related) if related else f"#{value}"
     if field.name == "archived_at":
         return _("Đã lưu trữ")
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, Decimal | float):
+        return format_number(value)
     return str(value)
 
 
@@ -68,7 +82,7 @@ def history_entries(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
             for change in delta.changes:
                 if change.field in _HIDDEN_FIELDS:
                     continue
-                label = str(record.instance_type._meta.get_field(change.field).verbose_name)
+                label = capfirst(str(record.instance_type._meta.get_field(change.field).verbose_name))
                 changes.append(
                     Change(
                         field=label,

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from documents.catalogue import sync_document_types
 from documents.models import Document, DocumentType
 from documents.services import register_document
 from organisations import services as org_services
@@ -55,7 +56,7 @@ class DemoLoader:
             short_name=entry.get("short_name", ""),
             abbreviation=entry.get("abbreviation", ""),
             code=entry.get("code", ""),
-            kind=entry["kind"],
+            kind=entry.get("kind", "school"),
             parent=parent,
             place=entry.get("place", ""),
             valid_from=_date(entry.get("valid_from")),
@@ -90,7 +91,16 @@ class DemoLoader:
             # The merger came after the demo year: the demo school keeps its end date from the data.
         self._documents(school)
         self._goals(school)
-        return self._plan(school)
+        plan = self._plan(school)
+        self._admin_account()
+        return plan
+
+    def _admin_account(self) -> None:
+        """The administrator (quản trị) of the demo installation: Django's admin site."""
+        get_user_model().objects.create_superuser(
+            username="quantri", password=DEMO_PASSWORD, email="quantri@localhost"
+        )
+        self.accounts.append(("admin", "quantri", "Quản trị hệ thống"))
 
     def _principal_username(self) -> str:
         for entry in self.data["people"]:
@@ -131,6 +141,7 @@ class DemoLoader:
                 )
 
     def _documents(self, school: Organisation) -> None:
+        sync_document_types(DocumentType)  # a flushed test database has lost the migration's rows
         types = {t.code: t for t in DocumentType.objects.all()}
         for entry in self.data["documents"]:
             document = Document(
@@ -268,7 +279,7 @@ def load_demo(path: Path = DATA_FILE) -> tuple[Plan | None, list[tuple[str, str,
     data = json.loads(path.read_text(encoding="utf-8"))
     accounts = [
         (p["account"], p["username"], p["full_name"]) for p in data["people"] if p.get("username")
-    ]
+    ] + [("admin", "quantri", "Quản trị hệ thống")]
     if Organisation.objects.filter(code=data["school"]["code"], kind="school").exists():
         return None, accounts
     loader = DemoLoader(data)

@@ -1,16 +1,31 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.text import normalise
 from documents.models import Document
 
 
 class DuplicateDocument(Exception):
     pass
+
+
+_SUMMARY_LEAD = re.compile(r"^\s*(?:v/v|về việc|về)\s*[:.]?\s+", re.IGNORECASE)
+
+
+def clean_summary(summary: str) -> str:
+    """The summary line (trích yếu) without a leading "về việc" / "V/v" / "về".
+
+    Papers print "về việc …" before it, so storing it too would print it twice.
+    """
+    text = normalise(summary)
+    text = _SUMMARY_LEAD.sub("", text, count=1)
+    return text[:1].upper() + text[1:]
 
 
 def find_registered(document: Document) -> Document | None:
@@ -30,6 +45,7 @@ def find_registered(document: Document) -> Document | None:
 
 @transaction.atomic
 def register_document(document: Document, *, by: Any) -> Document:
+    document.summary = clean_summary(document.summary)
     document.refresh_symbol()
     duplicate = find_registered(document)
     if duplicate is not None:

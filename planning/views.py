@@ -81,10 +81,17 @@ def task_rows(tasks: Any) -> list[Task]:
     )
 
 
-def build_tree(tasks: list[Task]) -> list[Task]:
+def code_key(task: Task) -> tuple[Any, ...]:
+    """Natural order of task codes: 2 < 10, 1.2 < 1.10."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in task.code.split("."))
+
+
+def build_tree(tasks: list[Task], *, by_code: bool = False) -> list[Task]:
     """Attach `tree_children` to each task and return the roots, in order."""
     by_parent: dict[int | None, list[Task]] = defaultdict(list)
     ids = {task.pk for task in tasks}
+    if by_code:
+        tasks = sorted(tasks, key=code_key)
     for task in tasks:
         by_parent[task.parent_id if task.parent_id in ids else None].append(task)
     for task in tasks:
@@ -694,7 +701,8 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "unit": unit,
-        "led": led,
+        "led": build_tree(led, by_code=True),
+        "led_count": len(led),
         "coordinated": coordinated_links,
         "own_roots": build_tree(own),
         "allocations": allocations,
