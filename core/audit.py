@@ -82,7 +82,9 @@ def history_entries(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
             for change in delta.changes:
                 if change.field in _HIDDEN_FIELDS:
                     continue
-                label = capfirst(str(record.instance_type._meta.get_field(change.field).verbose_name))
+                label = capfirst(
+                    str(record.instance_type._meta.get_field(change.field).verbose_name)
+                )
                 changes.append(
                     Change(
                         field=label,

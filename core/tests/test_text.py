@@ -4,7 +4,15 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.text import fold, format_number, name_sort_key, normalise, paper_date, search_terms, split_name
+from core.text import (
+    fold,
+    format_number,
+    name_sort_key,
+    normalise,
+    paper_date,
+    search_terms,
+    split_name,
+)
 
 
 def test_fold_removes_diacritics_and_d_stroke() -> None:
@@ -34,7 +42,13 @@ def sort_names(names: list[str]) -> list[str]:
 
 
 def test_people_sort_by_given_name_first() -> None:
-    names = ["Phùng Quý Sơn", "Vi Hồng Thắm", "Nguyễn Thế Dương", "Nguyễn Thị Phương Loan", "Hoàng Văn An"]
+    names = [
+        "Phùng Quý Sơn",
+        "Vi Hồng Thắm",
+        "Nguyễn Thế Dương",
+        "Nguyễn Thị Phương Loan",
+        "Hoàng Văn An",
+    ]
     assert sort_names(names) == [
         "Hoàng Văn An",
         "Nguyễn Thế Dương",
@@ -46,13 +60,21 @@ def test_people_sort_by_given_name_first() -> None:
 
 def test_vietnamese_alphabet_order() -> None:
     # a < ă < â, d < đ, o < ô < ơ, u < ư: not the order of code points nor of folded text.
-    assert sort_names(["Lê Văn Âu", "Lê Văn Ăn", "Lê Văn Anh"]) == ["Lê Văn Anh", "Lê Văn Ăn", "Lê Văn Âu"]
+    assert sort_names(["Lê Văn Âu", "Lê Văn Ăn", "Lê Văn Anh"]) == [
+        "Lê Văn Anh",
+        "Lê Văn Ăn",
+        "Lê Văn Âu",
+    ]
     assert sort_names(["Lê Đức", "Lê Dung"]) == ["Lê Dung", "Lê Đức"]
     assert sort_names(["Hà Ư", "Hà Uyên"]) == ["Hà Uyên", "Hà Ư"]
 
 
 def test_same_given_name_then_family_name() -> None:
-    assert sort_names(["Trần Văn An", "Bùi Văn An", "Lý An"]) == ["Bùi Văn An", "Lý An", "Trần Văn An"]
+    assert sort_names(["Trần Văn An", "Bùi Văn An", "Lý An"]) == [
+        "Bùi Văn An",
+        "Lý An",
+        "Trần Văn An",
+    ]
 
 
 def test_tones_only_break_ties() -> None:
@@ -87,8 +109,16 @@ def test_fold_is_idempotent_and_free_of_combining_marks(text: str) -> None:
     assert not any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", folded))
 
 
-@given(st.lists(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặ ", min_size=1), min_size=2, max_size=6))
+@given(
+    st.lists(
+        st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặ ", min_size=1),
+        min_size=2,
+        max_size=6,
+    )
+)
 def test_sort_key_is_a_total_order_of_digits(names: list[str]) -> None:
     keys = [name_sort_key(n) for n in names]
     assert all(k.isdigit() or k == "0000" or set(k) <= set("0123456789") for k in keys)
-    assert sorted(names, key=name_sort_key) == sorted(sorted(names, key=name_sort_key), key=name_sort_key)
+    assert sorted(names, key=name_sort_key) == sorted(
+        sorted(names, key=name_sort_key), key=name_sort_key
+    )

@@ -42,7 +42,14 @@ def test_the_four_bases_as_written_in_the_article(demo: Plan) -> None:
 def test_the_people_and_their_titles(demo: Plan) -> None:
     titles = {
         person.full_name: {p.title for p in person.positions.all()}
-        for person in Person.objects.filter(full_name__in=["Phùng Quý Sơn", "Nguyễn Thế Dương", "Vi Hồng Thắm", "Nguyễn Thị Phương Loan"])
+        for person in Person.objects.filter(
+            full_name__in=[
+                "Phùng Quý Sơn",
+                "Nguyễn Thế Dương",
+                "Vi Hồng Thắm",
+                "Nguyễn Thị Phương Loan",
+            ]
+        )
     }
     assert titles["Phùng Quý Sơn"] >= {"Bí thư Đảng ủy", "Hiệu trưởng"}
     assert titles["Nguyễn Thế Dương"] >= {"Phó Bí thư Đảng ủy", "Phó Hiệu trưởng"}
@@ -60,7 +67,20 @@ def test_the_plan_and_its_eight_main_tasks(demo: Plan) -> None:
     assert all(t.lead_unit and t.due_date and t.start_date for t in roots)
     assert all(t.basis_links.exists() for t in roots)
     joined = " ".join(t.title.lower() for t in roots)
-    for words in ["quản trị", "dân chủ", "cán bộ quản lý", "phân công", "tuyển sinh", "sĩ số", "ngành nghề", "liên kết", "nội", "văn hóa công sở", "định hướng phát triển", "chuyển đổi số"]:
+    for words in [
+        "quản trị",
+        "dân chủ",
+        "cán bộ quản lý",
+        "phân công",
+        "tuyển sinh",
+        "sĩ số",
+        "ngành nghề",
+        "liên kết",
+        "nội",
+        "văn hóa công sở",
+        "định hướng phát triển",
+        "chuyển đổi số",
+    ]:
         assert words in joined, words
     assert demo.tasks.filter(coordinations__isnull=False).distinct().count() >= 8
     assert demo.targets.exclude(area=None).count() >= 8
@@ -93,10 +113,20 @@ def test_demo_accounts_one_per_role(demo: Plan) -> None:
 
 
 def test_loading_twice_changes_nothing(demo: Plan) -> None:
-    counts = (Organisation.objects.count(), Person.objects.count(), Document.objects.count(), demo.tasks.count())
+    counts = (
+        Organisation.objects.count(),
+        Person.objects.count(),
+        Document.objects.count(),
+        demo.tasks.count(),
+    )
     plan, _ = load_demo()
     assert plan is None
-    assert counts == (Organisation.objects.count(), Person.objects.count(), Document.objects.count(), demo.tasks.count())
+    assert counts == (
+        Organisation.objects.count(),
+        Person.objects.count(),
+        Document.objects.count(),
+        demo.tasks.count(),
+    )
 
 
 def test_command_refuses_without_debug(db: None, settings: object) -> None:

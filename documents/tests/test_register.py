@@ -22,8 +22,15 @@ from documents.models import Document, DocumentType, compose_symbol
         ("party", " 36 ", None, "HD", "VPTW", "36-HD/VPTW"),
     ],
 )
-def test_symbols_follow_the_official_formats(system: str, number: str, year: int | None, type_code: str | None, issuer: str, expected: str) -> None:
-    assert compose_symbol(system=system, number=number, year=year, type_code=type_code, issuer_code=issuer) == expected
+def test_symbols_follow_the_official_formats(
+    system: str, number: str, year: int | None, type_code: str | None, issuer: str, expected: str
+) -> None:
+    assert (
+        compose_symbol(
+            system=system, number=number, year=year, type_code=type_code, issuer_code=issuer
+        )
+        == expected
+    )
 
 
 def test_document_types_are_data_with_their_source(db: None) -> None:
@@ -71,9 +78,13 @@ def test_regulatory_documents_need_their_year_and_party_documents_have_none(worl
     response = post_document(world, doc_type=str(tt), number="01", issuer_code="BGDĐT")
     assert "ghi năm trong ký hiệu" in response.content.decode()
     nq = DocumentType.objects.get(code="NQ").pk
-    response = post_document(world, system="party", doc_type=str(nq), number="63", issuer_code="TU", year="2021")
+    response = post_document(
+        world, system="party", doc_type=str(nq), number="63", issuer_code="TU", year="2021"
+    )
     assert "không ghi năm" in response.content.decode()
-    response = post_document(world, system="party", doc_type=str(nq), number="63", issuer_code="TU", year="")
+    response = post_document(
+        world, system="party", doc_type=str(nq), number="63", issuer_code="TU", year=""
+    )
     assert response.status_code == 302
     assert Document.objects.filter(symbol="63-NQ/TU").exists()
 
@@ -84,7 +95,9 @@ def test_bad_input_is_refused_in_vietnamese(world: World) -> None:
     assert response.status_code == 400
     assert "phải bắt đầu bằng chữ số" in body
     assert "Nhập một ngày hợp lệ." in body
-    assert "<script>" not in body.split("</form>")[0].split("<form")[-1].replace("&lt;script&gt;", "")
+    assert "<script>" not in body.split("</form>")[0].split("<form")[-1].replace(
+        "&lt;script&gt;", ""
+    )
     assert not Document.objects.filter(number="abc").exists()
 
 
@@ -92,13 +105,27 @@ def test_attachment_is_checked_and_served_only_to_the_school(world: World) -> No
     bad = SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream")
     response = world.client("clerk").post(
         reverse("documents:document_create"),
-        {"system": "state", "doc_type": DocumentType.objects.get(code="KH").pk, "number": "12", "issuer_code": "CĐSP", "summary": "Kế hoạch", "file": bad},
+        {
+            "system": "state",
+            "doc_type": DocumentType.objects.get(code="KH").pk,
+            "number": "12",
+            "issuer_code": "CĐSP",
+            "summary": "Kế hoạch",
+            "file": bad,
+        },
     )
     assert response.status_code == 400
     good = SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     world.client("clerk").post(
         reverse("documents:document_create"),
-        {"system": "state", "doc_type": DocumentType.objects.get(code="KH").pk, "number": "12", "issuer_code": "CĐSP", "summary": "Kế hoạch", "file": good},
+        {
+            "system": "state",
+            "doc_type": DocumentType.objects.get(code="KH").pk,
+            "number": "12",
+            "issuer_code": "CĐSP",
+            "summary": "Kế hoạch",
+            "file": good,
+        },
     )
     document = Document.objects.get(symbol="12/KH-CĐSP")
     url = reverse("documents:document_file", args=[document.pk])
@@ -108,16 +135,28 @@ def test_attachment_is_checked_and_served_only_to_the_school(world: World) -> No
 
 
 def test_document_page_lists_every_task_implementing_it(world: World) -> None:
-    page = world.client("staff").get(reverse("documents:document_detail", args=[world.document.pk])).content.decode()
+    page = (
+        world.client("staff")
+        .get(reverse("documents:document_detail", args=[world.document.pk]))
+        .content.decode()
+    )
     assert "Tuyển sinh và duy trì sĩ số" in page
     assert "Mục II.5" in page
     assert "ngày 23 tháng 8 năm 2023" in page
 
 
 def test_document_list_searches_without_diacritics(world: World) -> None:
-    page = world.client("staff").get(reverse("documents:document_list"), {"q": "giai phap trong tam"}).content.decode()
+    page = (
+        world.client("staff")
+        .get(reverse("documents:document_list"), {"q": "giai phap trong tam"})
+        .content.decode()
+    )
     assert "2457/QĐ-BGDĐT" in page
-    page = world.client("staff").get(reverse("documents:document_list"), {"q": "khong co gi"}).content.decode()
+    page = (
+        world.client("staff")
+        .get(reverse("documents:document_list"), {"q": "khong co gi"})
+        .content.decode()
+    )
     assert "2457/QĐ-BGDĐT" not in page
 
 

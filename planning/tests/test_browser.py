@@ -42,7 +42,9 @@ def test_principal_opens_the_plan_and_a_task(chromium: Any, demo_server: str) ->
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     login(page, demo_server, "phungquyson")
     # Home is the school's current plan.
-    assert page.locator("h1").inner_text() == "Kế hoạch thực hiện nhiệm vụ trọng tâm năm học 2023–2024"
+    assert (
+        page.locator("h1").inner_text() == "Kế hoạch thực hiện nhiệm vụ trọng tâm năm học 2023–2024"
+    )
     assert page.locator("#can-cu li").count() >= 4
     assert "2457/QĐ-BGDĐT" in page.locator("#can-cu").inner_text()
     tasks = page.locator("#nhiem-vu > ul > li")
@@ -56,7 +58,10 @@ def test_principal_opens_the_plan_and_a_task(chromium: Any, demo_server: str) ->
     assert "Phòng Công tác học sinh, sinh viên" in coordinating
     assert "Khoa Tiểu học – Mầm non" in coordinating
     # Each coordinating unit carries its own duty line.
-    assert page.locator("#coordinating-units .tt-duty").count() == page.locator("#coordinating-units a").count()
+    assert (
+        page.locator("#coordinating-units .tt-duty").count()
+        == page.locator("#coordinating-units a").count()
+    )
 
 
 def test_search_on_a_phone_without_diacritics(chromium: Any, demo_server: str) -> None:

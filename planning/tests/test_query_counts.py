@@ -22,17 +22,60 @@ def grow(world: World, n: int) -> None:
     leader = world.users["leadership"]
     qd = DocumentType.objects.get(code="QĐ")
     for i in range(n):
-        parent = Task.objects.create(plan=world.plan, title=f"Nhiệm vụ {i}", code=f"{i + 10}", lead_unit=world.office, area=world.area, person_in_charge=world.people["staff"])
-        child = Task.objects.create(plan=world.plan, parent=parent, title=f"Giải pháp {i}", code=f"{i + 10}.1", lead_unit=world.office, owner_unit=None)
+        parent = Task.objects.create(
+            plan=world.plan,
+            title=f"Nhiệm vụ {i}",
+            code=f"{i + 10}",
+            lead_unit=world.office,
+            area=world.area,
+            person_in_charge=world.people["staff"],
+        )
+        child = Task.objects.create(
+            plan=world.plan,
+            parent=parent,
+            title=f"Giải pháp {i}",
+            code=f"{i + 10}.1",
+            lead_unit=world.office,
+            owner_unit=None,
+        )
         TaskCoordination.objects.create(task=parent, unit=world.faculty, duty="Phối hợp")
         TaskCoordination.objects.create(task=child, unit=world.group, duty="Phối hợp")
-        Task.objects.create(plan=world.plan, title=f"Việc của phòng {i}", code=f"PDT.{i + 2}", owner_unit=world.office, lead_unit=world.office, serves=parent)
-        TaskCoordination.objects.create(task=Task.objects.create(plan=world.plan, title=f"Phối hợp {i}", lead_unit=world.faculty), unit=world.office, duty="Hỗ trợ")
-        document = Document.objects.create(school=world.school, doc_type=qd, number=str(100 + i), issuer_code="UBND", issued_on=dt.date(2023, 1, 1), summary=f"Văn bản {i}")
+        Task.objects.create(
+            plan=world.plan,
+            title=f"Việc của phòng {i}",
+            code=f"PDT.{i + 2}",
+            owner_unit=world.office,
+            lead_unit=world.office,
+            serves=parent,
+        )
+        TaskCoordination.objects.create(
+            task=Task.objects.create(
+                plan=world.plan, title=f"Phối hợp {i}", lead_unit=world.faculty
+            ),
+            unit=world.office,
+            duty="Hỗ trợ",
+        )
+        document = Document.objects.create(
+            school=world.school,
+            doc_type=qd,
+            number=str(100 + i),
+            issuer_code="UBND",
+            issued_on=dt.date(2023, 1, 1),
+            summary=f"Văn bản {i}",
+        )
         services.link_basis(parent, document, clause="Điều 1", by=leader)
-        Target.objects.create(plan=world.plan, area=world.area, name=f"Chỉ tiêu {i}", unit_of_measure="%", target_value=1, responsible_unit=world.office)
+        Target.objects.create(
+            plan=world.plan,
+            area=world.area,
+            name=f"Chỉ tiêu {i}",
+            unit_of_measure="%",
+            target_value=1,
+            responsible_unit=world.office,
+        )
         person = Person.objects.create(full_name=f"Nguyễn Văn Số {i}", school=world.school)
-        Position.objects.create(person=person, organisation=world.group, title="Giảng viên", role="member")
+        Position.objects.create(
+            person=person, organisation=world.group, title="Giảng viên", role="member"
+        )
 
 
 def count_queries(world: World, url: Callable[[World], str]) -> int:

@@ -54,7 +54,9 @@ def test_amendment_needs_a_reason_and_only_one_is_open(world: World) -> None:
 
 
 def test_plan_without_tasks_cannot_be_issued(world: World) -> None:
-    empty = services.create_plan(school=world.school, start_year=2030, title="Trống", by=world.users["leadership"])
+    empty = services.create_plan(
+        school=world.school, start_year=2030, title="Trống", by=world.users["leadership"]
+    )
     with pytest.raises(services.PlanningError):
         services.issue_plan(empty, by=world.users["leadership"])
 
@@ -62,14 +64,18 @@ def test_plan_without_tasks_cannot_be_issued(world: World) -> None:
 def test_coordinations_keep_their_duty_and_are_archived_not_deleted(world: World) -> None:
     leader = world.users["leadership"]
     services.set_coordinations(
-        world.task, [(world.office, "Tổng hợp số liệu"), (world.group, "Tư vấn tại trường THPT")], by=leader
+        world.task,
+        [(world.office, "Tổng hợp số liệu"), (world.group, "Tư vấn tại trường THPT")],
+        by=leader,
     )
     assert [(c.unit, c.duty) for c in world.task.coordinations.active()] == [
         (world.office, "Tổng hợp số liệu"),
         (world.group, "Tư vấn tại trường THPT"),
     ]
     services.set_coordinations(world.task, [(world.group, "Tư vấn tại trường THPT")], by=leader)
-    assert list(world.task.coordinations.active().values_list("unit", flat=True)) == [world.group.pk]
+    assert list(world.task.coordinations.active().values_list("unit", flat=True)) == [
+        world.group.pk
+    ]
     archived = TaskCoordination.objects.get(task=world.task, unit=world.office)
     assert archived.archived_at is not None
 
@@ -94,7 +100,9 @@ def test_dates_in_order(world: World) -> None:
 def test_new_tasks_are_numbered_in_the_tree(world: World) -> None:
     leader = world.users["leadership"]
     second = services.save_plan_object(Task(plan=world.plan, title="Nhiệm vụ hai"), by=leader)
-    child = services.save_plan_object(Task(plan=world.plan, parent=world.task, title="Giải pháp hai"), by=leader)
+    child = services.save_plan_object(
+        Task(plan=world.plan, parent=world.task, title="Giải pháp hai"), by=leader
+    )
     assert world.task.code == "1"
     assert second.code == "2"
     assert world.subtask.code == "1.1"
@@ -115,11 +123,23 @@ def test_archiving_keeps_the_row_and_refuses_parents_with_children(world: World)
 def test_copy_plan_carries_unfinished_tasks_and_recurring_targets(world: World) -> None:
     leader = world.users["leadership"]
     done = services.save_plan_object(
-        Task(plan=world.plan, title="Đã xong", completed_on=dt.date(2024, 3, 1), due_date=dt.date(2024, 3, 31)),
+        Task(
+            plan=world.plan,
+            title="Đã xong",
+            completed_on=dt.date(2024, 3, 1),
+            due_date=dt.date(2024, 3, 31),
+        ),
         by=leader,
     )
     one_off = services.save_plan_object(
-        Target(plan=world.plan, name="Một lần", unit_of_measure="lần", target_value=1, is_recurring=False), by=leader
+        Target(
+            plan=world.plan,
+            name="Một lần",
+            unit_of_measure="lần",
+            target_value=1,
+            is_recurring=False,
+        ),
+        by=leader,
     )
     services.issue_plan(world.plan, by=leader)
 
@@ -129,13 +149,19 @@ def test_copy_plan_carries_unfinished_tasks_and_recurring_targets(world: World) 
     assert new.title == "Kế hoạch năm học 2024–2025"
     assert list(new.bases.all()) == [world.document]
     titles = set(new.tasks.values_list("title", flat=True))
-    assert world.task.title in titles and world.subtask.title in titles and world.unit_task.title in titles
+    assert (
+        world.task.title in titles
+        and world.subtask.title in titles
+        and world.unit_task.title in titles
+    )
     assert done.title not in titles
     copied = new.tasks.get(title=world.task.title)
     assert copied.carried_from == world.task
     assert copied.due_date == dt.date(2025, 5, 31)
     assert copied.area.plan == new and copied.area.name == world.area.name
-    assert [(c.unit, c.duty) for c in copied.coordinations.active()] == [(world.office, "Tổng hợp số liệu tuyển sinh")]
+    assert [(c.unit, c.duty) for c in copied.coordinations.active()] == [
+        (world.office, "Tổng hợp số liệu tuyển sinh")
+    ]
     assert list(copied.bases.all()) == [world.document]
     assert new.tasks.get(title=world.subtask.title).parent == copied
     assert new.tasks.get(title=world.unit_task.title).serves == copied
@@ -150,7 +176,9 @@ def test_copy_plan_carries_unfinished_tasks_and_recurring_targets(world: World) 
 def test_copy_needs_a_later_year_without_a_plan(world: World) -> None:
     with pytest.raises(services.PlanningError):
         services.copy_plan(world.plan, start_year=2023, by=world.users["leadership"])
-    services.create_plan(school=world.school, start_year=2024, title="Có rồi", by=world.users["leadership"])
+    services.create_plan(
+        school=world.school, start_year=2024, title="Có rồi", by=world.users["leadership"]
+    )
     with pytest.raises(services.PlanningError, match="đã có kế hoạch"):
         services.copy_plan(world.plan, start_year=2024, by=world.users["leadership"])
     assert Plan.objects.filter(school=world.school).count() == 2  # nothing half-written
@@ -158,10 +186,17 @@ def test_copy_needs_a_later_year_without_a_plan(world: World) -> None:
 
 def test_unit_proposes_and_leadership_decides(world: World) -> None:
     allocation = world.target.allocations.get()
-    services.propose_allocation(allocation, value=Decimal("85"), reason="Khó khăn về nguồn tuyển", by=world.users["unit_head"])
+    services.propose_allocation(
+        allocation,
+        value=Decimal("85"),
+        reason="Khó khăn về nguồn tuyển",
+        by=world.users["unit_head"],
+    )
     assert allocation.proposal_status == ProposalStatus.PENDING
     with pytest.raises(services.PlanningError):
-        services.propose_allocation(allocation, value=Decimal("80"), reason="Lần nữa", by=world.users["unit_head"])
+        services.propose_allocation(
+            allocation, value=Decimal("80"), reason="Lần nữa", by=world.users["unit_head"]
+        )
     services.decide_allocation(allocation, accept=True, note="Đồng ý", by=world.users["leadership"])
     allocation.refresh_from_db()
     assert allocation.value == Decimal("85")
@@ -170,8 +205,12 @@ def test_unit_proposes_and_leadership_decides(world: World) -> None:
 
 def test_rejected_proposal_keeps_the_value(world: World) -> None:
     allocation = world.target.allocations.get()
-    services.propose_allocation(allocation, value=Decimal("70"), reason="Giảm", by=world.users["unit_head"])
-    services.decide_allocation(allocation, accept=False, note="Giữ nguyên", by=world.users["leadership"])
+    services.propose_allocation(
+        allocation, value=Decimal("70"), reason="Giảm", by=world.users["unit_head"]
+    )
+    services.decide_allocation(
+        allocation, accept=False, note="Giữ nguyên", by=world.users["leadership"]
+    )
     allocation.refresh_from_db()
     assert allocation.value == Decimal("90")
     assert allocation.proposal_status == ProposalStatus.REJECTED
@@ -180,14 +219,23 @@ def test_rejected_proposal_keeps_the_value(world: World) -> None:
 
 def test_proposal_needs_a_reason(world: World) -> None:
     with pytest.raises(services.PlanningError):
-        services.propose_allocation(world.target.allocations.get(), value=Decimal("1"), reason=" ", by=world.users["unit_head"])
+        services.propose_allocation(
+            world.target.allocations.get(),
+            value=Decimal("1"),
+            reason=" ",
+            by=world.users["unit_head"],
+        )
 
 
 def test_basis_must_come_from_the_schools_register(world: World) -> None:
     from documents.models import Document, DocumentType
 
     foreign = Document.objects.create(
-        school=world.other_school, doc_type=DocumentType.objects.get(code="KH"), number="1", issuer_code="X", summary="Khác"
+        school=world.other_school,
+        doc_type=DocumentType.objects.get(code="KH"),
+        number="1",
+        issuer_code="X",
+        summary="Khác",
     )
     with pytest.raises(services.PlanningError):
         services.link_basis(world.task, foreign, by=world.users["leadership"])

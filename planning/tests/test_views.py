@@ -12,7 +12,12 @@ from planning.models import Plan, Task
 
 
 def coord_formset(rows: list[tuple[int, str]]) -> dict[str, str]:
-    data = {"coord-TOTAL_FORMS": str(len(rows)), "coord-INITIAL_FORMS": "0", "coord-MIN_NUM_FORMS": "0", "coord-MAX_NUM_FORMS": "1000"}
+    data = {
+        "coord-TOTAL_FORMS": str(len(rows)),
+        "coord-INITIAL_FORMS": "0",
+        "coord-MIN_NUM_FORMS": "0",
+        "coord-MAX_NUM_FORMS": "1000",
+    }
     for i, (unit, duty) in enumerate(rows):
         data[f"coord-{i}-unit"] = str(unit)
         data[f"coord-{i}-duty"] = duty
@@ -25,7 +30,9 @@ def test_leadership_creates_a_task_with_coordinating_units(world: World) -> None
         "start_date": "2023-09-01", "due_date": "2024-05-31", "weight": "1,5", "order": "2",
         **coord_formset([(world.faculty.pk, "Phổ biến tới giảng viên"), (world.group.pk, "")]),
     }  # fmt: skip
-    response = world.client("leadership").post(reverse("planning:task_create", args=[world.plan.pk]), data)
+    response = world.client("leadership").post(
+        reverse("planning:task_create", args=[world.plan.pk]), data
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     task = Task.objects.get(title="Xây dựng văn hóa công sở")
     assert str(task.weight) == "1.50"
@@ -33,15 +40,26 @@ def test_leadership_creates_a_task_with_coordinating_units(world: World) -> None
         (world.faculty, "Phổ biến tới giảng viên"),
         (world.group, ""),
     ]
-    page = world.client("staff").get(reverse("planning:task_detail", args=[task.pk])).content.decode()
+    page = (
+        world.client("staff").get(reverse("planning:task_detail", args=[task.pk])).content.decode()
+    )
     assert "Phòng Đào tạo" in page and "Phổ biến tới giảng viên" in page
     assert "Lịch sử thay đổi" in page and "Phùng Quý Sơn" in page
 
 
 def test_bad_task_input_gets_vietnamese_errors_and_changes_nothing(world: World) -> None:
     before = Task.objects.count()
-    data = {"kind": "task", "title": "", "start_date": "31/02/2024", "weight": "nhiều", "order": "0", **coord_formset([(world.office.pk, ""), (world.office.pk, "")])}
-    response = world.client("leadership").post(reverse("planning:task_create", args=[world.plan.pk]), data)
+    data = {
+        "kind": "task",
+        "title": "",
+        "start_date": "31/02/2024",
+        "weight": "nhiều",
+        "order": "0",
+        **coord_formset([(world.office.pk, ""), (world.office.pk, "")]),
+    }
+    response = world.client("leadership").post(
+        reverse("planning:task_create", args=[world.plan.pk]), data
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "Trường này là bắt buộc." in body
@@ -51,43 +69,68 @@ def test_bad_task_input_gets_vietnamese_errors_and_changes_nothing(world: World)
 
 def test_unit_head_writes_only_in_their_unit(world: World) -> None:
     head = world.client("unit_head")
-    edit_school_task = head.post(reverse("planning:task_edit", args=[world.task.pk]), {"title": "x"})
+    edit_school_task = head.post(
+        reverse("planning:task_edit", args=[world.task.pk]), {"title": "x"}
+    )
     assert edit_school_task.status_code == 403
-    data = {"kind": "task", "title": "Cập nhật số liệu tuyển sinh hằng tuần", "serves": world.task.pk, "lead_unit": world.office.pk, "weight": "1", "order": "1", **coord_formset([])}
-    created = head.post(reverse("planning:task_create", args=[world.plan.pk]) + f"?unit={world.office.pk}", data)
+    data = {
+        "kind": "task",
+        "title": "Cập nhật số liệu tuyển sinh hằng tuần",
+        "serves": world.task.pk,
+        "lead_unit": world.office.pk,
+        "weight": "1",
+        "order": "1",
+        **coord_formset([]),
+    }
+    created = head.post(
+        reverse("planning:task_create", args=[world.plan.pk]) + f"?unit={world.office.pk}", data
+    )
     assert created.status_code == 302
     task = Task.objects.get(title="Cập nhật số liệu tuyển sinh hằng tuần")
     assert task.owner_unit == world.office and task.serves == world.task
-    other_unit = head.post(reverse("planning:task_create", args=[world.plan.pk]) + f"?unit={world.faculty.pk}", data)
+    other_unit = head.post(
+        reverse("planning:task_create", args=[world.plan.pk]) + f"?unit={world.faculty.pk}", data
+    )
     assert other_unit.status_code == 403
 
 
 def test_staff_cannot_change_the_plan(world: World) -> None:
     staff = world.client("staff")
     assert staff.post(reverse("planning:plan_issue", args=[world.plan.pk])).status_code == 403
-    assert staff.post(reverse("planning:archive", args=["task", world.subtask.pk])).status_code == 403
+    assert (
+        staff.post(reverse("planning:archive", args=["task", world.subtask.pk])).status_code == 403
+    )
     assert not Plan.objects.get(pk=world.plan.pk).is_issued
 
 
 def test_outsider_cannot_post_into_another_school(world: World) -> None:
     outsider = world.client("outsider")
     assert outsider.post(reverse("planning:plan_issue", args=[world.plan.pk])).status_code == 404
-    assert outsider.post(reverse("planning:archive", args=["task", world.subtask.pk])).status_code == 404
+    assert (
+        outsider.post(reverse("planning:archive", args=["task", world.subtask.pk])).status_code
+        == 404
+    )
 
 
 def test_issued_plan_shows_why_it_cannot_be_edited(world: World) -> None:
     client = world.client("leadership")
     assert client.post(reverse("planning:plan_issue", args=[world.plan.pk])).status_code == 302
-    response = client.post(reverse("planning:archive", args=["task", world.subtask.pk]), follow=True)
+    response = client.post(
+        reverse("planning:archive", args=["task", world.subtask.pk]), follow=True
+    )
     assert "Kế hoạch đã ban hành" in response.content.decode()
-    client.post(reverse("planning:amendment_open", args=[world.plan.pk]), {"reason": "Bổ sung nhiệm vụ"})
+    client.post(
+        reverse("planning:amendment_open", args=[world.plan.pk]), {"reason": "Bổ sung nhiệm vụ"}
+    )
     client.post(reverse("planning:archive", args=["task", world.subtask.pk]))
     world.subtask.refresh_from_db()
     assert world.subtask.is_archived
 
 
 def test_copy_plan_page(world: World) -> None:
-    response = world.client("leadership").post(reverse("planning:plan_copy", args=[world.plan.pk]), {"start_year": "2024"})
+    response = world.client("leadership").post(
+        reverse("planning:plan_copy", args=[world.plan.pk]), {"start_year": "2024"}
+    )
     new = Plan.objects.get(start_year=2024)
     assert response["Location"] == reverse("planning:plan_detail", args=[new.pk])
     page = world.client("staff").get(response["Location"]).content.decode()
@@ -95,7 +138,11 @@ def test_copy_plan_page(world: World) -> None:
 
 
 def test_unit_page_shows_led_coordinated_and_own_tasks(world: World) -> None:
-    page = world.client("unit_head").get(reverse("planning:unit_plan", args=[world.plan.pk, world.office.pk])).content.decode()
+    page = (
+        world.client("unit_head")
+        .get(reverse("planning:unit_plan", args=[world.plan.pk, world.office.pk]))
+        .content.decode()
+    )
     assert "Tuyển sinh và duy trì sĩ số" in page  # coordinated
     assert "Tổng hợp số liệu tuyển sinh" in page  # its duty line
     assert "Cập nhật cổng tuyển sinh" in page  # own task
@@ -105,26 +152,54 @@ def test_unit_page_shows_led_coordinated_and_own_tasks(world: World) -> None:
 
 def test_unit_head_proposes_and_leadership_accepts_through_pages(world: World) -> None:
     allocation = world.target.allocations.get()
-    world.client("unit_head").post(reverse("planning:allocation_propose", args=[allocation.pk]), {"value": "87,5", "reason": "Nguồn tuyển giảm"})
+    world.client("unit_head").post(
+        reverse("planning:allocation_propose", args=[allocation.pk]),
+        {"value": "87,5", "reason": "Nguồn tuyển giảm"},
+    )
     allocation.refresh_from_db()
     assert str(allocation.proposed_value) == "87.50"
-    assert world.client("staff").post(reverse("planning:allocation_decide", args=[allocation.pk]), {"accept": "1"}).status_code == 403
-    world.client("leadership").post(reverse("planning:allocation_decide", args=[allocation.pk]), {"accept": "1", "note": ""})
+    assert (
+        world.client("staff")
+        .post(reverse("planning:allocation_decide", args=[allocation.pk]), {"accept": "1"})
+        .status_code
+        == 403
+    )
+    world.client("leadership").post(
+        reverse("planning:allocation_decide", args=[allocation.pk]), {"accept": "1", "note": ""}
+    )
     allocation.refresh_from_db()
     assert str(allocation.value) == "87.50"
 
 
 def test_target_form_checks_direction_and_thresholds(world: World) -> None:
-    data = {"name": "Tỷ lệ bỏ học", "unit_of_measure": "%", "direction": "lower", "target_value": "3", "amber_threshold": "2", "order": "0"}
-    response = world.client("leadership").post(reverse("planning:target_create", args=[world.plan.pk]), data)
+    data = {
+        "name": "Tỷ lệ bỏ học",
+        "unit_of_measure": "%",
+        "direction": "lower",
+        "target_value": "3",
+        "amber_threshold": "2",
+        "order": "0",
+    }
+    response = world.client("leadership").post(
+        reverse("planning:target_create", args=[world.plan.pk]), data
+    )
     assert response.status_code == 400
     assert "ngưỡng vàng không được thấp hơn chỉ tiêu" in response.content.decode()
     data["amber_threshold"], data["red_threshold"] = "4", "5"
-    assert world.client("leadership").post(reverse("planning:target_create", args=[world.plan.pk]), data).status_code == 302
+    assert (
+        world.client("leadership")
+        .post(reverse("planning:target_create", args=[world.plan.pk]), data)
+        .status_code
+        == 302
+    )
 
 
 def test_search_ignores_diacritics(world: World) -> None:
-    page = world.client("staff").get(reverse("search"), {"q": "nguyen thi phuong loan"}).content.decode()
+    page = (
+        world.client("staff")
+        .get(reverse("search"), {"q": "nguyen thi phuong loan"})
+        .content.decode()
+    )
     assert "Nguyễn Thị Phương Loan" in page
     page = world.client("staff").get(reverse("search"), {"q": "TUYEN SINH"}).content.decode()
     assert "Tuyển sinh và duy trì sĩ số" in page
@@ -134,7 +209,10 @@ def test_search_ignores_diacritics(world: World) -> None:
 
 def test_people_list_sorted_the_vietnamese_way(world: World) -> None:
     page = world.client("staff").get(reverse("organisations:person_list")).content.decode()
-    order = [page.index(name) for name in ["Hoàng Văn An", "Lý Thị Hoa", "Nguyễn Thị Phương Loan", "Phùng Quý Sơn"]]
+    order = [
+        page.index(name)
+        for name in ["Hoàng Văn An", "Lý Thị Hoa", "Nguyễn Thị Phương Loan", "Phùng Quý Sơn"]
+    ]
     assert order == sorted(order)
 
 
@@ -144,6 +222,10 @@ def test_history_is_shown_with_amendment_reason(world: World) -> None:
     services.open_amendment(world.plan, reason="Theo kết luận của Hiệu trưởng", by=leader)
     world.task.due_date = dt.date(2024, 6, 30)
     services.save_plan_object(world.task, by=leader)
-    page = world.client("staff").get(reverse("planning:task_detail", args=[world.task.pk])).content.decode()
+    page = (
+        world.client("staff")
+        .get(reverse("planning:task_detail", args=[world.task.pk]))
+        .content.decode()
+    )
     assert "Theo kết luận của Hiệu trưởng" in page
     assert "Hạn hoàn thành" in page and "30/06/2024" in page
