@@ -769,7 +769,7 @@ def _context(f: str, n: str, pos: int, limit: int) -> _Context:
     summary, pos5 = _summary_after(f, n, pos3, limit, search_about=issuer is None)
     if summary is not None and issuer is None:
         # "... về việc ban hành Khung kế hoạch ... của Bộ trưởng Bộ Giáo dục và Đào tạo (GDĐT),"
-        late = _LATE_ISSUER_RE.search(f, pos3, pos5)
+        late = _LATE_ISSUER_RE.search(f, pos3, pos5) if _SUMMARY_START_RE.match(f, pos3) else None
         if late and not _NESTED_RE.search(f, pos3, late.start()):
             issuer, _ = _issuer_after(f, n, late.start(), limit)
             if issuer is not None:
@@ -959,11 +959,14 @@ def extract_references(text: str) -> list[Reference]:
         sym = _split_glued(sym, word_type, f)
         # Bare symbols need some evidence: a type code, "số", a type word, or two segments.
         has_words = word_type is not None or bool(prefix and prefix.has_so)
-        if sym.code is None and not has_words:
-            if sym.issuer_code is None or "-" not in sym.issuer_code:
-                if sym.year is None:
-                    previous = None
-                    continue
+        if (
+            sym.code is None
+            and not has_words
+            and (sym.issuer_code is None or "-" not in sym.issuer_code)
+            and sym.year is None
+        ):
+            previous = None
+            continue
         if sym.code is not None and sym.issuer_code is None and not has_words:
             continue
         if inherited and sym.code is not None:
