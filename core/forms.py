@@ -8,12 +8,15 @@ from django import forms
 
 
 class DateInput(forms.DateInput):
-    """The phone's native date picker (it shows dd/mm/yyyy in Vietnamese); ISO on the wire."""
+    """A date typed as dd/mm/yyyy.
 
-    input_type = "date"
+    Native date pickers follow the browser's own language, so an English browser would show
+    mm/dd/yyyy; a text box keeps the Vietnamese order everywhere.
+    """
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
 
 
 class StyledFormMixin:

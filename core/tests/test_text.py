@@ -122,3 +122,19 @@ def test_sort_key_is_a_total_order_of_digits(names: list[str]) -> None:
     assert sorted(names, key=name_sort_key) == sorted(
         sorted(names, key=name_sort_key), key=name_sort_key
     )
+
+
+def test_date_inputs_show_and_read_dd_mm_yyyy() -> None:
+    from django import forms
+
+    from core.forms import DateInput
+
+    class DayForm(forms.Form):
+        day = forms.DateField(widget=DateInput())
+
+    form = DayForm(initial={"day": dt.date(2023, 9, 5)})
+    assert 'value="05/09/2023"' in str(form["day"])
+    assert 'placeholder="dd/mm/yyyy"' in str(form["day"])
+    bound = DayForm(data={"day": "26/9/2023"})
+    assert bound.is_valid() and bound.cleaned_data["day"] == dt.date(2023, 9, 26)
+    assert not DayForm(data={"day": "9/26/2023"}).is_valid()
