@@ -35,6 +35,7 @@ spaces.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import re
@@ -130,6 +131,7 @@ def _types() -> _TypeTable:
     )
 
 
+@lru_cache(maxsize=4096)
 def _canonical_code(written: str) -> str | None:
     table = _types().canonical_by_key
     written = written.replace("Ð", "Đ").replace("ð", "đ")
@@ -175,24 +177,52 @@ def _fold(s: str) -> str:
     return s.translate(_FOLD_TABLE)
 
 
+# A starter followed by the combining marks of Vietnamese NFD text (and their neighbours).
+_CLUSTER_RE = re.compile(
+    r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+", re.S
+)
+
+
+def _nfc_slow(text: str, out: list[str], pos: list[int], base: int) -> None:
+    """Cluster by cluster, for the rare segments whose NFC changes their length."""
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        piece = unicodedata.normalize("NFC", text[i:j])
+        out.append(piece)
+        pos.extend([base + i] * len(piece))
+        i = j
+
+
 def _prepare(text: str) -> tuple[str, list[int] | None]:
     """NFC text with ``Ð`` → ``Đ``, and the map of its offsets into ``text`` (None: identity)."""
     if unicodedata.is_normalized("NFC", text):
         return text.replace("Ð", "Đ").replace("ð", "đ"), None
     out: list[str] = []
     pos: list[int] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        j = i + 1
-        # A cluster is a starter and the combining marks after it; NFC never crosses clusters.
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        piece = unicodedata.normalize("NFC", text[i:j])
+
+    def plain(a: int, b: int) -> None:
+        segment = text[a:b]
+        nfc = unicodedata.normalize("NFC", segment)
+        if len(nfc) == len(segment):
+            out.append(nfc)
+            pos.extend(range(a, b))
+        else:
+            _nfc_slow(segment, out, pos, a)
+
+    last = 0
+    for m in _CLUSTER_RE.finditer(text):
+        if m.start() > last:
+            plain(last, m.start())
+        piece = unicodedata.normalize("NFC", m.group(0))
         out.append(piece)
-        pos.extend([i] * len(piece))
-        i = j
-    pos.append(n)
+        pos.extend([m.start()] * len(piece))
+        last = m.end()
+    if last < len(text):
+        plain(last, len(text))
+    pos.append(len(text))
     return "".join(out).replace("Ð", "Đ").replace("ð", "đ"), pos
 
 
@@ -481,13 +511,19 @@ _MOE_RE = re.compile(r"(?<![A-Za-zĐđ])([BSP]?)GD\s{0,2}[&-]?\s{0,2}[ĐD]T(?![A
 # --------------------------------------------------------------------------- helpers
 
 
+_DASH_TABLE = {ord(c): "-" for c in _DASHES}
+_SPACE_RUN_RE = re.compile(r"\s+")
+_GAP_RE = re.compile(r"\s{0,3}(?:,|va|cung)?\s{0,3}(?:so\s{0,3})?")
+
+
+@lru_cache(maxsize=4096)
 def _canonical_issuer(written: str) -> str:
-    s = re.sub(r"\s+", "", written.replace("Ð", "Đ").translate({ord(c): "-" for c in _DASHES}))
+    s = _SPACE_RUN_RE.sub("", written.replace("Ð", "Đ").translate(_DASH_TABLE))
     return _MOE_RE.sub(lambda m: m.group(1) + "GDĐT", s)
 
 
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
+    return _SPACE_RUN_RE.sub(" ", s).strip()
 
 
 def _make_date(d: str | None, m: str | None, y: str | None) -> dt.date | None:
@@ -954,7 +990,7 @@ def extract_references(text: str) -> list[Reference]:
         inherited = False
         if word_type is None and previous is not None:
             gap = f[previous[0] : sym.start]
-            if previous[1] and re.fullmatch(r"\s{0,3}(?:,|va|cung)?\s{0,3}(?:so\s{0,3})?", gap):
+            if previous[1] and _GAP_RE.fullmatch(gap):
                 word_type, inherited = previous[1], True
         sym = _split_glued(sym, word_type, f)
         # Bare symbols need some evidence: a type code, "số", a type word, or two segments.
@@ -1004,11 +1040,14 @@ def extract_references(text: str) -> list[Reference]:
         )
         taken.append((sym.start, sym.end))
 
+    taken.sort()
+    taken_starts = [a for a, _ in taken]
     for m in _NUMBER_ONLY_RE.finditer(f):
         word = _type_from_word(m.group("tw"))
         if word in ("Luật", "Chương trình", "Bộ luật") or m.group("tw").lower() in _ABBREVIATIONS:
             continue
-        if any(a <= m.start("num") < b for a, b in taken):
+        k = bisect.bisect_right(taken_starts, m.start("num")) - 1
+        if k >= 0 and m.start("num") < taken[k][1]:
             continue
         num_end = m.end()
         if m.group("year") is None:
