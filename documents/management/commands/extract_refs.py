@@ -47,6 +47,6 @@ class Command(BaseCommand):
         parser.add_argument("--file", dest="path", help="tệp .txt (UTF-8) hoặc .docx")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        text = read_text(options.get("path"), options.get("stdin") or sys.stdin)
+        text = read_text(options.get("path"), sys.stdin)
         for line in references_as_json_lines(text):
             self.stdout.write(line)
