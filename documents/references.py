@@ -230,7 +230,11 @@ def _prepare(text: str) -> tuple[str, list[int] | None]:
 
 # Horizontal space, at most one line break: OCR output splits symbols; never unbounded.
 _S = r"[ \t]{0,4}(?:\r?\n[ \t]{0,4})?"
-_DASH = r"[ \t]{0,4}-" + _S
+# A line that starts with "- " is a bullet, unless what follows is a code in capitals (OCR split
+# "QĐ\n- BGDĐT" versus the bullet "\n- Loại văn bản").
+_DASH = (
+    r"(?:[ \t]{0,4}-|[ \t]{0,4}\r?\n[ \t]{0,4}-(?=[ \t]{0,4}[A-Z&][A-Z&0-9]{1,11}(?![a-z])))" + _S
+)
 _SLASH = _S + r"/" + _S
 _YEAR = r"(?:19|20)\d\d"
 # One code segment (BGDDT, UBND, GDTrH, TTg, QH14, SGD&DT); "BGD DT" is the Ministry written
@@ -345,7 +349,7 @@ _ABBREVIATIONS = {"cv", "qd", "nd"}
 
 
 def _type_words_pattern() -> str:
-    parts = [re.escape(w).replace(r"\ ", r"[ \t]{1,3}") for w, _ in _TYPE_WORDS]
+    parts = [re.escape(w).replace(r"\ ", r"\s{1,3}") for w, _ in _TYPE_WORDS]
     return r"(?:" + "|".join(parts) + r")"
 
 
