@@ -327,6 +327,7 @@ _TYPE_WORDS: list[tuple[str, str]] = [
     ("ket luan", "Kết luận"),
     ("huong dan", "Hướng dẫn"),
     ("ke hoach", "Kế hoạch"),
+    ("thong bao ket luan", "Thông báo"),
     ("thong bao", "Thông báo"),
     ("thong cao", "Thông cáo"),
     ("quy dinh", "Quy định"),
@@ -377,6 +378,9 @@ _DATE_ANY = r"(?:" + _DATE_NUM + r"|" + _DATE_TXT + r")(?![0-9])"
 _DATE_AFTER_RE = re.compile(
     r"(?i)[ \t]{0,3}[,:]?\s{0,3}(?P<ngay>(?:ban hanh\s{1,3})?(?:ngay\s{0,3}){1,2})?"
     r"(?:" + _DATE_ANY + r"|(?P<partial>\d{1,2}[ \t]{0,2}[/.-][ \t]{0,2}\d{1,2}(?![0-9/.-])))"
+)
+_BAD_DATE_RE = re.compile(
+    r"(?i)[ \t]{0,3},?\s{0,3}ngay[ \t]{1,3}[0-9 .]{0,6}thang[^;,()]{0,12}?nam\s{1,3}\d{4}"
 )
 _YEAR_AFTER_RE = re.compile(r"(?i)[ \t]{0,3},?[ \t]{0,3}nam[ \t]{1,3}(?P<y>" + _YEAR + r")\b")
 _CITE_RE = re.compile(r"[ \t]{0,3}\[\d{1,3}\]")
@@ -447,10 +451,10 @@ _SUMMARY_VIEC_RE = re.compile(r"[ \t]{1,3}viec(?![A-Za-z])[ \t]{1,3}")
 _SUMMARY_END_RE = re.compile(
     r";|\./|\.(?=\s|$)|\n[ \t]*\n|\n[ \t]*(?=[-+•*]|\d{1,2}[.)]\s|[a-z]\)\s|Can cu|Thuc hien"
     r"|Theo de nghi|Xet |[A-Z]{3,}\b)"
-    r"|\n[ \t]*(?=" + _TW_I + r"\s)"
+    r"|\n[ \t]*(?=" + _TW_I + r"\s{1,3}(?i:so\b|\d))"
     r"|,\s{1,3}(?=[A-Z0-9])(?![A-Z]{2,6},)|\s(?=Can cu\b)|\s(?:va|cung)\s{1,3}(?=tinh hinh|can cu)"
     r"|\s(?=se\s|co hieu luc\b)"
-    r"|\s(?:va|cung)\s{1,3}(?=" + _TW_I + r"\s{1,3}(?:so\b|\d))"
+    r"|\s(?:va|cung)\s{1,3}(?=" + _TW_I + r"\s{1,3}(?i:so\b|\d))"
     r"|\s(?:de thuc hien|nham)\s"
 )
 _ALIAS_RE = re.compile(
@@ -709,6 +713,9 @@ def _parse_date_after(f: str, pos: int) -> tuple[dt.date | None, int, bool]:
     m = _DATE_AFTER_RE.match(f, pos)
     if m and (m.group("partial") is None or m.group("ngay") is not None):
         return _date_from(m), m.end(), True
+    bad = _BAD_DATE_RE.match(f, pos)
+    if bad:
+        return None, bad.end(), True
     return None, pos, False
 
 
@@ -726,6 +733,11 @@ def _issuer_after(f: str, n: str, pos: int, limit: int) -> tuple[str | None, int
     if not text:
         return None, pos
     return text, end
+
+
+def _all_caps(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 8 and all(c.isupper() for c in letters)
 
 
 def _summary_end(f: str, begin: int, limit: int) -> int:
@@ -751,6 +763,9 @@ def _summary_end(f: str, begin: int, limit: int) -> int:
             i = close + 1
             continue
         assert m is not None
+        if depth == 0 and f.startswith(",", m.start()) and _all_caps(f[begin : m.start()]):
+            i = m.start() + 1  # a heading in capitals: every word after a comma is capitalised
+            continue
         if depth == 0:
             return m.start()
         i = m.end() if m.end() > m.start() else m.start() + 1
@@ -836,7 +851,7 @@ class _Law:
 
 
 _LAW_DATE_RE = re.compile(r"(?i)\s{0,3},?\s{0,3}(?:ngay\s{0,3}){1,2}" + _DATE_ANY)
-_LAW_YEAR_RE = re.compile(r"(?i)\s{1,3}(?:nam\s{1,3})?(" + _YEAR + r")(?![0-9/.-])")
+_LAW_YEAR_RE = re.compile(r"(?i)\s{1,3}(?:nam\s{1,3})?(" + _YEAR + r")(?![0-9/-]|\.\d)")
 _LAW_SO_RE = re.compile(r"(?i)\s{1,3}so\s{0,3}:?\s{0,3}(?=\d)")
 _LAW_PASSED_RE = re.compile(
     r"(?i)\s{1,3}(?:duoc|da)\s[^;.\n]{0,80}?thong\s{1,3}qua\s{1,3}(?:ngay\s{0,3})?" + _DATE_ANY
