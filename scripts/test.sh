@@ -11,7 +11,7 @@ if [[ "${CI:-}" == "true" ]]; then
 fi
 
 echo "== pytest on SQLite =="
-DATABASE_URL= $PY -m pytest "$@"
+env -u DATABASE_URL $PY -m pytest "$@"
 
 if [[ "${CI:-}" == "true" || "${WITH_POSTGRES:-}" == "1" ]]; then
   echo "== pytest on PostgreSQL =="
