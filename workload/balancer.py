@@ -729,7 +729,7 @@ def _capacity_shortfalls(prep: _Prep, blocked: set[int]) -> list[dict[str, Any]]
                 ),
             }
         )
-    issues.sort(key=lambda issue: -issue["shortfall"])
+    issues.sort(key=lambda issue: -issue["shortfall"])  # type: ignore[operator]
     return issues
 
 
@@ -854,9 +854,9 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             return
         with self._lock:
             event = dict(self._base)
-            event["objective"] = self._convert(self.ObjectiveValue())
-            event["bound"] = self._convert(self.BestObjectiveBound())
-            event["elapsed"] = round(self.WallTime(), 3)
+            event["objective"] = self._convert(self.objective_value)
+            event["bound"] = self._convert(self.best_objective_bound)
+            event["elapsed"] = round(self.wall_time, 3)
             try:
                 self._progress(event)
             except Exception:  # a broken UI hook must not kill the solve
@@ -938,9 +938,9 @@ class _ComponentModel:
                     n if i == _OUTSIDE else min(n, prep.room_h[i] // max(1, prep.hours_cap_h[j0]))
                 )
                 if n == 1:
-                    var = model.NewBoolVar(f"x{k}_{i}")
+                    var = model.new_bool_var(f"x{k}_{i}")
                 else:
-                    var = model.NewIntVar(0, most, f"y{k}_{i}")
+                    var = model.new_int_var(0, most, f"y{k}_{i}")
                 self.y[(k, i)] = var
                 row.append(var)
                 if i != _OUTSIDE:
@@ -948,9 +948,9 @@ class _ComponentModel:
                     cap_terms[i].append((var, prep.hours_cap_h[j0]))
                     most_load[i] += most * prep.hours_h[j0]
             if n == 1:
-                model.AddExactlyOne(row)
+                model.add_exactly_one(row)
             else:
-                model.Add(sum(row) == n)
+                model.add(sum(row) == n)
         self.load: dict[int, cp_model.IntVar] = {}
         self.load_lo: dict[int, int] = {}
         self.load_hi: dict[int, int] = {}
@@ -958,10 +958,10 @@ class _ComponentModel:
             fixed = prep.fixed_load_h[i]
             self.load_lo[i] = fixed
             self.load_hi[i] = max(fixed, min(most_load[i], prep.cap_h[i]))
-            load = model.NewIntVar(self.load_lo[i], self.load_hi[i], f"L{i}")
-            model.Add(load == fixed + sum(v * h for v, h in terms[i]))
+            load = model.new_int_var(self.load_lo[i], self.load_hi[i], f"L{i}")
+            model.add(load == fixed + sum(v * h for v, h in terms[i]))
             if not prep.exact:
-                model.Add(
+                model.add(
                     prep.fixed_load_cap_h[i] + sum(v * h for v, h in cap_terms[i]) <= prep.cap_h[i]
                 )
             self.load[i] = load
@@ -977,7 +977,7 @@ class _ComponentModel:
         return slot if (self.class_of[j], slot) in self.y else None
 
     def add_hint(self, assignment: Mapping[int, int]) -> None:
-        self.model.ClearHints()
+        self.model.clear_hints()
         prep = self.prep
         loads = {i: prep.fixed_load_h[i] for i in self.lecturers}
         complete = True
@@ -994,10 +994,10 @@ class _ComponentModel:
             if sum(counts.values()) != len(members):
                 continue  # a partial hint is fine; an impossible one only confuses CP-SAT
             for i in self.class_slots[k]:
-                self.model.AddHint(self.y[(k, i)], counts.get(i, 0))
+                self.model.add_hint(self.y[(k, i)], counts.get(i, 0))
         if complete:
             for i, load in loads.items():
-                self.model.AddHint(self.load[i], load)
+                self.model.add_hint(self.load[i], load)
 
     def extract(self, solver: cp_model.CpSolver, keep: Mapping[int, int]) -> dict[int, int]:
         """Turn class counts back into sections (``_OUTSIDE`` for sections a restricted
@@ -1006,7 +1006,7 @@ class _ComponentModel:
         interchangeable sections for nothing."""
         out: dict[int, int] = {}
         for k, members in enumerate(self.classes):
-            left = {i: solver.Value(self.y[(k, i)]) for i in self.class_slots[k]}
+            left = {i: solver.value(self.y[(k, i)]) for i in self.class_slots[k]}
             pending = []
             for j in members:
                 who = self._slot(j, keep.get(j))
@@ -1042,14 +1042,14 @@ class _ComponentModel:
     def build_stage1(self, floor: int, upper: int) -> None:
         prep = self.prep
         model = self.model
-        dev = model.NewIntVar(floor, max(floor, upper), "D")
+        dev = model.new_int_var(floor, max(floor, upper), "D")
         for i in self.lecturers:
             t = prep.target_h[i]
             load = self.load[i]
-            model.Add(DEV_SCALE * load - t * dev <= prep.dev_up(i))
-            model.Add(DEV_SCALE * load + t * dev >= prep.dev_lo(i))
+            model.add(DEV_SCALE * load - t * dev <= prep.dev_up(i))
+            model.add(DEV_SCALE * load + t * dev >= prep.dev_lo(i))
         self.dev = dev
-        model.Minimize(dev)
+        model.minimize(dev)
 
     def restrict_dev(self, d_star: int) -> None:
         """Freeze stage 1's result: every lecturer's deviation stays ≤ d_star, written as
@@ -1057,15 +1057,15 @@ class _ComponentModel:
         are fragile)."""
         assert self.dev is not None
         prep = self.prep
-        self.model.Add(self.dev <= d_star)
+        self.model.add(self.dev <= d_star)
         for i in self.lecturers:
             t = prep.target_h[i]
             hi = min(self.load_hi[i], (d_star * t + prep.dev_up(i)) // DEV_SCALE)
             lo = max(self.load_lo[i], -((d_star * t - prep.dev_lo(i)) // DEV_SCALE))
             if lo > hi:  # cannot happen when a solution with d_star exists
                 continue
-            self.model.Add(self.load[i] <= hi)
-            self.model.Add(self.load[i] >= lo)
+            self.model.add(self.load[i] <= hi)
+            self.model.add(self.load[i] >= lo)
             self.load_lo[i], self.load_hi[i] = lo, hi
 
     # -- stage 2: imbalance -----------------------------------------------------------------
@@ -1091,17 +1091,17 @@ class _ComponentModel:
         for i in self.lecturers:
             t = prep.target_h[i]
             weight = max(1, round(k / t))
-            e = model.NewIntVar(-span[i], span[i], f"e{i}")
-            model.Add(e == self.load[i] - centre[i])
-            sq = model.NewIntVar(0, span[i] ** 2, f"q{i}")
-            model.AddMultiplicationEquality(sq, [e, e])
+            e = model.new_int_var(-span[i], span[i], f"e{i}")
+            model.add(e == self.load[i] - centre[i])
+            sq = model.new_int_var(0, span[i] ** 2, f"q{i}")
+            model.add_multiplication_equality(sq, [e, e])
             terms.append(weight * sq)
             linear = round(2 * frac[i] * weight)
             if linear:
                 terms.append(-linear * e)
             constant += weight * frac[i] ** 2
         objective = cp_model.LinearExpr.Sum(terms)
-        model.Minimize(objective)
+        model.minimize(objective)
         scale = k * hs
 
         def to_imbalance(value: float) -> float:
@@ -1112,8 +1112,8 @@ class _ComponentModel:
     # -- stage 3/4: preferences, then fewest changes ----------------------------------------
 
     def build_stage3(self, objective: cp_model.LinearExpr, best: int) -> bool:
-        prefs = []
-        keeps = []
+        prefs: list[cp_model.IntVar] = []
+        keeps: list[cp_model.IntVar] = []
         for k in range(len(self.classes)):
             prefs.extend(self.y[(k, i)] for i in self.class_prefs[k])
             prev = self.class_prev[k]
@@ -1121,15 +1121,15 @@ class _ComponentModel:
                 keeps.append(self.y[(k, prev)])
         if not prefs and not keeps:
             return False
-        self.model.Add(objective <= best)
+        self.model.add(objective <= best)
         weight = sum(len(self.classes[k]) for k in range(len(self.classes))) + 1
-        self.model.Maximize(weight * sum(prefs) + sum(keeps))
+        self.model.maximize(weight * sum(prefs) + sum(keeps))
         return True
 
 
 @dataclass
 class _SolveOutcome:
-    status: int
+    status: Any
     assignment: dict[int, int] | None
     objective: float | None
     bound: float | None
@@ -1142,6 +1142,7 @@ def _solve(
     workers: int,
     reporter: _Reporter,
     keep: Mapping[int, int],
+    subsolvers: Sequence[str] = (),
 ) -> _SolveOutcome:
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -1149,21 +1150,27 @@ def _solve(
     params.num_workers = max(1, workers)
     params.random_seed = 1
     params.log_search_progress = _LOG_SEARCH
+    if workers == 2 and subsolvers:
+        # On two cores CP-SAT's default pair (default_lp + interleaved LNS) is weak on these
+        # packing-like models; measured on the college instances, this pair proves stage 1
+        # several times faster (see docs/PERFORMANCE.md).
+        params.subsolvers.extend(subsolvers)
     started = time.perf_counter()
-    status = solver.Solve(cm.model, reporter)
+    status = solver.solve(cm.model, reporter)
     seconds = time.perf_counter() - started
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _SolveOutcome(
             status,
             cm.extract(solver, keep),
-            solver.ObjectiveValue(),
-            solver.BestObjectiveBound(),
+            solver.objective_value,
+            solver.best_objective_bound,
             seconds,
         )
     return _SolveOutcome(status, None, None, None, seconds)
 
 
 _LOG_SEARCH = False
+_STAGE1_SUBSOLVERS = ("max_lp", "quick_restart_no_lp")
 """Set to True while debugging to see CP-SAT's search log on stderr."""
 
 
@@ -1262,7 +1269,7 @@ def balance(
     }
     models = [_ComponentModel(prep, comp, previous) for comp in components]
     order = sorted(range(len(components)), key=lambda c: (-lp[c], -components[c].size))
-    sizes = {c: len(models[c].x) + len(components[c].lecturers) for c in order}
+    sizes = {c: len(models[c].y) + len(components[c].lecturers) for c in order}
 
     needs_stage3 = any(secs[j].preferred for j in prep.free) or bool(previous)
 
@@ -1297,7 +1304,7 @@ def balance(
             {"stage": "max_deviation", "component": rank + 1, "components": len(order)},
             lambda v: v / DEV_SCALE,
         )
-        outcome = _solve(cm, share, workers, reporter, greedy_idx)
+        outcome = _solve(cm, share, workers, reporter, greedy_idx, _STAGE1_SUBSOLVERS)
         if outcome.assignment is None:
             if outcome.status == cp_model.INFEASIBLE:
                 return _infeasible_packing(prep, components[c], started)

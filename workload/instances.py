@@ -84,7 +84,8 @@ def _split(total: int, size: tuple[int, int], rng: random.Random) -> list[int]:
         parts.append(part)
         left -= part
     if len(parts) > 1 and parts[-1] < size[0]:
-        parts[-2] += parts.pop()
+        last = parts.pop()
+        parts[-1] += last
     return parts
 
 
@@ -228,11 +229,11 @@ def generate(
     for number, course in enumerate(courses, start=1):
         eligible = tuple(lecturers[i].id for i in sorted(set(course.qualified)))
         home = lecturers[members[course.group][0]].extra
-        for k, hours in enumerate(course.hours):
+        for k, section_hours in enumerate(course.hours):
             sections.append(
                 Section(
                     id=f"S{len(sections) + 1:04d}",
-                    hours=hours,
+                    hours=section_hours,
                     eligible=eligible,
                     extra={
                         "course": f"HP{number:04d}",
@@ -248,15 +249,15 @@ def generate(
     locked_load: dict[str, float] = {}
     n_locked = round(p.locked_share * len(sections))
     for section in rng.sample(sections, n_locked):
-        pool = [x for x in section.eligible if by_id[x].target > 0]
-        who = rng.choice(pool)
-        if locked_load.get(who, 0.0) + section.hours <= 0.6 * by_id[who].max_load:
-            section.locked_to = who
-            locked_load[who] = locked_load.get(who, 0.0) + section.hours
+        names = [x for x in section.eligible if by_id[x].target > 0]
+        chosen = rng.choice(names)
+        if locked_load.get(chosen, 0.0) + section.hours <= 0.6 * by_id[chosen].max_load:
+            section.locked_to = chosen
+            locked_load[chosen] = locked_load.get(chosen, 0.0) + section.hours
     for section in sections:
         if section.locked_to is None and rng.random() < p.preferred_share:
-            pool = [x for x in section.eligible if by_id[x].target > 0]
-            section.preferred = (rng.choice(pool),)
+            names = [x for x in section.eligible if by_id[x].target > 0]
+            section.preferred = (rng.choice(names),)
 
     return Instance(
         lecturers=lecturers,
