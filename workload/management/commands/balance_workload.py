@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -24,6 +24,7 @@ def run(
     out: str | Path | None = None,
     workers: int = 2,
     progress: Any = None,
+    stream: TextIO | None = None,
 ) -> Result:
     """The command without Django: load, balance, write. Raises ``CommandError`` with a
     Vietnamese message on unreadable or malformed input."""
@@ -47,7 +48,7 @@ def run(
     result = balance(instance, time_limit=time_limit, progress=progress, workers=workers)
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
     if out is None or str(out) == "-":
-        sys.stdout.write(text + "\n")
+        (stream or sys.stdout).write(text + "\n")
     else:
         Path(out).write_text(text + "\n", encoding="utf-8")
     return result
@@ -91,6 +92,7 @@ class Command(BaseCommand):
             out=out,
             workers=options["workers"],
             progress=progress,
+            stream=self.stdout,
         )
         if out is not None and verbosity >= 1:
             mdev = "—" if result.max_deviation is None else f"{result.max_deviation:.4f}"
