@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -24,7 +24,7 @@ def run(
     out: str | Path | None = None,
     workers: int = 2,
     progress: Any = None,
-    stream: TextIO | None = None,
+    stream: Any = None,
 ) -> Result:
     """The command without Django: load, balance, write. Raises ``CommandError`` with a
     Vietnamese message on unreadable or malformed input."""
