@@ -70,3 +70,83 @@ class DocumentForm(StyledFormMixin, forms.ModelForm):
                 _("Ký hiệu cơ quan chỉ gồm chữ, số và dấu gạch nối, ví dụ BGDĐT-GDĐH."),
             )
         return data
+
+
+class ImportTextForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Dán đoạn văn bản (ví dụ phần “Căn cứ …”)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=2_000_000,
+    )
+    upload = forms.FileField(label=_("hoặc chọn tệp .docx / .txt"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        from documents.reading import UnreadableFile, text_from_upload
+
+        data = super().clean() or {}
+        upload = data.get("upload")
+        if upload:
+            try:
+                data["text"] = text_from_upload(upload.name, upload.read())
+            except UnreadableFile as error:
+                self.add_error("upload", str(error))
+        if not (data.get("text") or "").strip() and not self.errors:
+            raise forms.ValidationError(_("Hãy dán nội dung hoặc chọn một tệp."))
+        return data
+
+
+class ImportRowForm(StyledFormMixin, forms.Form):
+    """One cited document in the preview; every cell can be corrected before confirming."""
+
+    include = forms.BooleanField(label=_("Nhập"), required=False)
+    existing = forms.ModelChoiceField(
+        queryset=Document.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    system = forms.ChoiceField(label=_("Hệ thống"), choices=DocumentSystem.choices)
+    doc_type = forms.ModelChoiceField(
+        label=_("Loại"), queryset=DocumentType.objects.all(), required=False
+    )
+    number = forms.CharField(label=_("Số"), max_length=20, required=False)
+    year = forms.IntegerField(
+        label=_("Năm (ký hiệu)"), required=False, min_value=1945, max_value=2100
+    )
+    issuer_code = forms.CharField(label=_("Ký hiệu cơ quan"), max_length=80, required=False)
+    issued_on = forms.DateField(label=_("Ngày ban hành"), required=False, widget=DateInput())
+    issuer_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=255, required=False)
+    summary = forms.CharField(
+        label=_("Trích yếu"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["existing"].queryset = Document.objects.active().filter(school_id=school_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("include") or data.get("existing"):
+            return data
+        required = {
+            "doc_type": _("Chọn loại văn bản."),
+            "number": _("Nhập số văn bản."),
+            "issuer_code": _("Nhập ký hiệu cơ quan ban hành."),
+            "summary": _("Nhập trích yếu."),
+        }
+        for name, message in required.items():
+            if not data.get(name):
+                self.add_error(name, message)
+        number = data.get("number") or ""
+        if number and not number[0].isdigit():
+            self.add_error("number", _("Số văn bản phải bắt đầu bằng chữ số."))
+        doc_type = data.get("doc_type")
+        if (
+            doc_type
+            and doc_type.is_regulatory
+            and data.get("system") == "state"
+            and not data.get("year")
+        ):
+            self.add_error("year", _("Văn bản quy phạm pháp luật ghi năm trong ký hiệu."))
+        return data
+
+
+ImportRowFormSet = forms.formset_factory(ImportRowForm, extra=0)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.audit import stamp
 from core.text import normalise
 from documents.models import Document
+from documents.references import symbol_key
 
 
 class DuplicateDocument(Exception):
@@ -28,19 +30,39 @@ def clean_summary(summary: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def registered_by_key(school_id: int) -> dict[str, list[Document]]:
+    """The school's register indexed by a loose symbol key (case, spaces, diacritics ignored)."""
+    index: dict[str, list[Document]] = {}
+    for document in Document.objects.active().filter(school_id=school_id):
+        index.setdefault(symbol_key(document.symbol), []).append(document)
+    return index
+
+
+def find_existing(
+    index: dict[str, list[Document]], symbol: str, issued_on: dt.date | None
+) -> Document | None:
+    """The registered copy: same symbol, and same year of issue when both dates are known.
+
+    State numbers restart every year, so the year tells two documents with one symbol apart.
+    """
+    for document in index.get(symbol_key(symbol), []):
+        if issued_on is None or document.issued_on is None:
+            return document
+        if document.issued_on.year == issued_on.year:
+            return document
+    return None
+
+
 def find_registered(document: Document) -> Document | None:
     """The same document already in the school's register: same symbol, same year of issue.
 
-    State numbers restart every year, so `01/QĐ-UBND` of 2023 and of 2024 are different papers.
+    Symbols are compared loosely (`2457/QD-BGD&ĐT` is `2457/QĐ-BGDĐT`); state numbers restart
+    every year, so `01/QĐ-UBND` of 2023 and of 2024 are different papers.
     """
-    candidates = Document.objects.active().filter(
-        school_id=document.school_id, symbol=document.symbol
-    )
+    index = registered_by_key(document.school_id)
     if document.pk:
-        candidates = candidates.exclude(pk=document.pk)
-    if document.issued_on:
-        candidates = candidates.filter(issued_on__year=document.issued_on.year)
-    return candidates.first()
+        index = {key: [d for d in docs if d.pk != document.pk] for key, docs in index.items()}
+    return find_existing(index, document.symbol, document.issued_on)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ app_name = "documents"
 urlpatterns = [
     path("", views.document_list, name="document_list"),
     path("new/", views.document_form, name="document_create"),
+    path("import/", views.document_import, name="document_import"),
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("<int:pk>/edit/", views.document_form, name="document_edit"),
     path("<int:pk>/archive/", views.document_archive, name="document_archive"),

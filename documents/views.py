@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,10 +17,12 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.permissions import get_authorised, member_school_id, require
 from core.views import render_form
-from documents import services
-from documents.forms import DocumentForm
+from documents import importing, services
+from documents.forms import DocumentForm, ImportRowFormSet, ImportTextForm
 from documents.models import Document, DocumentType
 from organisations.membership import membership_of
+from planning.models import Plan, Task
+from planning.services import PlanningError
 
 VIEW = "documents.view_document"
 CHANGE = "documents.change_document"
@@ -129,4 +133,86 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     return FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+    )
+
+
+def _import_target(request: HttpRequest) -> tuple[Plan | None, Task | None, str]:
+    """Where the imported documents are linked: a plan's bases, a task's bases, or nowhere."""
+    plan = task = None
+    if request.GET.get("plan"):
+        plan = get_authorised(
+            request.user, Plan, "planning.view_plan", "planning.change_plan", pk=request.GET["plan"]
+        )
+        return plan, None, reverse("planning:plan_detail", args=[plan.pk])
+    if request.GET.get("task"):
+        task = get_authorised(
+            request.user,
+            Task.objects.select_related("plan"),
+            "planning.view_plan",
+            "planning.change_task",
+            pk=request.GET["task"],
+        )
+        return None, task, reverse("planning:task_detail", args=[task.pk])
+    require(request.user, "documents.register")
+    return None, None, reverse("documents:document_list")
+
+
+@login_required
+def document_import(request: HttpRequest) -> HttpResponse:
+    """Paste or upload text → preview of every cited document → confirm → registered and linked."""
+    plan, task, back = _import_target(request)
+    school_id = member_school_id(request.user)
+    context: dict[str, Any] = {"plan": plan, "task": task, "back": back}
+    step = request.POST.get("step")
+    if request.method == "POST" and step == "confirm":
+        text = request.POST.get("text", "")
+        formset = ImportRowFormSet(request.POST, prefix="row", form_kwargs={"school_id": school_id})
+        if formset.is_valid():
+            try:
+                result = importing.register_rows(
+                    formset.cleaned_data, school_id=school_id, by=request.user, plan=plan, task=task
+                )
+            except (services.DuplicateDocument, PlanningError) as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Đã vào sổ %(created)d văn bản mới, dùng lại %(reused)d văn bản đã có.")
+                    % {"created": len(result.created), "reused": len(result.reused)},
+                )
+                return redirect(back)
+        return _preview(request, text, school_id, context, formset)
+    form = ImportTextForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        return _preview(request, form.cleaned_data["text"], school_id, context)
+    return render(
+        request,
+        "documents/import_form.html",
+        {**context, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _preview(
+    request: HttpRequest, text: str, school_id: int, context: dict[str, Any], formset: Any = None
+) -> HttpResponse:
+    candidates = importing.find_candidates(text, school_id)
+    if formset is None:
+        formset = ImportRowFormSet(
+            initial=[c.initial for c in candidates],
+            prefix="row",
+            form_kwargs={"school_id": school_id},
+        )
+    rows = list(zip(candidates, formset.forms, strict=False))
+    return render(
+        request,
+        "documents/import_preview.html",
+        {
+            **context,
+            "text": text,
+            "highlighted": importing.highlight(text, [c.reference for c in candidates]),
+            "rows": rows,
+            "formset": formset,
+        },
+        status=400 if formset.is_bound and not formset.is_valid() else 200,
     )

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from documents.reading import UnreadableFile, text_from_upload
 from documents.references import extract_references
 
 
@@ -20,16 +21,10 @@ def read_text(path: str | None, stdin: TextIO) -> str:
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"Không tìm thấy tệp: {path}")
-    if file.suffix.lower() == ".docx":
-        import docx  # python-docx; imported here so plain text needs no extra package
-
-        document = docx.Document(str(file))
-        paragraphs = [p.text for p in document.paragraphs]
-        for table in document.tables:
-            for row in table.rows:
-                paragraphs.extend(cell.text for cell in row.cells)
-        return "\n".join(paragraphs)
-    return file.read_text(encoding="utf-8-sig")
+    try:
+        return text_from_upload(file.name, file.read_bytes())
+    except UnreadableFile as error:
+        raise CommandError(str(error)) from error
 
 
 def references_as_json_lines(text: str) -> list[str]:
