@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from conferences.demo import load_conference_demo
 from documents.catalogue import sync_document_types
 from documents.models import Document, DocumentType
 from documents.services import register_document
@@ -284,4 +285,5 @@ def load_demo(path: Path = DATA_FILE) -> tuple[Plan | None, list[tuple[str, str,
         return None, accounts
     loader = DemoLoader(data)
     plan = loader.load()
+    load_conference_demo(plan, loader)
     return plan, loader.accounts

@@ -12,5 +12,6 @@ urlpatterns = [
     path("plans/", include("planning.urls")),
     path("documents/", include("documents.urls")),
     path("organisations/", include("organisations.urls")),
+    path("conferences/", include("conferences.urls")),
     path("admin/", admin.site.urls),
 ]

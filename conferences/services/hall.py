@@ -1,0 +1,181 @@
+"""The hall: creating the conference, summoning people, taking attendance, the live quorum."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conferences.models import (
+    Attendance,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    Invitation,
+    InviteeGroup,
+)
+from conferences.services.common import ConferenceError, ensure_open
+from core.audit import stamp
+from organisations.models import Organisation, Person, Position
+
+
+@transaction.atomic
+def create_conference(conference: Conference, *, by: Any) -> Conference:
+    if conference.plan_id and conference.plan.school_id != conference.school_id:  # type: ignore[union-attr]
+        raise ConferenceError(_("Kế hoạch không thuộc trường."))
+    kind: ConferenceKind = conference.kind
+    if (
+        conference.held_on
+        and not ConferenceKind.objects.valid_on(conference.held_on).filter(pk=kind.pk).exists()
+    ):
+        raise ConferenceError(_("Quy định của loại hội nghị này không còn hiệu lực vào ngày họp."))
+    stamp(conference, by)
+    conference.save()
+    return conference
+
+
+@transaction.atomic
+def set_status(conference: Conference, status: str, *, by: Any) -> Conference:
+    ensure_open(conference)
+    if status not in ConferenceStatus.values:
+        raise ConferenceError(_("Trạng thái không hợp lệ."))
+    conference.status = status
+    stamp(conference, by)
+    conference.save(update_fields=["status"])
+    return conference
+
+
+@transaction.atomic
+def summon_group(
+    conference: Conference,
+    *,
+    name: str,
+    people: Iterable[Person],
+    guests: Iterable[str] = (),
+    counts_for_quorum: bool = True,
+    by: Any,
+) -> InviteeGroup:
+    """Summon a group; people already summoned in an earlier group stay there (counted once)."""
+    ensure_open(conference)
+    if not name.strip():
+        raise ConferenceError(_("Cần ghi tên thành phần tham dự."))
+    group = InviteeGroup(
+        conference=conference,
+        name=name.strip(),
+        counts_for_quorum=counts_for_quorum,
+        order=conference.groups.count() + 1,
+    )
+    stamp(group, by)
+    group.save()
+    already = set(
+        conference.invitations.active().exclude(person=None).values_list("person_id", flat=True)
+    )
+    for person in people:
+        if person.school_id != conference.school_id:
+            raise ConferenceError(_("Người được triệu tập phải thuộc trường."))
+        if person.pk in already:
+            continue
+        already.add(person.pk)
+        invitation = Invitation(conference=conference, group=group, person=person)
+        stamp(invitation, by)
+        invitation.save()
+    for guest in guests:
+        if guest.strip():
+            invitation = Invitation(conference=conference, group=group, name=guest.strip())
+            stamp(invitation, by)
+            invitation.save()
+    return group
+
+
+@transaction.atomic
+def mark_attendance(
+    invitation: Invitation, *, attendance: str, reason: str = "", by: Any
+) -> Invitation:
+    ensure_open(invitation.conference)
+    if attendance not in Attendance.values:
+        raise ConferenceError(_("Giá trị điểm danh không hợp lệ."))
+    invitation.attendance = attendance
+    invitation.absence_reason = reason.strip() if attendance == Attendance.ABSENT else ""
+    invitation.marked_at = timezone.now() if attendance else None
+    stamp(invitation, by)
+    invitation.save()
+    return invitation
+
+
+@dataclass(frozen=True)
+class QuorumState:
+    summoned: int
+    present: int
+    absent: int
+    unmarked: int
+    needed: int
+    rule: str
+    others_present: int  # guests and others outside the quorum
+
+    @property
+    def reached(self) -> bool:
+        return self.summoned > 0 and self.present >= self.needed
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.present / self.summoned) if self.summoned else 0
+
+
+def quorum(conference: Conference) -> QuorumState:
+    """Who is summoned and present, against the kind's quorum rule, in one query."""
+    counted = Q(group__counts_for_quorum=True, group__archived_at__isnull=True)
+    totals = conference.invitations.active().aggregate(
+        summoned=Count("pk", filter=counted),
+        present=Count("pk", filter=counted & Q(attendance=Attendance.PRESENT)),
+        absent=Count("pk", filter=counted & Q(attendance=Attendance.ABSENT)),
+        others_present=Count("pk", filter=~counted & Q(attendance=Attendance.PRESENT)),
+    )
+    kind = conference.kind
+    summoned = totals["summoned"]
+    return QuorumState(
+        summoned=summoned,
+        present=totals["present"],
+        absent=totals["absent"],
+        unmarked=summoned - totals["present"] - totals["absent"],
+        needed=kind.quorum_needed(summoned),
+        rule=kind.quorum_label,
+        others_present=totals["others_present"],
+    )
+
+
+def select_people(
+    school_id: int,
+    *,
+    whole_school: bool = False,
+    units: Iterable[Organisation] = (),
+    roles: Iterable[str] = (),
+    on: dt.date | None = None,
+) -> list[Person]:
+    """The people a group summons: the whole school, or those holding posts in units / roles."""
+    people = Person.objects.active().filter(school_id=school_id)
+    unit_ids = [u.pk for u in units]
+    role_list = list(roles)
+    if not whole_school and not unit_ids and not role_list:
+        return []
+    positions = Position.objects.current(on).filter(person__school_id=school_id)
+    if not whole_school:
+        if unit_ids:
+            positions = positions.filter(organisation__in=unit_ids)
+        if role_list:
+            positions = positions.filter(role__in=role_list)
+    # In the order of their posts (the principal first), each person once.
+    ordered: list[int] = []
+    for person_id in positions.order_by("order", "pk").values_list("person_id", flat=True):
+        if person_id not in ordered:
+            ordered.append(person_id)
+    found = {p.pk: p for p in people.filter(pk__in=ordered)}
+    chosen = [found[pk] for pk in ordered if pk in found]
+    if whole_school:
+        chosen += [p for p in people.exclude(pk__in=ordered)]
+    return chosen

@@ -1,0 +1,313 @@
+"""Conference pages: list, setup (chairs, groups, agenda), the live attendance and quorum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from conferences import services
+from conferences.forms import AgendaItemForm, ChairForm, ConferenceForm, GroupForm
+from conferences.models import (
+    AgendaItem,
+    Attendance,
+    Conclusion,
+    Conference,
+    ConferenceChair,
+    ConferenceStatus,
+    EmulationPledge,
+    Invitation,
+    InviteeGroup,
+    Opinion,
+    Photo,
+    VoteItem,
+)
+from conferences.views.common import MANAGE, get_conference, get_part
+from core.audit import history_entries
+from core.permissions import member_school_id, require
+from core.views import render_form, report_error
+from organisations.membership import membership_of
+
+
+@login_required
+def conference_list(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    conferences = (
+        Conference.objects.active()
+        .filter(school_id=membership.school_id)
+        .select_related("kind", "plan")
+        .annotate(
+            opinion_count=Count(
+                "opinions", filter=Q(opinions__archived_at__isnull=True), distinct=True
+            ),
+            summoned=Count(
+                "invitations",
+                filter=Q(
+                    invitations__archived_at__isnull=True,
+                    invitations__group__counts_for_quorum=True,
+                ),
+                distinct=True,
+            ),
+            present=Count(
+                "invitations",
+                filter=Q(
+                    invitations__archived_at__isnull=True,
+                    invitations__group__counts_for_quorum=True,
+                    invitations__attendance=Attendance.PRESENT,
+                ),
+                distinct=True,
+            ),
+        )
+    )
+    return render(
+        request,
+        "conferences/conference_list.html",
+        {
+            "conferences": conferences,
+            "can_add": request.user.has_perm("conferences.add_conference"),
+        },
+    )
+
+
+@login_required
+def conference_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is not None:
+        conference = get_conference(request, pk, MANAGE)
+    else:
+        require(request.user, "conferences.add_conference")
+        conference = Conference(school_id=member_school_id(request.user))
+    form = ConferenceForm(request.POST or None, instance=conference, school_id=conference.school_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.create_conference(form.instance, by=request.user)
+        except services.ConferenceError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("conferences:detail", pk=saved.pk)
+    back = reverse("conferences:detail", args=[pk]) if pk else reverse("conferences:list")
+    return render_form(
+        request, form, title=_("Sửa hội nghị") if pk else _("Hội nghị mới"), back=back
+    )
+
+
+@login_required
+def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk)
+    groups = (
+        conference.groups.active()
+        .annotate(size=Count("members", filter=Q(members__archived_at__isnull=True)))
+        .order_by("order", "pk")
+    )
+    context = {
+        "conference": conference,
+        "chairs": conference.chairs.active().select_related("person"),
+        "groups": groups,
+        "agenda": conference.agenda_items.active().select_related("presenter"),
+        "quorum": services.quorum(conference),
+        "can_manage": request.user.has_perm(MANAGE, conference),
+        "statuses": ConferenceStatus.choices,
+        "history": history_entries(conference),
+        "tab": "overview",
+    }
+    return render(request, "conferences/conference_detail.html", context)
+
+
+@login_required
+@require_POST
+def conference_status(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk, MANAGE)
+    try:
+        services.set_status(conference, request.POST.get("status", ""), by=request.user)
+    except services.ConferenceError as error:
+        report_error(request, error)
+    return redirect("conferences:detail", pk=pk)
+
+
+@login_required
+def chair_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk, MANAGE)
+    chair = ConferenceChair(conference=conference, order=conference.chairs.count() + 1)
+    form = ChairForm(request.POST or None, instance=chair, school_id=conference.school_id)
+    if request.method == "POST" and form.is_valid():
+        services.save(form.instance, by=request.user)
+        return redirect("conferences:detail", pk=pk)
+    return render_form(
+        request, form, title=_("Thêm chủ tọa"), back=reverse("conferences:detail", args=[pk])
+    )
+
+
+@login_required
+def group_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk, MANAGE)
+    form = GroupForm(request.POST or None, school_id=conference.school_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        people = services.select_people(
+            conference.school_id,
+            whole_school=data["whole_school"],
+            units=data["units"],
+            roles=data["roles"],
+            on=conference.held_on,
+        )
+        people += [p for p in data["people"] if p not in people]
+        try:
+            services.summon_group(
+                conference,
+                name=data["name"],
+                people=people,
+                guests=data["guests"].splitlines(),
+                counts_for_quorum=data["counts_for_quorum"],
+                by=request.user,
+            )
+        except services.ConferenceError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("conferences:detail", pk=pk)
+    return render_form(
+        request,
+        form,
+        title=_("Thêm thành phần được triệu tập"),
+        back=reverse("conferences:detail", args=[pk]),
+        intro=_("Người đã có trong thành phần trước được giữ ở đó và chỉ tính một lần vào túc số."),
+    )
+
+
+@login_required
+def agenda_form(
+    request: HttpRequest, pk: int | None = None, item_pk: int | None = None
+) -> HttpResponse:
+    if item_pk is not None:
+        item = get_part(request, AgendaItem.objects.all(), item_pk, MANAGE)
+        conference = item.conference
+    else:
+        conference = get_conference(request, pk, MANAGE)  # type: ignore[arg-type]
+        item = AgendaItem(conference=conference, order=conference.agenda_items.count() + 1)
+    form = AgendaItemForm(request.POST or None, instance=item, school_id=conference.school_id)
+    if request.method == "POST" and form.is_valid():
+        services.save(form.instance, by=request.user)
+        return redirect(reverse("conferences:detail", args=[conference.pk]) + "#chuong-trinh")
+    return render_form(
+        request,
+        form,
+        title=_("Sửa mục chương trình") if item_pk else _("Thêm mục chương trình"),
+        back=reverse("conferences:detail", args=[conference.pk]),
+        intro=_(
+            "Nội dung ghi như việc người trình bày làm, ví dụ “Triển khai nhiệm vụ trọng tâm năm "
+            "học 2023-2024”: bài tin và biên bản được viết từ đây."
+        ),
+    )
+
+
+# Attendance ------------------------------------------------------------------------------------
+
+
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk, MANAGE)
+    groups = list(
+        conference.groups.active()
+        .order_by("order", "pk")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Invitation.objects.active().select_related("person").order_by("pk"),
+                to_attr="active_members",
+            )
+        )
+    )
+    context = {
+        "conference": conference,
+        "groups": groups,
+        "quorum": services.quorum(conference),
+        "tab": "attendance",
+    }
+    return render(request, "conferences/attendance.html", context)
+
+
+@login_required
+@require_POST
+def mark(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one invitee present or absent; HTMX gets the row back and the quorum, live."""
+    invitation = get_part(request, Invitation.objects.select_related("person"), pk, MANAGE)
+    try:
+        services.mark_attendance(
+            invitation,
+            attendance=request.POST.get("attendance", ""),
+            reason=request.POST.get("reason", ""),
+            by=request.user,
+        )
+    except services.ConferenceError as error:
+        report_error(request, error)
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {
+            "invitation": invitation,
+            "conference": invitation.conference,
+            "quorum": services.quorum(invitation.conference),
+            "oob": True,
+        }
+        return render(request, "conferences/_attendance_row.html", context)
+    return redirect("conferences:attendance", pk=invitation.conference_id)
+
+
+@login_required
+def quorum_box(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk)
+    return render(
+        request,
+        "conferences/_quorum.html",
+        {"conference": conference, "quorum": services.quorum(conference)},
+    )
+
+
+# Archive ----------------------------------------------------------------------------------------
+
+ARCHIVABLE: dict[str, Any] = {
+    "chair": ConferenceChair,
+    "group": InviteeGroup,
+    "invitation": Invitation,
+    "agenda": AgendaItem,
+    "opinion": Opinion,
+    "vote": VoteItem,
+    "conclusion": Conclusion,
+    "pledge": EmulationPledge,
+    "photo": Photo,
+}
+
+
+BACK_TO = {
+    "invitation": "conferences:attendance",
+    "opinion": "conferences:opinions",
+    "vote": "conferences:votes",
+    "conclusion": "conferences:outcomes",
+    "pledge": "conferences:outcomes",
+    "photo": "conferences:photos",
+}
+
+
+@login_required
+@require_POST
+def archive(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Archive a conference or one of its rows (never a hard delete)."""
+    if kind == "conference":
+        conference = get_conference(request, pk, MANAGE)
+        services.archive_conference_object(conference, by=request.user)
+        messages.success(request, _("Đã lưu trữ hội nghị."))
+        return redirect("conferences:list")
+    model = ARCHIVABLE.get(kind)
+    if model is None:
+        raise PermissionDenied
+    obj = get_part(request, model.objects.all(), pk, MANAGE)
+    try:
+        services.archive_conference_object(obj, by=request.user)
+        messages.success(request, _("Đã lưu trữ."))
+    except services.ConferenceError as error:
+        report_error(request, error)
+    return redirect(BACK_TO.get(kind, "conferences:detail"), pk=obj.conference_id)

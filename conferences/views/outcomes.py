@@ -1,0 +1,249 @@
+"""What the conference decides and leaves: conclusions → tasks, the emulation launch and pledge,
+photos, and the papers (minutes, resolution, news article)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from conferences import papers, services
+from conferences.forms import (
+    ArticleForm,
+    ConclusionForm,
+    ConclusionTaskForm,
+    LaunchForm,
+    PhotoForm,
+    PledgeForm,
+)
+from conferences.models import Conclusion, EmulationLaunch, EmulationPledge, Photo
+from conferences.views.common import ASSIGN, MANAGE, get_conference, get_part
+from core.views import render_form, report_error
+
+
+@login_required
+def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk)
+    context = {
+        "conference": conference,
+        "conclusions": conference.conclusions.active().select_related(
+            "lead_unit", "task__lead_unit"
+        ),
+        "launch": EmulationLaunch.objects.filter(conference=conference)
+        .select_related("launched_by")
+        .first(),
+        "pledges": conference.pledges.active().select_related("head", "union", "union_rep"),
+        "can_manage": request.user.has_perm(MANAGE, conference),
+        "can_assign": request.user.has_perm(ASSIGN, conference),
+        "tab": "outcomes",
+    }
+    return render(request, "conferences/outcomes.html", context)
+
+
+@login_required
+def conclusion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk, MANAGE)
+    form = ConclusionForm(request.POST or None, school_id=conference.school_id)
+    back = reverse("conferences:outcomes", args=[pk])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_conclusion(conference, by=request.user, **form.cleaned_data)
+        except services.ConferenceError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(back)
+    return render_form(
+        request,
+        form,
+        title=_("Ghi kết luận của chủ tọa"),
+        back=back,
+        intro=_(
+            "Ghi từng nội dung theo thứ tự chủ tọa kết luận; nội dung giao việc ghi rõ đơn "
+            "vị chủ trì và hạn để trở thành nhiệm vụ của kế hoạch."
+        ),
+    )
+
+
+@login_required
+def conclusion_task(request: HttpRequest, pk: int) -> HttpResponse:
+    conclusion = get_part(request, Conclusion.objects.select_related("lead_unit"), pk, ASSIGN)
+    conference = conclusion.conference
+    form = ConclusionTaskForm(request.POST or None, plan_id=conference.plan_id)
+    back = reverse("conferences:outcomes", args=[conference.pk])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.conclusion_to_task(
+                conclusion,
+                existing_task=data["existing_task"],
+                parent=data["parent"],
+                title=data["title"],
+                by=request.user,
+            )
+        except services.ConferenceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Kết luận đã thành nhiệm vụ của kế hoạch."))
+            return redirect(back)
+    return render_form(
+        request,
+        form,
+        title=_("Giao nhiệm vụ theo kết luận"),
+        back=back,
+        intro=conclusion.text,
+        submit=_("Giao nhiệm vụ"),
+    )
+
+
+@login_required
+def launch_form(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk, MANAGE)
+    launch = EmulationLaunch.objects.filter(conference=conference).first() or EmulationLaunch(
+        conference=conference
+    )
+    form = LaunchForm(request.POST or None, instance=launch, school_id=conference.school_id)
+    back = reverse("conferences:outcomes", args=[pk])
+    if request.method == "POST" and form.is_valid():
+        services.save(form.instance, by=request.user)
+        return redirect(back)
+    return render_form(request, form, title=_("Phát động thi đua"), back=back)
+
+
+@login_required
+def pledge_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk, MANAGE)
+    pledge = EmulationPledge(conference=conference, signed_on=conference.held_on)
+    form = PledgeForm(request.POST or None, instance=pledge, school_id=conference.school_id)
+    back = reverse("conferences:outcomes", args=[pk])
+    if request.method == "POST" and form.is_valid():
+        services.save(form.instance, by=request.user)
+        return redirect(back)
+    return render_form(
+        request, form, title=_("Giao ước thi đua giữa thủ trưởng và công đoàn"), back=back
+    )
+
+
+# Photos -----------------------------------------------------------------------------------------
+
+
+@login_required
+def photos(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk)
+    can_manage = request.user.has_perm(MANAGE, conference)
+    form = PhotoForm(request.POST or None, request.FILES or None) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            return HttpResponse(status=403)
+        if form.is_valid():
+            try:
+                services.add_photo(
+                    conference,
+                    content=form.cleaned_data["image"].read(),
+                    caption=form.cleaned_data["caption"],
+                    by=request.user,
+                )
+            except services.ConferenceError as error:
+                form.add_error("image", str(error))
+            else:
+                return redirect("conferences:photos", pk=pk)
+    context = {
+        "conference": conference,
+        "photos": conference.photos.active(),
+        "form": form,
+        "can_manage": can_manage,
+        "tab": "photos",
+    }
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return render(request, "conferences/photos.html", context, status=status)
+
+
+@login_required
+def photo_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Photos are served only to those who may see the conference, with the type we found."""
+    photo = get_part(request, Photo.objects.active(), pk)
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# Papers -----------------------------------------------------------------------------------------
+
+PAPERS = {
+    "minutes": (papers.minutes, _("Biên bản hội nghị")),
+    "resolution": (papers.resolution, _("Nghị quyết hội nghị")),
+}
+
+
+@login_required
+def paper(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    conference = get_conference(request, pk)
+    if kind not in PAPERS:
+        return HttpResponse(status=404)
+    write, title = PAPERS[kind]
+    context = {
+        "conference": conference,
+        "text": write(conference),
+        "title": title,
+        "kind": kind,
+        "tab": "papers",
+    }
+    return render(request, "conferences/paper.html", context)
+
+
+@login_required
+def article(request: HttpRequest, pk: int) -> HttpResponse:
+    """The news article: generated from the data, editable by the secretary before publishing."""
+    conference = get_conference(request, pk)
+    can_manage = request.user.has_perm(MANAGE, conference)
+    generated = papers.article(conference)
+    text = conference.article_text or generated
+    form = None
+    if can_manage:
+        form = ArticleForm(request.POST or None, initial={"text": text})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.save_article(conference, text=form.cleaned_data["text"], by=request.user)
+            except services.ConferenceError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Đã lưu bài tin đã biên tập."))
+                return redirect("conferences:article", pk=pk)
+    elif request.method == "POST":
+        return HttpResponse(status=403)
+    context = {
+        "conference": conference,
+        "text": text,
+        "is_edited": bool(conference.article_text) and conference.article_text != generated,
+        "form": form,
+        "can_manage": can_manage,
+        "tab": "papers",
+    }
+    return render(request, "conferences/article.html", context)
+
+
+@login_required
+@require_POST
+def article_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk, MANAGE)
+    try:
+        services.regenerate_article(conference, by=request.user)
+        messages.success(request, _("Đã viết lại bài tin từ dữ liệu hội nghị."))
+    except services.ConferenceError as error:
+        report_error(request, error)
+    return redirect("conferences:article", pk=pk)
+
+
+@login_required
+@require_POST
+def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk, MANAGE)
+    try:
+        services.publish_article(conference, by=request.user)
+        messages.success(request, _("Đã duyệt đăng bài tin."))
+    except services.ConferenceError as error:
+        report_error(request, error)
+    return redirect("conferences:article", pk=pk)

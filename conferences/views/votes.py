@@ -1,0 +1,121 @@
+"""Votes: the secretary sets up items; attendees cast secret ballots once; results after closing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from conferences import services
+from conferences.forms import BallotForm, HandsForm, VoteItemForm
+from conferences.models import Attendance, BallotCast, VoteItem
+from conferences.views.common import MANAGE, get_conference, get_part
+from core.views import report_error
+from organisations.membership import membership_of
+
+
+@login_required
+def vote_list(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk)
+    person = membership_of(request.user).person
+    items = list(conference.vote_items.active())
+    voted: set[int] = set()
+    is_attendee = False
+    if person is not None:
+        voted = set(
+            BallotCast.objects.filter(vote_item__conference=conference, person=person).values_list(
+                "vote_item_id", flat=True
+            )
+        )
+        is_attendee = (
+            conference.invitations.active()
+            .filter(person=person, attendance=Attendance.PRESENT)
+            .exists()
+        )
+    can_manage = request.user.has_perm(MANAGE, conference)
+    context = {
+        "conference": conference,
+        "items": items,
+        "voted": voted,
+        "is_attendee": is_attendee,
+        "can_manage": can_manage,
+        "item_form": VoteItemForm() if can_manage else None,
+        "hands_form": HandsForm() if can_manage else None,
+        "ballot_form": BallotForm(),
+        "quorum": services.quorum(conference),
+        "tab": "votes",
+    }
+    return render(request, "conferences/vote_list.html", context)
+
+
+@login_required
+@require_POST
+def vote_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference(request, pk, MANAGE)
+    form = VoteItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_vote_item(conference, by=request.user, **form.cleaned_data)
+        except services.ConferenceError as error:
+            report_error(request, error)
+    else:
+        messages.error(request, _("Cần ghi nội dung biểu quyết."))
+    return redirect("conferences:votes", pk=pk)
+
+
+@login_required
+@require_POST
+def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_part(request, VoteItem.objects.all(), pk, MANAGE)
+    try:
+        services.open_vote(item, by=request.user)
+    except services.ConferenceError as error:
+        report_error(request, error)
+    return redirect("conferences:votes", pk=item.conference_id)
+
+
+@login_required
+@require_POST
+def vote_hands(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_part(request, VoteItem.objects.all(), pk, MANAGE)
+    form = HandsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_show_of_hands(item, by=request.user, **form.cleaned_data)
+        except services.ConferenceError as error:
+            report_error(request, error)
+    else:
+        messages.error(request, _("Số phiếu phải là số tự nhiên."))
+    return redirect("conferences:votes", pk=item.conference_id)
+
+
+@login_required
+@require_POST
+def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_part(request, VoteItem.objects.all(), pk, MANAGE)
+    try:
+        services.close_vote(item, by=request.user)
+    except services.ConferenceError as error:
+        report_error(request, error)
+    return redirect("conferences:votes", pk=item.conference_id)
+
+
+@login_required
+@require_POST
+def ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_part(request, VoteItem.objects.all(), pk, "conferences.vote")
+    person = membership_of(request.user).person
+    form = BallotForm(request.POST)
+    if person is None or not form.is_valid():
+        messages.error(request, _("Hãy chọn một phương án."))
+        return redirect("conferences:votes", pk=item.conference_id)
+    try:
+        services.cast_ballot(item, person=person, choice=form.cleaned_data["choice"])
+    except services.ConferenceError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("Đã ghi nhận phiếu của bạn. Không ai xem được bạn đã chọn gì."))
+    return redirect("conferences:votes", pk=item.conference_id)
