@@ -51,8 +51,8 @@ class GeneratorParams:
     base_weights: tuple[float, ...] = (0.05, 0.15, 0.4, 0.4)
     class_size_coefficients: tuple[float, ...] = (1.0, 1.1, 1.2, 1.3, 1.5)
     class_size_weights: tuple[float, ...] = (0.35, 0.25, 0.2, 0.12, 0.08)
-    faculty_demand: tuple[float, float] = (0.8, 1.25)
-    group_demand_noise: tuple[float, float] = (0.92, 1.08)
+    faculty_demand: tuple[float, float] = (0.85, 1.2)
+    group_demand_noise: tuple[float, float] = (0.95, 1.05)
     sections_per_course: tuple[int, int] = (1, 6)
     qualified_share: tuple[float, float] = (0.35, 0.8)
     neighbour_share: float = 0.12
