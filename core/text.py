@@ -138,3 +138,34 @@ def format_number(value: Decimal | float | int) -> str:
     groups.insert(0, whole)
     result = ".".join(groups)
     return f"{sign}{result},{fraction}" if fraction else f"{sign}{result}"
+
+
+_NUMBER_CHARS = re.compile(r"^[+-]?[\d.,\s]+$")
+
+
+def parse_number(text: str) -> Decimal:
+    """Read a number as Vietnamese users type it: "1.234,5", "45,5", "1 234", or "45.5".
+
+    A comma is the decimal mark. Dots are thousands separators when they group digits by three
+    ("1.234"), and a decimal point otherwise ("45.5"). Raises ValueError on anything else.
+    """
+    cleaned = normalise(text).replace(" ", "").replace("\u00a0", "")
+    if not cleaned or not _NUMBER_CHARS.match(cleaned) or not any(c.isdigit() for c in cleaned):
+        raise ValueError(text)
+    sign = ""
+    if cleaned[0] in "+-":
+        sign, cleaned = cleaned[0].replace("+", ""), cleaned[1:]
+    if "," in cleaned:
+        whole, _, fraction = cleaned.rpartition(",")
+        if "," in whole or "." in fraction:
+            raise ValueError(text)
+        groups = whole.split(".")
+        if len(groups) > 1 and (not groups[0] or any(len(g) != 3 for g in groups[1:])):
+            raise ValueError(text)
+        return Decimal(f"{sign}{''.join(groups) or '0'}.{fraction}")
+    groups = cleaned.split(".")
+    if len(groups) == 2 and len(groups[1]) != 3:
+        return Decimal(f"{sign}{groups[0] or '0'}.{groups[1]}")
+    if len(groups) > 1 and (not groups[0] or any(len(g) != 3 for g in groups[1:])):
+        raise ValueError(text)
+    return Decimal(sign + "".join(groups))

@@ -94,6 +94,9 @@ class DemoLoader:
         self._goals(school)
         plan = self._plan(school)
         self._admin_account()
+        from workload.demo import load_workload_demo
+
+        load_workload_demo(school, self.people, self.orgs, self.by)
         return plan
 
     def _admin_account(self) -> None:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("organisations/", include("organisations.urls")),
     path("conferences/", include("conferences.urls")),
+    path("workload/", include("workload.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,1 +1,322 @@
-# Create your views here.
+"""Teaching-load pages: semesters, sections, import, automatic assignment, results, exports."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.permissions import get_authorised, member_school_id, require
+from organisations.membership import membership_of
+from organisations.models import Organisation
+from planning.models import Plan
+from workload import excel, services, staffload
+from workload.models import BalanceRun, Lecturer, RuleSet, Section, Term
+
+VIEW = "workload.view_term"
+MANAGE = "workload.manage_term"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _term(request: HttpRequest, pk: int, perm: str | None = None) -> Term:
+    return get_authorised(request.user, Term.objects.select_related("school"), VIEW, perm, pk=pk)
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    school_id = member_school_id(request.user)
+    school = get_object_or_404(Organisation, pk=school_id)
+    require(request.user, VIEW, school)
+    rules = RuleSet.objects.filter(school_id=school_id)
+    context = {
+        "terms": Term.objects.filter(school_id=school_id),
+        "rules": rules,
+        "plans": Plan.objects.active().filter(school_id=school_id),
+        "can_manage": request.user.has_perm(MANAGE, school),
+    }
+    return render(request, "workload/home.html", context)
+
+
+@login_required
+@require_POST
+def term_create(request: HttpRequest) -> HttpResponse:
+    school = get_object_or_404(Organisation, pk=member_school_id(request.user))
+    require(request.user, MANAGE, school)
+    try:
+        start_year, semester = int(request.POST["start_year"]), int(request.POST["semester"])
+    except (KeyError, ValueError):
+        messages.error(request, _("Năm học hoặc học kỳ không hợp lệ."))
+        return redirect("workload:home")
+    if semester not in (1, 2) or not 2000 <= start_year <= 2100:
+        messages.error(request, _("Năm học hoặc học kỳ không hợp lệ."))
+        return redirect("workload:home")
+    term = services.ensure_term(school.pk, start_year, semester)
+    return redirect("workload:term_detail", pk=term.pk)
+
+
+@login_required
+def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _term(request, pk)
+    context: dict[str, Any] = {"term": term, "can_manage": request.user.has_perm(MANAGE, term)}
+    try:
+        rows = services.lecturer_rows(term)
+    except services.WorkloadError as error:
+        context["problem"] = str(error)
+        return render(request, "workload/term_detail.html", context)
+    sections = Section.objects.active().filter(term=term)
+    scale = max([float(r.target.max_load) for r in rows] + [float(r.load) for r in rows] + [1.0])
+    groups: dict[Any, dict[str, float]] = defaultdict(
+        lambda: {"target": 0.0, "load": 0.0, "manual": 0.0, "n": 0}
+    )
+    for row in rows:
+        summary = groups[row.lecturer.group]
+        summary["target"] += float(row.target.target)
+        summary["load"] += float(row.load)
+        summary["manual"] += float(row.manual_load)
+        summary["n"] += 1
+    context.update(
+        rows=rows,
+        scale=scale,
+        groups=sorted(groups.items(), key=lambda item: item[0].name),
+        after=services.spread(rows, "load"),
+        before=services.spread(rows, "manual_load"),
+        section_count=sections.count(),
+        unassigned=sections.filter(assigned_to__isnull=True).count(),
+        total_hours=sum(float(r.load) for r in rows),
+        runs=term.runs.select_related("created_by__person")[:5],
+        other=term.other,
+    )
+    return render(request, "workload/term_detail.html", context)
+
+
+@login_required
+def term_sections(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _term(request, pk)
+    sections = (
+        Section.objects.active()
+        .filter(term=term)
+        .select_related("group", "kind", "assigned_to__person", "locked_to__person", "manual_to")
+        .order_by("group__name", "code")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        sections = sections.search(query)
+    page = Paginator(sections, 50).get_page(request.GET.get("page"))
+    membership = membership_of(request.user)
+    lecturers = Lecturer.objects.filter(
+        group__school_id=term.school_id, is_active=True
+    ).select_related("person")
+    context = {
+        "term": term,
+        "page": page,
+        "query": query,
+        "lecturers": lecturers,
+        "can_lock_all": request.user.has_perm(MANAGE, term),
+        "headed": membership.headed_unit_ids,
+    }
+    return render(request, "workload/sections.html", context)
+
+
+@login_required
+@require_POST
+def section_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_authorised(
+        request.user, Section.objects.select_related("term"), VIEW, "workload.lock_section", pk=pk
+    )
+    lecturer = None
+    if request.POST.get("lecturer"):
+        lecturer = Lecturer.objects.filter(
+            pk=request.POST["lecturer"], group__school_id=section.term.school_id
+        ).first()
+        if lecturer is None:
+            raise Http404
+    try:
+        services.lock_section(section, lecturer, by=request.user)
+    except services.WorkloadError as error:
+        messages.error(request, str(error))
+    return redirect(
+        reverse("workload:term_sections", args=[section.term_id]) + f"?q={section.code}"
+    )
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "workload-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def term_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload → check every row (nothing written) → confirm → all rows or none."""
+    term = _term(request, pk, MANAGE)
+    context: dict[str, Any] = {"term": term}
+    if request.method == "POST" and request.POST.get("token"):
+        token = request.POST["token"]
+        pending = request.session.get("workload_import", {})
+        if pending.get("token") != token or pending.get("term") != term.pk:
+            messages.error(request, _("Phiên nhập đã hết hạn: hãy chọn lại tệp."))
+            return redirect("workload:term_import", pk=term.pk)
+        path = _upload_dir() / f"{token}.xlsx"
+        try:
+            result = excel.import_sections(term, path.read_bytes(), by=request.user)
+        except (excel.BadWorkbook, services.WorkloadError, FileNotFoundError) as error:
+            messages.error(request, str(error))
+            return redirect("workload:term_import", pk=term.pk)
+        finally:
+            path.unlink(missing_ok=True)
+            request.session.pop("workload_import", None)
+        counts = result.counts
+        messages.success(
+            request,
+            _("Đã nhập: %(create)d lớp mới, %(update)d lớp cập nhật, %(unchanged)d lớp không đổi.")
+            % counts,
+        )
+        return redirect("workload:term_detail", pk=term.pk)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = _("Hãy chọn tệp Excel (.xlsx).")
+            return render(request, "workload/import.html", context, status=400)
+        data = upload.read()
+        try:
+            result = excel.read_sections(term, data)
+        except (excel.BadWorkbook, services.WorkloadError) as error:
+            context["error"] = str(error)
+            return render(request, "workload/import.html", context, status=400)
+        context["result"] = result
+        if not result.errors:
+            token = uuid.uuid4().hex
+            (_upload_dir() / f"{token}.xlsx").write_bytes(data)
+            request.session["workload_import"] = {"token": token, "term": term.pk}
+            context["token"] = token
+        return render(
+            request, "workload/import.html", context, status=200 if not result.errors else 400
+        )
+    return render(request, "workload/import.html", context)
+
+
+@login_required
+def import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    _term(request, pk, MANAGE)
+    return _xlsx(excel.template_workbook(), "mau-lop-hoc-phan.xlsx")
+
+
+@login_required
+@require_POST
+def run_start(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _term(request, pk, MANAGE)
+    try:
+        time_limit = int(request.POST.get("time_limit") or 60)
+        run = services.start_run(term, by=request.user, time_limit=time_limit)
+    except (services.WorkloadError, ValueError) as error:
+        messages.error(
+            request,
+            str(error)
+            if isinstance(error, services.WorkloadError)
+            else _("Thời gian không hợp lệ."),
+        )
+        return redirect("workload:term_detail", pk=term.pk)
+    return redirect("workload:run_detail", pk=run.pk)
+
+
+def _run(request: HttpRequest, pk: int, perm: str | None = None) -> BalanceRun:
+    return get_authorised(
+        request.user, BalanceRun.objects.select_related("term"), VIEW, perm, pk=pk
+    )
+
+
+def _run_context(run: BalanceRun) -> dict[str, Any]:
+    result = run.result or {}
+    explanation = result.get("explanation") or {}
+    return {
+        "run": run,
+        "term": run.term,
+        "result": result,
+        "explanation": explanation,
+        "issues": explanation.get("issues", []) if isinstance(explanation, dict) else [],
+    }
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    context = {**_run_context(run), "can_manage": request.user.has_perm(MANAGE, run)}
+    template = "workload/_run_status.html" if request.htmx else "workload/run.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def run_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk, MANAGE)
+    try:
+        changed = services.apply_run(run, by=request.user)
+    except services.WorkloadError as error:
+        messages.error(request, str(error))
+        return redirect("workload:run_detail", pk=run.pk)
+    messages.success(
+        request, _("Đã áp dụng phân công: %(n)d lớp học phần thay đổi giảng viên.") % {"n": changed}
+    )
+    return redirect("workload:term_detail", pk=run.term_id)
+
+
+@login_required
+def export_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _term(request, pk)
+    return _xlsx(
+        excel.assignment_workbook(term), f"phan-cong-hk{term.semester}-{term.start_year}.xlsx"
+    )
+
+
+@login_required
+def export_statements(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _term(request, pk)
+    return _xlsx(
+        excel.statements_workbook(term),
+        f"ban-ke-gio-chuan-hk{term.semester}-{term.start_year}.xlsx",
+    )
+
+
+@login_required
+def my_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    """A lecturer's own statement of hours (bản kê giờ chuẩn)."""
+    term = get_object_or_404(Term, pk=pk)
+    person = membership_of(request.user).person
+    lecturer = (
+        Lecturer.objects.filter(person=person).select_related("group").first() if person else None
+    )
+    if lecturer is None or lecturer.group.school_id != term.school_id:
+        raise Http404
+    require(request.user, "workload.view_statement", lecturer)
+    return _xlsx(
+        excel.statements_workbook(term, only=lecturer),
+        f"ban-ke-{lecturer.code}-hk{term.semester}.xlsx",
+    )
+
+
+@login_required
+def staff_load(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """How the plan's tasks load every person and unit, and how evenly (Gini) within each unit."""
+    plan = get_authorised(
+        request.user, Plan.objects.select_related("school"), "planning.view_plan", None, pk=plan_pk
+    )
+    require(request.user, VIEW, plan)
+    report = staffload.load_index(plan)
+    return render(request, "workload/staff_load.html", {"plan": plan, "report": report})

@@ -138,3 +138,27 @@ def test_date_inputs_show_and_read_dd_mm_yyyy() -> None:
     bound = DayForm(data={"day": "26/9/2023"})
     assert bound.is_valid() and bound.cleaned_data["day"] == dt.date(2023, 9, 26)
     assert not DayForm(data={"day": "9/26/2023"}).is_valid()
+
+
+def test_parse_number_vietnamese_and_plain() -> None:
+    from core.text import parse_number
+
+    assert parse_number("1.234,5") == Decimal("1234.5")
+    assert parse_number("45,5") == Decimal("45.5")
+    assert parse_number("1 234") == Decimal("1234")
+    assert parse_number("45.5") == Decimal("45.5")
+    assert parse_number("1.234") == Decimal("1234")
+    assert parse_number("-2,25") == Decimal("-2.25")
+    for bad in ["", "abc", "1,2,3", "12.34,5", "1..2", "4 5a", ","]:
+        try:
+            parse_number(bad)
+        except ValueError:
+            continue
+        raise AssertionError(bad)
+
+
+@given(st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2, allow_nan=False))
+def test_parse_number_reads_what_format_number_writes(value: Decimal) -> None:
+    from core.text import parse_number
+
+    assert parse_number(format_number(value)) == value

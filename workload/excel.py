@@ -1,0 +1,382 @@
+"""Excel in and out for teaching load: the semester's sections, the assignment, the statements.
+
+Import is validate-first: `read_sections` reports, per row, what would be created or changed and
+every error with its row and column; `import_sections` then writes all rows or none.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from core.audit import stamp
+from core.text import fold, parse_number
+from organisations.models import Organisation
+from workload import services
+from workload.models import ActivityKind, Lecturer, Section, Term
+
+MAX_ROWS = 20_000
+MAX_BYTES = 10 * 1024 * 1024
+
+COLUMNS = {
+    "code": "Mã lớp học phần",
+    "course": "Học phần",
+    "group": "Tổ bộ môn",
+    "kind": "Loại hoạt động",
+    "units": "Số tiết",
+    "class_size": "Sĩ số",
+    "open_to": "Mở cho tổ",
+    "only": "Chỉ giảng viên",
+    "manual": "Phân công thủ công",
+}
+REQUIRED = ["code", "course", "group", "kind", "units", "class_size"]
+
+
+class BadWorkbook(Exception):
+    """The file cannot be read as the expected workbook; the message says why in Vietnamese."""
+
+
+@dataclass
+class RowResult:
+    row: int
+    code: str
+    action: str = ""  # "create", "update", "unchanged"
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReadResult:
+    rows: list[RowResult]
+
+    @property
+    def errors(self) -> list[tuple[int, str, str]]:
+        return [(r.row, column, message) for r in self.rows for column, message in r.errors]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "update": 0, "unchanged": 0}
+        for row in self.rows:
+            if row.action in counts:
+                counts[row.action] += 1
+        return counts
+
+
+def _key(value: Any) -> str:
+    return fold(str(value or "")).strip()
+
+
+def _open(data: bytes) -> Any:
+    if len(data) > MAX_BYTES:
+        raise BadWorkbook(_("Tệp quá lớn (tối đa 10 MB)."))
+    if data[:2] != b"PK":
+        raise BadWorkbook(_("Tệp không phải Excel (.xlsx)."))
+    try:
+        return load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise BadWorkbook(_("Không đọc được tệp Excel này.")) from error
+
+
+def read_sections(term: Term, data: bytes) -> ReadResult:
+    """Check every row of the uploaded sheet against the semester; writes nothing."""
+    workbook = _open(data)
+    sheet = workbook.worksheets[0]
+    if sheet.merged_cells.ranges:
+        raise BadWorkbook(
+            _("Trang tính có ô gộp (%(cells)s): hãy bỏ gộp ô trước khi nhập.")
+            % {"cells": ", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:3])}
+        )
+    if sheet.max_row > MAX_ROWS + 1:
+        raise BadWorkbook(
+            _("Tối đa %(n)s dòng mỗi lần nhập.") % {"n": f"{MAX_ROWS:,}".replace(",", ".")}
+        )
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise BadWorkbook(_("Trang tính trống."))
+    wanted = {_key(label): name for name, label in COLUMNS.items()}
+    position = {
+        wanted[_key(cell)]: index for index, cell in enumerate(header) if _key(cell) in wanted
+    }
+    missing = [COLUMNS[name] for name in REQUIRED if name not in position]
+    if missing:
+        raise BadWorkbook(
+            _("Trang tính đầu tiên thiếu cột: %(columns)s. Dòng đầu phải là tiêu đề cột.")
+            % {"columns": ", ".join(missing)}
+        )
+    rules = services.rules_for(term)
+    groups = _index(
+        Organisation.objects.active().filter(school_id=term.school_id),
+        ("code", "name", "short_name"),
+    )
+    kinds = _index(ActivityKind.objects.filter(rules=rules), ("code", "name"))
+    lecturers = _index(Lecturer.objects.filter(group__school_id=term.school_id), ("code",))
+    existing = {
+        s.code: s
+        for s in Section.objects.active()
+        .filter(term=term)
+        .prefetch_related("open_to_groups", "only_lecturers")
+    }
+    bands = services.size_bands(rules)
+    results: list[RowResult] = []
+    seen: dict[str, int] = {}
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        cell = {
+            name: values[index] if index < len(values) else None for name, index in position.items()
+        }
+        result = RowResult(row=number, code=str(cell["code"] or "").strip())
+        results.append(result)
+
+        def error(name: str, message: str, result: RowResult = result) -> None:
+            result.errors.append((COLUMNS[name], message))
+
+        for name in position:
+            value = cell[name]
+            if isinstance(value, str) and value.startswith("="):
+                error(name, _("Ô chứa công thức: hãy dán giá trị."))
+                cell[name] = None
+        for name in REQUIRED:
+            if cell[name] in (None, "") and not any(c == COLUMNS[name] for c, _m in result.errors):
+                error(name, _("Ô bắt buộc đang trống."))
+        if result.code in seen:
+            error("code", _("Trùng mã với dòng %(row)d.") % {"row": seen[result.code]})
+        seen.setdefault(result.code, number)
+        group = groups.get(_key(cell["group"])) if cell["group"] else None
+        if cell["group"] and group is None:
+            error("group", _("Không có tổ bộ môn “%(v)s” trong trường.") % {"v": cell["group"]})
+        kind = kinds.get(_key(cell["kind"])) if cell["kind"] else None
+        if cell["kind"] and kind is None:
+            error(
+                "kind",
+                _("Không có loại hoạt động “%(v)s” trong bảng quy đổi.") % {"v": cell["kind"]},
+            )
+        units = _number(cell["units"], "units", error)
+        size = _number(cell["class_size"], "class_size", error)
+        if size is not None and (size != size.to_integral_value() or size < 1):
+            error("class_size", _("Sĩ số phải là số nguyên dương."))
+            size = None
+        if units is not None and units <= 0:
+            error("units", _("Số tiết phải lớn hơn 0."))
+            units = None
+        open_to = _list(cell.get("open_to"), groups, "open_to", error)
+        only = _list(cell.get("only"), lecturers, "only", error)
+        manual = lecturers.get(_key(cell.get("manual"))) if cell.get("manual") else None
+        if cell.get("manual") and manual is None:
+            error("manual", _("Không có giảng viên mã “%(v)s”.") % {"v": cell["manual"]})
+        if result.errors:
+            continue
+        assert group and kind and units is not None and size is not None
+        hours = services.norms.section_hours(
+            units, kind.hours_per_unit, int(size), bands, applies_class_size=kind.applies_class_size
+        )
+        result.values = {
+            "course": str(cell["course"]).strip(), "group": group, "kind": kind, "units": units,
+            "class_size": int(size), "hours": hours, "open_to": open_to, "only": only, "manual": manual,
+        }  # fmt: skip
+        current = existing.get(result.code)
+        result.action = (
+            "create"
+            if current is None
+            else ("unchanged" if _same(current, result.values) else "update")
+        )
+    return ReadResult(rows=results)
+
+
+def _index(queryset: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    for obj in queryset:
+        for name in fields:
+            value = getattr(obj, name)
+            if value:
+                index.setdefault(_key(value), obj)
+    return index
+
+
+def _number(value: Any, name: str, error: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        error(name, _("Cần một số."))
+        return None
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    try:
+        return parse_number(str(value))
+    except (ValueError, InvalidOperation):
+        error(name, _("“%(v)s” không phải là số (viết 1.234,5 hoặc 1234.5).") % {"v": value})
+        return None
+
+
+def _list(value: Any, index: dict[str, Any], name: str, error: Any) -> list[Any]:
+    found = []
+    for part in str(value or "").replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        item = index.get(_key(part))
+        if item is None:
+            error(name, _("Không tìm thấy “%(v)s”.") % {"v": part.strip()})
+        else:
+            found.append(item)
+    return found
+
+
+def _same(section: Section, values: dict[str, Any]) -> bool:
+    return (
+        section.course == values["course"]
+        and section.group_id == values["group"].pk
+        and section.kind_id == values["kind"].pk
+        and section.units == values["units"]
+        and section.class_size == values["class_size"]
+        and section.manual_to_id == (values["manual"].pk if values["manual"] else None)
+        and {g.pk for g in section.open_to_groups.all()} == {g.pk for g in values["open_to"]}
+        and {lec.pk for lec in section.only_lecturers.all()} == {lec.pk for lec in values["only"]}
+    )
+
+
+@transaction.atomic
+def import_sections(term: Term, data: bytes, *, by: Any) -> ReadResult:
+    """Write every row, or nothing when any row has an error."""
+    result = read_sections(term, data)
+    if result.errors:
+        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    existing = {s.code: s for s in Section.objects.active().filter(term=term)}
+    for row in result.rows:
+        if row.action == "unchanged":
+            continue
+        values = row.values
+        section = existing.get(row.code) or Section(term=term, code=row.code)
+        section.course = values["course"]
+        section.group = values["group"]
+        section.kind = values["kind"]
+        section.units = values["units"]
+        section.class_size = values["class_size"]
+        section.hours = values["hours"]
+        section.manual_to = values["manual"]
+        if section.pk is None and values["manual"] is not None:
+            section.assigned_to = values["manual"]
+        stamp(section, by, _("Nhập từ Excel"))
+        section.save()
+        section.open_to_groups.set(values["open_to"])
+        section.only_lecturers.set(values["only"])
+    return result
+
+
+# Export ---------------------------------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True, name="Times New Roman")
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        sheet.append(row)
+    for index, label in enumerate(header, start=1):
+        width = max([len(str(label))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)
+    sheet.freeze_panes = "A2"
+
+
+def template_workbook() -> bytes:
+    """An empty sheet with the expected headers, for the training office to fill in."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _sheet(workbook, "Lớp học phần", list(COLUMNS.values()), [])
+    return _bytes(workbook)
+
+
+def assignment_workbook(term: Term) -> bytes:
+    sections = (
+        Section.objects.active()
+        .filter(term=term)
+        .select_related("group", "kind", "assigned_to__person", "locked_to", "manual_to")
+        .prefetch_related("open_to_groups", "only_lecturers")
+    )
+    rows = [
+        [
+            s.code, s.course, s.group.code or s.group.name, s.kind.code, float(s.units), s.class_size,
+            ", ".join(g.code or g.name for g in s.open_to_groups.all()),
+            ", ".join(lec.code for lec in s.only_lecturers.all()),
+            s.manual_to.code if s.manual_to else "", float(s.hours),
+            s.assigned_to.code if s.assigned_to else "", s.assigned_to.person.full_name if s.assigned_to else "",
+            "x" if s.locked_to_id else "",
+        ]
+        for s in sections
+    ]  # fmt: skip
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    header = [*COLUMNS.values(), "Giờ chuẩn", "Mã giảng viên", "Giảng viên", "Đã chốt"]
+    _sheet(workbook, "Phân công", header, rows)
+    return _bytes(workbook)
+
+
+def statements_workbook(term: Term, only: Lecturer | None = None) -> bytes:
+    """Bản kê giờ chuẩn: a summary sheet and one sheet per lecturer with each section."""
+    rows = [r for r in services.lecturer_rows(term) if only is None or r.lecturer.pk == only.pk]
+    by_lecturer: dict[int, list[Section]] = {}
+    for section in (
+        Section.objects.active()
+        .filter(term=term, assigned_to__isnull=False)
+        .select_related("kind", "group")
+    ):
+        by_lecturer.setdefault(section.assigned_to_id, []).append(section)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    summary = [
+        [
+            r.lecturer.code, r.lecturer.person.full_name, str(r.lecturer.group), r.lecturer.title,
+            float(r.target.annual_norm), float(r.target.share), float(r.target.availability),
+            float(r.target.target), float(r.target.max_load), float(r.load),
+            float(r.load - r.target.target), float(r.other_load),
+        ]
+        for r in rows
+    ]  # fmt: skip
+    _sheet(
+        workbook,
+        "Tổng hợp",
+        ["Mã GV", "Họ và tên", "Tổ bộ môn", "Chức danh", "Định mức năm", "Tỷ lệ giảng dạy (%)",
+         "Tỷ lệ làm việc", "Giờ chuẩn phải dạy", "Tối đa", "Giờ đã phân công", "Chênh lệch",
+         "Học kỳ còn lại"],
+        summary,
+    )  # fmt: skip
+    used: set[str] = {"Tổng hợp"}
+    for r in rows:
+        title = f"{r.lecturer.code} {r.lecturer.person.given_name}"[:31]
+        while title in used:
+            title = title[:28] + f"~{len(used)}"
+        used.add(title)
+        sections = by_lecturer.get(r.lecturer.pk, [])
+        lines: list[list[Any]] = [
+            [s.code, s.course, s.kind.name, float(s.units), s.class_size, float(s.hours)]
+            for s in sections
+        ]
+        lines.append(
+            ["", _("Cộng"), "", "", "", float(sum((s.hours for s in sections), Decimal(0)))]
+        )
+        _sheet(
+            workbook,
+            title,
+            ["Mã lớp HP", "Học phần", "Hoạt động", "Số tiết", "Sĩ số", "Giờ chuẩn"],
+            lines,
+        )
+    return _bytes(workbook)
+
+
+def _bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

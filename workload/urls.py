@@ -1,0 +1,22 @@
+from django.urls import path
+
+from workload import views
+
+app_name = "workload"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("terms/new/", views.term_create, name="term_create"),
+    path("terms/<int:pk>/", views.term_detail, name="term_detail"),
+    path("terms/<int:pk>/sections/", views.term_sections, name="term_sections"),
+    path("terms/<int:pk>/import/", views.term_import, name="term_import"),
+    path("terms/<int:pk>/import/template.xlsx", views.import_template, name="import_template"),
+    path("terms/<int:pk>/run/", views.run_start, name="run_start"),
+    path("terms/<int:pk>/assignment.xlsx", views.export_assignment, name="export_assignment"),
+    path("terms/<int:pk>/statements.xlsx", views.export_statements, name="export_statements"),
+    path("terms/<int:pk>/my-statement.xlsx", views.my_statement, name="my_statement"),
+    path("sections/<int:pk>/lock/", views.section_lock, name="section_lock"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/apply/", views.run_apply, name="run_apply"),
+    path("plans/<int:plan_pk>/staff-load/", views.staff_load, name="staff_load"),
+]
