@@ -80,6 +80,7 @@ def opinion_submit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Góp ý: %(title)s") % {"title": conference.title},
         back=back,
         submit=_("Gửi ý kiến"),
+        template="conferences/opinion_form.html",
         intro=_(
             "Ý kiến về dự thảo kế hoạch, các chỉ tiêu hoặc nhiệm vụ. Lãnh đạo nhà trường trả "
             "lời từng ý kiến bằng văn bản; mọi người cùng xem được câu trả lời."

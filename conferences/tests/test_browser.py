@@ -1,0 +1,101 @@
+"""Browser scenario in headless Chromium: an opinion from a phone becomes a task of the plan."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from conferences import services
+from conferences.models import Conference, ConferenceStatus, Opinion
+from core.browser import browser, chromium_path
+from demo.loader import DEMO_PASSWORD, load_demo
+from organisations.models import Organisation
+from planning.models import Task
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    if chromium_path() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required under CI (Debian package 'chromium').")
+        pytest.skip("Chromium is not installed")
+    with browser() as instance:
+        yield instance
+
+
+@pytest.fixture
+def demo_server(transactional_db: None, live_server: Any) -> str:
+    load_demo()
+    # The secretary reopens the session so that opinions are taken again.
+    services.set_status(Conference.objects.get(), ConferenceStatus.IN_SESSION, by=None)
+    return str(live_server.url)
+
+
+def login(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_opinion_from_a_phone_is_answered_and_becomes_a_task(
+    chromium: Any, demo_server: str
+) -> None:
+    conference = Conference.objects.get()
+    phone = chromium.new_page(viewport={"width": 390, "height": 844})
+    login(phone, demo_server, "nongthihanh")
+    phone.goto(f"{demo_server}/conferences/")
+    phone.get_by_role(
+        "link", name="Hội nghị triển khai nhiệm vụ trọng tâm", exact=False
+    ).first.click()
+    phone.get_by_role("link", name="Ý kiến", exact=True).click()
+    phone.get_by_role("link", name="Góp ý", exact=True).click()
+    phone.fill("#id_topic", "Các giải pháp xây dựng cơ cấu tổ chức hiệu lực, hiệu quả")
+    phone.fill("#id_content", "Đề nghị lập tổ công tác chuyển đổi số ở mỗi khoa.")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.click("main form button[type=submit]")
+    phone.wait_for_load_state()
+    card = phone.locator("#y-kien-8")
+    assert "Đề nghị lập tổ công tác chuyển đổi số ở mỗi khoa." in card.inner_text()
+    assert "Chờ trả lời" in card.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    desk = chromium.new_page(viewport={"width": 1280, "height": 900})
+    login(desk, demo_server, "phungquyson")
+    desk.goto(f"{demo_server}/conferences/{conference.pk}/opinions/")
+    desk.locator("#y-kien-8").get_by_role("link", name="Trả lời").click()
+    desk.check("input[name=kind][value=accepted]")
+    desk.fill("#id_answer", "Tiếp thu: mỗi khoa lập tổ công tác chuyển đổi số.")
+    desk.fill("#id_task_title", "Lập tổ công tác chuyển đổi số ở các khoa")
+    parent = Task.objects.get(plan=conference.plan, code="8")
+    desk.select_option("#id_task_parent", str(parent.pk))
+    khcn = Organisation.objects.get(code="khcn-dbcl")
+    desk.select_option("#id_lead_unit", str(khcn.pk))
+    desk.fill("#id_due_date", "31/12/2023")
+    desk.click("main form button[type=submit]")
+    desk.wait_for_load_state()
+    card = desk.locator("#y-kien-8")
+    assert "Tiếp thu" in card.inner_text()
+    became = card.locator(".tt-became a")
+    assert became.inner_text().startswith("8.4. Lập tổ công tác chuyển đổi số ở các khoa")
+    became.click()
+    desk.wait_for_load_state()
+    assert desk.locator("h1").inner_text() == "8.4. Lập tổ công tác chuyển đổi số ở các khoa"
+    assert desk.locator("#lead-unit").inner_text() == khcn.name
+
+    opinion = Opinion.objects.get(conference=conference, number=8)
+    assert opinion.author is not None and opinion.author.full_name == "Nông Thị Hạnh"
+    task = opinion.resulting_task
+    assert task is not None and task.parent == parent and task.lead_unit == khcn
+    # Staff see the answer on their phone.
+    phone.reload()
+    assert (
+        "Tiếp thu: mỗi khoa lập tổ công tác chuyển đổi số."
+        in phone.locator("#y-kien-8").inner_text()
+    )
