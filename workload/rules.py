@@ -24,8 +24,8 @@ def is_the_lecturer(user: Any, lecturer: Any) -> bool:
     return lecturer is not None and person is not None and lecturer.person_id == person.pk
 
 
-# The whole semester's assignment: leadership and unit heads of the school.
-rules.add_perm("workload.view_term", is_admin | leads_school | is_unit_head_in_school)
+# The semester's assignment is public inside the school (transparency, grassroots democracy).
+rules.add_perm("workload.view_term", is_admin | in_same_school)
 rules.add_perm("workload.manage_term", is_admin | leads_school)
 rules.add_perm("workload.lock_section", is_admin | leads_school | heads_section_group)
 # A lecturer's own statement of hours (bản kê giờ chuẩn): the lecturer too.

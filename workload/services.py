@@ -358,3 +358,51 @@ def ensure_term(school_id: int, start_year: int, semester: int) -> Term:
         defaults={"starts_on": starts_on},
     )
     return term
+
+
+@transaction.atomic
+def toggle_wish(section: Section, lecturer: Lecturer, *, by: Any) -> bool:
+    """Add or remove the lecturer's wish for the section; returns whether it is now wished."""
+    if section.preferred_by.filter(pk=lecturer.pk).exists():
+        section.preferred_by.remove(lecturer)
+        return False
+    section.preferred_by.add(lecturer)
+    return True
+
+
+@dataclass
+class YearRow:
+    lecturer: Lecturer
+    year_target: Decimal
+    first: Decimal
+    second: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.first + self.second
+
+    @property
+    def ratio(self) -> float | None:
+        return float(self.total / self.year_target) if self.year_target else None
+
+
+def year_rows(first: Term | None, second: Term | None) -> list[YearRow]:
+    """Each lecturer's year: the target over both semesters against the loads of each."""
+    term = first or second
+    if term is None:
+        return []
+    rows = lecturer_rows(term)
+    first_loads = _loads(first, "assigned_to")
+    second_loads = _loads(second, "assigned_to")
+    result = []
+    for row in rows:
+        yearly = row.target.annual_norm * row.target.share / norms.HUNDRED
+        result.append(
+            YearRow(
+                lecturer=row.lecturer,
+                year_target=yearly.quantize(norms.TWO_PLACES),
+                first=first_loads.get(row.lecturer.pk, Decimal(0)),
+                second=second_loads.get(row.lecturer.pk, Decimal(0)),
+            )
+        )
+    return result

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,10 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised, member_school_id, require
+from core.views import render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from planning.models import Plan
 from workload import excel, services, staffload
+from workload.forms import SectionForm
 from workload.models import BalanceRun, Lecturer, RuleSet, Section, Term
 
 VIEW = "workload.view_term"
@@ -123,10 +126,25 @@ def term_sections(request: HttpRequest, pk: int) -> HttpResponse:
     lecturers = Lecturer.objects.filter(
         group__school_id=term.school_id, is_active=True
     ).select_related("person")
+    person = membership.person
+    my_lecturer = (
+        Lecturer.objects.filter(person=person, group__school_id=term.school_id).first()
+        if person
+        else None
+    )
+    wished: set[int] = set()
+    if my_lecturer is not None:
+        wished = set(
+            Section.preferred_by.through.objects.filter(
+                lecturer=my_lecturer, section__in=[s.pk for s in page]
+            ).values_list("section_id", flat=True)
+        )
     context = {
         "term": term,
         "page": page,
         "query": query,
+        "my_lecturer": my_lecturer,
+        "wished": wished,
         "lecturers": lecturers,
         "can_lock_all": request.user.has_perm(MANAGE, term),
         "headed": membership.headed_unit_ids,
@@ -320,3 +338,76 @@ def staff_load(request: HttpRequest, plan_pk: int) -> HttpResponse:
     require(request.user, VIEW, plan)
     report = staffload.load_index(plan)
     return render(request, "workload/staff_load.html", {"plan": plan, "report": report})
+
+
+@login_required
+def section_form(
+    request: HttpRequest, pk: int | None = None, term_pk: int | None = None
+) -> HttpResponse:
+    """Enter or correct one section by hand (the Excel import does many at once)."""
+    if pk is not None:
+        section = get_authorised(
+            request.user, Section.objects.select_related("term"), VIEW, MANAGE, pk=pk
+        )
+        term = section.term
+    else:
+        term = _term(request, term_pk, MANAGE)  # type: ignore[arg-type]
+        section = Section(term=term)
+    try:
+        rules = services.rules_for(term)
+    except services.WorkloadError as error:
+        messages.error(request, str(error))
+        return redirect("workload:term_detail", pk=term.pk)
+    form = SectionForm(request.POST or None, instance=section, rules=rules)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = services.save_section(form.instance, by=request.user)
+            for name in ("open_to_groups", "only_lecturers", "excluded"):
+                getattr(saved, name).set(form.cleaned_data[name])
+        messages.success(
+            request,
+            _("Đã lưu lớp học phần %(code)s: %(hours)s giờ chuẩn.")
+            % {"code": saved.code, "hours": saved.hours},
+        )
+        return redirect(reverse("workload:term_sections", args=[term.pk]) + f"?q={saved.code}")
+    title = _("Sửa lớp học phần") if pk else _("Thêm lớp học phần")
+    return render_form(
+        request, form, title=title, back=reverse("workload:term_sections", args=[term.pk])
+    )
+
+
+@login_required
+@require_POST
+def section_wish(request: HttpRequest, pk: int) -> HttpResponse:
+    """A lecturer marks (or unmarks) a wish to teach a section; the optimiser honours it when it can."""
+    section = get_object_or_404(Section.objects.select_related("term"), pk=pk)
+    person = membership_of(request.user).person
+    lecturer = (
+        Lecturer.objects.filter(person=person).select_related("group").first() if person else None
+    )
+    if lecturer is None or lecturer.group.school_id != section.term.school_id:
+        raise Http404
+    wished = services.toggle_wish(section, lecturer, by=request.user)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "workload/_wish.html", {"s": section, "wished": wished})
+    return redirect(
+        reverse("workload:term_sections", args=[section.term_id]) + f"?q={section.code}"
+    )
+
+
+@login_required
+def year_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Both semesters side by side: the second compensates the first against the year's target."""
+    term = _term(request, pk)
+    first = term if term.semester == 1 else term.other
+    second = term.other if term.semester == 1 else term
+    try:
+        rows = services.year_rows(first, second)
+    except services.WorkloadError as error:
+        messages.error(request, str(error))
+        return redirect("workload:term_detail", pk=term.pk)
+    return render(
+        request,
+        "workload/year.html",
+        {"term": term, "first": first, "second": second, "rows": rows},
+    )

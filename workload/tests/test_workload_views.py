@@ -17,15 +17,18 @@ from workload.tests.conftest import Teaching
 OK, LOGIN, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
 
 PAGES: list[tuple[str, Callable[[Teaching], str], tuple[int, ...]]] = [
-    ("home", lambda t: reverse("workload:home"), (LOGIN, OK, FORBIDDEN, OK, OK)),
-    ("term", lambda t: reverse("workload:term_detail", args=[t.term.pk]), (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK)),
-    ("sections", lambda t: reverse("workload:term_sections", args=[t.term.pk]), (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK)),
-    ("import", lambda t: reverse("workload:term_import", args=[t.term.pk]), (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK)),
-    ("template", lambda t: reverse("workload:import_template", args=[t.term.pk]), (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK)),
-    ("assignment", lambda t: reverse("workload:export_assignment", args=[t.term.pk]), (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK)),
-    ("statements", lambda t: reverse("workload:export_statements", args=[t.term.pk]), (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK)),
+    ("home", lambda t: reverse("workload:home"), (LOGIN, OK, OK, OK, OK)),
+    ("term", lambda t: reverse("workload:term_detail", args=[t.term.pk]), (LOGIN, NOT_FOUND, OK, OK, OK)),
+    ("year", lambda t: reverse("workload:year_view", args=[t.term.pk]), (LOGIN, NOT_FOUND, OK, OK, OK)),
+    ("sections", lambda t: reverse("workload:term_sections", args=[t.term.pk]), (LOGIN, NOT_FOUND, OK, OK, OK)),
+    ("section create", lambda t: reverse("workload:section_create", args=[t.term.pk]), (LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK)),
+    ("section edit", lambda t: reverse("workload:section_edit", args=[t.sections[0].pk]), (LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK)),
+    ("import", lambda t: reverse("workload:term_import", args=[t.term.pk]), (LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK)),
+    ("template", lambda t: reverse("workload:import_template", args=[t.term.pk]), (LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK)),
+    ("assignment", lambda t: reverse("workload:export_assignment", args=[t.term.pk]), (LOGIN, NOT_FOUND, OK, OK, OK)),
+    ("statements", lambda t: reverse("workload:export_statements", args=[t.term.pk]), (LOGIN, NOT_FOUND, OK, OK, OK)),
     ("my statement", lambda t: reverse("workload:my_statement", args=[t.term.pk]), (LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)),
-    ("staff load", lambda t: reverse("workload:staff_load", args=[t.world.plan.pk]), (LOGIN, NOT_FOUND, FORBIDDEN, OK, OK)),
+    ("staff load", lambda t: reverse("workload:staff_load", args=[t.world.plan.pk]), (LOGIN, NOT_FOUND, OK, OK, OK)),
 ]  # fmt: skip
 
 
@@ -235,3 +238,50 @@ def test_staff_load_index(teaching: Teaching) -> None:
         .content.decode()
     )
     assert 'id="school-gini"' in body and "Khoa Tự nhiên" in body and "Hoàng Văn An" in body
+
+
+def test_leadership_enters_a_section_by_hand(teaching: Teaching) -> None:
+    data = {
+        "code": "TAY-1",
+        "course": "Tiếng Tày",
+        "group": teaching.world.group.pk,
+        "kind": teaching.lecture.pk,
+        "units": "30",
+        "class_size": "45",
+    }
+    response = teaching.world.client("leadership").post(
+        reverse("workload:section_create", args=[teaching.term.pk]), data
+    )
+    assert response.status_code == 302
+    assert (
+        str(Section.objects.get(code="TAY-1").hours) == "45.00"
+    )  # 30 periods × 1.5 for 45 students
+    bad = teaching.world.client("leadership").post(
+        reverse("workload:section_create", args=[teaching.term.pk]), {**data, "units": "ba mươi"}
+    )
+    assert bad.status_code == 400
+
+
+def test_lecturer_marks_a_wish_and_the_balancer_sees_it(teaching: Teaching) -> None:
+    from workload import services
+
+    section = teaching.sections[3]
+    url = reverse("workload:section_wish", args=[section.pk])
+    response = teaching.world.client("staff").post(url, HTTP_HX_REQUEST="true")
+    assert "Đã đăng ký" in response.content.decode()
+    instance = services.build_instance(teaching.term)
+    wished = next(s for s in instance.sections if s.id == f"S{section.pk}")
+    assert wished.preferred == (f"L{teaching.lecturers[0].pk}",)
+    teaching.world.client("staff").post(url)
+    assert not section.preferred_by.exists()
+    assert teaching.world.client("unit_head").post(url).status_code == 404  # not a lecturer
+    assert teaching.world.client("outsider").post(url).status_code == 404
+
+
+def test_year_view_adds_both_semesters(teaching: Teaching) -> None:
+    body = (
+        teaching.world.client("staff")
+        .get(reverse("workload:year_view", args=[teaching.term.pk]))
+        .content.decode()
+    )
+    assert 'id="year-rows"' in body and "405" in body and "300" in body
