@@ -41,6 +41,21 @@ Integer scaling (CP-SAT only takes integers)
   one variable per lecturer, with CP-SAT's own square cuts, which scales to 1 500 lecturers
   where a piecewise-linear table per lecturer would not.
 
+Stages and time
+---------------
+Greedy (hint and baseline), the LP bound per component (GLOP) and the max-flow infeasibility
+check run first, in well under a second even at 1 500 lecturers. Stage 1 then gets 70–80 % of
+the remaining time, bottleneck component first; stage 2 gets what stage 1 leaves (75 % of it
+when there are wishes or a previous assignment, the rest going to stages 3–4). Every stage is
+hinted with the previous stage's solution, so a stage that runs out of time still returns the
+previous one. With ``workers=2`` stage 1 runs CP-SAT's ``max_lp`` and
+``quick_restart_no_lp`` subsolvers (plus its interleaved LNS) instead of the default pair:
+measured on the college instances, that proves the optimum several times faster.
+
+If no assignment at all is found in time (not proven impossible), the status is
+``INFEASIBLE`` with ``explanation.code == "NO_SOLUTION_IN_TIME"``: the statement's three
+statuses have no "unknown".
+
 Decomposition
 -------------
 ρ is a constant of the instance, so lecturers who share no section (connected components of
@@ -1355,6 +1370,17 @@ def balance(
         cm = models[c]
         cm.restrict_dev(d_star)
         objective, to_imbalance = cm.build_stage2()
+        # Start from greedy's part when it already meets D* and is more even than stage 1's
+        # solution: the result is then never less even than what a head of department gets.
+        greedy_part = {j: greedy_idx[j] for j in components[c].sections if j in greedy_idx}
+        greedy_dev = cm.model_dev(greedy_part)
+        if (
+            greedy_dev is not None
+            and greedy_dev <= d_star
+            and _imbalance_of(prep, components[c], greedy_part)
+            < _imbalance_of(prep, components[c], solutions[c])
+        ):
+            solutions[c] = greedy_part
         cm.add_hint(solutions[c])
         later = sum(sizes[o] for o in order2[rank:])
         share = max(0.0, stage2_deadline - time.perf_counter()) * sizes[c] / max(1, later)
@@ -1418,6 +1444,18 @@ def balance(
         seconds=seconds,
         explanation=explanation,
     )
+
+
+def _imbalance_of(prep: _Prep, comp: _Component, solution: Mapping[int, int]) -> float:
+    """Imbalance of a component's (complete) solution, in hours, as evaluate() computes it."""
+    loads = {i: float(prep.fixed_load_h[i]) for i in comp.lecturers}
+    for j, i in solution.items():
+        loads[i] += prep.hours_h[j]
+    total = 0.0
+    for i, load in loads.items():
+        target = prep.instance.lecturers[i].target
+        total += (load / prep.hs - prep.rho * target) ** 2 / target
+    return total
 
 
 def _dev_upper(prep: _Prep, comp: _Component) -> int:
