@@ -77,6 +77,13 @@ class ConferenceKind(models.Model):
     def quorum_label(self) -> str:
         return f"{self.quorum_numerator}/{self.quorum_denominator}"
 
+    @property
+    def pass_label(self) -> str:
+        """ "50%" """
+        from core.text import format_number
+
+        return f"{format_number(self.pass_share * 100)}%"
+
     def passes(self, yes: int, base: int) -> bool:
         """Strictly more than the share of the base (> 50% of attendees by default)."""
         return base > 0 and Decimal(yes) > self.pass_share * Decimal(base)

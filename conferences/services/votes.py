@@ -17,6 +17,7 @@ from conferences.models import (
     BallotBox,
     BallotCast,
     Conference,
+    ConferenceStatus,
     PassBase,
     VoteChoice,
     VoteItem,
@@ -62,6 +63,8 @@ def add_vote_item(
 @transaction.atomic
 def open_vote(item: VoteItem, *, by: Any) -> VoteItem:
     ensure_open(item.conference)
+    if item.conference.status != ConferenceStatus.IN_SESSION:
+        raise ConferenceError(_("Chỉ mở biểu quyết khi hội nghị đang họp."))
     if item.status != VoteStatus.DRAFT:
         raise ConferenceError(_("Nội dung này đã được mở biểu quyết."))
     item.status = VoteStatus.OPEN

@@ -35,6 +35,7 @@ def conference(world: World) -> Conference:
         people=services.select_people(world.school.pk, whole_school=True),
         by=by,
     )
+    services.set_status(conference, "in_session", by=by)
     invitation = conference.invitations.get(person=world.people["staff"])
     services.mark_attendance(invitation, attendance=Attendance.PRESENT, by=by)
     return conference

@@ -302,3 +302,13 @@ def test_article_edited_then_regenerated_from_the_data(
     assert conference.article_published_at is not None
     reasons = [r.history_change_reason for r in conference.history.all()]
     assert "Biên tập bài tin" in reasons  # the edit stays in the history
+
+
+def test_votes_open_only_while_the_conference_is_in_session(
+    world: World, conference: Conference
+) -> None:
+    item = services.add_vote_item(conference, title="Thông qua nghị quyết", by=None)
+    services.set_status(conference, "preparing", by=None)
+    with pytest.raises(services.ConferenceError, match="đang họp"):
+        services.open_vote(item, by=None)
+    assert conference.kind.pass_label == "50%"

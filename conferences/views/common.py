@@ -6,11 +6,12 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from conferences.models import Conference
 from core.permissions import get_authorised
+from core.views import render_form
 
 VIEW = "conferences.view_conference"
 MANAGE = "conferences.manage_conference"
@@ -43,3 +44,9 @@ def get_part(
     if perm and not request.user.has_perm(perm, conference):
         raise PermissionDenied
     return obj
+
+
+def form_page(request: HttpRequest, form: Any, **kwargs: Any) -> HttpResponse:
+    """core's form page, laid out for phones first (conferences are run from a phone)."""
+    kwargs.setdefault("template", "conferences/form_page.html")
+    return render_form(request, form, **kwargs)

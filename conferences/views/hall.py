@@ -30,10 +30,10 @@ from conferences.models import (
     Photo,
     VoteItem,
 )
-from conferences.views.common import MANAGE, get_conference, get_part
+from conferences.views.common import MANAGE, form_page, get_conference, get_part
 from core.audit import history_entries
 from core.permissions import member_school_id, require
-from core.views import render_form, report_error
+from core.views import report_error
 from organisations.membership import membership_of
 
 
@@ -93,9 +93,7 @@ def conference_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
         else:
             return redirect("conferences:detail", pk=saved.pk)
     back = reverse("conferences:detail", args=[pk]) if pk else reverse("conferences:list")
-    return render_form(
-        request, form, title=_("Sửa hội nghị") if pk else _("Hội nghị mới"), back=back
-    )
+    return form_page(request, form, title=_("Sửa hội nghị") if pk else _("Hội nghị mới"), back=back)
 
 
 @login_required
@@ -139,7 +137,7 @@ def chair_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.save(form.instance, by=request.user)
         return redirect("conferences:detail", pk=pk)
-    return render_form(
+    return form_page(
         request, form, title=_("Thêm chủ tọa"), back=reverse("conferences:detail", args=[pk])
     )
 
@@ -171,7 +169,7 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("conferences:detail", pk=pk)
-    return render_form(
+    return form_page(
         request,
         form,
         title=_("Thêm thành phần được triệu tập"),
@@ -194,7 +192,7 @@ def agenda_form(
     if request.method == "POST" and form.is_valid():
         services.save(form.instance, by=request.user)
         return redirect(reverse("conferences:detail", args=[conference.pk]) + "#chuong-trinh")
-    return render_form(
+    return form_page(
         request,
         form,
         title=_("Sửa mục chương trình") if item_pk else _("Thêm mục chương trình"),

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from conferences import services
 from conferences.forms import AnswerForm, OpinionForm
 from conferences.models import Opinion
-from conferences.views.common import ANSWER, MANAGE, get_conference, get_part
-from core.views import render_form, report_error
+from conferences.views.common import ANSWER, MANAGE, form_page, get_conference, get_part
+from core.views import report_error
 from organisations.membership import membership_of
 
 
@@ -74,13 +74,12 @@ def opinion_submit(request: HttpRequest, pk: int) -> HttpResponse:
             # The same message either way: nothing about the new opinion goes into the session.
             messages.success(request, _("Đã gửi ý kiến. Câu trả lời sẽ được công khai tại đây."))
             return redirect(back)
-    return render_form(
+    return form_page(
         request,
         form,
         title=_("Góp ý: %(title)s") % {"title": conference.title},
         back=back,
         submit=_("Gửi ý kiến"),
-        template="conferences/opinion_form.html",
         intro=_(
             "Ý kiến về dự thảo kế hoạch, các chỉ tiêu hoặc nhiệm vụ. Lãnh đạo nhà trường trả "
             "lời từng ý kiến bằng văn bản; mọi người cùng xem được câu trả lời."
@@ -132,7 +131,7 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã trả lời ý kiến số %(n)s.") % {"n": opinion.number})
             return redirect(back)
-    return render_form(
+    return form_page(
         request,
         form,
         title=_("Trả lời ý kiến số %(n)s") % {"n": opinion.number},

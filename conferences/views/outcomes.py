@@ -21,8 +21,8 @@ from conferences.forms import (
     PledgeForm,
 )
 from conferences.models import Conclusion, EmulationLaunch, EmulationPledge, Photo
-from conferences.views.common import ASSIGN, MANAGE, get_conference, get_part
-from core.views import render_form, report_error
+from conferences.views.common import ASSIGN, MANAGE, form_page, get_conference, get_part
+from core.views import report_error
 
 
 @login_required
@@ -56,7 +56,7 @@ def conclusion_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect(back)
-    return render_form(
+    return form_page(
         request,
         form,
         title=_("Ghi kết luận của chủ tọa"),
@@ -89,7 +89,7 @@ def conclusion_task(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Kết luận đã thành nhiệm vụ của kế hoạch."))
             return redirect(back)
-    return render_form(
+    return form_page(
         request,
         form,
         title=_("Giao nhiệm vụ theo kết luận"),
@@ -110,7 +110,7 @@ def launch_form(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.save(form.instance, by=request.user)
         return redirect(back)
-    return render_form(request, form, title=_("Phát động thi đua"), back=back)
+    return form_page(request, form, title=_("Phát động thi đua"), back=back)
 
 
 @login_required
@@ -122,7 +122,7 @@ def pledge_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.save(form.instance, by=request.user)
         return redirect(back)
-    return render_form(
+    return form_page(
         request, form, title=_("Giao ước thi đua giữa thủ trưởng và công đoàn"), back=back
     )
 
