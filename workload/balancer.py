@@ -492,6 +492,7 @@ class _Prep:
         n = len(lects)
         self.fixed_load_h = [0] * n
         self.fixed_load_cap_h = [0] * n
+        self.fixed_load = [0.0] * n  # exact floats, for proven bounds
         self.locked: dict[int, int] = {}
         self.unknown_locks: list[int] = []
         self.free: list[int] = []
@@ -503,6 +504,7 @@ class _Prep:
                 self.locked[j] = i
                 self.fixed_load_h[i] += self.hours_h[j]
                 self.fixed_load_cap_h[i] += self.hours_cap_h[j]
+                self.fixed_load[i] += sec.hours
             else:
                 self.unknown_locks.append(j)
         self.room_h = [self.cap_h[i] - self.fixed_load_cap_h[i] for i in range(n)]
@@ -1267,6 +1269,10 @@ def balance(
     isolated = prep.isolated_active()
     fixed_dev = max((prep.model_dev(i, prep.fixed_load_h[i]) for i in isolated), default=0)
     true_bound = max((_isolated_deviation(prep, i) for i in isolated), default=0.0)
+    # A single big section whose candidates all have small targets forces a deviation the LP
+    # cannot see (it splits the section); CP-SAT finds it too, but this names the culprit.
+    section_bound, section_culprit = _section_bound(prep)
+    true_bound = max(true_bound, section_bound - _LP_SAFETY)
 
     # LP bound per component (cheap, and orders the components: bottleneck first).
     lp: list[float] = []
@@ -1433,6 +1439,21 @@ def balance(
     explanation = _feasible_explanation(
         prep, metrics, greedy_metrics, lower, status, imbalance_proven, len(components)
     )
+    if section_culprit is not None and section_bound >= metrics.max_deviation - 1e-4:
+        sec = secs[section_culprit]
+        names = [lects[i].id for i in prep.cands[section_culprit]]
+        explanation["forced_by_section"] = {
+            "section": sec.id,
+            "hours": sec.hours,
+            "lecturers": names,
+            "deviation": _round_metric(section_bound),
+        }
+        explanation["message"] += (
+            f" Độ lệch này là bắt buộc: học phần {sec.id} ({format_vn(sec.hours)} giờ chuẩn) "
+            f"chỉ có {_id_preview(names)} dạy được, ai nhận cũng lệch ít nhất "
+            f"{format_vn(section_bound, 4)}; muốn giảm cần mở thêm giảng viên đủ điều kiện "
+            "hoặc tách lớp."
+        )
     notify({"stage": "done", "objective": _round_metric(metrics.max_deviation), "bound": lower})
     return Result(
         status=status,
@@ -1444,6 +1465,26 @@ def balance(
         seconds=seconds,
         explanation=explanation,
     )
+
+
+def _section_bound(prep: _Prep) -> tuple[float, int | None]:
+    """max over free sections of min over its candidates of the over-deviation the section
+    alone causes: a proven lower bound of max_deviation (whoever takes it is at least there)."""
+    secs = prep.instance.sections
+    lects = prep.instance.lecturers
+    best = 0.0
+    culprit: int | None = None
+    for j in prep.free:
+        cands = prep.cands[j]
+        if not cands:
+            continue
+        forced = min(
+            max(0.0, (prep.fixed_load[i] + secs[j].hours) / lects[i].target - prep.rho)
+            for i in cands
+        )
+        if forced > best:
+            best, culprit = forced, j
+    return best, culprit
 
 
 def _imbalance_of(prep: _Prep, comp: _Component, solution: Mapping[int, int]) -> float:

@@ -513,7 +513,7 @@ def small_instances(draw: st.DrawFn) -> Instance:
 
 
 @settings(
-    max_examples=25,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
@@ -533,3 +533,18 @@ def test_max_deviation_matches_brute_force(inst: Instance) -> None:
     assert result.lower_bound <= best + 1e-9
     assert math.isclose(result.lower_bound, best, abs_tol=2e-5)
     assert_valid(inst, result.assignment)
+
+
+def test_deviation_forced_by_one_big_section_is_explained() -> None:
+    # S1 (90 h) can only go to A or B, both at target 60: ρ = 210/220 ≈ 0.9545, so whoever
+    # takes it sits at 1.5 → deviation ≥ 0.5455 whatever else happens.
+    inst = make(
+        [("A", 60, 200), ("B", 60, 200), ("C", 100, 200)],
+        [sec("S1", 90, ["A", "B"]), sec("S2", 60, ["A", "B", "C"]), sec("S3", 60, ["C"])],
+    )
+    result = balance(inst, time_limit=5)
+    assert result.status == "OPTIMAL"
+    assert result.max_deviation == pytest.approx(1.5 - 210 / 220, abs=1e-6)
+    forced = result.explanation["forced_by_section"]
+    assert forced["section"] == "S1"
+    assert "Độ lệch này là bắt buộc: học phần S1" in result.explanation["message"]
