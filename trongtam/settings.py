@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "documents",
     "planning",
     "workload",
+    "papers",
     "conferences",
     "demo",
 ]

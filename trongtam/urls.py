@@ -14,5 +14,6 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("conferences/", include("conferences.urls")),
     path("workload/", include("workload.urls")),
+    path("papers/", include("papers.urls")),
     path("admin/", admin.site.urls),
 ]

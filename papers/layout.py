@@ -1,0 +1,220 @@
+"""Official Vietnamese document layout (NĐ 30/2020/NĐ-CP, Phụ lục I; HD 36-HD/VPTW for the Party).
+
+A `Paper` describes a document (who issues it, its number, place and date, type and summary,
+body blocks, signature and recipients); `render_docx` lays it out with python-docx: A4, Times
+New Roman, margins 20/20/30/15 mm, the issuing body and its parent at top left, the national
+motto at top right (or "ĐẢNG CỘNG SẢN VIỆT NAM"), the number and the date line, the title, the
+body, the signing block and "Nơi nhận".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from core.text import paper_date
+
+FONT = "Times New Roman"
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+PARTY_TITLE = "ĐẢNG CỘNG SẢN VIỆT NAM"
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+
+
+@dataclass
+class Heading:
+    text: str
+
+
+@dataclass
+class Para:
+    text: str
+    italic: bool = False
+    bold: bool = False
+    indent: bool = True
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    widths_mm: list[float] = field(default_factory=list)
+
+
+Block = Heading | Para | Table
+
+
+@dataclass
+class Paper:
+    parent_body: str  # "UBND TỈNH LẠNG SƠN"
+    issuing_body: str  # "TRƯỜNG CAO ĐẲNG SƯ PHẠM LẠNG SƠN"
+    number_line: str  # "Số: 125/KH-CĐSPLS" (or "Số:      /KH-CĐSPLS" before issuing)
+    place: str
+    date: dt.date | None
+    type_name: str  # "KẾ HOẠCH"
+    summary: str  # "Thực hiện nhiệm vụ trọng tâm năm học 2023–2024"
+    blocks: Sequence[Block]
+    signing_mark: str = ""  # "KT. HIỆU TRƯỞNG"
+    signer_title: str = ""  # "PHÓ HIỆU TRƯỞNG"
+    signer_name: str = ""
+    recipients: Sequence[str] = ()
+    party: bool = False
+    landscape: bool = False
+
+
+def _font(
+    run: object, size: float, *, bold: bool = False, italic: bool = False, underline: bool = False
+) -> None:
+    run.font.name = FONT  # type: ignore[attr-defined]
+    run.font.size = Pt(size)  # type: ignore[attr-defined]
+    run.font.bold = bold  # type: ignore[attr-defined]
+    run.font.italic = italic  # type: ignore[attr-defined]
+    run.font.underline = underline  # type: ignore[attr-defined]
+    # East-Asian font slot too, so Word does not substitute another face for Vietnamese text.
+    r_pr = run._element.get_or_add_rPr()  # type: ignore[attr-defined]
+    r_fonts = r_pr.find(qn("w:rFonts"))
+    if r_fonts is None:
+        r_fonts = OxmlElement("w:rFonts")
+        r_pr.append(r_fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        r_fonts.set(qn(attribute), FONT)
+
+
+def _line(container: object, text: str, size: float, *, bold: bool = False, italic: bool = False,
+          underline: bool = False, align: int = WD_ALIGN_PARAGRAPH.CENTER, space_after: float = 0) -> object:  # fmt: skip
+    paragraph = container.add_paragraph()  # type: ignore[attr-defined]
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    paragraph.paragraph_format.space_before = Pt(0)
+    _font(paragraph.add_run(text), size, bold=bold, italic=italic, underline=underline)
+    return paragraph
+
+
+def _no_borders(table: object) -> None:
+    tbl_pr = table._element.tblPr  # type: ignore[attr-defined]
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+def _short_rule(cell: object) -> None:
+    """The short line under the issuing body's name and under the title."""
+    _line(cell, "________", 13, bold=False, space_after=2)
+
+
+def render_docx(paper: Paper) -> bytes:
+    document = Document()
+    section = document.sections[0]
+    if paper.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = (
+        (Mm(297), Mm(210)) if paper.landscape else (Mm(210), Mm(297))
+    )
+    section.top_margin = Mm(MARGINS_MM["top"])
+    section.bottom_margin = Mm(MARGINS_MM["bottom"])
+    section.left_margin = Mm(MARGINS_MM["left"])
+    section.right_margin = Mm(MARGINS_MM["right"])
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+
+    header = document.add_table(rows=1, cols=2)
+    _no_borders(header)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = header.rows[0].cells
+    left.width, right.width = Mm(70), Mm(95)
+    left._element.remove(left.paragraphs[0]._element)
+    right._element.remove(right.paragraphs[0]._element)
+    if paper.parent_body:
+        _line(left, paper.parent_body.upper(), 13)
+    _line(left, paper.issuing_body.upper(), 13, bold=True)
+    if paper.party:
+        _line(left, "*", 13)
+    else:
+        _short_rule(left)
+    _line(left, paper.number_line, 13, space_after=0)
+    if paper.party:
+        _line(right, PARTY_TITLE, 15, bold=True, underline=True, space_after=6)
+    else:
+        _line(right, NATIONAL_TITLE, 13, bold=True)
+        _line(right, NATIONAL_MOTTO, 14, bold=True, underline=True, space_after=6)
+    if paper.date is not None:
+        _line(right, paper_date(paper.date, paper.place), 14, italic=True)
+    else:
+        _line(right, f"{paper.place}, ngày      tháng      năm", 14, italic=True)
+
+    _line(document, "", 14)
+    _line(document, paper.type_name.upper(), 14, bold=True)
+    _line(document, paper.summary, 14, bold=True)
+    _line(document, "________", 14, space_after=6)
+
+    for block in paper.blocks:
+        if isinstance(block, Heading):
+            _line(document, block.text, 14, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, space_after=4)
+        elif isinstance(block, Para):
+            paragraph = _line(
+                document,
+                block.text,
+                14,
+                bold=block.bold,
+                italic=block.italic,
+                align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                space_after=4,
+            )
+            if block.indent:
+                paragraph.paragraph_format.first_line_indent = Mm(10)  # type: ignore[attr-defined]
+        else:
+            _table(document, block)
+
+    signing = document.add_table(rows=1, cols=2)
+    _no_borders(signing)
+    recipients_cell, signer_cell = signing.rows[0].cells
+    recipients_cell.width, signer_cell.width = Mm(80), Mm(85)
+    recipients_cell._element.remove(recipients_cell.paragraphs[0]._element)
+    signer_cell._element.remove(signer_cell.paragraphs[0]._element)
+    _line(recipients_cell, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for recipient in paper.recipients:
+        _line(recipients_cell, f"- {recipient}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    if paper.signing_mark:
+        _line(signer_cell, paper.signing_mark.upper(), 14, bold=True)
+    if paper.signer_title:
+        _line(signer_cell, paper.signer_title.upper(), 14, bold=True)
+    for _ in range(4):
+        _line(signer_cell, "", 14)
+    if paper.signer_name:
+        _line(signer_cell, paper.signer_name, 14, bold=True)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _table(document: object, block: Table) -> None:
+    table = document.add_table(rows=1, cols=len(block.header))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, block.header, strict=True):
+        cell._element.remove(cell.paragraphs[0]._element)
+        _line(cell, label, 12, bold=True)
+    for row in block.rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell._element.remove(cell.paragraphs[0]._element)
+            _line(cell, value, 12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    if block.widths_mm:
+        for row in table.rows:
+            for cell, width in zip(row.cells, block.widths_mm, strict=True):
+                cell.width = Mm(width)
+    _line(document, "", 6)

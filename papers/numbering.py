@@ -1,0 +1,86 @@
+"""Taking the next number of a series, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit import stamp
+from documents.models import Document, DocumentSystem, DocumentType
+from documents.services import register_document
+from organisations.models import Organisation
+from papers.models import IssuedPaper, NumberSeries
+
+
+class NumberingError(Exception):
+    pass
+
+
+def series_period(issuer: Organisation, system: str, on: dt.date) -> int:
+    """State series restart every calendar year; Party series run over the committee's term."""
+    if system == DocumentSystem.PARTY:
+        if issuer.valid_from is None:
+            raise NumberingError(
+                _("Chưa ghi ngày bắt đầu nhiệm kỳ của %(body)s (hiệu lực từ).") % {"body": issuer}
+            )
+        return issuer.valid_from.year
+    return on.year
+
+
+@transaction.atomic
+def issue_number(
+    *,
+    issuer: Organisation,
+    doc_type: DocumentType,
+    system: str,
+    on: dt.date,
+    kind: str,
+    object_id: int,
+    summary: str,
+    signer_title: str,
+    by: Any,
+) -> IssuedPaper:
+    """Give the paper the next number of its series and enter it in the school's register."""
+    existing = (
+        IssuedPaper.objects.filter(kind=kind, object_id=object_id)
+        .select_related("document")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    if not issuer.abbreviation:
+        raise NumberingError(_("Đơn vị ban hành chưa có chữ viết tắt dùng trong ký hiệu văn bản."))
+    school_id = issuer.school_id or issuer.pk
+    series, _created = NumberSeries.objects.get_or_create(
+        issuer=issuer, doc_type=doc_type, period=series_period(issuer, system, on)
+    )
+    series = NumberSeries.objects.select_for_update().get(pk=series.pk)
+    series.last_number += 1
+    series.save(update_fields=["last_number"])
+    document = Document(
+        school_id=school_id,
+        system=system,
+        doc_type=doc_type,
+        number=f"{series.last_number:02d}",
+        issuer_code=issuer.abbreviation,
+        issued_on=on,
+        issuer=issuer,
+        issuer_name=issuer.name,
+        signer_title=signer_title,
+        summary=summary,
+    )
+    register_document(document, by=by)
+    paper = IssuedPaper(
+        series=series,
+        number=series.last_number,
+        document=document,
+        kind=kind,
+        object_id=object_id,
+        issued_by=by,
+    )
+    stamp(paper, by)
+    paper.save()
+    return paper
