@@ -110,6 +110,17 @@ def _no_borders(table: object) -> None:
     tbl_pr.append(borders)
 
 
+def _fixed_widths(table: object, widths_mm: Sequence[float]) -> None:
+    """Column widths that Word and LibreOffice both keep (no autofit)."""
+    table.autofit = False  # type: ignore[attr-defined]
+    grid = table._element.tblGrid  # type: ignore[attr-defined]
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=False):
+        column.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:  # type: ignore[attr-defined]
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
 def _short_rule(cell: object) -> None:
     """The short line under the issuing body's name and under the title."""
     _line(cell, "________", 13, bold=False, space_after=2)
@@ -134,8 +145,8 @@ def render_docx(paper: Paper) -> bytes:
     header = document.add_table(rows=1, cols=2)
     _no_borders(header)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _fixed_widths(header, [62, 103])
     left, right = header.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
     left._element.remove(left.paragraphs[0]._element)
     right._element.remove(right.paragraphs[0]._element)
     if paper.parent_body:
@@ -181,8 +192,8 @@ def render_docx(paper: Paper) -> bytes:
 
     signing = document.add_table(rows=1, cols=2)
     _no_borders(signing)
+    _fixed_widths(signing, [80, 85])
     recipients_cell, signer_cell = signing.rows[0].cells
-    recipients_cell.width, signer_cell.width = Mm(80), Mm(85)
     recipients_cell._element.remove(recipients_cell.paragraphs[0]._element)
     signer_cell._element.remove(signer_cell.paragraphs[0]._element)
     _line(recipients_cell, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -214,7 +225,5 @@ def _table(document: object, block: Table) -> None:
             cell._element.remove(cell.paragraphs[0]._element)
             _line(cell, value, 12, align=WD_ALIGN_PARAGRAPH.LEFT)
     if block.widths_mm:
-        for row in table.rows:
-            for cell, width in zip(row.cells, block.widths_mm, strict=True):
-                cell.width = Mm(width)
+        _fixed_widths(table, block.widths_mm)
     _line(document, "", 6)

@@ -143,7 +143,7 @@ def plan_paper(plan: Plan) -> Paper:
         Table(
             ["TT", "Nhiệm vụ, giải pháp", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"],
             task_rows,
-            [12, 75, 28, 30, 20],
+            [13, 62, 26, 31, 33],
         )
     )
 
