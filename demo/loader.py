@@ -289,4 +289,7 @@ def load_demo(path: Path = DATA_FILE) -> tuple[Plan | None, list[tuple[str, str,
     loader = DemoLoader(data)
     plan = loader.load()
     load_conference_demo(plan, loader)
+    from tracking.demo import load_tracking_demo
+
+    load_tracking_demo(plan, loader.by)
     return plan, loader.accounts

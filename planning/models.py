@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +18,7 @@ from core.models import Archivable, ArchivableQuerySet
 from core.text import school_year_label
 from documents.models import Document
 from organisations.models import Organisation, Person
+from tracking.status import RunState, TaskStatus
 
 
 class StrategicGoal(Archivable):
@@ -288,6 +291,17 @@ class Target(Archivable):
     )
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     is_sample = models.BooleanField(default=False, editable=False)
+    # The latest measured value, written by check-ins (tracking.services); the readings over the
+    # year are kept in tracking.TargetReading.
+    actual_value = models.DecimalField(
+        _("giá trị thực hiện"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    actual_on = models.DateField(_("ngày đo"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -323,6 +337,56 @@ class TaskQuerySet(ArchivableQuerySet):
 
     def unfinished(self) -> TaskQuerySet:
         return self.filter(completed_on__isnull=True)
+
+    # Status in SQL, mirroring tracking.status.compute_status (tested against it), so that lists
+    # and dashboards count and filter without loading every task.
+
+    def status_q(self, status: str, *, on: dt.date) -> Q:
+        running = Q(run_state=RunState.ACTIVE)
+        done = Q(completed_on__isnull=False)
+        late = Q(due_date__isnull=False, completed_on__gt=F("due_date"))
+        overdue = Q(due_date__isnull=False, due_date__lt=on)
+        untouched = (
+            Q(progress_mode=ProgressMode.ENTERED, progress=0)
+            | Q(progress_mode=ProgressMode.DERIVED, derived_progress=0)
+        ) | Q(start_date__gt=on)
+        conditions = {
+            TaskStatus.CANCELLED: Q(run_state=RunState.CANCELLED),
+            TaskStatus.PAUSED: Q(run_state=RunState.PAUSED),
+            TaskStatus.DONE_ON_TIME: running & done & ~late,
+            TaskStatus.DONE_LATE: running & done & late,
+            TaskStatus.OVERDUE: running & ~done & overdue,
+            TaskStatus.NOT_STARTED: running & ~done & ~overdue & untouched,
+            TaskStatus.IN_PROGRESS: running & ~done & ~overdue & ~untouched,
+        }
+        return conditions[TaskStatus(status)]
+
+    def with_status(self, status: str, *, on: dt.date) -> TaskQuerySet:
+        return self.filter(self.status_q(status, on=on))
+
+    def overdue(self, *, on: dt.date) -> TaskQuerySet:
+        return self.with_status(TaskStatus.OVERDUE, on=on)
+
+    def status_counts(self, *, on: dt.date) -> dict[str, int]:
+        """How many tasks are in each status, in one query."""
+        row = self.aggregate(
+            **{
+                str(status): Count("pk", filter=self.status_q(status, on=on))
+                for status in TaskStatus
+            }
+        )
+        return {str(key): int(value or 0) for key, value in row.items()}
+
+    def due_by(self, day: dt.date) -> TaskQuerySet:
+        """Tasks whose original deadline has come: the denominator of the on-time rate."""
+        return self.annotate(baseline_due=Coalesce("original_due_date", "due_date")).filter(
+            baseline_due__lte=day
+        )
+
+
+class ProgressMode(models.TextChoices):
+    ENTERED = "entered", _("Nhập trực tiếp")
+    DERIVED = "derived", _("Tính từ nhiệm vụ con (theo trọng số)")
 
 
 class Task(Archivable):
@@ -420,20 +484,63 @@ class Task(Archivable):
     )
     bases = models.ManyToManyField(Document, through="TaskBasis", related_name="tasks")  # type: ignore[var-annotated]
 
-    history = HistoricalRecords()
+    # Tracking (tracking.services writes these).
+    run_state = models.CharField(
+        _("tình trạng"), max_length=10, choices=RunState.choices, default=RunState.ACTIVE
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("tiến độ nhập (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    progress_mode = models.CharField(
+        _("cách tính tiến độ"),
+        max_length=10,
+        choices=ProgressMode.choices,
+        default=ProgressMode.ENTERED,
+    )
+    # Kept apart from `progress`, so a derived value never overwrites an entered one.
+    derived_progress = models.PositiveSmallIntegerField(
+        _("tiến độ tính từ nhiệm vụ con (%)"), default=0, editable=False
+    )
+    # The deadline first set, once an extension moved `due_date`; punctuality is measured on it.
+    original_due_date = models.DateField(_("hạn ban đầu"), null=True, blank=True, editable=False)
+    # Optimistic concurrency: every save bumps it; a form posted with an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version", "derived_progress"])
     objects = TaskQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
         ordering = ["order", "pk"]
-        indexes = [models.Index(fields=["plan", "parent", "order"])]
+        indexes = [
+            models.Index(fields=["plan", "parent", "order"]),
+            models.Index(fields=["plan", "due_date"], name="task_plan_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}" if self.code else self.title
 
     def search_source(self) -> list[str]:
         return [self.code, self.title, self.description]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            self.version = (self.version or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+
+    @property
+    def effective_progress(self) -> int:
+        if self.progress_mode == ProgressMode.DERIVED:
+            return self.derived_progress
+        return self.progress
+
+    @property
+    def baseline_due_date(self) -> dt.date | None:
+        return self.original_due_date or self.due_date
 
 
 class TaskCoordination(Archivable):

@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "workload",
     "papers",
     "conferences",
+    "tracking",
+    "api",
+    "django_tasks",
+    "django_tasks_db",
     "demo",
 ]
 
@@ -129,6 +133,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -148,15 +153,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "trongtam@localhost")
 
+# Jobs (reminder scans, mail) run in `manage.py db_worker`, which `make run` starts beside the
+# server; the test settings run them immediately instead.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        ),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Evidence files of check-ins (tracking): largest accepted file, and the site's address for links
+# in reminder e-mails.
+TRACKING_EVIDENCE_MAX_BYTES = int(os.environ.get("TRACKING_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Production hardening: on unless DEBUG (`manage.py check --deploy` passes with DEBUG off).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

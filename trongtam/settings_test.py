@@ -17,3 +17,4 @@ STORAGES = {
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="trongtam-media-"))
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="trongtam-static-"))
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

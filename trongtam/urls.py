@@ -15,5 +15,7 @@ urlpatterns = [
     path("conferences/", include("conferences.urls")),
     path("workload/", include("workload.urls")),
     path("papers/", include("papers.urls")),
+    path("tracking/", include("tracking.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,310 @@
+"""The JSON API (django-ninja): the same rules as the pages, through the same services.
+
+Authentication by per-user token (`Authorization: Bearer tt_…`); an outsider gets 404 for
+another school's objects, a member without the right 403.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer
+
+from api.schemas import (
+    CheckInIn,
+    CheckInOut,
+    DocumentOut,
+    ErrorOut,
+    PlanDetailOut,
+    PlanOut,
+    TargetOut,
+    TaskOut,
+    UnitOut,
+)
+from api.services import user_for_token
+from core.permissions import get_authorised
+from documents.models import Document
+from organisations.membership import membership_of, subtree_ids
+from organisations.models import Organisation
+from planning.models import Plan, Target, Task
+from tracking import services as tracking
+from tracking.dashboard import default_day, rag_of
+from tracking.models import CheckIn, Evidence
+from tracking.status import TaskStatus, compute_status
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Trọng Tâm API",
+    version="1",
+    description=_(
+        "Kế hoạch, chỉ tiêu, nhiệm vụ, báo cáo tiến độ, văn bản và đơn vị của trường. "
+        "Xác thực bằng khóa API: `Authorization: Bearer tt_…` (tạo tại /api/tokens/)."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Bạn không có quyền này.")}, status=403)
+
+
+@api.exception_handler(tracking.TrackingError)
+def tracking_error(request: HttpRequest, exc: tracking.TrackingError) -> HttpResponse:
+    status = 409 if isinstance(exc, tracking.StaleTask) else 400
+    return api.create_response(request, {"detail": str(exc)}, status=status)
+
+
+def _school_id(request: HttpRequest) -> int | None:
+    return membership_of(request.auth).school_id  # type: ignore[attr-defined]
+
+
+def _plan(request: HttpRequest, plan_id: int) -> Plan:
+    return get_authorised(request.auth, Plan, "planning.view_plan", pk=plan_id)  # type: ignore[attr-defined]
+
+
+def _task(request: HttpRequest, task_id: int, perm: str | None = None) -> Task:
+    return get_authorised(
+        request.auth,  # type: ignore[attr-defined]
+        Task.objects.active().select_related("plan", "lead_unit", "target"),
+        "tracking.view_task",
+        perm,
+        pk=task_id,
+    )
+
+
+def task_out(task: Task, on: Any) -> dict[str, Any]:
+    info = compute_status(
+        run_state=task.run_state,
+        due_date=task.due_date,
+        completed_on=task.completed_on,
+        progress=task.effective_progress,
+        start_date=task.start_date,
+        on=on,
+    )
+    return {
+        **{field: getattr(task, field) for field in TaskOut.model_fields if hasattr(task, field)},
+        "progress": task.effective_progress,
+        "status": info.status.value,
+        "days_late": info.days_late,
+    }
+
+
+def target_out(target: Target) -> dict[str, Any]:
+    rag = rag_of(target)
+    return {
+        **{f: getattr(target, f) for f in TargetOut.model_fields if hasattr(target, f)},
+        "rag": rag.value if rag else None,
+    }
+
+
+def checkin_out(checkin: CheckIn) -> dict[str, Any]:
+    return {
+        **{f: getattr(checkin, f) for f in CheckInOut.model_fields if f != "evidence"},
+        "evidence": [
+            {
+                "id": e.pk,
+                "original_name": e.original_name,
+                "content_type": e.content_type,
+                "size": e.size,
+                "url": reverse("tracking:evidence", args=[e.pk]),
+            }
+            for e in checkin.evidence.all()
+        ],
+    }
+
+
+router = Router(tags=["kế hoạch"])
+
+
+@router.get("/plans", response=list[PlanOut])
+def plans(request: HttpRequest) -> Any:
+    return [
+        {**PlanOut.from_orm(p).dict(), "year_label": p.year_label}
+        for p in Plan.objects.active().filter(school_id=_school_id(request))
+    ]
+
+
+@router.get("/plans/{plan_id}", response=PlanDetailOut)
+def plan_detail(request: HttpRequest, plan_id: int) -> Any:
+    plan = _plan(request, plan_id)
+    on = default_day(plan, tracking.today())
+    counts = Task.objects.active().filter(plan=plan).status_counts(on=on)
+    return {
+        **{f: getattr(plan, f) for f in PlanDetailOut.model_fields if hasattr(plan, f)},
+        "on": on,
+        "status_counts": counts,
+    }
+
+
+@router.get("/plans/{plan_id}/targets", response=list[TargetOut])
+def plan_targets(request: HttpRequest, plan_id: int) -> Any:
+    plan = _plan(request, plan_id)
+    return [target_out(t) for t in plan.targets.active()]
+
+
+@router.get("/targets/{target_id}", response=TargetOut)
+def target_detail(request: HttpRequest, target_id: int) -> Any:
+    target = get_authorised(
+        request.auth,  # type: ignore[attr-defined]
+        Target.objects.active().select_related("plan"),
+        "planning.view_plan",
+        pk=target_id,
+    )
+    return target_out(target)
+
+
+class TaskFilter(Schema):
+    status: TaskStatus | None = None
+    unit: int | None = None
+    area: int | None = None
+
+
+@router.get("/plans/{plan_id}/tasks", response=list[TaskOut])
+@paginate(LimitOffsetPagination)
+def plan_tasks(request: HttpRequest, plan_id: int, filters: Query[TaskFilter]) -> Any:
+    plan = _plan(request, plan_id)
+    on = default_day(plan, tracking.today())
+    tasks = Task.objects.active().filter(plan=plan).order_by("due_date", "code", "pk")
+    if filters.status:
+        tasks = tasks.with_status(filters.status, on=on)
+    if filters.unit:
+        ids = subtree_ids({filters.unit}, plan.school_id)
+        tasks = tasks.filter(Q(lead_unit__in=ids) | Q(owner_unit__in=ids))
+    if filters.area:
+        tasks = tasks.filter(area_id=filters.area)
+    return _LazyTasks(tasks, on)
+
+
+class _LazyTasks:
+    """Slices the queryset first (pagination), then turns only the page into dicts."""
+
+    def __init__(self, tasks: Any, on: Any) -> None:
+        self.tasks, self.on = tasks, on
+
+    def __len__(self) -> int:
+        return int(self.tasks.count())
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
+        return [task_out(t, self.on) for t in self.tasks[key]]
+
+
+@router.get("/tasks/{task_id}", response=TaskOut)
+def task_detail(request: HttpRequest, task_id: int) -> Any:
+    task = _task(request, task_id)
+    return task_out(task, default_day(task.plan, tracking.today()))
+
+
+@router.get("/tasks/{task_id}/checkins", response=list[CheckInOut])
+def task_checkins(request: HttpRequest, task_id: int) -> Any:
+    task = _task(request, task_id)
+    rows = task.checkins.prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))
+    ).order_by("-reported_on", "-pk")[:200]
+    return [checkin_out(c) for c in rows]
+
+
+@router.post(
+    "/tasks/{task_id}/checkins",
+    response={201: CheckInOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+)
+def task_checkin_create(request: HttpRequest, task_id: int, payload: CheckInIn) -> Any:
+    """A check-in without files (attach evidence on the page); same rules as the form."""
+    task = _task(request, task_id, "tracking.checkin_task")
+    user = request.auth  # type: ignore[attr-defined]
+    allowed: set[int] = set()
+    if user.has_perm("tracking.report_task", task):
+        allowed.add(tracking.lead_unit_id_of(task))
+    coordinating = set(task.coordinations.active().values_list("unit_id", flat=True))
+    if membership_of(user).leads_school(task.plan.school_id):
+        allowed |= coordinating
+    else:
+        allowed |= coordinating & set(membership_of(user).headed_unit_ids)
+    if payload.unit_id not in allowed:
+        raise PermissionDenied
+    checkin = tracking.submit_checkin(
+        task,
+        by=user,
+        unit=Organisation.objects.get(pk=payload.unit_id),
+        data=tracking.CheckInData(
+            progress=payload.progress,
+            done=payload.done,
+            confidence=payload.confidence,
+            difficulties=payload.difficulties,
+            proposals=payload.proposals,
+            actual_value=payload.actual_value,
+        ),
+        on=tracking.today(),
+        expected_version=payload.version,
+        consolidate=payload.consolidate,
+    )
+    return Status(201, checkin_out(checkin))
+
+
+@router.get("/documents", response=list[DocumentOut], tags=["văn bản"])
+@paginate(LimitOffsetPagination)
+def documents(request: HttpRequest) -> Any:
+    return _LazyDocuments(
+        Document.objects.active()
+        .filter(school_id=_school_id(request))
+        .select_related("doc_type")
+        .order_by("-issued_on", "symbol", "pk")
+    )
+
+
+class _LazyDocuments(_LazyTasks):
+    def __init__(self, documents: Any) -> None:
+        self.tasks, self.on = documents, None
+
+    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
+        return [document_out(d) for d in self.tasks[key]]
+
+
+def document_out(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "symbol": document.symbol,
+        "doc_type": document.doc_type.name if document.doc_type else None,
+        "issued_on": document.issued_on,
+        "issuer_name": document.issuer_name,
+        "summary": document.summary,
+    }
+
+
+@router.get("/documents/{document_id}", response=DocumentOut, tags=["văn bản"])
+def document_detail(request: HttpRequest, document_id: int) -> Any:
+    document = get_authorised(
+        request.auth,  # type: ignore[attr-defined]
+        Document.objects.active().select_related("doc_type"),
+        "documents.view_document",
+        pk=document_id,
+    )
+    return document_out(document)
+
+
+@router.get("/units", response=list[UnitOut], tags=["đơn vị"])
+def units(request: HttpRequest) -> Any:
+    school_id = _school_id(request)
+    if school_id is None:
+        return []
+    return list(Organisation.objects.active().filter(school_id=school_id).order_by("order", "name"))
+
+
+api.add_router("/", router)

@@ -1,0 +1,120 @@
+"""Status badges, progress and the tracking panels shown inside the plan's pages.
+
+Badges read only the row's own columns: the plan page's task tree adds no query per task.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.db.models import Prefetch
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from core.text import format_number
+from tracking.dashboard import default_day, rag_of
+from tracking.models import Evidence
+from tracking.services import today
+from tracking.status import RAG_COLOURS, StatusInfo, compute_status
+
+register = template.Library()
+
+
+def _day_for(context: Any, task: Any) -> Any:
+    plan = context.get("plan")
+    if plan is not None and getattr(plan, "pk", None) == task.plan_id:
+        return default_day(plan, today())
+    return today()
+
+
+def status_of(task: Any, on: Any) -> StatusInfo:
+    return compute_status(
+        run_state=task.run_state,
+        due_date=task.due_date,
+        completed_on=task.completed_on,
+        progress=task.effective_progress,
+        start_date=task.start_date,
+        on=on,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def task_badge(context: Any, task: Any) -> str:
+    """Status (with days overdue) and progress of a task, from its own columns."""
+    info = status_of(task, _day_for(context, task))
+    label = info.label
+    if info.days_late:
+        label = _("%(label)s %(days)s ngày") % {"label": label, "days": info.days_late}
+    return format_html(
+        '<span class="badge text-bg-{} tt-status" data-status="{}">{}</span>'
+        '<span class="tt-progress" title="{}"><span style="width:{}%"></span></span>'
+        '<span class="small text-body-secondary">{}%</span>',
+        info.colour,
+        info.status.value,
+        label,
+        _("Tiến độ"),
+        task.effective_progress,
+        task.effective_progress,
+    )
+
+
+@register.simple_tag
+def target_badge(target: Any) -> str:
+    """The actual value against the target, coloured by its red/amber/green state."""
+    rag = rag_of(target)
+    if rag is None:
+        return format_html('<span class="text-body-secondary small">{}</span>', _("chưa có"))
+    return format_html(
+        '<span class="badge text-bg-{} tt-rag" data-rag="{}" title="{}">{}</span>',
+        RAG_COLOURS[rag],
+        rag.value,
+        rag.label,
+        format_number(target.actual_value),
+    )
+
+
+@register.inclusion_tag("tracking/_task_panel.html", takes_context=True)
+def tracking_panel(context: Any, task: Any) -> dict[str, Any]:
+    """The progress section of a task's page: status, deadlines, extensions and check-ins."""
+    user = context["request"].user
+    on = _day_for(context, task)
+    checkins = list(
+        task.checkins.select_related("unit", "submitted_by__person", "consolidated_into")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
+        .order_by("-reported_on", "-pk")[:30]
+    )
+    return {
+        "task": task,
+        "on": on,
+        "info": status_of(task, on),
+        "checkins": checkins,
+        "extensions": list(
+            task.extensions.select_related("requested_by__person", "decided_by__person")
+        ),
+        "can_checkin": user.has_perm("tracking.checkin_task", task),
+        "can_extend": user.has_perm("tracking.request_extension", task)
+        and task.completed_on is None,
+        "can_decide": user.has_perm("tracking.decide_extension", task),
+        "can_change": user.has_perm("tracking.change_tracking", task),
+    }
+
+
+@register.inclusion_tag("tracking/_target_panel.html", takes_context=True)
+def target_panel(context: Any, target: Any) -> dict[str, Any]:
+    """A target's actual value, its state and its readings over the year."""
+    readings = list(target.readings.select_related("checkin__unit").order_by("measured_on", "pk"))
+    rag = rag_of(target)
+    return {
+        "target": target,
+        "rag": rag,
+        "rag_colour": RAG_COLOURS.get(rag, "secondary") if rag else "secondary",
+        "readings": readings,
+        "chart": {
+            "labels": [r.measured_on.strftime("%d/%m/%Y") for r in readings],
+            "values": [float(r.value) for r in readings],
+            "target": float(target.target_value) if target.target_value is not None else None,
+            "actual_label": _("Thực hiện"),
+            "target_label": _("Chỉ tiêu"),
+        },
+    }

@@ -1,0 +1,507 @@
+"""Tracking pages: thin views that parse, authorise, call a service and render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.permissions import get_authorised, member_school_id, require
+from core.views import render_form
+from organisations.membership import membership_of, subtree_ids
+from organisations.models import Organisation
+from planning.models import Plan, Task, WorkArea
+from tracking import dashboard as figures
+from tracking import services
+from tracking.forms import (
+    CheckInForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    ReminderPolicyForm,
+    TaskFilterForm,
+    TrackingForm,
+)
+from tracking.models import CheckIn, CheckInRole, Evidence, Extension, Notification
+from tracking.rules import coordinating_units_headed
+from tracking.status import MATRIX, Rag, TaskStatus, compute_status
+
+VIEW_TASK = "tracking.view_task"
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> Any:
+    """The signed-in user (login_required has ruled out the anonymous one)."""
+    return request.user
+
+
+def _task(request: HttpRequest, pk: int, perm: str | None = None) -> Task:
+    return get_authorised(
+        request.user,
+        Task.objects.select_related("plan", "lead_unit", "owner_unit", "target"),
+        VIEW_TASK,
+        perm,
+        pk=pk,
+    )
+
+
+def _plan(request: HttpRequest, pk: int) -> Plan:
+    return get_authorised(
+        request.user, Plan.objects.select_related("school"), "tracking.view_dashboard", pk=pk
+    )
+
+
+def _day(request: HttpRequest, plan: Plan) -> dt.date:
+    """The day the figures are read on: ?on=dd/mm/yyyy, else today (a finished year: its end)."""
+    text = request.GET.get("on", "")
+    if text:
+        try:
+            return dt.datetime.strptime(text, "%d/%m/%Y").date()
+        except ValueError:
+            messages.warning(request, _("Ngày xem phải có dạng dd/mm/yyyy."))
+    return figures.default_day(plan, services.today())
+
+
+def _reporting_units(request: HttpRequest, task: Task) -> Any:
+    user = request.user
+    ids: set[int] = set()
+    if user.has_perm("tracking.report_task", task):
+        ids.add(services.lead_unit_id_of(task))
+    if membership_of(user).leads_school(task.plan.school_id) or user.is_superuser:
+        ids.update(task.coordinations.active().values_list("unit_id", flat=True))
+    else:
+        ids.update(coordinating_units_headed(user, task))
+    return Organisation.objects.filter(pk__in=ids).order_by("order", "name")
+
+
+# Check-ins ------------------------------------------------------------------------------------
+
+
+@login_required
+def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A check-in on a task, with evidence files, all or nothing."""
+    task = _task(request, pk, "tracking.checkin_task")
+    units = _reporting_units(request, task)
+    can_consolidate = request.user.has_perm("tracking.report_task", task)
+    contributions = (
+        task.checkins.filter(role=CheckInRole.COORDINATING, consolidated_into__isnull=True)
+        .select_related("unit")
+        .order_by("reported_on")
+        if can_consolidate
+        else CheckIn.objects.none()
+    )
+    data = request.POST.copy() if request.method == "POST" else None
+    form = CheckInForm(
+        data,
+        request.FILES or None,
+        units=units,
+        has_target=task.target_id is not None,
+        contributions=contributions,
+        initial={"version": task.version, "progress": task.progress},
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        uploads = [services.Upload(f.name, f.read()) for f in cleaned["evidence"]]
+        try:
+            services.submit_checkin(
+                task,
+                by=request.user,
+                unit=cleaned["unit"],
+                data=services.CheckInData(
+                    progress=cleaned["progress"],
+                    done=cleaned["done"],
+                    confidence=cleaned["confidence"],
+                    difficulties=cleaned["difficulties"],
+                    proposals=cleaned["proposals"],
+                    actual_value=cleaned.get("actual_value"),
+                ),
+                on=services.today(),
+                files=uploads,
+                expected_version=cleaned["version"],
+                consolidate=[c.pk for c in cleaned.get("consolidate") or []],
+            )
+        except services.StaleTask as error:
+            stale = error
+            form.add_error(None, str(error))
+            data["version"] = str(error.task.version)  # type: ignore[index]
+        except services.TrackingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã gửi báo cáo tiến độ."))
+            return redirect(reverse("planning:task_detail", args=[task.pk]) + "#tien-do")
+    return render_form(
+        request,
+        form,
+        title=_("Báo cáo tiến độ: %(task)s") % {"task": task},
+        back=reverse("planning:task_detail", args=[task.pk]),
+        submit=_("Gửi báo cáo"),
+        template="tracking/checkin_form.html",
+        extra={"task": task, "stale": stale, "multipart": True},
+    )
+
+
+@login_required
+def tracking_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """How progress is measured (entered or derived) and whether the task runs, is paused or
+    cancelled."""
+    task = _task(request, pk, "tracking.change_tracking")
+    data = request.POST.copy() if request.method == "POST" else None
+    form = TrackingForm(
+        data,
+        initial={
+            "version": task.version,
+            "progress_mode": task.progress_mode,
+            "run_state": task.run_state,
+        },
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_tracking(
+                task,
+                by=request.user,
+                progress_mode=form.cleaned_data["progress_mode"],
+                run_state=form.cleaned_data["run_state"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleTask as error:
+            stale = error
+            form.add_error(None, str(error))
+            data["version"] = str(error.task.version)  # type: ignore[index]
+        except services.TrackingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã cập nhật."))
+            return redirect(reverse("planning:task_detail", args=[task.pk]) + "#tien-do")
+    return render_form(
+        request,
+        form,
+        title=_("Cách theo dõi: %(task)s") % {"task": task},
+        back=reverse("planning:task_detail", args=[task.pk]),
+        template="tracking/checkin_form.html",
+        extra={"task": task, "stale": stale},
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence is served only to those who may see the task, never from a public URL."""
+    evidence = get_object_or_404(Evidence.objects.select_related("checkin__task__plan"), pk=pk)
+    if not request.user.has_perm("tracking.view_evidence", evidence.checkin.task):
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Extensions -----------------------------------------------------------------------------------
+
+
+@login_required
+def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk, "tracking.request_extension")
+    form = ExtensionForm(request.POST or None)
+    back = reverse("planning:task_detail", args=[task.pk]) + "#tien-do"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_extension(
+                task,
+                new_due=form.cleaned_data["new_due"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                on=services.today(),
+            )
+        except services.TrackingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã gửi đề nghị gia hạn tới Ban giám hiệu."))
+            return redirect(back)
+    due = task.due_date.strftime("%d/%m/%Y") if task.due_date else "—"
+    return render_form(
+        request,
+        form,
+        title=_("Đề nghị gia hạn: %(task)s") % {"task": task},
+        back=back,
+        intro=_("Hạn hiện tại: %(due)s.") % {"due": due},
+        submit=_("Gửi đề nghị"),
+    )
+
+
+@login_required
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    extension = get_authorised(
+        request.user,
+        Extension.objects.select_related("task__plan", "requested_by__person"),
+        VIEW_TASK,
+        "tracking.decide_extension",
+        pk=pk,
+    )
+    form = ExtensionDecisionForm(request.POST or None)
+    back = reverse("planning:task_detail", args=[extension.task_id]) + "#tien-do"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_extension(
+                extension,
+                accept=form.cleaned_data["accept"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                on=services.today(),
+            )
+        except services.TrackingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã ghi quyết định gia hạn."))
+            return redirect(back)
+    intro = _("Đề nghị gia hạn từ %(old)s đến %(new)s. Lý do: %(reason)s") % {
+        "old": extension.previous_due.strftime("%d/%m/%Y") if extension.previous_due else "—",
+        "new": extension.requested_due.strftime("%d/%m/%Y"),
+        "reason": extension.reason,
+    }
+    return render_form(
+        request,
+        form,
+        title=_("Xem xét gia hạn: %(task)s") % {"task": extension.task},
+        back=back,
+        intro=intro,
+    )
+
+
+# Dashboards and the task list -----------------------------------------------------------------
+
+
+@login_required
+def tracking_home(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    plan = Plan.objects.active().filter(school_id=membership.school_id).first()
+    if plan is None:
+        return redirect("planning:plan_list")
+    return redirect("tracking:dashboard", pk=plan.pk)
+
+
+def _dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dict[str, Any]:
+    tasks = figures.scope(plan, unit)
+    counts = tasks.status_counts(on=on)
+    areas = {a.pk: a.name for a in WorkArea.objects.filter(plan=plan)}
+    by_area = figures.breakdown(tasks, "area_id", areas, on, none_label=_("Chưa xếp lĩnh vực"))
+    unit_names = dict(
+        Organisation.objects.filter(school_id=plan.school_id).values_list("pk", "name")
+    )
+    by_unit = figures.breakdown(
+        tasks, "lead_unit_id", unit_names, on, none_label=_("Chưa giao đơn vị chủ trì")
+    )
+    states = figures.target_states(plan, unit)
+    ranking = figures.punctuality(plan, tasks, on)
+    cells = figures.matrix(counts)
+    task_list = reverse("tracking:task_list", args=[plan.pk])
+    unit_query = f"&unit={unit.pk}" if unit else ""
+    charts = {
+        "matrix": {
+            "labels": [c.label for c in cells],
+            "values": [c.count for c in cells],
+            "colours": [c.colour for c in cells],
+            "links": [f"{task_list}?cell={c.key}{unit_query}" for c in cells],
+        },
+        "areas": {
+            "labels": [r.name if len(r.name) <= 28 else r.name[:27] + "…" for r in by_area],
+            "series": [
+                {
+                    "label": c.label,
+                    "colour": c.colour,
+                    "values": [r.cells[i].count for r in by_area],
+                }
+                for i, c in enumerate(cells)
+            ],
+            "links": [f"{task_list}?area={r.pk or ''}{unit_query}" for r in by_area],
+        },
+        "rag": {
+            "labels": [
+                str(Rag.GREEN.label),
+                str(Rag.AMBER.label),
+                str(Rag.RED.label),
+                _("Chưa có số liệu"),
+            ],
+            "values": [figures.rag_counts(states)[k] for k in ("green", "amber", "red", "none")],
+            "colours": ["#198754", "#ffc107", "#dc3545", "#adb5bd"],
+            "links": ["#rag-green", "#rag-amber", "#rag-red", "#rag-none"],
+        },
+        "punctuality": {
+            "labels": [p.unit.short_name or p.unit.name for p in ranking],
+            "values": [p.score or 0 for p in ranking],
+            "links": [
+                reverse("tracking:unit_dashboard", args=[plan.pk, p.unit.pk]) for p in ranking
+            ],
+        },
+    }
+    return {
+        "plan": plan,
+        "on": on,
+        "unit": unit,
+        "counts": counts,
+        "cells": cells,
+        "headline": figures.headline(tasks, on),
+        "by_area": by_area,
+        "by_unit": by_unit,
+        "states": states,
+        "rag_counts": figures.rag_counts(states),
+        "goals": figures.goal_rollup(states),
+        "ranking": ranking,
+        "attention": figures.attention(tasks, on),
+        "charts": charts,
+        "statuses": list(TaskStatus),
+        "unit_query": unit_query,
+        "matrix_total": sum(c.count for c in cells),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole plan for leadership: the 2×2 matrix, areas, units, targets, punctuality."""
+    plan = _plan(request, pk)
+    context = _dashboard_context(plan, _day(request, plan), None)
+    return render(request, "tracking/dashboard.html", context)
+
+
+@login_required
+def unit_dashboard(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    """A unit's version of the dashboard: what it (with its sub-units) leads or owns."""
+    plan = _plan(request, pk)
+    unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
+    context = _dashboard_context(plan, _day(request, plan), unit)
+    return render(request, "tracking/dashboard.html", context)
+
+
+@login_required
+def task_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tasks behind every figure: filter by status (or matrix cell), unit and area."""
+    plan = _plan(request, pk)
+    on = _day(request, plan)
+    form = TaskFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    tasks = Task.objects.active().filter(plan=plan)
+    status = filters.get("status") or ""
+    if status in TaskStatus.values:
+        tasks = tasks.with_status(status, on=on)
+    cell = filters.get("cell") or ""
+    if cell in MATRIX:
+        condition = Q()
+        for value in MATRIX[cell]:
+            condition |= Task.objects.status_q(value, on=on)
+        tasks = tasks.filter(condition)
+    unit = None
+    if filters.get("unit"):
+        unit = Organisation.objects.filter(pk=filters["unit"], school_id=plan.school_id).first()
+        if unit is not None:
+            ids = subtree_ids({unit.pk}, plan.school_id)
+            tasks = tasks.filter(Q(lead_unit__in=ids) | Q(owner_unit__in=ids))
+    lead = None
+    if filters.get("lead") is not None:
+        if filters["lead"] == 0:
+            tasks = tasks.filter(lead_unit__isnull=True)
+        else:
+            lead = Organisation.objects.filter(pk=filters["lead"], school_id=plan.school_id).first()
+            tasks = tasks.filter(lead_unit=lead)
+    area = None
+    if filters.get("area") is not None:
+        if filters["area"] == 0:
+            tasks = tasks.filter(area__isnull=True)
+        else:
+            area = WorkArea.objects.filter(pk=filters["area"], plan=plan).first()
+            tasks = tasks.filter(area=area)
+    if filters.get("q"):
+        tasks = tasks.search(filters["q"])
+    tasks = tasks.select_related("lead_unit", "person_in_charge", "area").order_by(
+        "due_date", "code", "pk"
+    )
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    for task in page.object_list:
+        task.status_info = compute_status(
+            run_state=task.run_state,
+            due_date=task.due_date,
+            completed_on=task.completed_on,
+            progress=task.effective_progress,
+            start_date=task.start_date,
+            on=on,
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "plan": plan,
+        "on": on,
+        "page": page,
+        "query_string": query.urlencode(),
+        "statuses": list(TaskStatus),
+        "status": status,
+        "cell": cell,
+        "cell_label": figures.MATRIX_LABELS.get(cell, ""),
+        "unit": unit,
+        "lead": lead,
+        "area": area,
+        "areas": WorkArea.objects.active().filter(plan=plan),
+        "units": Organisation.objects.active().units_of(Organisation(pk=plan.school_id)),
+        "q": filters.get("q") or "",
+    }
+    return render(request, "tracking/task_list.html", context)
+
+
+# Notifications and reminder rules -------------------------------------------------------------
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    rows = Notification.objects.filter(user=_user(request)).order_by("-created_at", "-pk")
+    if request.method == "POST":
+        rows.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("tracking:notifications")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tracking/notifications.html", {"page": page})
+
+
+@login_required
+def policy_edit(request: HttpRequest) -> HttpResponse:
+    school = get_object_or_404(Organisation, pk=member_school_id(request.user))
+    require(request.user, "tracking.edit_policy", school)
+    policy = services.policy_for(school.pk)
+    form = ReminderPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_policy(form.instance, by=request.user)
+        except services.TrackingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu quy tắc nhắc việc."))
+            return redirect("tracking:policy")
+    return render_form(
+        request,
+        form,
+        title=_("Quy tắc nhắc việc của trường"),
+        back=reverse("tracking:home"),
+        intro=_(
+            "Nhắc người phụ trách trước hạn, khi thiếu báo cáo định kỳ và khi quá hạn; nếu vẫn "
+            "chưa báo cáo, lần nhắc sau báo trưởng đơn vị, rồi Ban giám hiệu."
+        ),
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, user=_user(request))
+    if notification.read_at is None:
+        Notification.objects.filter(pk=pk).update(read_at=timezone.now())
+    return redirect(notification.url or "tracking:notifications")
