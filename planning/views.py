@@ -539,6 +539,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "coordinations": task.coordinations.active().select_related("unit"),
         "bases": task.basis_links.active().select_related("document__doc_type"),
         "unit_tasks": task.unit_tasks.active().select_related("owner_unit", "lead_unit"),
+        # Where the task came from when a conference opinion or conclusion created it.
+        "from_opinions": task.from_opinions.select_related("conference"),
+        "from_conclusions": task.from_conclusions.select_related("conference"),
         "can_change": can_change,
         "basis_form": TaskBasisForm(school_id=task.plan.school_id) if can_change else None,
         "history": history_entries(task),

@@ -229,3 +229,30 @@ def test_history_is_shown_with_amendment_reason(world: World) -> None:
     )
     assert "Theo kết luận của Hiệu trưởng" in page
     assert "Hạn hoàn thành" in page and "30/06/2024" in page
+
+
+def test_task_page_names_the_conference_opinion_it_came_from(world: World) -> None:
+    import datetime as dt
+
+    from conferences.models import Conference, ConferenceKind, Opinion
+
+    kind = ConferenceKind.objects.first()
+    conference = Conference.objects.create(
+        school=world.school,
+        kind=kind,
+        title="Hội nghị triển khai",
+        held_on=dt.date(2023, 9, 26),
+        plan=world.plan,
+    )
+    Opinion.objects.create(
+        conference=conference,
+        number=1,
+        content="Nên số hóa hồ sơ tuyển sinh",
+        resulting_task=world.task,
+    )
+    page = (
+        world.client("staff")
+        .get(reverse("planning:task_detail", args=[world.task.pk]))
+        .content.decode()
+    )
+    assert "Từ ý kiến tham góp" in page and "Nên số hóa hồ sơ tuyển sinh" in page
