@@ -27,8 +27,13 @@ migrate: deps
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_demo
 
+# The server, the django-tasks worker (reminder e-mails, background jobs) and the hourly reminder
+# scan run together; Ctrl+C stops all three.
 run: demo
 	@echo "Trọng Tâm: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py db_worker --no-reload & \
+	DEBUG=1 $(PY) manage.py send_reminders --every 3600 & \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 check: deps
