@@ -1160,7 +1160,15 @@ def _solve(
     reporter: _Reporter,
     keep: Mapping[int, int],
     subsolvers: Sequence[str] = (),
+    floor: int | None = None,
 ) -> _SolveOutcome:
+    model = cm.model
+    if floor is not None and cm.dev is not None:
+        # Stage 1 of one component minimises max(D_c, floor): going below what another
+        # component already forces is useless, and CP-SAT stops as soon as it reaches the
+        # floor. The floor changes between solves, so it goes on a copy of the model.
+        model = cm.model.clone()
+        model.add(model.get_int_var_from_proto_index(cm.dev.index) >= floor)
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_time_in_seconds = max(0.05, time_limit)
@@ -1173,7 +1181,7 @@ def _solve(
         # several times faster (see docs/PERFORMANCE.md).
         params.subsolvers.extend(subsolvers)
     started = time.perf_counter()
-    status = solver.solve(cm.model, reporter)
+    status = solver.solve(model, reporter)
     seconds = time.perf_counter() - started
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _SolveOutcome(
@@ -1300,59 +1308,88 @@ def balance(
     # stage 1 usually closes in seconds).
     stage1_budget = remaining() * (0.7 if needs_stage3 else 0.8)
     stage1_deadline = time.perf_counter() + stage1_budget
-    floor = fixed_dev  # achieved global value so far (model units)
-    proven_bound = fixed_dev  # proven lower bound on the global model optimum
+    # Per component: ub = stage-1 value of the best known solution, lb = proven lower bound
+    # (model units). The LP gives lb ≥ ⌈DEV_SCALE·lp⌉ − 1 (the −1 pays for the rounding of
+    # the model's constants, see the module docstring).
     solutions: dict[int, dict[int, int]] = {}
-    component_dev: dict[int, int] = {}
-    for rank, c in enumerate(order):
+    ub: dict[int, float] = {}
+    lb: dict[int, int] = {}
+    upper_of: dict[int, int] = {}
+    for c in order:
         cm = models[c]
+        upper_of[c] = _dev_upper(prep, components[c])
+        cm.build_stage1(0, upper_of[c])
+        lb[c] = max(0, math.ceil(lp[c] * DEV_SCALE) - 1) if math.isfinite(lp[c]) else 0
         greedy_dev = cm.model_dev(greedy_idx)
-        lp_units = math.ceil(lp[c] * DEV_SCALE) if math.isfinite(lp[c]) else 0
-        if greedy_dev is not None and (greedy_dev <= floor or greedy_dev <= lp_units):
-            # Already at or below what another component forces: nothing to gain here.
-            cm.build_stage1(0, max(floor, greedy_dev))
+        if greedy_dev is not None:
             solutions[c] = {j: greedy_idx[j] for j in components[c].sections}
-            component_dev[c] = greedy_dev
-            if greedy_dev > floor:  # proven optimal for this component by its LP bound
-                proven_bound = max(proven_bound, greedy_dev)
-            floor = max(floor, greedy_dev)
-            continue
-        upper = greedy_dev if greedy_dev is not None else _dev_upper(prep, components[c])
-        cm.build_stage1(floor, upper)
-        cm.add_hint(greedy_idx)  # maybe partial: sections greedy could not place are skipped
-        # Components come bottleneck first (highest LP bound): this one gets the stage-1
-        # time left but a small reserve for the later ones, which usually only have to reach
-        # the floor this one sets (and stop as soon as they do).
-        left = max(0.0, stage1_deadline - time.perf_counter())
-        later = len(order) - rank - 1
-        share = left - min(0.3 * left, 0.5 * later)
-        share = max(share, min(1.0, remaining() * 0.5))
+            ub[c] = greedy_dev
+        else:
+            ub[c] = math.inf
+
+    def global_lb() -> int:
+        return max([fixed_dev, *lb.values()])
+
+    # Work on the component that currently sets the maximum (ties: highest LP bound first),
+    # with a floor at what the others already force; stop when the maximum is proven.
+    solves = 0
+    while True:
+        left = stage1_deadline - time.perf_counter()
+        proven = global_lb()
+        open_ = [c for c in order if ub[c] > proven]
+        if not open_ or left <= 0.05:
+            break
+        target = max(open_, key=lambda c: (ub[c], -order.index(c)))
+        others = max([fixed_dev, *(ub[o] for o in order if o != target)])
+        floor = proven if not math.isfinite(others) or others >= ub[target] else int(others)
+        floor = min(max(floor, proven), upper_of[target])
+        share = left if len(open_) == 1 else max(min(left, 1.0), 0.6 * left)
+        cm = models[target]
+        cm.add_hint(solutions.get(target, greedy_idx))
+        solves += 1
         reporter = _Reporter(
             progress,
-            {"stage": "max_deviation", "component": rank + 1, "components": len(order)},
+            {
+                "stage": "max_deviation",
+                "component": order.index(target) + 1,
+                "components": len(order),
+                "solve": solves,
+            },
             lambda v: v / DEV_SCALE,
         )
-        outcome = _solve(cm, share, workers, reporter, greedy_idx, _STAGE1_SUBSOLVERS)
+        outcome = _solve(
+            cm,
+            share,
+            workers,
+            reporter,
+            solutions.get(target, greedy_idx),
+            _STAGE1_SUBSOLVERS,
+            floor,
+        )
         if outcome.assignment is None:
             if outcome.status == cp_model.INFEASIBLE:
-                return _infeasible_packing(prep, components[c], started)
-            # No solution within the time: keep greedy's if it placed everything here.
-            if greedy_dev is None:
+                return _infeasible_packing(prep, components[target], started)
+            if target not in solutions:
                 return _timeout(prep, started)
-            solutions[c] = {j: greedy_idx[j] for j in components[c].sections}
-            component_dev[c] = greedy_dev
-            floor = max(floor, greedy_dev)
-            continue
+            continue  # no better solution in this slice; the loop ends at the deadline
         value = round(outcome.objective or 0)
         bound = math.ceil((outcome.bound or 0) - 1e-6)
-        solutions[c] = outcome.assignment
-        component_dev[c] = value
-        # The solve minimised max(D_c, floor): its result tells about D*_c only above floor.
-        if outcome.status == cp_model.OPTIMAL and value > floor:
-            proven_bound = max(proven_bound, value)
+        if value < ub[target]:
+            solutions[target] = outcome.assignment
+            ub[target] = value
+        # The solve minimised max(D_c, floor): it tells about D*_c only above the floor.
+        if outcome.status == cp_model.OPTIMAL:
+            if value > floor:
+                lb[target] = max(lb[target], value)
+            else:
+                ub[target] = min(ub[target], floor)
         elif bound > floor:
-            proven_bound = max(proven_bound, bound)
-        floor = max(floor, value)
+            lb[target] = max(lb[target], bound)
+
+    if any(c not in solutions for c in order):
+        return _timeout(prep, started)
+    floor = max([fixed_dev, *(int(ub[c]) for c in order)])
+    proven_bound = global_lb()
 
     d_star = floor
     # proven_bound is a valid lower bound of the global model optimum and d_star is achieved.
