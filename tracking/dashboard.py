@@ -76,7 +76,7 @@ def headline(tasks: TaskQuerySet, on: dt.date) -> dict[str, Any]:
         .annotate(baseline=Coalesce("original_due_date", "due_date"))
         .aggregate(
             due=Count("pk", filter=Q(baseline__lte=on)),
-            due_done=Count("pk", filter=Q(baseline__lte=on, completed_on__isnull=False)),
+            due_done=Count("pk", filter=Q(baseline__lte=on, completed_on__lte=on)),
             due_on_time=Count("pk", filter=Q(baseline__lte=on, completed_on__lte=F("baseline"))),
             extended=Count("pk", filter=Q(original_due_date__isnull=False)),
         )

@@ -81,7 +81,8 @@ def compute_status(
         return StatusInfo(TaskStatus.CANCELLED)
     if run_state == RunState.PAUSED:
         return StatusInfo(TaskStatus.PAUSED)
-    if completed_on is not None:
+    # Read "as of" a day: a task completed after it was still open then.
+    if completed_on is not None and completed_on <= on:
         if due_date is not None and completed_on > due_date:
             return StatusInfo(TaskStatus.DONE_LATE, (completed_on - due_date).days)
         return StatusInfo(TaskStatus.DONE_ON_TIME)

@@ -60,11 +60,21 @@ def test_overdue_even_if_never_started() -> None:
 
 
 def test_done_by_the_deadline_is_on_time() -> None:
-    assert status(completed_on=dt.date(2024, 5, 31)) == (TaskStatus.DONE_ON_TIME, 0)
+    assert status(completed_on=dt.date(2024, 5, 31), on=dt.date(2024, 6, 10)) == (
+        TaskStatus.DONE_ON_TIME,
+        0,
+    )
 
 
 def test_done_after_the_deadline_is_late_with_days() -> None:
-    assert status(completed_on=dt.date(2024, 6, 3)) == (TaskStatus.DONE_LATE, 3)
+    assert status(completed_on=dt.date(2024, 6, 3), on=dt.date(2024, 6, 10)) == (
+        TaskStatus.DONE_LATE,
+        3,
+    )
+
+
+def test_done_after_the_day_read_was_still_open_then() -> None:
+    assert status(completed_on=DAY + dt.timedelta(days=1))[0] == TaskStatus.IN_PROGRESS
 
 
 def test_no_deadline_done_is_on_time() -> None:
