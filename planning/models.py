@@ -343,7 +343,7 @@ class TaskQuerySet(ArchivableQuerySet):
 
     def status_q(self, status: str, *, on: dt.date) -> Q:
         running = Q(run_state=RunState.ACTIVE)
-        done = Q(completed_on__isnull=False)
+        done = Q(completed_on__isnull=False, completed_on__lte=on)
         late = Q(due_date__isnull=False, completed_on__gt=F("due_date"))
         overdue = Q(due_date__isnull=False, due_date__lt=on)
         untouched = (
