@@ -7,8 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.core.cache import cache
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
 from organisations.membership import subtree_ids
 from organisations.models import Organisation
@@ -28,6 +30,56 @@ MATRIX_COLOURS = {
     "open_in_time": "#0d6efd",
     "open_overdue": "#dc3545",
 }
+
+
+def change_stamp(plan: Plan) -> tuple[Any, ...]:
+    """What changes whenever a figure of the plan's dashboards may change, in one query.
+
+    Every save of a task, target, extension or unit leaves a history row; check-ins only add
+    rows; derived progress is written by update() and summed.
+    """
+
+    def latest(model: Any, **lookup: Any) -> Subquery:
+        rows = model.objects.filter(**lookup).order_by().values(*lookup.keys())
+        return Subquery(rows.annotate(m=Max("pk")).values("m")[:1])
+
+    return tuple(
+        Plan.objects.filter(pk=plan.pk)
+        .annotate(
+            stamp_tasks=latest(Task.history.model, plan_id=OuterRef("pk")),
+            stamp_targets=latest(Target.history.model, plan_id=OuterRef("pk")),
+            stamp_checkins=latest(CheckIn, task__plan_id=OuterRef("pk")),
+            stamp_extensions=latest(Extension.history.model, task__plan_id=OuterRef("pk")),
+            stamp_units=latest(Organisation.history.model, school_id=OuterRef("school_id")),
+            stamp_derived=Subquery(
+                Task.objects.filter(plan_id=OuterRef("pk"))
+                .order_by()
+                .values("plan_id")
+                .annotate(s=Sum("derived_progress"))
+                .values("s")[:1]
+            ),
+        )
+        .values_list(
+            "stamp_tasks",
+            "stamp_targets",
+            "stamp_checkins",
+            "stamp_extensions",
+            "stamp_units",
+            "stamp_derived",
+        )
+        .get()
+    )
+
+
+def cached(plan: Plan, key: str, compute: Any, timeout: int = 600) -> Any:
+    """The figures computed by `compute()`, reused until something of the plan changes."""
+    stamp = "-".join(str(part) for part in change_stamp(plan))
+    full_key = f"tracking:{plan.pk}:{get_language()}:{key}:{stamp}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    return value
 
 
 def default_day(plan: Plan, today: dt.date) -> dt.date:

@@ -17,4 +17,6 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("settings/reminders/", views.policy_edit, name="policy"),
+    path("health/", views.health, name="health"),
+    path("floor/", views.floor, name="floor"),
 ]

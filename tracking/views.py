@@ -373,7 +373,8 @@ def _dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> di
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole plan for leadership: the 2×2 matrix, areas, units, targets, punctuality."""
     plan = _plan(request, pk)
-    context = _dashboard_context(plan, _day(request, plan), None)
+    on = _day(request, plan)
+    context = figures.cached(plan, f"0:{on}", lambda: _dashboard_context(plan, on, None))
     return render(request, "tracking/dashboard.html", context)
 
 
@@ -382,7 +383,8 @@ def unit_dashboard(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     """A unit's version of the dashboard: what it (with its sub-units) leads or owns."""
     plan = _plan(request, pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
-    context = _dashboard_context(plan, _day(request, plan), unit)
+    on = _day(request, plan)
+    context = figures.cached(plan, f"{unit.pk}:{on}", lambda: _dashboard_context(plan, on, unit))
     return render(request, "tracking/dashboard.html", context)
 
 
@@ -505,3 +507,18 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     if notification.read_at is None:
         Notification.objects.filter(pk=pk).update(read_at=timezone.now())
     return redirect(notification.url or "tracking:notifications")
+
+
+# Health and the benchmark's floor ---------------------------------------------------------------
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness for monitoring: no session, no database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def floor(request: HttpRequest) -> HttpResponse:
+    """The smallest real page: session, user, membership and the base layout, nothing else.
+    The benchmark measures every page against it."""
+    return render(request, "tracking/floor.html")

@@ -104,3 +104,23 @@ def test_api_task_list_query_count(world: World) -> None:
     few = run()
     grow(world, 10)
     assert run() == few
+
+
+@pytest.mark.parametrize("page", ["dashboard", "unit dashboard"])
+def test_dashboard_without_cache_is_constant_too(world: World, page: str) -> None:
+    from django.core.cache import cache
+
+    def cold() -> int:
+        client = world.client("leadership")
+        url = PAGES[page](world)
+        client.get(url)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    grow(world, 2)
+    few = cold()
+    grow(world, 20)
+    assert cold() == few
+    assert few <= 35

@@ -1,0 +1,60 @@
+"""The dashboards' figures, and their cache that any change of the plan invalidates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from conftest import World
+from planning.models import Task
+from tracking import dashboard as figures
+from tracking import services
+from tracking.tests.helpers import checkin
+
+ON = "?on=10/06/2024"
+
+
+def cell(body: str, key: str) -> int:
+    marker = f'data-cell="{key}">'
+    start = body.index(marker)
+    count_at = body.index("tt-cell-count", start)
+    text = body[body.index(">", count_at) + 1 : body.index("</span>", count_at)]
+    return int(text)
+
+
+def test_matrix_counts_and_links(world: World) -> None:
+    url = reverse("tracking:dashboard", args=[world.plan.pk]) + ON
+    body = world.client("leadership").get(url).content.decode()
+    # On 10/06/2024 the main task (due 31/05) is overdue; the two others have no deadline.
+    assert cell(body, "open_overdue") == 1
+    assert cell(body, "open_in_time") == 2
+    assert f"{reverse('tracking:task_list', args=[world.plan.pk])}?cell=open_overdue" in body
+
+
+def test_a_checkin_shows_at_once_despite_the_cache(world: World) -> None:
+    url = reverse("tracking:dashboard", args=[world.plan.pk]) + ON
+    client = world.client("leadership")
+    assert cell(client.get(url).content.decode(), "done_late") == 0
+    services.request_extension(
+        world.task, new_due=dt.date(2024, 6, 20), reason="Chờ số liệu tuyển sinh bổ sung",
+        by=world.users["staff"], on=dt.date(2024, 5, 25),
+    )  # fmt: skip
+    assert "Chờ số liệu" not in client.get(url).content.decode()  # the reason is on the task page
+    assert (
+        world.task.code in client.get(url).content.decode().split("Đề nghị gia hạn chờ xem xét")[1]
+    )
+    checkin(world, progress=100, on=dt.date(2024, 6, 5))
+    assert cell(client.get(url).content.decode(), "done_late") == 1
+    # Derived progress is written by update(): it changes the stamp too.
+    before = figures.change_stamp(world.plan)
+    Task.objects.filter(pk=world.task.pk).update(derived_progress=37)
+    assert figures.change_stamp(world.plan) != before
+
+
+def test_unit_dashboard_counts_only_the_unit(world: World) -> None:
+    url = reverse("tracking:unit_dashboard", args=[world.plan.pk, world.office.pk]) + ON
+    body = world.client("unit_head").get(url).content.decode()
+    assert "Phòng Đào tạo" in body
+    assert cell(body, "open_in_time") == 1  # only the office's own task
+    assert cell(body, "open_overdue") == 0
