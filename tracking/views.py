@@ -291,6 +291,10 @@ def tracking_home(request: HttpRequest) -> HttpResponse:
     plan = Plan.objects.active().filter(school_id=membership.school_id).first()
     if plan is None:
         return redirect("planning:plan_list")
+    if not membership.is_leadership and membership.headed_root_ids:
+        # A unit head lands on the unit's own version.
+        unit = min(membership.headed_root_ids)
+        return redirect("tracking:unit_dashboard", pk=plan.pk, unit_pk=unit)
     return redirect("tracking:dashboard", pk=plan.pk)
 
 
@@ -366,6 +370,7 @@ def _dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> di
         "statuses": list(TaskStatus),
         "unit_query": unit_query,
         "matrix_total": sum(c.count for c in cells),
+        "can_edit_policy": False,
     }
 
 
@@ -375,6 +380,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     on = _day(request, plan)
     context = figures.cached(plan, f"0:{on}", lambda: _dashboard_context(plan, on, None))
+    context = {**context, "can_edit_policy": request.user.has_perm("tracking.edit_policy", plan)}
     return render(request, "tracking/dashboard.html", context)
 
 

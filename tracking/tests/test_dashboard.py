@@ -58,3 +58,12 @@ def test_unit_dashboard_counts_only_the_unit(world: World) -> None:
     assert "Phòng Đào tạo" in body
     assert cell(body, "open_in_time") == 1  # only the office's own task
     assert cell(body, "open_overdue") == 0
+
+
+def test_unit_head_lands_on_the_unit_version(world: World) -> None:
+    response = world.client("unit_head").get(reverse("tracking:home"))
+    assert response["Location"] == reverse(
+        "tracking:unit_dashboard", args=[world.plan.pk, world.office.pk]
+    )
+    response = world.client("leadership").get(reverse("tracking:home"))
+    assert response["Location"] == reverse("tracking:dashboard", args=[world.plan.pk])
