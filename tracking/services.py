@@ -84,7 +84,11 @@ def lead_unit_id_of(task: Task) -> int:
 
 
 def _lock(task: Task, expected_version: int | None) -> Task:
-    fresh = Task.objects.select_for_update().select_related("plan", "target").get(pk=task.pk)
+    fresh = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("plan", "target")
+        .get(pk=task.pk)
+    )
     if expected_version is not None and fresh.version != expected_version:
         raise StaleTask(fresh)
     return fresh
@@ -369,7 +373,11 @@ def decide_extension(
     extension: Extension, *, accept: bool, note: str = "", by: Any, on: dt.date
 ) -> Extension:
     """Leadership approves (the deadline moves, the original is kept) or rejects a request."""
-    extension = Extension.objects.select_for_update().select_related("task").get(pk=extension.pk)
+    extension = (
+        Extension.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=extension.pk)
+    )
     if extension.status != ExtensionStatus.PENDING:
         raise TrackingError(_("Đề nghị gia hạn này đã được xem xét."))
     extension.status = ExtensionStatus.APPROVED if accept else ExtensionStatus.REJECTED
