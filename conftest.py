@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,16 @@ from planning import services
 from planning.models import Plan, Target, Task, WorkArea
 
 ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Cached pages are keyed by row ids, which a rolled-back test hands out again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

@@ -231,9 +231,10 @@ def _prepare(text: str) -> tuple[str, list[int] | None]:
 # Horizontal space, at most one line break: OCR output splits symbols; never unbounded.
 _S = r"[ \t]{0,4}(?:\r?\n[ \t]{0,4})?"
 # A line that starts with "- " is a bullet, unless what follows is a code in capitals (OCR split
-# "QĐ\n- BGDĐT" versus the bullet "\n- Loại văn bản").
+# "QĐ\n- BGDĐT", "TTLT\n- TTg" versus the bullet "\n- Loại văn bản").
 _DASH = (
-    r"(?:[ \t]{0,4}-|[ \t]{0,4}\r?\n[ \t]{0,4}-(?=[ \t]{0,4}[A-Z&][A-Z&0-9]{1,11}(?![a-z])))" + _S
+    r"(?:[ \t]{0,4}-|[ \t]{0,4}\r?\n[ \t]{0,4}-(?=[ \t]{0,4}[A-Z&][A-Z&0-9]{1,11}[a-z]?(?![a-z])))"
+    + _S
 )
 _SLASH = _S + r"/" + _S
 _YEAR = r"(?:19|20)\d\d"

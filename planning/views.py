@@ -12,7 +12,9 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -86,6 +88,25 @@ def code_key(task: Task) -> tuple[Any, ...]:
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in task.code.split("."))
 
 
+def flatten(roots: list[Task]) -> list[tuple[Task, int]]:
+    """The tree in reading order, each task with its depth, for a single-loop template."""
+    rows: list[tuple[Task, int]] = []
+    stack = [(task, 0) for task in reversed(roots)]
+    while stack:
+        task, depth = stack.pop()
+        rows.append((task, depth))
+        stack.extend((child, depth + 1) for child in reversed(getattr(task, "tree_children", [])))
+    return rows
+
+
+def tree_context() -> dict[str, str]:
+    """URL prefixes for the task rows, reversed once per page instead of once per row."""
+    return {
+        "task_url_prefix": reverse("planning:task_detail", args=[0]).removesuffix("0/"),
+        "document_url_prefix": reverse("documents:document_detail", args=[0]).removesuffix("0/"),
+    }
+
+
 def build_tree(tasks: list[Task], *, by_code: bool = False) -> list[Task]:
     """Attach `tree_children` to each task and return the roots, in order."""
     by_parent: dict[int | None, list[Task]] = defaultdict(list)
@@ -133,7 +154,24 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    tasks = task_rows(plan.tasks.active().school_level())
+
+    def render_tree() -> tuple[str, int]:
+        roots = build_tree(task_rows(plan.tasks.active().school_level()))
+        context = {
+            "rows": flatten(roots),
+            "plan": plan,
+            "empty_label": _("Chưa có nhiệm vụ."),
+            **tree_context(),
+        }
+        return render_to_string("planning/_task_rows.html", context), len(roots)
+
+    # The tree is the page's heaviest part (hundreds of tasks): it is rendered once and reused
+    # until anything it shows changes; statuses depend on the day, so the day is in the key.
+    from tracking.dashboard import cached
+
+    tree_html, root_count = cached(
+        plan, f"plan-tree:{timezone.localdate().isoformat()}", render_tree
+    )
     targets = list(
         plan.targets.active().select_related("area", "responsible_unit", "strategic_goal")
     )
@@ -148,8 +186,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     goals = {t.strategic_goal for t in targets if t.strategic_goal}
     context = {
         "plan": plan,
-        "roots": build_tree(tasks),
-        "task_count": len(tasks),
+        "tree_html": tree_html,
+        "root_count": root_count,
         "area_rows": area_rows,
         "areas": areas,
         "bases": bases,
@@ -535,7 +573,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "task": task,
         "plan": task.plan,
-        "children": task_rows(task.children.active()),
+        "children": flatten(build_tree(task_rows(task.children.active()))),
+        **tree_context(),
         "coordinations": task.coordinations.active().select_related("unit"),
         "bases": task.basis_links.active().select_related("document__doc_type"),
         "unit_tasks": task.unit_tasks.active().select_related("owner_unit", "lead_unit"),
@@ -704,10 +743,11 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "unit": unit,
-        "led": build_tree(led, by_code=True),
+        "led": flatten(build_tree(led, by_code=True)),
         "led_count": len(led),
+        **tree_context(),
         "coordinated": coordinated_links,
-        "own_roots": build_tree(own),
+        "own_rows": flatten(build_tree(own)),
         "allocations": allocations,
         "unit_plan": unit_plan_row,
         "can_write": request.user.has_perm("planning.add_unit_task", unit),

@@ -12,9 +12,10 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
+from documents.models import Document
 from organisations.membership import subtree_ids
-from organisations.models import Organisation
-from planning.models import Plan, Target, Task, TaskQuerySet
+from organisations.models import Organisation, Person
+from planning.models import Plan, Target, Task, TaskBasis, TaskCoordination, TaskQuerySet
 from tracking.models import CheckIn, Extension, ExtensionStatus
 from tracking.status import MATRIX, RAG_COLOURS, Rag, RunState, TaskStatus, target_rag
 
@@ -51,6 +52,13 @@ def change_stamp(plan: Plan) -> tuple[Any, ...]:
             stamp_checkins=latest(CheckIn, task__plan_id=OuterRef("pk")),
             stamp_extensions=latest(Extension.history.model, task__plan_id=OuterRef("pk")),
             stamp_units=latest(Organisation.history.model, school_id=OuterRef("school_id")),
+            # The plan page's task tree also shows coordinating units, bases and people.
+            stamp_coordinations=latest(
+                TaskCoordination.history.model, task__plan_id=OuterRef("pk")
+            ),
+            stamp_bases=latest(TaskBasis.history.model, task__plan_id=OuterRef("pk")),
+            stamp_people=latest(Person.history.model, school_id=OuterRef("school_id")),
+            stamp_documents=latest(Document.history.model, school_id=OuterRef("school_id")),
             stamp_derived=Subquery(
                 Task.objects.filter(plan_id=OuterRef("pk"))
                 .order_by()
@@ -65,6 +73,10 @@ def change_stamp(plan: Plan) -> tuple[Any, ...]:
             "stamp_checkins",
             "stamp_extensions",
             "stamp_units",
+            "stamp_coordinations",
+            "stamp_bases",
+            "stamp_people",
+            "stamp_documents",
             "stamp_derived",
         )
         .get()

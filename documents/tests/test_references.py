@@ -298,3 +298,14 @@ def test_corpus_files_are_consistent() -> None:
             for ref in entry["refs"]:
                 assert set(ref) == {"ref", "type", "date", "issuer", "summary"}
     assert len(ids) >= 60
+
+
+def test_ocr_line_break_before_a_dash_and_a_code_ending_in_lower_case() -> None:
+    # Found by the property test: "TTg" (Thủ tướng) ends in a lower-case letter.
+    refs = extract_references(" Căn cứ Thông tư liên tịch số 1 / 1995 / TTLT\n- TTg; ")
+    assert [r.ref for r in refs] == ["1/1995/TTLT-TTg"]
+    # A bullet after the line break is still not read as the issuer.
+    bullet = extract_references("Căn cứ Quyết định số 12/QĐ\n- Loại văn bản khác")
+    assert [r.ref for r in bullet] == ["12/QĐ"]
+    listed = extract_references("Căn cứ Công văn số 7/BGDĐT-GDĐH\n- Lưu VT")
+    assert [r.ref for r in listed] == ["7/BGDĐT-GDĐH"]

@@ -47,7 +47,7 @@ def test_principal_opens_the_plan_and_a_task(chromium: Any, demo_server: str) ->
     )
     assert page.locator("#can-cu li").count() >= 4
     assert "2457/QĐ-BGDĐT" in page.locator("#can-cu").inner_text()
-    tasks = page.locator("#nhiem-vu > ul > li")
+    tasks = page.locator("#nhiem-vu li.tt-depth-0")
     assert tasks.count() == 8
 
     page.get_by_role("link", name="5. Công tác tuyển sinh", exact=False).first.click()

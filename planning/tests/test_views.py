@@ -256,3 +256,22 @@ def test_task_page_names_the_conference_opinion_it_came_from(world: World) -> No
         .content.decode()
     )
     assert "Từ ý kiến tham góp" in page and "Nên số hóa hồ sơ tuyển sinh" in page
+
+
+def test_plan_page_shows_changes_at_once_despite_its_cache(world: World) -> None:
+    url = reverse("planning:plan_detail", args=[world.plan.pk])
+    client = world.client("staff")
+    assert "Tuyển sinh và duy trì sĩ số" in client.get(url).content.decode()
+    leader = world.users["leadership"]
+    world.task.title = "Tuyển sinh, giữ sĩ số toàn khóa"
+    services.save_plan_object(world.task, by=leader)
+    assert "Tuyển sinh, giữ sĩ số toàn khóa" in client.get(url).content.decode()
+    services.set_coordinations(
+        world.task,
+        [(world.office, "Tổng hợp"), (world.school.children.get(code="bgh"), "Chỉ đạo")],
+        by=leader,
+    )
+    assert "Phối hợp: Ban Giám hiệu" in client.get(url).content.decode()
+    world.people["staff"].full_name = "Hoàng Văn Ân"
+    world.people["staff"].save()
+    assert "Phụ trách: Hoàng Văn Ân" in client.get(url).content.decode()
