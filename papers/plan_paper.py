@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from core.text import format_date, format_number
+from django.http import HttpRequest
+
+from core.permissions import get_authorised
+from core.text import format_date, format_number, paper_date
 from organisations.models import Person, Position, Role
 from papers.layout import Block, Heading, Paper, Para, Table
 from papers.models import IssuedPaper
+from papers.registry import PaperKind, register
 from planning.models import Plan, Target, Task, TaskCoordination
 
 PLAN_KIND = "plan"
@@ -174,3 +179,39 @@ def plan_paper(plan: Plan) -> Paper:
             f"Lưu: VT, {abbreviation}.",
         ],
     )
+
+
+def _load_plan(request: HttpRequest, pk: int) -> Plan:
+    return get_authorised(
+        request.user, Plan.objects.select_related("school__parent"), "planning.view_plan", pk=pk
+    )
+
+
+def plan_context(plan: Plan) -> dict[str, Any]:
+    """Placeholders for a school's own Kế hoạch template (see docs/PAPERS.md)."""
+    paper = plan_paper(plan)
+    return {
+        "co_quan_chu_quan": paper.parent_body,
+        "co_quan_ban_hanh": paper.issuing_body,
+        "so_ky_hieu": paper.number_line,
+        "dia_danh_ngay": paper_date(paper.date, paper.place) if paper.date else "",
+        "ten_loai": paper.type_name,
+        "trich_yeu": paper.summary,
+        "quyen_han_ky": paper.signing_mark,
+        "chuc_vu_ky": paper.signer_title,
+        "nguoi_ky": paper.signer_name,
+        "noi_nhan": list(paper.recipients),
+    }
+
+
+register(
+    PaperKind(
+        code=PLAN_KIND,
+        label="Kế hoạch năm học",
+        build=plan_paper,
+        context=plan_context,
+        load=_load_plan,
+        filename=lambda plan: f"ke-hoach-{plan.start_year}-{plan.start_year + 1}",
+        school_of=lambda plan: plan.school,
+    )
+)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised
 from documents.models import DocumentSystem, DocumentType
+from papers import registry
 from papers.layout import render_docx
 from papers.numbering import NumberingError, issue_number
+from papers.output import render
 from papers.plan_paper import PLAN_KIND, plan_paper, signer_of
 from planning.models import Plan
 
@@ -27,6 +29,19 @@ def _plan(request: HttpRequest, pk: int, perm: str | None = None) -> Plan:
         perm,
         pk=pk,
     )
+
+
+@login_required
+def download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse:
+    """Any registered paper, as .docx (or PDF where the output supports it)."""
+    if kind not in registry.KINDS:
+        raise Http404
+    paper_kind = registry.get(kind)
+    obj = paper_kind.load(request, pk)
+    content, filename, content_type = render(paper_kind, obj, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

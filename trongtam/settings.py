@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "papers",
     "conferences",
     "tracking",
+    "reports",
+    "sheets",
     "api",
     "django_tasks",
     "django_tasks_db",

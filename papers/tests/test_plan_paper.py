@@ -185,3 +185,26 @@ def test_outsider_cannot_download(issued: World) -> None:
         .status_code
         == 302
     )
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("anonymous", 302),
+        ("outsider", 404),
+        ("staff", 200),
+        ("unit_head", 200),
+        ("leadership", 200),
+    ],
+)
+def test_registered_plan_downloads_by_kind(issued: World, role: str, status: int) -> None:
+    url = reverse("papers:download", args=["plan", issued.plan.pk, "docx"])
+    response = issued.client(role).get(url)
+    assert response.status_code == status
+    if status == 200:
+        assert "KẾ HOẠCH" in text_of(docx.Document(io.BytesIO(response.content)))
+
+
+def test_unknown_kind_is_not_found(issued: World) -> None:
+    url = reverse("papers:download", args=["nothing", issued.plan.pk, "docx"])
+    assert issued.client("leadership").get(url).status_code == 404
