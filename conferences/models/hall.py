@@ -139,6 +139,10 @@ class Conference(Archivable):
         return [self.title, self.place]
 
     @property
+    def is_closed(self) -> bool:
+        return self.status == ConferenceStatus.CLOSED
+
+    @property
     def accepts_opinions(self) -> bool:
         return self.status != ConferenceStatus.CLOSED and not self.is_archived
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from conferences import services
 from conferences.images import placeholder_png
@@ -30,6 +31,31 @@ def test_quorum_is_two_thirds_of_those_summoned(world: World, conference: Confer
     present(conference, world.people["leadership"], world.people["clerk"])
     state = services.quorum(conference)
     assert state.present == 3 and state.reached
+
+
+def test_attendance_is_final_once_the_conference_is_closed(
+    world: World, conference: Conference
+) -> None:
+    invitation = conference.invitations.get(person=world.people["unit_head"])
+    services.set_status(conference, "closed", by=world.users["leadership"])
+    with pytest.raises(services.ConferenceError, match="đã kết thúc"):
+        services.mark_attendance(invitation, attendance=Attendance.PRESENT, by=None)
+    invitation.refresh_from_db()
+    assert invitation.attendance == ""
+
+
+def test_one_invitee_is_removed_by_archiving(world: World, conference: Conference) -> None:
+    invitation = conference.invitations.get(person=world.people["unit_head"])
+    before = services.quorum(conference).summoned
+    response = world.client("clerk").post(
+        reverse("conferences:archive", args=["invitation", invitation.pk])
+    )
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.is_archived  # kept, in the history, not deleted
+    assert services.quorum(conference).summoned == before - 1
+    page = world.client("clerk").get(reverse("conferences:attendance", args=[conference.pk]))
+    assert f'id="invitation-{invitation.pk}"' not in page.content.decode()
 
 
 def test_absence_keeps_its_reason(world: World, conference: Conference) -> None:
