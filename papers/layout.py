@@ -34,6 +34,7 @@ MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 @dataclass
 class Heading:
     text: str
+    center: bool = False
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Para:
     italic: bool = False
     bold: bool = False
     indent: bool = True
+    lead: str = ""  # a bold opening ("Điều 1. ") before the text
 
 
 @dataclass
@@ -52,6 +54,15 @@ class Table:
 
 
 Block = Heading | Para | Table
+
+
+@dataclass
+class Signature:
+    """One signing column: "TM. ĐOÀN CHỦ TỊCH" / "CHỦ TỌA" / the name."""
+
+    mark: str = ""
+    title: str = ""
+    name: str = ""
 
 
 @dataclass
@@ -70,6 +81,11 @@ class Paper:
     recipients: Sequence[str] = ()
     party: bool = False
     landscape: bool = False
+    # Several signatures side by side (a biên bản: secretary and chair); replaces the single signer.
+    signatures: Sequence[Signature] = ()
+    # Starter templates: texts kept as written (no upper-casing), the date line as given.
+    verbatim: bool = False
+    date_line: str = ""
 
 
 def _font(
@@ -149,9 +165,10 @@ def render_docx(paper: Paper) -> bytes:
     left, right = header.rows[0].cells
     left._element.remove(left.paragraphs[0]._element)
     right._element.remove(right.paragraphs[0]._element)
+    upper = (lambda text: text) if paper.verbatim else str.upper
     if paper.parent_body:
-        _line(left, paper.parent_body.upper(), 13)
-    _line(left, paper.issuing_body.upper(), 13, bold=True)
+        _line(left, upper(paper.parent_body), 13)
+    _line(left, upper(paper.issuing_body), 13, bold=True)
     if paper.party:
         _line(left, "*", 13)
     else:
@@ -162,19 +179,22 @@ def render_docx(paper: Paper) -> bytes:
     else:
         _line(right, NATIONAL_TITLE, 13, bold=True)
         _line(right, NATIONAL_MOTTO, 14, bold=True, underline=True, space_after=6)
-    if paper.date is not None:
+    if paper.date_line:
+        _line(right, paper.date_line, 14, italic=True)
+    elif paper.date is not None:
         _line(right, paper_date(paper.date, paper.place), 14, italic=True)
     else:
         _line(right, f"{paper.place}, ngày      tháng      năm", 14, italic=True)
 
     _line(document, "", 14)
-    _line(document, paper.type_name.upper(), 14, bold=True)
+    _line(document, upper(paper.type_name), 14, bold=True)
     _line(document, paper.summary, 14, bold=True)
     _line(document, "________", 14, space_after=6)
 
     for block in paper.blocks:
         if isinstance(block, Heading):
-            _line(document, block.text, 14, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, space_after=4)
+            align = WD_ALIGN_PARAGRAPH.CENTER if block.center else WD_ALIGN_PARAGRAPH.LEFT
+            _line(document, block.text, 14, bold=True, align=align, space_after=4)
         elif isinstance(block, Para):
             paragraph = _line(
                 document,
@@ -185,12 +205,64 @@ def render_docx(paper: Paper) -> bytes:
                 align=WD_ALIGN_PARAGRAPH.JUSTIFY,
                 space_after=4,
             )
+            if block.lead:
+                lead = paragraph.add_run(block.lead)  # type: ignore[attr-defined]
+                _font(lead, 14, bold=True, italic=block.italic)
+                paragraph._element.insert(  # type: ignore[attr-defined]
+                    paragraph._element.index(paragraph.runs[0]._element),  # type: ignore[attr-defined]
+                    lead._element,
+                )
             if block.indent:
                 paragraph.paragraph_format.first_line_indent = Mm(10)  # type: ignore[attr-defined]
         else:
             _table(document, block)
 
-    signing = document.add_table(rows=1, cols=2)
+    if paper.signatures:
+        _signatures(document, paper.signatures, verbatim=paper.verbatim)
+        if paper.recipients:
+            _recipients(document, paper.recipients)
+    else:
+        _signing_block(document, paper)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _sign(cell: object, signature: Signature, *, verbatim: bool = False) -> None:
+    upper = (lambda text: text) if verbatim else str.upper
+    if signature.mark:
+        _line(cell, upper(signature.mark), 14, bold=True)
+    if signature.title:
+        _line(cell, upper(signature.title), 14, bold=True)
+    for _ in range(4):
+        _line(cell, "", 14)
+    if signature.name:
+        _line(cell, signature.name, 14, bold=True)
+
+
+def _signatures(
+    document: object, signatures: Sequence[Signature], *, verbatim: bool = False
+) -> None:
+    """Signing columns side by side, each centred in its share of the line."""
+    _line(document, "", 6)
+    table = document.add_table(rows=1, cols=len(signatures))  # type: ignore[attr-defined]
+    _no_borders(table)
+    _fixed_widths(table, [165 / len(signatures)] * len(signatures))
+    for cell, signature in zip(table.rows[0].cells, signatures, strict=True):
+        cell._element.remove(cell.paragraphs[0]._element)
+        _sign(cell, signature, verbatim=verbatim)
+
+
+def _recipients(document: object, recipients: Sequence[str]) -> None:
+    _line(document, "", 6)
+    _line(document, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for recipient in recipients:
+        _line(document, f"- {recipient}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _signing_block(document: object, paper: Paper) -> None:
+    signing = document.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
     _no_borders(signing)
     _fixed_widths(signing, [80, 85])
     recipients_cell, signer_cell = signing.rows[0].cells
@@ -199,18 +271,11 @@ def render_docx(paper: Paper) -> bytes:
     _line(recipients_cell, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
     for recipient in paper.recipients:
         _line(recipients_cell, f"- {recipient}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    if paper.signing_mark:
-        _line(signer_cell, paper.signing_mark.upper(), 14, bold=True)
-    if paper.signer_title:
-        _line(signer_cell, paper.signer_title.upper(), 14, bold=True)
-    for _ in range(4):
-        _line(signer_cell, "", 14)
-    if paper.signer_name:
-        _line(signer_cell, paper.signer_name, 14, bold=True)
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    _sign(
+        signer_cell,
+        Signature(paper.signing_mark, paper.signer_title, paper.signer_name),
+        verbatim=paper.verbatim,
+    )
 
 
 def _table(document: object, block: Table) -> None:

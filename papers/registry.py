@@ -7,7 +7,11 @@ Each app that writes a paper registers a `PaperKind` in its `AppConfig.ready()`:
   docs/PAPERS.md); every value is a string or a list of dicts of strings;
 - `load(request, pk)` fetches the object the paper is about, applying the same permission rules
   as the pages (outsider 404, member without right 403);
-- `filename(obj)` is the download name without extension.
+- `filename(obj)` is the download name without extension;
+- `placeholders` (optional) describes the kind's own placeholders, beside the common ones of
+  `papers.placeholders.COMMON`, for the template page and the starter template;
+- `latest(school)` (optional) returns the school's most recent object of the kind (or None), so an
+  uploaded template is tried against real data before it is stored.
 
 `papers.output.render(kind, obj, fmt)` produces the bytes, using the school's template for the
 kind when it has one and the built-in layout otherwise.
@@ -15,8 +19,8 @@ kind when it has one and the built-in layout otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
@@ -33,6 +37,8 @@ class PaperKind:
     load: Callable[[HttpRequest, int], Any]
     filename: Callable[[Any], str]
     school_of: Callable[[Any], Any]  # the Organisation whose templates apply
+    placeholders: Mapping[str, str] = field(default_factory=dict)
+    latest: Callable[[Any], Any] | None = None
 
 
 KINDS: dict[str, PaperKind] = {}
