@@ -169,3 +169,27 @@ def parse_number(text: str) -> Decimal:
     if len(groups) > 1 and (not groups[0] or any(len(g) != 3 for g in groups[1:])):
         raise ValueError(text)
     return Decimal(sign + "".join(groups))
+
+
+_DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$", re.ASCII)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+
+
+def parse_date(text: str) -> dt.date:
+    """Read a date as Vietnamese users type it: "23/8/2023", "23/08/2023", "23-08-2023", "23.8.2023".
+
+    Day first, a four-digit year; ISO "2023-08-23" is read too. Raises ValueError on anything
+    else, and on days that do not exist ("31/2/2024").
+    """
+    cleaned = normalise(str(text))
+    match = _DATE_TEXT.match(cleaned)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        iso = _ISO_DATE.match(cleaned)
+        if not iso:
+            raise ValueError(text)
+        year, month, day = (int(part) for part in iso.groups())
+    if year < 1900:
+        raise ValueError(text)
+    return dt.date(year, month, day)  # ValueError for 31/2
