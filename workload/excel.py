@@ -6,26 +6,22 @@ every error with its row and column; `import_sections` then writes all rows or n
 
 from __future__ import annotations
 
-import io
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
+from core import sheets
 from core.audit import stamp
+from core.sheets import BadWorkbook, ReadResult
 from core.text import fold, parse_number
 from organisations.models import Organisation
 from workload import services
 from workload.models import ActivityKind, Lecturer, Section, Term
 
 MAX_ROWS = 20_000
-MAX_BYTES = 10 * 1024 * 1024
 
 COLUMNS = {
     "code": "Mã lớp học phần",
@@ -39,80 +35,24 @@ COLUMNS = {
     "manual": "Phân công thủ công",
 }
 REQUIRED = ["code", "course", "group", "kind", "units", "class_size"]
-
-
-class BadWorkbook(Exception):
-    """The file cannot be read as the expected workbook; the message says why in Vietnamese."""
-
-
-@dataclass
-class RowResult:
-    row: int
-    code: str
-    action: str = ""  # "create", "update", "unchanged"
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
-    values: dict[str, Any] = field(default_factory=dict)
+SHEET_COLUMNS = [
+    sheets.Column(key, label, required=key in REQUIRED) for key, label in COLUMNS.items()
+]
 
 
 @dataclass
-class ReadResult:
-    rows: list[RowResult]
-
-    @property
-    def errors(self) -> list[tuple[int, str, str]]:
-        return [(r.row, column, message) for r in self.rows for column, message in r.errors]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {"create": 0, "update": 0, "unchanged": 0}
-        for row in self.rows:
-            if row.action in counts:
-                counts[row.action] += 1
-        return counts
+class RowResult(sheets.RowResult):
+    code: str = ""
 
 
 def _key(value: Any) -> str:
     return fold(str(value or "")).strip()
 
 
-def _open(data: bytes) -> Any:
-    if len(data) > MAX_BYTES:
-        raise BadWorkbook(_("Tệp quá lớn (tối đa 10 MB)."))
-    if data[:2] != b"PK":
-        raise BadWorkbook(_("Tệp không phải Excel (.xlsx)."))
-    try:
-        return load_workbook(io.BytesIO(data), read_only=False, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise BadWorkbook(_("Không đọc được tệp Excel này.")) from error
-
-
 def read_sections(term: Term, data: bytes) -> ReadResult:
     """Check every row of the uploaded sheet against the semester; writes nothing."""
-    workbook = _open(data)
-    sheet = workbook.worksheets[0]
-    if sheet.merged_cells.ranges:
-        raise BadWorkbook(
-            _("Trang tính có ô gộp (%(cells)s): hãy bỏ gộp ô trước khi nhập.")
-            % {"cells": ", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:3])}
-        )
-    if sheet.max_row > MAX_ROWS + 1:
-        raise BadWorkbook(
-            _("Tối đa %(n)s dòng mỗi lần nhập.") % {"n": f"{MAX_ROWS:,}".replace(",", ".")}
-        )
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise BadWorkbook(_("Trang tính trống."))
-    wanted = {_key(label): name for name, label in COLUMNS.items()}
-    position = {
-        wanted[_key(cell)]: index for index, cell in enumerate(header) if _key(cell) in wanted
-    }
-    missing = [COLUMNS[name] for name in REQUIRED if name not in position]
-    if missing:
-        raise BadWorkbook(
-            _("Trang tính đầu tiên thiếu cột: %(columns)s. Dòng đầu phải là tiêu đề cột.")
-            % {"columns": ", ".join(missing)}
-        )
+    sheet = sheets.open_sheet(data, SHEET_COLUMNS, max_rows=MAX_ROWS)
+    position = sheet.positions
     rules = services.rules_for(term)
     groups = _index(
         Organisation.objects.active().filter(school_id=term.school_id),
@@ -127,25 +67,20 @@ def read_sections(term: Term, data: bytes) -> ReadResult:
         .prefetch_related("open_to_groups", "only_lecturers")
     }
     bands = services.size_bands(rules)
-    results: list[RowResult] = []
+    results: list[sheets.RowResult] = []
     seen: dict[str, int] = {}
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
-            continue
-        cell = {
-            name: values[index] if index < len(values) else None for name, index in position.items()
-        }
-        result = RowResult(row=number, code=str(cell["code"] or "").strip())
+    for line in sheet.rows():
+        number = line.row
+        cell = {name: line.raw.get(name) for name in position}
+        result = RowResult(
+            row=number, code=str(cell["code"] or "").strip(), errors=line.result.errors
+        )
+        result.label = result.code
         results.append(result)
 
         def error(name: str, message: str, result: RowResult = result) -> None:
             result.errors.append((COLUMNS[name], message))
 
-        for name in position:
-            value = cell[name]
-            if isinstance(value, str) and value.startswith("="):
-                error(name, _("Ô chứa công thức: hãy dán giá trị."))
-                cell[name] = None
         for name in REQUIRED:
             if cell[name] in (None, "") and not any(c == COLUMNS[name] for c, _m in result.errors):
                 error(name, _("Ô bắt buộc đang trống."))
@@ -255,7 +190,7 @@ def import_sections(term: Term, data: bytes, *, by: Any) -> ReadResult:
         if row.action == "unchanged":
             continue
         values = row.values
-        section = existing.get(row.code) or Section(term=term, code=row.code)
+        section = existing.get(row.label) or Section(term=term, code=row.label)
         section.course = values["course"]
         section.group = values["group"]
         section.kind = values["kind"]
@@ -274,27 +209,18 @@ def import_sections(term: Term, data: bytes, *, by: Any) -> ReadResult:
 
 # Export ---------------------------------------------------------------------------------------
 
-HEADER_FONT = Font(bold=True, name="Times New Roman")
+__all__ = ["BadWorkbook", "ReadResult", "RowResult"]
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        sheet.append(row)
-    for index, label in enumerate(header, start=1):
-        width = max([len(str(label))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)
-    sheet.freeze_panes = "A2"
+def _sheet(
+    workbook: sheets.SheetWriter, title: str, header: list[str], rows: list[list[Any]]
+) -> None:
+    workbook.sheet(title, header, rows)
 
 
 def template_workbook() -> bytes:
     """An empty sheet with the expected headers, for the training office to fill in."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = sheets.SheetWriter(write_only=False)
     _sheet(workbook, "Lớp học phần", list(COLUMNS.values()), [])
     return _bytes(workbook)
 
@@ -317,8 +243,7 @@ def assignment_workbook(term: Term) -> bytes:
         ]
         for s in sections
     ]  # fmt: skip
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = sheets.SheetWriter(write_only=False)
     header = [*COLUMNS.values(), "Giờ chuẩn", "Mã giảng viên", "Giảng viên", "Đã chốt"]
     _sheet(workbook, "Phân công", header, rows)
     return _bytes(workbook)
@@ -334,8 +259,7 @@ def statements_workbook(term: Term, only: Lecturer | None = None) -> bytes:
         .select_related("kind", "group")
     ):
         by_lecturer.setdefault(section.assigned_to_id, []).append(section)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = sheets.SheetWriter(write_only=False)
     summary = [
         [
             r.lecturer.code, r.lecturer.person.full_name, str(r.lecturer.group), r.lecturer.title,
@@ -376,7 +300,5 @@ def statements_workbook(term: Term, only: Lecturer | None = None) -> bytes:
     return _bytes(workbook)
 
 
-def _bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _bytes(workbook: sheets.SheetWriter) -> bytes:
+    return workbook.to_bytes()
