@@ -6,4 +6,4 @@ class PapersConfig(AppConfig):
     verbose_name = "Văn bản phát hành"
 
     def ready(self) -> None:
-        from papers import plan_paper  # noqa: F401  (registers the Kế hoạch)
+        from papers import conference_papers, plan_paper  # noqa: F401  (register their kinds)

@@ -262,6 +262,7 @@ def _recipients(document: object, recipients: Sequence[str]) -> None:
 
 
 def _signing_block(document: object, paper: Paper) -> None:
+    _line(document, "", 6)
     signing = document.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
     _no_borders(signing)
     _fixed_widths(signing, [80, 85])

@@ -7,6 +7,8 @@ committee's term. A number is taken once and never given twice (unique per serie
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -60,3 +62,44 @@ class IssuedPaper(models.Model):
 
     def __str__(self) -> str:
         return self.document.symbol
+
+
+def template_upload_to(instance: PaperTemplate, filename: str) -> str:
+    """A name nobody can guess, and nothing of what the user called the file."""
+    return f"paper-templates/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}.docx"
+
+
+class PaperTemplate(models.Model):
+    """A school's own Word template for one kind of paper. Replacing it archives the old one."""
+
+    school = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="paper_templates"
+    )
+    kind = models.CharField(_("loại giấy tờ"), max_length=30)
+    file = models.FileField(upload_to=template_upload_to, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    placeholders = models.JSONField(_("chỗ trống dùng trong mẫu"), default=list)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    archived_at = models.DateTimeField(_("thôi dùng lúc"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mẫu văn bản của trường")
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind"],
+                condition=models.Q(is_active=True),
+                name="one_active_paper_template",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} – {self.kind} – {self.original_name}"

@@ -1,4 +1,5 @@
-"""Render a registered paper to bytes: .docx now; the school's own template and PDF plug in here."""
+"""Render a registered paper to bytes: .docx (the school's own template for the kind when it has
+one, else the built-in layout) or PDF (the same .docx converted by LibreOffice)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,29 @@ from papers.registry import PaperKind
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
+FORMATS = ("docx", "pdf")
+
+
+def render_word(kind: PaperKind, obj: Any) -> bytes:
+    from papers.docx_templates import active_template, fill
+
+    template = active_template(kind.school_of(obj), kind.code)
+    if template is not None:
+        return fill(template.read(), kind.context(obj))
+    return render_docx(kind.build(obj))
 
 
 def render(kind: PaperKind, obj: Any, fmt: str = "docx") -> tuple[bytes, str, str]:
-    """(content, file name, content type) of the paper `kind` writes about `obj`."""
-    if fmt != "docx":
+    """(content, file name, content type) of the paper `kind` writes about `obj`.
+
+    PDF raises papers.pdf.PdfUnavailable without LibreOffice and papers.pdf.PdfError when the
+    conversion fails.
+    """
+    if fmt not in FORMATS:
         raise ValueError(fmt)
-    return render_docx(kind.build(obj)), f"{kind.filename(obj)}.docx", DOCX
+    content = render_word(kind, obj)
+    if fmt == "pdf":
+        from papers.pdf import docx_to_pdf
+
+        return docx_to_pdf(content), f"{kind.filename(obj)}.pdf", PDF
+    return content, f"{kind.filename(obj)}.docx", DOCX

@@ -5,6 +5,19 @@ from papers import views
 app_name = "papers"
 
 urlpatterns = [
+    path("templates/", views.my_templates, name="my_templates"),
+    path("schools/<int:school_pk>/templates/", views.templates, name="templates"),
+    path(
+        "schools/<int:school_pk>/templates/<slug:kind>/starter.docx",
+        views.starter,
+        name="template_starter",
+    ),
+    path(
+        "schools/<int:school_pk>/templates/<slug:kind>/stop/",
+        views.template_stop,
+        name="template_stop",
+    ),
+    path("templates/<int:pk>.docx", views.template_file, name="template_file"),
     path("<slug:kind>/<int:pk>.<str:fmt>", views.download, name="download"),
     path("plans/<int:pk>/ke-hoach.docx", views.plan_docx, name="plan_docx"),
     path("plans/<int:pk>/number/", views.plan_number, name="plan_number"),

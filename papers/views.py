@@ -1,24 +1,37 @@
-"""Download the papers the product writes; give an issued paper its number."""
+"""Download the papers the product writes; give an issued paper its number; the school's own
+Word templates."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.permissions import get_authorised
+from core.permissions import get_authorised, member_school_id
 from documents.models import DocumentSystem, DocumentType
-from papers import registry
+from organisations.models import Organisation
+from papers import pdf, registry, services
+from papers.docx_templates import MAX_TEMPLATE_BYTES, known_placeholders, starter_template
 from papers.layout import render_docx
+from papers.models import PaperTemplate
 from papers.numbering import NumberingError, issue_number
-from papers.output import render
+from papers.output import DOCX, FORMATS
+from papers.output import render as render_paper
+from papers.placeholders import COMMON
 from papers.plan_paper import PLAN_KIND, plan_paper, signer_of
 from planning.models import Plan
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+VIEW_TEMPLATES = "papers.view_templates"
+MANAGE_TEMPLATES = "papers.manage_templates"
 
 
 def _plan(request: HttpRequest, pk: int, perm: str | None = None) -> Plan:
@@ -31,27 +44,39 @@ def _plan(request: HttpRequest, pk: int, perm: str | None = None) -> Plan:
     )
 
 
-@login_required
-def download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse:
-    """Any registered paper, as .docx (or PDF where the output supports it)."""
-    if kind not in registry.KINDS:
-        raise Http404
-    paper_kind = registry.get(kind)
-    obj = paper_kind.load(request, pk)
-    content, filename, content_type = render(paper_kind, obj, fmt)
+def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @login_required
+def download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse:
+    """Any registered paper, as .docx or (where LibreOffice is installed) PDF."""
+    if kind not in registry.KINDS or fmt not in FORMATS:
+        raise Http404
+    paper_kind = registry.get(kind)
+    obj = paper_kind.load(request, pk)
+    try:
+        content, filename, content_type = render_paper(paper_kind, obj, fmt)
+    except (pdf.PdfUnavailable, pdf.PdfError) as error:
+        context = {
+            "message": str(error),
+            "label": paper_kind.label,
+            "docx_url": reverse("papers:download", args=[kind, pk, "docx"]),
+        }
+        return render(request, "papers/pdf_unavailable.html", context, status=503)
+    return _attachment(content, filename, content_type)
+
+
+@login_required
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    response = HttpResponse(render_docx(plan_paper(plan)), content_type=DOCX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="ke-hoach-{plan.start_year}-{plan.start_year + 1}.docx"'
+    return _attachment(
+        render_docx(plan_paper(plan)),
+        f"ke-hoach-{plan.start_year}-{plan.start_year + 1}.docx",
+        DOCX,
     )
-    return response
 
 
 @login_required
@@ -84,3 +109,121 @@ def plan_number(request: HttpRequest, pk: int) -> HttpResponse:
             % {"symbol": paper.document.symbol},
         )
     return redirect("planning:plan_detail", pk=plan.pk)
+
+
+# --- the school's own Word templates ---------------------------------------------------------
+
+
+class TemplateForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp mẫu (.docx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx"}),
+    )
+
+
+def _school(request: HttpRequest, school_pk: int, perm: str | None = MANAGE_TEMPLATES) -> Any:
+    return get_authorised(
+        request.user, Organisation.objects.filter(kind="school"), VIEW_TEMPLATES, perm, pk=school_pk
+    )
+
+
+def _kind(code: str) -> registry.PaperKind:
+    if code not in registry.KINDS:
+        raise Http404
+    return registry.get(code)
+
+
+@login_required
+def my_templates(request: HttpRequest) -> HttpResponse:
+    return redirect("papers:templates", school_pk=member_school_id(request.user))
+
+
+@login_required
+def templates(request: HttpRequest, school_pk: int) -> HttpResponse:
+    """Each registered kind: its placeholders, the template in use, the starter, an upload form."""
+    school = _school(request, school_pk)
+    posted_kind = request.POST.get("kind") if request.method == "POST" else None
+    errors: dict[str, str] = {}
+    if posted_kind is not None:
+        _kind(posted_kind)
+        form = TemplateForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_TEMPLATE_BYTES:
+                errors[posted_kind] = _("Tệp mẫu lớn hơn %(mb)s MB.") % {
+                    "mb": MAX_TEMPLATE_BYTES // (1024 * 1024)
+                }
+            else:
+                try:
+                    services.upload_template(
+                        school, posted_kind, data=upload.read(), name=upload.name, by=request.user
+                    )
+                except ValidationError as error:
+                    errors[posted_kind] = " ".join(error.messages)
+                else:
+                    messages.success(
+                        request,
+                        _("Đã dùng mẫu mới cho “%(kind)s”.")
+                        % {"kind": registry.get(posted_kind).label},
+                    )
+                    return redirect("papers:templates", school_pk=school.pk)
+        else:
+            errors[posted_kind] = " ".join(str(m) for e in form.errors.values() for m in e)
+    stored = list(
+        PaperTemplate.objects.filter(school=school)
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-pk")
+    )
+    kinds = []
+    for code, kind in sorted(registry.KINDS.items(), key=lambda item: item[1].label):
+        sample = kind.latest(school) if kind.latest else None
+        own = {k: v for k, v in known_placeholders(kind, sample).items() if k not in COMMON}
+        kinds.append({
+            "kind": kind,
+            "own": own,
+            "current": next((t for t in stored if t.kind == code and t.is_active), None),
+            "old": [t for t in stored if t.kind == code and not t.is_active],
+            "error": errors.get(code, ""),
+            "form": TemplateForm(),
+        })  # fmt: skip
+    intro = _(
+        "%(school)s có thể thay mẫu dựng sẵn (thể thức theo Nghị định 30/2020/NĐ-CP) bằng mẫu "
+        "Word .docx của trường. Trong mẫu, ghi chỗ trống bằng ngoặc nhọn, ví dụ {{ trich_yeu }}; "
+        "danh sách thì lặp theo đoạn ({%%p for n in noi_nhan %%}, - {{ n }}, {%%p endfor %%}, mỗi "
+        "thẻ một đoạn riêng) hoặc theo dòng bảng ({%%tr for dong in … %%} … {%%tr endfor %%}). "
+        "Cách dễ nhất: tải mẫu khởi đầu của từng loại, sửa trong Word rồi tải lên. Mẫu được kiểm "
+        "tra bằng dữ liệu của trường trước khi dùng; mẫu cũ được lưu lại, không bị xóa."
+    ) % {"school": school.name}
+    context = {"school": school, "kinds": kinds, "common": COMMON, "intro": intro}
+    return render(request, "papers/templates.html", context, status=400 if errors else 200)
+
+
+@login_required
+def starter(request: HttpRequest, school_pk: int, kind: str) -> HttpResponse:
+    school = _school(request, school_pk)
+    paper_kind = _kind(kind)
+    sample = paper_kind.latest(school) if paper_kind.latest else None
+    return _attachment(starter_template(paper_kind, sample), f"mau-{kind}.docx", DOCX)
+
+
+@login_required
+def template_file(request: HttpRequest, pk: int) -> HttpResponse:
+    template = PaperTemplate.objects.select_related("school").filter(pk=pk).first()
+    if template is None:
+        raise Http404
+    _school(request, template.school_id)
+    with template.file.open("rb") as handle:
+        content = handle.read()
+    return _attachment(content, f"mau-{template.kind}-{template.pk}.docx", DOCX)
+
+
+@login_required
+@require_POST
+def template_stop(request: HttpRequest, school_pk: int, kind: str) -> HttpResponse:
+    school = _school(request, school_pk)
+    paper_kind = _kind(kind)
+    services.stop_template(school, kind, by=request.user)
+    messages.success(
+        request, _("“%(kind)s” trở lại mẫu dựng sẵn của hệ thống.") % {"kind": paper_kind.label}
+    )
+    return redirect("papers:templates", school_pk=school.pk)

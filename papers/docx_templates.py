@@ -1,0 +1,249 @@
+"""A school's own Word templates: checking an upload, filling it with a paper's data, and the
+starter template that shows every placeholder of a kind in the official layout.
+
+Templates are .docx files with Jinja placeholders (docxtpl): `{{ trich_yeu }}`, loops over lists
+with `{%p for y in y_kien %}…{%p endfor %}` (paragraphs) or `{%tr for … %}` (table rows). Values
+are escaped for Word XML ("Sở GD&ĐT" stays readable).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Any
+
+from django.utils.translation import gettext as _
+from docxtpl import DocxTemplate
+from jinja2 import (
+    Environment,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    Undefined,
+    UndefinedError,
+)
+
+from papers.layout import Heading, Paper, Para, Table, render_docx
+from papers.placeholders import COMMON
+from papers.registry import PaperKind
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+class TemplateRejected(Exception):
+    """The upload is not a template this kind can use; the message says why, in Vietnamese."""
+
+
+def active_template(school: Any, kind_code: str) -> Any:
+    """The school's template in use for the kind, or None (the built-in layout applies)."""
+    from papers.models import PaperTemplate
+
+    if school is None:
+        return None
+    template = PaperTemplate.objects.filter(school=school, kind=kind_code, is_active=True).first()
+    if template is None:
+        return None
+    return _Stored(template)
+
+
+class _Stored:
+    def __init__(self, template: Any) -> None:
+        self.template = template
+
+    def read(self) -> bytes:
+        with self.template.file.open("rb") as handle:
+            return bytes(handle.read())
+
+
+def fill(data: bytes, context: dict[str, Any], *, strict: bool = False) -> bytes:
+    template = DocxTemplate(io.BytesIO(data))
+    # Without `strict`, a placeholder without data prints nothing (the upload check catches typos).
+    env = Environment(autoescape=True, undefined=StrictUndefined if strict else Undefined)
+    template.render(context, jinja_env=env, autoescape=True)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+def _check_package(data: bytes) -> None:
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise TemplateRejected(
+            _("Tệp mẫu lớn hơn %(mb)s MB; hãy bỏ bớt ảnh hoặc nén ảnh trong Word.")
+            % {"mb": MAX_TEMPLATE_BYTES // (1024 * 1024)}
+        )
+    not_docx = _(
+        "Tệp không phải văn bản Word .docx (hãy lưu lại bằng Word: Tệp → Lưu thành → .docx)."
+    )
+    if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
+        raise TemplateRejected(not_docx)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                raise TemplateRejected(not_docx)
+            if sum(info.file_size for info in package.infolist()) > MAX_UNPACKED_BYTES:
+                raise TemplateRejected(_("Tệp mẫu giải nén ra quá lớn; không nhận."))
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+    except zipfile.BadZipFile as error:
+        raise TemplateRejected(not_docx) from error
+    if "word/vbaProject.bin" in names or "macroEnabled" in types:
+        raise TemplateRejected(_("Tệp có macro (.docm); chỉ nhận văn bản .docx không có macro."))
+    if DOCX_MAIN not in types:
+        raise TemplateRejected(not_docx)
+
+
+def _snippet(data: bytes) -> str:
+    """The text around a syntax error, as docxtpl reports it while rendering."""
+    try:
+        DocxTemplate(io.BytesIO(data)).render({})
+    except TemplateError as error:
+        lines = getattr(error, "docx_context", None)
+        if lines:
+            text = " ".join(" ".join(lines).split())
+            return text[:200]
+    except Exception:  # only looking for a snippet
+        return ""
+    return ""
+
+
+def known_placeholders(kind: PaperKind, sample: Any = None) -> dict[str, str]:
+    """Every placeholder of the kind with its description (common, then the kind's own)."""
+    known = {**COMMON, **dict(kind.placeholders)}
+    if sample is not None:
+        for key in kind.context(sample):
+            known.setdefault(key, "")
+    return known
+
+
+def check_template(data: bytes, kind: PaperKind, sample: Any = None) -> list[str]:
+    """The placeholders the template uses, or TemplateRejected saying in Vietnamese what is wrong.
+
+    `sample` is the school's latest object of the kind: the template is filled with its data,
+    with every placeholder required to exist.
+    """
+    _check_package(data)
+    try:
+        used = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables()
+    except TemplateSyntaxError as error:
+        snippet = _snippet(data)
+        where = _(" Đoạn có lỗi: “%(text)s”.") % {"text": snippet} if snippet else ""
+        raise TemplateRejected(
+            _("Mẫu có lỗi cú pháp chỗ trống: %(error)s.%(where)s")
+            % {"error": error.message, "where": where}
+        ) from error
+    except TemplateError as error:
+        raise TemplateRejected(_("Mẫu không đọc được: %(error)s.") % {"error": error}) from error
+    except Exception as error:  # a package python-docx cannot open
+        raise TemplateRejected(
+            _("Không mở được tệp mẫu bằng Word: %(error)s.") % {"error": error}
+        ) from error
+    known = known_placeholders(kind, sample)
+    if kind.placeholders or sample is not None:
+        unknown = sorted(set(used) - set(known))
+        if unknown:
+            raise TemplateRejected(
+                _(
+                    "Mẫu dùng chỗ trống không có trong “%(kind)s”: %(names)s. Xem danh sách chỗ trống hợp lệ bên dưới."
+                )
+                % {"kind": kind.label, "names": ", ".join(f"{{{{ {name} }}}}" for name in unknown)}
+            )
+    if sample is not None:
+        try:
+            fill(data, kind.context(sample), strict=True)
+        except UndefinedError as error:
+            raise TemplateRejected(
+                _("Mẫu dùng dữ liệu không có khi điền thử với dữ liệu của trường: %(error)s.")
+                % {"error": error.message}
+            ) from error
+        except Exception as error:  # any failure to fill is a rejection
+            raise TemplateRejected(
+                _("Không điền thử được mẫu với dữ liệu của trường: %(error)s.") % {"error": error}
+            ) from error
+    return sorted(used)
+
+
+def _fields(kind: PaperKind, sample: Any, key: str) -> list[str]:
+    """The keys of one row of a list placeholder: from the sample's data, else the description."""
+    if sample is not None:
+        value = kind.context(sample).get(key)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return list(value[0])
+    description = kind.placeholders.get(key, "")
+    match = re.search(r"có ([a-z_, ]+)$", description)
+    return [name.strip() for name in match.group(1).split(",")] if match else []
+
+
+def starter_template(kind: PaperKind, sample: Any = None) -> bytes:
+    """A .docx in the official layout that uses every placeholder of the kind, to start from."""
+    own = {k: v for k, v in known_placeholders(kind, sample).items() if k not in COMMON}
+    blocks: list[Heading | Para | Table] = [
+        Para(
+            "Mẫu khởi đầu: sửa bố cục, chữ cố định tùy ý; giữ nguyên các chỗ trống trong "
+            "ngoặc nhọn. Xóa đoạn hướng dẫn này trước khi tải lên.",
+            italic=True,
+        ),
+        Heading("Nội dung như bản dựng sẵn"),
+        Para("{%p for doan in noi_dung %}", indent=False),
+        Para("{{ doan }}"),
+        Para("{%p endfor %}", indent=False),
+    ]
+    if own:
+        blocks.append(Heading("Chỗ trống riêng của loại giấy tờ này"))
+    for key, description in own.items():
+        fields = _fields(kind, sample, key)
+        is_list = bool(fields) or "Danh sách" in description or "mỗi" in description
+        if not is_list and sample is not None:
+            is_list = isinstance(kind.context(sample).get(key), list)
+        if fields:
+            blocks.append(Para(f"{description}:", italic=True, indent=False))
+            first = [f"{{%tr for dong in {key} %}}"] + [""] * (len(fields) - 1)
+            last = ["{%tr endfor %}"] + [""] * (len(fields) - 1)
+            values = [f"{{{{ dong.{name} }}}}" for name in fields]
+            blocks.append(Table(fields, [first, values, last]))
+        elif is_list:
+            blocks.append(Para(f"{description}:", italic=True, indent=False))
+            blocks.append(Para(f"{{%p for dong in {key} %}}", indent=False))
+            blocks.append(Para("- {{ dong }}", indent=False))
+            blocks.append(Para("{%p endfor %}", indent=False))
+        else:
+            blocks.append(Para(f"{{{{ {key} }}}}", lead=f"{description}: ", indent=False))
+    paper = Paper(
+        parent_body="{{ co_quan_chu_quan|upper }}",
+        issuing_body="{{ co_quan_ban_hanh|upper }}",
+        number_line="{{ so_ky_hieu }}",
+        place="",
+        date=None,
+        date_line="{{ dia_danh_ngay }}",
+        type_name="{{ ten_loai|upper }}",
+        summary="{{ trich_yeu }}",
+        blocks=blocks,
+        signing_mark="{{ quyen_han_ky }}",
+        signer_title="{{ chuc_vu_ky|upper }}",
+        signer_name="{{ nguoi_ky }}",
+        recipients=["{{ n }}"],
+        verbatim=True,
+    )
+    data = render_docx(paper)
+    return _loop_recipients(data)
+
+
+def _loop_recipients(data: bytes) -> bytes:
+    """Wrap the one recipient line in a paragraph loop over `noi_nhan`."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    if paragraph.text == "- {{ n }}":
+                        before = paragraph.insert_paragraph_before("{%p for n in noi_nhan %}")
+                        before.style = paragraph.style
+                        after = cell.add_paragraph("{%p endfor %}")
+                        after.style = paragraph.style
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
