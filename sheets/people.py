@@ -1,0 +1,634 @@
+"""Units and people from Excel: a workbook with the sheets “Đơn vị” and “Cán bộ, viên chức”.
+
+`read_people` checks every row against the school and says per row what would be created,
+changed or left alone (writes nothing); `import_people` writes all of it through the
+organisations services, or nothing. `export_people` writes the school as it is, in the same
+format, so a file exported, edited and imported back changes only what was edited.
+
+Units are matched by code, else by name; a unit's parent is named by code, name or short name
+(diacritics ignored) and may be a unit created further down the same sheet. People are matched
+by e-mail, else by their exact name; one row per position (a person with two posts takes two
+rows). Positions missing from the file are left as they are: ending one is done on its page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import stamp
+from core.sheets import (
+    BadWorkbook,
+    Column,
+    Out,
+    ReadResult,
+    Row,
+    SheetWriter,
+    check_unique,
+    header_key,
+    open_sheet,
+    open_workbook,
+    value_key,
+)
+from core.text import format_date, normalise
+from organisations import services
+from organisations.models import Organisation, OrganisationKind, Person, Position, Role
+
+UNIT_SHEET = "Đơn vị"
+PEOPLE_SHEET = "Cán bộ, viên chức"
+
+UNIT_COLUMNS = [
+    Column("code", "Mã đơn vị", aliases=("Mã",)),
+    Column("name", "Tên đơn vị", required=True),
+    Column("short_name", "Tên viết tắt"),
+    Column("abbreviation", "Ký hiệu trong văn bản"),
+    Column("kind", "Loại đơn vị", required=True, aliases=("Loại",)),
+    Column("parent", "Đơn vị cấp trên", aliases=("Trực thuộc",)),
+    Column("order", "Thứ tự"),
+]
+PEOPLE_COLUMNS = [
+    Column("full_name", "Họ và tên", required=True),
+    Column("honorific", "Học hàm, học vị"),
+    Column("email", "Thư điện tử", aliases=("Email", "E-mail")),
+    Column("phone", "Điện thoại"),
+    Column("unit", "Đơn vị"),
+    Column("title", "Chức vụ"),
+    Column("role", "Quyền trong hệ thống", aliases=("Quyền",)),
+    Column("valid_from", "Từ ngày"),
+]
+# Bodies above the school are not units of it.
+UNIT_KINDS = [
+    (value, label)
+    for value, label in OrganisationKind.choices
+    if value
+    not in (
+        OrganisationKind.SCHOOL,
+        OrganisationKind.MINISTRY,
+        OrganisationKind.DEPARTMENT,
+        OrganisationKind.PEOPLES_COMMITTEE,
+    )
+]
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+# A unit as the import sees it: ("org", pk) for one already in the school, ("row", n) for one
+# created by row n of the units sheet.
+Node = tuple[str, int]
+
+
+@dataclass
+class PeopleRead:
+    """What the workbook would do: one result per sheet (a sheet may be absent)."""
+
+    units: ReadResult
+    people: ReadResult
+    created_units: dict[int, Organisation] = field(default_factory=dict)
+
+    @property
+    def results(self) -> list[ReadResult]:
+        return [r for r in (self.units, self.people) if r.rows or r.problems]
+
+    @property
+    def ok(self) -> bool:
+        return self.units.ok and self.people.ok
+
+    @property
+    def errors(self) -> list[tuple[int, str, str]]:
+        return self.units.errors + self.people.errors
+
+    @property
+    def changed(self) -> bool:
+        return self.units.changed or self.people.changed
+
+    def combined(self) -> ReadResult:
+        """Both sheets as one result for the preview page: each row and error names its sheet."""
+        merged = ReadResult(title=_("Đơn vị và cán bộ"))
+        for sheet, result in ((UNIT_SHEET, self.units), (PEOPLE_SHEET, self.people)):
+            merged.problems.extend(result.problems)
+            for row in result.rows:
+                merged.add(
+                    replace(
+                        row,
+                        label=f"{sheet}: {row.label}",
+                        errors=[(f"{sheet} › {column}", message) for column, message in row.errors],
+                    )
+                )
+        return merged
+
+
+def _sheet_present(data: bytes, title: str) -> bool:
+    workbook = open_workbook(data)
+    return any(header_key(ws.title) == header_key(title) for ws in workbook.worksheets)
+
+
+def read_people(school: Organisation, data: bytes) -> PeopleRead:
+    """Check both sheets against the school; writes nothing. BadWorkbook if the file is unusable."""
+    has_units = _sheet_present(data, UNIT_SHEET)
+    has_people = _sheet_present(data, PEOPLE_SHEET)
+    if not has_units and not has_people:
+        raise BadWorkbook(
+            _("Không thấy trang tính “%(units)s” hay “%(people)s”: hãy dùng tệp mẫu.")
+            % {"units": UNIT_SHEET, "people": PEOPLE_SHEET}
+        )
+    existing = list(Organisation.objects.active().filter(school_id=school.pk))
+    units = _Units(school, existing)
+    read = PeopleRead(
+        units=ReadResult(title=_("Đơn vị")), people=ReadResult(title=_("Cán bộ, viên chức"))
+    )
+    if has_units:
+        units.read(open_sheet(data, UNIT_COLUMNS, sheet=UNIT_SHEET), read.units)
+    if has_people:
+        _People(school, units).read(
+            open_sheet(data, PEOPLE_COLUMNS, sheet=PEOPLE_SHEET), read.people
+        )
+    return read
+
+
+# Units ----------------------------------------------------------------------------------------
+
+
+def _unit_kind_label(kind: str) -> str:
+    return str(dict(OrganisationKind.choices).get(kind, kind))
+
+
+class _Units:
+    def __init__(self, school: Organisation, existing: list[Organisation]) -> None:
+        self.school = school
+        self.by_pk = {o.pk: o for o in existing}
+        self.by_code: dict[str, Organisation] = {}
+        self.by_name: dict[str, list[Organisation]] = {}
+        self.by_any: dict[str, list[Organisation]] = {}
+        for org in existing:
+            if org.code:
+                self.by_code[value_key(org.code)] = org
+            self.by_name.setdefault(value_key(org.name), []).append(org)
+            for text in {org.code, org.name, org.short_name}:
+                if text:
+                    self.by_any.setdefault(value_key(text), []).append(org)
+        # The units sheet's rows, by each of their names: filled by `read`.
+        self.in_file: dict[str, list[Node]] = {}
+        self.parents: dict[Node, Node | None] = {
+            ("org", o.pk): (("org", o.parent_id) if o.parent_id in self.by_pk else None)
+            for o in existing
+        }
+
+    def node_of(self, org: Organisation | None, number: int) -> Node:
+        return ("org", org.pk) if org is not None else ("row", number)
+
+    def resolve(self, row: Row, key: str, text: str) -> Node | None:
+        """The unit a cell names: one of the sheet's rows first, else one of the school."""
+        folded = value_key(text)
+        nodes = list(dict.fromkeys(self.in_file.get(folded, [])))
+        if not nodes:
+            nodes = [("org", o.pk) for o in dict.fromkeys(self.by_any.get(folded, []))]
+        if len(nodes) > 1:
+            row.error(key, _("Có nhiều đơn vị “%(v)s”: hãy ghi mã đơn vị.") % {"v": text})
+            return None
+        if not nodes:
+            row.error(key, _("Không có đơn vị “%(v)s” trong trường.") % {"v": text})
+            return None
+        return nodes[0]
+
+    def label(self, node: Node | None, rows: dict[int, Row]) -> str:
+        if node is None:
+            return ""
+        if node[0] == "org":
+            org = self.by_pk[node[1]]
+            return org.code or org.name
+        row = rows[node[1]]
+        return str(row.result.values.get("code") or row.result.values.get("name") or "")
+
+    def read(self, sheet: Any, result: ReadResult) -> None:
+        rows: dict[int, Row] = {}
+        for row in sheet.rows():
+            rows[row.row] = row
+            result.add(row.result)
+            self._read_row(sheet, row)
+        check_unique(((r, r.result.values.get("code", "")) for r in rows.values()), "code")
+        check_unique(((r, r.result.values.get("name", "")) for r in rows.values()), "name")
+        claimed: dict[int, int] = {}
+        for row in rows.values():
+            org = row.result.values.get("existing")
+            if org is not None:
+                if org.pk in claimed and not row.has_error("name"):
+                    row.error(
+                        "name", _("Trùng đơn vị với dòng %(row)d.") % {"row": claimed[org.pk]}
+                    )
+                claimed.setdefault(org.pk, row.row)
+        for row in rows.values():
+            values = row.result.values
+            node = self.node_of(values.get("existing"), row.row)
+            for text in (values.get("code"), values.get("name"), values.get("short_name")):
+                if text:
+                    self.in_file.setdefault(value_key(text), []).append(node)
+        for row in rows.values():
+            values = row.result.values
+            node = self.node_of(values.get("existing"), row.row)
+            parent_text = values.get("parent_text", "")
+            parent: Node | None = ("org", self.school.pk)
+            if parent_text:
+                parent = self.resolve(row, "parent", parent_text)
+            if parent == node:
+                row.error("parent", _("Một đơn vị không thể trực thuộc chính nó."))
+                parent = None
+            values["parent"] = parent
+            if parent is not None:
+                self.parents[node] = parent
+        for row in rows.values():
+            node = self.node_of(row.result.values.get("existing"), row.row)
+            if not row.has_error("parent") and self._in_cycle(node):
+                row.error(
+                    "parent", _("Vòng lặp: đơn vị này lại trực thuộc đơn vị cấp dưới của nó.")
+                )
+        for row in rows.values():
+            self._decide(row, rows)
+
+    def _read_row(self, sheet: Any, row: Row) -> None:
+        values = row.result.values
+        code = row.text("code", max_length=50)
+        if code and not _SLUG.match(code):
+            row.error(
+                "code",
+                _("Mã chỉ gồm chữ không dấu, chữ số, dấu gạch ngang (ví dụ: pdt, to-toan)."),
+            )
+        name = normalise(row.text("name", required=True, max_length=255))
+        values.update(code=code, name=name, parent_text=row.text("parent"))
+        for key, limit in (("short_name", 100), ("abbreviation", 50)):
+            if sheet.has(key):
+                values[key] = normalise(row.text(key, max_length=limit))
+        values["kind"] = row.choice("kind", [(v, str(lb)) for v, lb in UNIT_KINDS], required=True)
+        if sheet.has("order"):
+            values["order"] = row.integer("order", minimum=0)
+        row.result.label = name
+        existing = self.by_code.get(value_key(code)) if code else None
+        if existing is None and name:
+            named = [o for o in self.by_name.get(value_key(name), []) if o.pk != self.school.pk]
+            if code:
+                named = [o for o in named if not o.code]
+            if len(named) > 1:
+                row.error("name", _("Có nhiều đơn vị tên này: hãy ghi mã đơn vị."))
+            elif named:
+                existing = named[0]
+        if existing is not None and existing.pk == self.school.pk:
+            row.error("name", _("Dòng này là chính nhà trường: không nhập ở đây."))
+            existing = None
+        values["existing"] = existing
+
+    def _in_cycle(self, start: Node) -> bool:
+        seen = {start}
+        node = self.parents.get(start)
+        while node is not None:
+            if node in seen:
+                return node == start
+            seen.add(node)
+            node = self.parents.get(node)
+        return False
+
+    def _decide(self, row: Row, rows: dict[int, Row]) -> None:
+        if row.result.errors:
+            row.result.action = ""
+            return
+        values = row.result.values
+        org: Organisation | None = values["existing"]
+        if org is None:
+            row.result.action = "create"
+            return
+        changes = row.result.changes
+        header = row.sheet.header
+
+        def compare(key: str, old: Any, new: Any, shown_old: str = "", shown_new: str = "") -> None:
+            if new is not None and old != new:
+                changes.append((header(key), shown_old or str(old or ""), shown_new or str(new)))
+
+        if values["code"]:
+            compare("code", org.code, values["code"])
+            compare("name", org.name, values["name"])
+        for key in ("short_name", "abbreviation", "order"):
+            if key in values:
+                compare(key, getattr(org, key), values[key])
+        compare(
+            "kind",
+            org.kind,
+            values["kind"],
+            _unit_kind_label(org.kind),
+            _unit_kind_label(values["kind"]),
+        )
+        old_parent = ("org", org.parent_id) if org.parent_id else None
+        if values["parent"] != old_parent:
+            changes.append(
+                (
+                    header("parent"),
+                    self.label(old_parent, rows)
+                    if old_parent and old_parent[1] in self.by_pk
+                    else "",
+                    self.label(values["parent"], rows),
+                )
+            )
+        row.result.action = "update" if changes else "unchanged"
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+class _People:
+    def __init__(self, school: Organisation, units: _Units) -> None:
+        self.school = school
+        self.units = units
+        self.today = timezone.localdate()
+        people = list(
+            Person.objects.active().filter(school_id=school.pk).prefetch_related("positions")
+        )
+        self.by_email: dict[str, Person] = {}
+        self.by_name: dict[str, list[Person]] = {}
+        for person in people:
+            if person.email:
+                self.by_email.setdefault(person.email.strip().lower(), person)
+            self.by_name.setdefault(normalise(person.full_name).lower(), []).append(person)
+        self.first: dict[str, Row] = {}  # person key -> the row that describes the person
+        self.named: dict[str, str] = {}  # lower-case name -> key of a person given by e-mail
+        self.slots: dict[tuple[str, Node, str], int] = {}
+
+    def read(self, sheet: Any, result: ReadResult) -> None:
+        for row in sheet.rows():
+            result.add(row.result)
+            self._read_row(sheet, row)
+
+    def _read_row(self, sheet: Any, row: Row) -> None:
+        values = row.result.values
+        full_name = normalise(row.text("full_name", required=True, max_length=150))
+        email = row.text("email", max_length=254).lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                row.error("email", _("“%(v)s” không phải địa chỉ thư điện tử.") % {"v": email})
+        fields: dict[str, str] = {"full_name": full_name}
+        for name, limit in (("honorific", 30), ("phone", 30)):
+            if sheet.has(name):
+                fields[name] = row.text(name, max_length=limit)
+        if sheet.has("email"):
+            fields["email"] = email
+        unit_text = row.text("unit")
+        title = normalise(row.text("title", max_length=150))
+        role = row.choice("role", [(v, str(lb)) for v, lb in Role.choices])
+        valid_from = row.date("valid_from")
+        row.result.label = full_name + (f" — {title}" if title else "")
+        if email:
+            key = f"email:{email}"
+            self.named.setdefault(full_name.lower(), key)
+        else:
+            key = self.named.get(full_name.lower(), f"name:{full_name.lower()}")
+        values["person_key"] = key
+        first = self.first.get(key)
+        if first is not None:
+            # A further post of a person already described: blank cells mean “as above”.
+            described = first.result.values["fields"]
+            for name, value in fields.items():
+                if value and value != described.get(name):
+                    row.error(
+                        name, _("Khác với dòng %(row)d của cùng người này.") % {"row": first.row}
+                    )
+            values["person"] = first.result.values.get("person")
+        else:
+            self.first[key] = row
+            values["fields"] = fields
+            values["person"] = self._match(row, email, full_name)
+            values["by_email"] = bool(email) and email in self.by_email
+        unit: Node | None = None
+        if unit_text:
+            unit = self.units.resolve(row, "unit", unit_text)
+            if not title:
+                row.error("title", _("Cần ghi chức vụ trong đơn vị."))
+        elif title or role or valid_from:
+            row.error("unit", _("Cần ghi đơn vị của chức vụ."))
+        if unit is not None and title:
+            slot = (key, unit, value_key(title))
+            if slot in self.slots:
+                row.error("title", _("Trùng chức vụ với dòng %(row)d.") % {"row": self.slots[slot]})
+            self.slots.setdefault(slot, row.row)
+        values.update(unit=unit, title=title, role=role, valid_from=valid_from)
+        self._decide(row, first is None)
+
+    def _match(self, row: Row, email: str, full_name: str) -> Person | None:
+        if email and email in self.by_email:
+            return self.by_email[email]
+        same = self.by_name.get(full_name.lower(), [])
+        if email:
+            same = [p for p in same if not p.email]
+        if len(same) > 1:
+            row.error(
+                "full_name",
+                _("Trường có %(n)d người tên này: hãy ghi thư điện tử để phân biệt.")
+                % {"n": len(same)},
+            )
+            return None
+        return same[0] if same else None
+
+    def _current_position(self, person: Person, org_pk: int, title: str) -> Position | None:
+        for position in person.positions.all():
+            if (
+                position.organisation_id == org_pk
+                and value_key(position.title) == value_key(title)
+                and (position.valid_to is None or position.valid_to >= self.today)
+            ):
+                return position
+        return None
+
+    def _decide(self, row: Row, describes_person: bool) -> None:
+        values = row.result.values
+        values["person_changes"] = []
+        values["position"] = None
+        if row.result.errors:
+            return
+        person: Person | None = values["person"]
+        header = row.sheet.header
+        created = person is None and describes_person
+        if person is not None and describes_person:
+            for name, value in values["fields"].items():
+                old = getattr(person, name) or ""
+                if name == "full_name" and not values["by_email"]:
+                    continue  # found by this very name
+                if name == "email":
+                    old = old.strip().lower()
+                if value != old:
+                    values["person_changes"].append((header(name), old, value))
+        changes = row.result.changes
+        changes.extend(values["person_changes"])
+        unit: Node | None = values["unit"]
+        if unit is not None:
+            position = (
+                self._current_position(person, unit[1], values["title"])
+                if person is not None and unit[0] == "org"
+                else None
+            )
+            values["position"] = position
+            if position is None:
+                created = True
+            else:
+                role = values["role"]
+                if role and role != position.role:
+                    labels = dict(Role.choices)
+                    changes.append((header("role"), str(labels[position.role]), str(labels[role])))
+                if values["valid_from"] and values["valid_from"] != position.valid_from:
+                    changes.append(
+                        (
+                            header("valid_from"),
+                            format_date(position.valid_from),
+                            format_date(values["valid_from"]),
+                        )
+                    )
+        row.result.action = "create" if created else ("update" if changes else "unchanged")
+
+
+# Writing --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_people(school: Organisation, data: bytes, *, by: Any) -> PeopleRead:
+    """Write every row of both sheets, or nothing when any row has an error."""
+    read = read_people(school, data)
+    if not read.ok:
+        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(read.errors)})
+    reason = _("Nhập từ Excel")
+    today = timezone.localdate()
+    orgs: dict[Node, Organisation] = {
+        ("org", o.pk): o for o in Organisation.objects.filter(school_id=school.pk)
+    }
+    pending = [r for r in read.units.rows if r.action in ("create", "update")]
+    while pending:
+        ready = [r for r in pending if r.values["parent"] in orgs or r.values["parent"] is None]
+        if not ready:  # cannot happen: cycles are errors of the dry run
+            raise BadWorkbook(_("Vòng lặp giữa các đơn vị: chưa ghi gì."))
+        for result in ready:
+            values = result.values
+            org = values["existing"] or Organisation(school=school)
+            try:
+                if org.pk and values["code"] and values["name"] != org.name:
+                    services.rename_organisation(
+                        org,
+                        name=values["name"],
+                        short_name=values.get("short_name", org.short_name),
+                        effective_on=today,
+                        by=by,
+                    )
+                if not org.pk:
+                    org.name = values["name"]
+                org.code = values["code"] or org.code
+                org.kind = values["kind"]
+                org.parent = orgs[values["parent"]] if values["parent"] else school
+                for key in ("short_name", "abbreviation", "order"):
+                    if values.get(key) is not None:
+                        setattr(org, key, values[key])
+                stamp(org, by, reason)
+                services.save_organisation(org, by=by)
+            except services.OrganisationError as error:
+                raise BadWorkbook(
+                    _("Dòng %(row)d: %(error)s Chưa ghi gì.") % {"row": result.row, "error": error}
+                ) from error
+            orgs[("row", result.row)] = org
+            orgs[("org", org.pk)] = org
+            read.created_units[result.row] = org
+        pending = [r for r in pending if r not in ready]
+    for result in read.units.rows:
+        if result.action == "unchanged":
+            orgs[("row", result.row)] = result.values["existing"]
+    people: dict[str, Person] = {}
+    for result in read.people.rows:
+        values = result.values
+        key = values["person_key"]
+        person = people.get(key)
+        if person is None:
+            person = values["person"] or Person(school=school)
+            if person.pk is None or values["person_changes"]:
+                for name, value in values["fields"].items():
+                    if name != "full_name" or person.pk is None or values["by_email"]:
+                        setattr(person, name, value)
+                stamp(person, by, reason)
+                services.save_person(person, by=by)
+            people[key] = person
+        if values["unit"] is None:
+            continue
+        position = values["position"] or Position(
+            person=person,
+            organisation=orgs[values["unit"]],
+            title=values["title"],
+            role=values["role"] or Role.MEMBER,
+        )
+        if position.pk and result.action == "unchanged":
+            continue
+        position.role = values["role"] or position.role
+        position.valid_from = values["valid_from"] or position.valid_from
+        try:
+            stamp(position, by, reason)
+            services.add_position(position, by=by)
+        except services.OrganisationError as error:
+            raise BadWorkbook(
+                _("Dòng %(row)d: %(error)s Chưa ghi gì.") % {"row": result.row, "error": error}
+            ) from error
+    return read
+
+
+def export_people(school: Organisation) -> bytes:
+    """The school's units and people in the import format (one row per current position)."""
+    units = list(Organisation.objects.active().filter(school_id=school.pk).exclude(pk=school.pk))
+    children: dict[int | None, list[Organisation]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[Organisation] = []
+    stack = list(reversed(children.get(school.pk, [])))
+    ids = {u.pk for u in units}
+    stack += [u for u in units if u.parent_id not in ids and u.parent_id != school.pk]
+    seen: set[int] = set()
+    while stack:
+        unit = stack.pop()
+        if unit.pk in seen:
+            continue
+        seen.add(unit.pk)
+        ordered.append(unit)
+        stack.extend(reversed(children.get(unit.pk, [])))
+    by_pk = {u.pk: u for u in units}
+    by_pk[school.pk] = school
+
+    def ref(org: Organisation | None) -> str:
+        return (org.code or org.name) if org is not None else ""
+
+    book = SheetWriter()
+    book.sheet(
+        UNIT_SHEET,
+        [Out(c.header) for c in UNIT_COLUMNS],
+        [
+            [u.code, u.name, u.short_name, u.abbreviation, _unit_kind_label(u.kind),
+             ref(by_pk.get(u.parent_id)) if u.parent_id != school.pk else "", u.order]
+            for u in ordered
+        ],
+    )  # fmt: skip
+    today = timezone.localdate()
+    roles = dict(Role.choices)
+    lines: list[list[Any]] = []
+    people = (
+        Person.objects.active()
+        .filter(school_id=school.pk)
+        .prefetch_related("positions__organisation")
+    )
+    for person in people:
+        base: list[Any] = [person.full_name, person.honorific, person.email, person.phone]
+        current = [p for p in person.positions.all() if p.valid_to is None or p.valid_to >= today]
+        if not current:
+            lines.append([*base, "", "", "", None])
+        for position in current:
+            lines.append(
+                [*base, ref(position.organisation), position.title, str(roles[position.role]),
+                 position.valid_from]
+            )  # fmt: skip
+    book.sheet(
+        PEOPLE_SHEET,
+        [Out(c.header, kind="date" if c.key == "valid_from" else "text") for c in PEOPLE_COLUMNS],
+        lines,
+    )
+    return book.to_bytes()
