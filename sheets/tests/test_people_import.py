@@ -29,9 +29,23 @@ def sample() -> bytes:
             ],
             "Cán bộ, viên chức": [
                 PEOPLE_HEADER,
-                ["Trần Văn Bình", "binh@example.vn", "to-ly", "Tổ trưởng", "Trưởng đơn vị", "23/8/2023"],
+                [
+                    "Trần Văn Bình",
+                    "binh@example.vn",
+                    "to-ly",
+                    "Tổ trưởng",
+                    "Trưởng đơn vị",
+                    "23/8/2023",
+                ],
                 ["Trần Văn Bình", "", "tt-tt", "Cộng tác viên", "", None],
-                ["Nguyễn Thị Phương Loan", "", "Phòng Đào tạo", "Trưởng phòng", "", dt.date(2023, 9, 1)],
+                [
+                    "Nguyễn Thị Phương Loan",
+                    "",
+                    "Phòng Đào tạo",
+                    "Trưởng phòng",
+                    "",
+                    dt.date(2023, 9, 1),
+                ],
             ],
         }
     )
@@ -68,7 +82,11 @@ def test_dry_run_then_confirm_writes_everything_with_history_and_reimport_change
     again = upload(client, URL, sample())
     assert "Sẽ tạo mới 0, cập nhật 0, không đổi 6; 0 dòng có lỗi." in again.content.decode()
     confirm(client, URL, again)
-    assert (Organisation.objects.count(), Person.objects.count(), Position.objects.count()) == before
+    assert (
+        Organisation.objects.count(),
+        Person.objects.count(),
+        Position.objects.count(),
+    ) == before
 
 
 def test_every_error_is_shown_with_row_and_column_and_nothing_is_written(world: World) -> None:
@@ -129,7 +147,9 @@ def test_export_then_import_is_the_identity_and_an_edit_is_an_update(world: Worl
     people.import_people(world.school, exported, by=world.users["leadership"])
     assert _snapshot(world) == snapshot
     # Renaming a unit (found by its code) keeps the former name.
-    units[1:] = [[*r[:1], "Phòng Đào tạo và Khảo thí", *r[2:]] if r[0] == "pdt" else r for r in units[1:]]
+    units[1:] = [
+        [*r[:1], "Phòng Đào tạo và Khảo thí", *r[2:]] if r[0] == "pdt" else r for r in units[1:]
+    ]
     edited = workbook({"Đơn vị": units})
     read = people.read_people(world.school, edited)
     assert read.units.counts["update"] == 1 and read.ok
@@ -145,7 +165,9 @@ def _snapshot(world: World) -> Any:
             "pk", "name", "short_name", "abbreviation", "code", "kind", "parent_id", "order"
         )
     )
-    persons = sorted(Person.objects.filter(school=world.school).values_list("pk", "full_name", "email"))
+    persons = sorted(
+        Person.objects.filter(school=world.school).values_list("pk", "full_name", "email")
+    )
     positions = sorted(
         Position.objects.filter(person__school=world.school).values_list(
             "pk", "person_id", "organisation_id", "title", "role", "valid_from", "valid_to"
@@ -156,7 +178,13 @@ def _snapshot(world: World) -> Any:
 
 def test_a_cycle_between_units_is_an_error(world: World) -> None:
     data = workbook(
-        {"Đơn vị": [UNIT_HEADER, ["a", "Tổ A", "", "Tổ bộ môn", "b"], ["b", "Tổ B", "", "Tổ bộ môn", "a"]]}
+        {
+            "Đơn vị": [
+                UNIT_HEADER,
+                ["a", "Tổ A", "", "Tổ bộ môn", "b"],
+                ["b", "Tổ B", "", "Tổ bộ môn", "a"],
+            ]
+        }
     )
     read = people.read_people(world.school, data)
     assert {(r, c) for r, c, _m in read.errors} == {(2, "Đơn vị cấp trên"), (3, "Đơn vị cấp trên")}
