@@ -1,0 +1,291 @@
+"""Report pages: thin views that parse, authorise, call a service and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.audit import history_entries
+from core.permissions import get_authorised
+from core.views import render_form
+from organisations.membership import membership_of
+from organisations.models import Organisation
+from papers.models import IssuedPaper
+from planning.models import Plan
+from reports import figures, services
+from reports.forms import IssueForm, NarrativeForm, ReportCreateForm
+from reports.models import Report, ReportKind
+from reports.paper import figures_of
+from reports.rules import may_write_for
+from tracking.services import today
+
+VIEW = "reports.view_report"
+CHANGE = "reports.change_report"
+
+
+def _plan(request: HttpRequest, pk: int, perm: str | None = None) -> Plan:
+    return get_authorised(
+        request.user, Plan.objects.select_related("school"), "reports.view_reports", perm, pk=pk
+    )
+
+
+def _report(request: HttpRequest, pk: int, perm: str | None = None) -> Report:
+    return get_authorised(
+        request.user,
+        Report.objects.select_related("plan__school__parent", "unit"),
+        VIEW,
+        perm,
+        pk=pk,
+    )
+
+
+def _numbers(reports: list[Report]) -> dict[tuple[str, int], str]:
+    """The register symbol of each issued report, in one query."""
+    rows = IssuedPaper.objects.filter(
+        kind__in=[f"report_{k}" for k in ReportKind.values], object_id__in=[r.pk for r in reports]
+    ).values_list("kind", "object_id", "document__symbol")
+    return {(kind, object_id): symbol for kind, object_id, symbol in rows}
+
+
+@login_required
+def report_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = _plan(request, plan_pk)
+    reports = list(
+        Report.objects.active().filter(plan=plan).select_related("unit").order_by("-cutoff", "-pk")
+    )
+    numbers = _numbers(reports)
+    for report in reports:
+        report.symbol = numbers.get((report.paper_kind, report.pk), "")
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "plan": plan,
+            "reports": reports,
+            "can_add": request.user.has_perm("reports.add_report", plan),
+        },
+    )
+
+
+def _writable_units(request: HttpRequest, plan: Plan) -> Any:
+    membership = membership_of(request.user)
+    units = (
+        Organisation.objects.active().filter(school_id=plan.school_id).exclude(pk=plan.school_id)
+    )
+    if not (membership.leads_school(plan.school_id) or request.user.is_superuser):
+        units = units.filter(pk__in=membership.headed_unit_ids)
+    return units.order_by("order", "name")
+
+
+@login_required
+def report_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = _plan(request, plan_pk, "reports.add_report")
+    leads = may_write_for(request.user, plan, None)
+    kinds = [(k.value, str(k.label)) for k in ReportKind if leads or k == ReportKind.UNIT]
+    form = ReportCreateForm(
+        request.POST or None,
+        kinds=kinds,
+        units=_writable_units(request, plan),
+        initial={"cutoff": min(today(), plan.ends_on), "kind": kinds[0][0]},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not may_write_for(request.user, plan, data["unit"]):
+            raise PermissionDenied
+        try:
+            report = services.create_report(
+                plan,
+                kind=data["kind"],
+                cutoff=data["cutoff"],
+                unit=data["unit"],
+                period=data.get("period") or None,
+                period_start=data.get("period_start"),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã tạo dự thảo báo cáo; phần nội dung đã soạn sẵn từ báo cáo tiến độ, hãy rà soát."
+                ),
+            )
+            return redirect("reports:report_detail", pk=report.pk)
+    return render_form(
+        request,
+        form,
+        title=_("Tạo báo cáo – %(plan)s") % {"plan": plan.title},
+        back=reverse("reports:report_list", args=[plan.pk]),
+        submit=_("Tạo dự thảo"),
+        intro=_(
+            "Số liệu được tính từ dữ liệu theo dõi đến ngày chọn; phần nội dung (tình hình, tồn tại, "
+            "phương hướng, đề xuất) được soạn sẵn từ các báo cáo tiến độ để Ban giám hiệu hoặc "
+            "trưởng đơn vị sửa trước khi ban hành."
+        ),
+    )
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    live_view = request.GET.get("live") == "1"
+    changed: list[str] = []
+    if report.is_issued and report.snapshot is not None:
+        live = figures.compute(report)
+        changed = figures.differences(report.snapshot, live)
+        data = live if live_view else report.snapshot
+    else:
+        data = figures_of(report)
+    issued = (
+        IssuedPaper.objects.filter(kind=report.paper_kind, object_id=report.pk)
+        .select_related("document")
+        .first()
+    )
+    areas = list(report.plan.areas.active().order_by("order", "pk"))
+    counts = {str(row["id"]): row for row in data["by_area"]}
+    area_rows = [
+        (area, counts.get(str(area.pk)), (report.area_comments or {}).get(str(area.pk), ""))
+        for area in areas
+    ]
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "plan": report.plan,
+            "data": data,
+            "area_rows": area_rows,
+            "issued": issued,
+            "changed": changed,
+            "live_view": live_view,
+            "can_change": request.user.has_perm(CHANGE, report),
+            "history": history_entries(report),
+        },
+    )
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The narrative parts. Posted with the version it was opened at: if someone saved in
+    between, the editor is told, sees the latest text, and keeps what they wrote."""
+    report = _report(request, pk, CHANGE)
+    back = reverse("reports:report_detail", args=[report.pk])
+    if report.is_issued:
+        messages.error(request, _("Báo cáo đã ban hành, không sửa được nữa."))
+        return redirect(back)
+    areas = list(report.plan.areas.active().order_by("order", "pk"))
+    initial = {
+        "version": report.version,
+        "situation": report.situation,
+        "shortcomings": report.shortcomings,
+        "direction": report.direction,
+        "proposals": report.proposals,
+        **{f"area_{a.pk}": (report.area_comments or {}).get(str(a.pk), "") for a in areas},
+    }
+    data = request.POST.copy() if request.method == "POST" else None
+    form = NarrativeForm(data, initial=initial, areas=areas)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_narrative(
+                report,
+                by=request.user,
+                texts=form.texts(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleReport as error:
+            stale = error.report
+            form.add_error(None, error.message)
+            data["version"] = str(stale.version)  # type: ignore[index]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã lưu nội dung báo cáo."))
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = back
+                return response
+            return redirect(back)
+    context = {
+        "form": form,
+        "report": report,
+        "stale": stale,
+        "stale_areas": [(area, (stale.area_comments or {}).get(str(area.pk), "")) for area in areas]
+        if stale
+        else [],
+        "back": back,
+    }
+    status = 409 if stale else (400 if form.is_bound and form.errors else 200)
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_narrative_form.html", context, status=status)
+    return render(request, "reports/report_edit.html", context, status=status)
+
+
+@login_required
+def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, CHANGE)
+    back = reverse("reports:report_detail", args=[report.pk])
+    if report.is_issued:
+        messages.info(request, _("Báo cáo đã ban hành."))
+        return redirect(back)
+    signers = services.signer_choices(report, today())
+    person = services.person_of(request.user)
+    default = next((p for p in signers if person and p.person_id == person.pk), None)
+    form = IssueForm(
+        request.POST or None,
+        signers=signers,
+        initial={
+            "version": report.version,
+            "issued_on": max(today(), report.cutoff),
+            "signer": default.pk if default else (signers[0].pk if signers else None),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.issue_report(
+                report,
+                by=request.user,
+                on=form.cleaned_data["issued_on"],
+                signer=form.cleaned_data["signer"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Đã ban hành báo cáo; số liệu được giữ nguyên như lúc ban hành.")
+            )
+            return redirect(back)
+    return render_form(
+        request,
+        form,
+        title=_("Ban hành: %(report)s") % {"report": report.summary},
+        back=back,
+        submit=_("Lấy số và ban hành"),
+        intro=_(
+            "Báo cáo sẽ mang số tiếp theo của sổ Báo cáo (BC) năm ban hành và được vào sổ văn bản. "
+            "Số liệu được chốt tại thời điểm ban hành; phần nội dung không sửa được nữa."
+        ),
+    )
+
+
+@login_required
+@require_POST
+def report_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, CHANGE)
+    try:
+        services.archive_report(report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:report_detail", pk=report.pk)
+    messages.success(request, _("Đã lưu trữ dự thảo báo cáo."))
+    return redirect("reports:report_list", plan_pk=report.plan_id)

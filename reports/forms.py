@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, StyledFormMixin
+from organisations.models import Organisation, Position
+from reports.models import ReportKind, ReportPeriod
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class ReportCreateForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=ReportKind.choices)
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị (với báo cáo của đơn vị)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+    period = forms.ChoiceField(
+        label=_("Kỳ báo cáo (với báo cáo của đơn vị)"),
+        choices=ReportPeriod.choices,
+        required=False,
+    )
+    cutoff = forms.DateField(
+        label=_("Số liệu tính đến ngày"), widget=DateInput(), input_formats=DATE_FORMATS
+    )
+    period_start = forms.DateField(
+        label=_("Kỳ báo cáo bắt đầu từ ngày"),
+        widget=DateInput(),
+        input_formats=DATE_FORMATS,
+        required=False,
+        help_text=_("Để trống: từ đầu năm học. Khó khăn, đề xuất được tổng hợp trong kỳ này."),
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        self.fields["unit"].queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == ReportKind.UNIT:
+            if not cleaned.get("unit"):
+                self.add_error("unit", _("Chọn đơn vị báo cáo."))
+        else:
+            cleaned["unit"] = None
+            cleaned["period"] = ""
+        return cleaned
+
+
+class NarrativeForm(StyledFormMixin, forms.Form):
+    """The editable parts of a report, and the version it was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    situation = forms.CharField(
+        label=_("I. Tình hình chung"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    shortcomings = forms.CharField(
+        label=_("III. Tồn tại, hạn chế và nguyên nhân"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    direction = forms.CharField(
+        label=_("IV. Phương hướng, nhiệm vụ kỳ tới"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    proposals = forms.CharField(
+        label=_("V. Đề xuất, kiến nghị"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, areas: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.area_fields = []
+        for area in areas:
+            name = f"area_{area.pk}"
+            self.fields[name] = forms.CharField(
+                label=_("II. Kết quả – %(area)s") % {"area": area.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+            )
+            self.area_fields.append((area, name))
+        self.order_fields(
+            ["version", "situation", *(name for _a, name in self.area_fields), "shortcomings"]
+        )
+
+    def texts(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "situation": data["situation"],
+            "shortcomings": data["shortcomings"],
+            "direction": data["direction"],
+            "proposals": data["proposals"],
+            "area_comments": {str(area.pk): data.get(name, "") for area, name in self.area_fields},
+        }
+
+
+class IssueForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    signer = forms.ModelChoiceField(label=_("Người ký"), queryset=Position.objects.none())
+    issued_on = forms.DateField(
+        label=_("Ngày ban hành"), widget=DateInput(), input_formats=DATE_FORMATS
+    )
+
+    def __init__(self, *args: Any, signers: list[Position], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["signer"]
+        field.queryset = Position.objects.filter(pk__in=[p.pk for p in signers]).select_related(
+            "person"
+        )
+        field.label_from_instance = lambda p: f"{p.person.full_name} – {p.title}"

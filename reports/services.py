@@ -1,0 +1,218 @@
+"""Every change of a report is a named, atomic action here: views, the demo and tests call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import stamp
+from documents.models import DocumentSystem, DocumentType
+from organisations.models import Organisation, Person, Position, Role
+from papers.numbering import NumberingError, issue_number
+from planning.models import Plan
+from reports import drafting, figures
+from reports.models import NARRATIVE_FIELDS, Report, ReportKind, ReportPeriod, ReportStatus
+
+TEXT_LIMIT = 50_000
+
+
+class StaleReport(ValidationError):
+    """Someone else saved the report since the form was opened (optimistic concurrency)."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        record = report.history.select_related("history_user__person").first()
+        who = ""
+        if record is not None and record.history_user is not None:
+            person = getattr(record.history_user, "person", None)
+            who = str(person) if person else record.history_user.get_username()
+        super().__init__(
+            _(
+                "Báo cáo vừa được người khác sửa trong lúc bạn soạn%(who)s. Nội dung mới nhất "
+                "hiện bên dưới; phần bạn viết vẫn còn trong ô, hãy đối chiếu rồi lưu lại."
+            )
+            % {"who": f" ({who})" if who else ""}
+        )
+
+
+def default_period(kind: str, plan: Plan) -> str:
+    return ReportPeriod.YEAR if kind == ReportKind.YEAR else ReportPeriod.SEMESTER
+
+
+@transaction.atomic
+def create_report(
+    plan: Plan,
+    *,
+    kind: str,
+    cutoff: dt.date,
+    by: Any,
+    unit: Organisation | None = None,
+    period: str | None = None,
+    period_start: dt.date | None = None,
+    is_sample: bool = False,
+) -> Report:
+    """A new draft report whose narrative parts are drafted from the check-ins up to the cut-off."""
+    if kind not in ReportKind.values:
+        raise ValidationError(_("Loại báo cáo không hợp lệ."))
+    if (kind == ReportKind.UNIT) != (unit is not None):
+        raise ValidationError(
+            _("Báo cáo của đơn vị cần chọn đơn vị; báo cáo của trường thì không.")
+        )
+    if unit is not None and unit.school_id != plan.school_id:
+        raise ValidationError(_("Đơn vị không thuộc trường của kế hoạch."))
+    start = period_start or plan.starts_on
+    if not plan.starts_on <= cutoff <= plan.ends_on:
+        raise ValidationError(
+            _("Ngày tính số liệu phải trong năm học (%(start)s – %(end)s).")
+            % {
+                "start": plan.starts_on.strftime("%d/%m/%Y"),
+                "end": plan.ends_on.strftime("%d/%m/%Y"),
+            }
+        )
+    if start > cutoff:
+        raise ValidationError(_("Ngày bắt đầu kỳ báo cáo phải trước ngày tính số liệu."))
+    report = Report(
+        plan=plan,
+        kind=kind,
+        unit=unit,
+        period=period or default_period(kind, plan),
+        period_start=start,
+        cutoff=cutoff,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        is_sample=is_sample,
+    )
+    for field, value in drafting.draft(report).items():
+        setattr(report, field, value)
+    stamp(report, by, _("Tạo báo cáo, phần nội dung soạn sẵn từ báo cáo tiến độ"))
+    report.save()
+    return report
+
+
+def _lock(report: Report, expected_version: int | None) -> Report:
+    fresh = (
+        Report.objects.select_for_update().select_related("plan__school", "unit").get(pk=report.pk)
+    )
+    if expected_version is not None and fresh.version != expected_version:
+        raise StaleReport(fresh)
+    if fresh.is_issued:
+        raise ValidationError(_("Báo cáo đã ban hành, không sửa được nữa."))
+    if fresh.is_archived:
+        raise ValidationError(_("Báo cáo đã lưu trữ."))
+    return fresh
+
+
+@transaction.atomic
+def update_narrative(
+    report: Report,
+    *,
+    by: Any,
+    texts: dict[str, Any],
+    expected_version: int | None,
+) -> Report:
+    """Save the edited narrative parts; refused if someone saved the report in between."""
+    fresh = _lock(report, expected_version)
+    for field in NARRATIVE_FIELDS:
+        if field in texts:
+            value = (texts[field] or "").strip()
+            if len(value) > TEXT_LIMIT:
+                raise ValidationError(
+                    _("Một phần của báo cáo dài quá %(n)s ký tự.") % {"n": TEXT_LIMIT}
+                )
+            setattr(fresh, field, value)
+    if "area_comments" in texts:
+        area_ids = {str(pk) for pk in fresh.plan.areas.values_list("pk", flat=True)}
+        comments = {
+            key: value.strip()
+            for key, value in (texts["area_comments"] or {}).items()
+            if key in area_ids and (value or "").strip()
+        }
+        fresh.area_comments = comments
+    stamp(fresh, by, _("Sửa nội dung báo cáo"))
+    fresh.save()
+    return fresh
+
+
+def signer_choices(report: Report, on: dt.date | None = None) -> list[Position]:
+    """Who may sign: the school's leadership, or the unit's head and deputies."""
+    positions = Position.objects.current(on).select_related("person")
+    if report.unit_id is None:
+        positions = positions.filter(organisation_id=report.plan.school_id, role=Role.LEADERSHIP)
+    else:
+        positions = positions.filter(
+            organisation_id=report.unit_id, role__in=[Role.HEAD, Role.DEPUTY]
+        )
+    return sorted(positions, key=lambda p: (p.title.lower().startswith("phó"), p.order, p.pk))
+
+
+def signing_block(position: Position) -> tuple[str, str, str]:
+    """(mark, title, name): a deputy signs "KT." for the head ("KT. HIỆU TRƯỞNG")."""
+    title = position.title
+    if title.lower().startswith("phó "):
+        return f"KT. {title[4:].upper()}", title, position.person.full_name
+    return "", title, position.person.full_name
+
+
+@transaction.atomic
+def issue_report(
+    report: Report,
+    *,
+    by: Any,
+    on: dt.date,
+    signer: Position,
+    expected_version: int | None = None,
+) -> Report:
+    """Give the report its number (BC series of the school or unit), name the signer and freeze
+    the figures as they stand."""
+    fresh = _lock(report, expected_version)
+    if signer not in signer_choices(fresh, on):
+        raise ValidationError(_("Người ký không có chức vụ ký báo cáo này."))
+    if on < fresh.cutoff:
+        raise ValidationError(_("Ngày ban hành không được trước ngày tính số liệu."))
+    issuer = fresh.unit or fresh.plan.school
+    mark, title, name = signing_block(signer)
+    try:
+        issue_number(
+            issuer=issuer,
+            doc_type=DocumentType.objects.get(code="BC"),
+            system=DocumentSystem.STATE,
+            on=on,
+            kind=fresh.paper_kind,
+            object_id=fresh.pk,
+            summary=fresh.summary,
+            signer_title=title,
+            by=by,
+        )
+    except NumberingError as error:
+        raise ValidationError(str(error)) from error
+    fresh.snapshot = figures.compute(fresh)
+    fresh.status = ReportStatus.ISSUED
+    fresh.issued_on = on
+    fresh.issued_by = by if getattr(by, "is_authenticated", False) else None
+    fresh.signer = signer.person
+    fresh.signing_mark, fresh.signer_title, fresh.signer_name = mark, title, name
+    stamp(fresh, by, _("Ban hành báo cáo"))
+    fresh.save()
+    return fresh
+
+
+@transaction.atomic
+def archive_report(report: Report, *, by: Any) -> Report:
+    """Drafts are archived, never deleted; an issued report stays (it is in the register)."""
+    fresh = _lock(report, None)
+    stamp(fresh, by, _("Lưu trữ báo cáo"))
+    fresh.archived_at = timezone.now()
+    fresh.save(update_fields=["archived_at"])
+    return fresh
+
+
+def person_of(user: Any) -> Person | None:
+    return (
+        Person.objects.filter(user=user).first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
