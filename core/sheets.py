@@ -587,15 +587,21 @@ class Row:
         return self._find(key, str(self.raw[key]).strip(), index)
 
     def lookups(self, key: str, index: Lookup, *, required: bool = False) -> list[Any]:
-        """Several objects in one cell, separated by ";" or new lines (or commas)."""
+        """Several objects in one cell, separated by ";" or new lines, or by commas when the
+        names themselves have none ("Phòng Công tác học sinh, sinh viên" stays one name)."""
         if self._empty(key, required):
             return []
-        text = str(self.raw[key])
-        parts = re.split(r"[;\n]", text) if re.search(r"[;\n]", text) else text.split(",")
         found: list[Any] = []
-        for part in parts:
-            if part.strip():
-                obj = self._find(key, part.strip(), index)
+        for part in re.split(r"[;\n]", str(self.raw[key])):
+            part = part.strip()
+            if not part:
+                continue
+            if index.get(part) is not None or value_key(part) in index.ambiguous:
+                names = [part]
+            else:
+                names = _comma_names(part, index)
+            for name in names:
+                obj = self._find(key, name, index)
                 if obj is not None and obj not in found:
                     found.append(obj)
         return found
@@ -612,6 +618,25 @@ class Row:
         if obj is None:
             self.error(key, _("Không có %(what)s “%(v)s”.") % {"what": index.what, "v": text})
         return obj
+
+
+def _comma_names(text: str, index: Lookup) -> list[str]:
+    """Split "A, B, C" into known names, joining pieces back when a name has a comma in it."""
+    pieces = [p.strip() for p in text.split(",")]
+    names: list[str] = []
+    start = 0
+    while start < len(pieces):
+        for end in range(len(pieces), start, -1):
+            candidate = ", ".join(pieces[start:end])
+            if index.get(candidate) is not None or value_key(candidate) in index.ambiguous:
+                names.append(candidate)
+                start = end
+                break
+        else:
+            if pieces[start]:
+                names.append(pieces[start])
+            start += 1
+    return names
 
 
 def check_unique(rows: Iterable[tuple[Row, str]], key: str) -> None:
