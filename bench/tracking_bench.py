@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from django.db import connection, models  # noqa: E402
 
 from organisations.models import Organisation, Person, Position  # noqa: E402
 from planning.models import Plan, Target, Task, TaskCoordination, WorkArea  # noqa: E402
+from tracking import services  # noqa: E402
 from tracking.models import CheckIn  # noqa: E402
 
 UNITS = ["Phòng Đào tạo", "Phòng Tổ chức – Hành chính", "Phòng Kế hoạch – Tài chính",
@@ -79,7 +81,7 @@ def generate(
     started = time.perf_counter()
     password = make_password("bench-password")
     user_model = get_user_model()
-    first = {"school": None, "unit": None, "plan": None, "leader": None}
+    first: dict[str, Any] = {"school": None, "unit": None, "plan": None, "leader": None}
     next_user = (user_model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
     next_person = (Person.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
     next_task = (Task.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
@@ -241,10 +243,15 @@ def session_cookie(user_id: int) -> str:
     return f"sessionid={store.session_key}"
 
 
-def measure(port: int, path: str, cookie: str, runs: int) -> dict[str, Any]:
+def measure(
+    port: int, path: str, cookie: str, runs: int, prepare: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """Time `runs` requests after 3 warm-ups; `prepare(index)` runs before each, untimed."""
     timings = []
     size = 0
     for index in range(runs + 3):
+        if prepare is not None:
+            prepare(index)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         began = time.perf_counter()
         day = (dt.date(2023, 10, 1) + dt.timedelta(days=index)).strftime("%d/%m/%Y")
@@ -263,6 +270,49 @@ def measure(port: int, path: str, cookie: str, runs: int) -> dict[str, Any]:
         "path": path, "p50": round(statistics.median(timings), 1),
         "p95": round(timings[min(len(timings) - 1, int(0.95 * len(timings)))], 1), "kb": round(size / 1024),
     }  # fmt: skip
+
+
+class Changes:
+    """A change of the plan before each request (a lead unit's check-in, through the service, so
+    that its commit asks for a refresh as in the app), and the worker's run."""
+
+    def __init__(self, plan_id: int, leader_id: int) -> None:
+        self.tasks = list(
+            Task.objects.filter(plan_id=plan_id, completed_on__isnull=True, run_state="active")
+            .select_related("plan", "lead_unit")
+            .order_by("pk")[:50]
+        )
+        self.by = get_user_model().objects.get(pk=leader_id)
+        self.worker_ms: list[float] = []
+
+    def change(self, index: int) -> None:
+        task = self.tasks[index % len(self.tasks)]
+        services.submit_checkin(
+            task, by=self.by, unit=task.lead_unit,
+            data=services.CheckInData(
+                progress=10 + index % 80, done="Đã thực hiện (benchmark).", confidence="medium"
+            ),
+            on=dt.date(2024, 3, 15),
+        )  # fmt: skip
+
+    def run_worker(self) -> None:
+        """What `manage.py db_worker` does: run the jobs waiting in the database, then exit."""
+        began = time.perf_counter()
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+        self.worker_ms.append((time.perf_counter() - began) * 1000)
+
+    def change_then_worker(self, index: int) -> None:
+        self.change(index)
+        self.run_worker()
+
+    def summary(self) -> dict[str, float]:
+        timings = sorted(self.worker_ms)
+        if not timings:
+            return {}
+        return {
+            "runs": len(timings), "p50": round(statistics.median(timings), 1),
+            "p95": round(timings[min(len(timings) - 1, int(0.95 * len(timings)))], 1),
+        }  # fmt: skip
 
 
 def main() -> None:
@@ -321,6 +371,25 @@ def main() -> None:
             {"page": name, **measure(args.port, path, cookie, args.runs)}
             for name, path, cookie in pages
         ]
+        # The first request after a change: the worker has refreshed the figures (as when the
+        # request comes a moment after the change), or the request beats the worker and computes
+        # them itself. Today's figures: no ?on= (a finished year is read on its last day).
+        changes = Changes(plan, facts["leader"])
+        changes.run_worker()  # what generating the data enqueued
+        changes.worker_ms.clear()
+        after = [
+            ("leadership dashboard, after a change, worker done", f"/tracking/plans/{plan}/",
+             leader, changes.change_then_worker),
+            ("plan page, after a change, worker done", f"/plans/{plan}/", leader,
+             changes.change_then_worker),
+            ("leadership dashboard, after a change, before the worker", f"/tracking/plans/{plan}/",
+             leader, changes.change),
+            ("plan page, after a change, before the worker", f"/plans/{plan}/", leader,
+             changes.change),
+        ]  # fmt: skip
+        for name, path, cookie, prepare in after:
+            results.append({"page": name, **measure(args.port, path, cookie, args.runs, prepare)})
+        worker = changes.summary()
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -329,9 +398,14 @@ def main() -> None:
     for row in results:
         row["ratio"] = round(row["p95"] / floor, 2)
         print(f"| {row['page']} | {row['p50']} | {row['p95']} | {row['ratio']} | {row['kb']} |")
+    print(f"\nworker (refresh after one check-in, ms): {json.dumps(worker)}")
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"facts": facts, "results": results}, ensure_ascii=False, indent=2)
+            json.dumps(
+                {"facts": facts, "results": results, "worker_ms": worker},
+                ensure_ascii=False,
+                indent=2,
+            )
         )
 
 

@@ -151,26 +151,28 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def plan_tree(plan: Plan) -> tuple[str, int]:
+    """The plan page's task tree as HTML, and the number of root tasks."""
+    roots = build_tree(task_rows(plan.tasks.active().school_level()))
+    context = {
+        "rows": flatten(roots),
+        "plan": plan,
+        "empty_label": _("Chưa có nhiệm vụ."),
+        **tree_context(),
+    }
+    return render_to_string("planning/_task_rows.html", context), len(roots)
+
+
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-
-    def render_tree() -> tuple[str, int]:
-        roots = build_tree(task_rows(plan.tasks.active().school_level()))
-        context = {
-            "rows": flatten(roots),
-            "plan": plan,
-            "empty_label": _("Chưa có nhiệm vụ."),
-            **tree_context(),
-        }
-        return render_to_string("planning/_task_rows.html", context), len(roots)
-
     # The tree is the page's heaviest part (hundreds of tasks): it is rendered once and reused
-    # until anything it shows changes; statuses depend on the day, so the day is in the key.
+    # until anything it shows changes (the worker re-renders it after each change, see
+    # tracking/refresh.py); statuses depend on the day, so the day is in the key.
     from tracking.dashboard import cached
 
     tree_html, root_count = cached(
-        plan, f"plan-tree:{timezone.localdate().isoformat()}", render_tree
+        plan, f"plan-tree:{timezone.localdate().isoformat()}", lambda: plan_tree(plan)
     )
     targets = list(
         plan.targets.active().select_related("area", "responsible_unit", "strategic_goal")

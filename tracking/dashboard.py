@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import BinaryField, Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from documents.models import Document
 from organisations.membership import subtree_ids
 from organisations.models import Organisation, Person
-from planning.models import Plan, Target, Task, TaskBasis, TaskCoordination, TaskQuerySet
-from tracking.models import CheckIn, Extension, ExtensionStatus
+from planning.models import (
+    Plan,
+    Target,
+    Task,
+    TaskBasis,
+    TaskCoordination,
+    TaskQuerySet,
+    WorkArea,
+)
+from tracking.models import CheckIn, Extension, ExtensionStatus, StoredFigures
 from tracking.status import MATRIX, RAG_COLOURS, Rag, RunState, TaskStatus, target_rag
 
 MATRIX_LABELS = {
@@ -33,8 +46,8 @@ MATRIX_COLOURS = {
 }
 
 
-def change_stamp(plan: Plan) -> tuple[Any, ...]:
-    """What changes whenever a figure of the plan's dashboards may change, in one query.
+def _stamp_annotations() -> dict[str, Any]:
+    """What changes whenever a figure of the plan's pages may change, as one row of subqueries.
 
     Every save of a task, target, extension or unit leaves a history row; check-ins only add
     rows; derived progress is written by update() and summed.
@@ -44,54 +57,106 @@ def change_stamp(plan: Plan) -> tuple[Any, ...]:
         rows = model.objects.filter(**lookup).order_by().values(*lookup.keys())
         return Subquery(rows.annotate(m=Max("pk")).values("m")[:1])
 
+    return {
+        "stamp_tasks": latest(Task.history.model, plan_id=OuterRef("pk")),
+        "stamp_targets": latest(Target.history.model, plan_id=OuterRef("pk")),
+        "stamp_checkins": latest(CheckIn, task__plan_id=OuterRef("pk")),
+        "stamp_extensions": latest(Extension.history.model, task__plan_id=OuterRef("pk")),
+        "stamp_units": latest(Organisation.history.model, school_id=OuterRef("school_id")),
+        # The plan page's task tree also shows coordinating units, bases and people.
+        "stamp_coordinations": latest(TaskCoordination.history.model, task__plan_id=OuterRef("pk")),
+        "stamp_bases": latest(TaskBasis.history.model, task__plan_id=OuterRef("pk")),
+        "stamp_people": latest(Person.history.model, school_id=OuterRef("school_id")),
+        "stamp_documents": latest(Document.history.model, school_id=OuterRef("school_id")),
+        "stamp_derived": Subquery(
+            Task.objects.filter(plan_id=OuterRef("pk"))
+            .order_by()
+            .values("plan_id")
+            .annotate(s=Sum("derived_progress"))
+            .values("s")[:1]
+        ),
+    }
+
+
+STAMP_FIELDS = tuple(_stamp_annotations())
+# Part of every stored key: bump it when the shape of stored figures changes.
+FIGURES_VERSION = 2
+
+
+def change_stamp(plan: Plan) -> tuple[Any, ...]:
+    """The plan's change stamp, in one query."""
     return tuple(
         Plan.objects.filter(pk=plan.pk)
-        .annotate(
-            stamp_tasks=latest(Task.history.model, plan_id=OuterRef("pk")),
-            stamp_targets=latest(Target.history.model, plan_id=OuterRef("pk")),
-            stamp_checkins=latest(CheckIn, task__plan_id=OuterRef("pk")),
-            stamp_extensions=latest(Extension.history.model, task__plan_id=OuterRef("pk")),
-            stamp_units=latest(Organisation.history.model, school_id=OuterRef("school_id")),
-            # The plan page's task tree also shows coordinating units, bases and people.
-            stamp_coordinations=latest(
-                TaskCoordination.history.model, task__plan_id=OuterRef("pk")
-            ),
-            stamp_bases=latest(TaskBasis.history.model, task__plan_id=OuterRef("pk")),
-            stamp_people=latest(Person.history.model, school_id=OuterRef("school_id")),
-            stamp_documents=latest(Document.history.model, school_id=OuterRef("school_id")),
-            stamp_derived=Subquery(
-                Task.objects.filter(plan_id=OuterRef("pk"))
-                .order_by()
-                .values("plan_id")
-                .annotate(s=Sum("derived_progress"))
-                .values("s")[:1]
-            ),
-        )
-        .values_list(
-            "stamp_tasks",
-            "stamp_targets",
-            "stamp_checkins",
-            "stamp_extensions",
-            "stamp_units",
-            "stamp_coordinations",
-            "stamp_bases",
-            "stamp_people",
-            "stamp_documents",
-            "stamp_derived",
-        )
+        .annotate(**_stamp_annotations())
+        .values_list(*STAMP_FIELDS)
         .get()
     )
 
 
-def cached(plan: Plan, key: str, compute: Any, timeout: int = 600) -> Any:
-    """The figures computed by `compute()`, reused until something of the plan changes."""
-    stamp = "-".join(str(part) for part in change_stamp(plan))
-    full_key = f"tracking:{plan.pk}:{get_language()}:{key}:{stamp}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, timeout)
+def stamp_text(parts: tuple[Any, ...]) -> str:
+    return "-".join(str(part) for part in parts)
+
+
+def stored_key(key: str) -> str:
+    return f"v{FIGURES_VERSION}:{get_language()}:{key}"
+
+
+def _dump(value: Any) -> bytes:
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _load(data: Any) -> Any:
+    return pickle.loads(zlib.decompress(bytes(data)))
+
+
+def store(plan_id: int, key: str, stamp: str, value: Any) -> None:
+    """Keep figures computed at `stamp` (one upsert)."""
+    StoredFigures.objects.bulk_create(
+        [
+            StoredFigures(
+                plan_id=plan_id, key=key, stamp=stamp, value=_dump(value),
+                computed_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["plan", "key"],
+        update_fields=["stamp", "value", "computed_at"],
+    )  # fmt: skip
+
+
+def cached(plan: Plan, key: str, compute: Callable[[], Any]) -> Any:
+    """The figures computed by `compute()`, reused while nothing of the plan changes.
+
+    One query reads the plan's change stamp together with the stored figures and the stamp they
+    were computed at: when the two stamps agree (the worker has refreshed them after the last
+    change, or an earlier request computed them), they are used; otherwise they are computed
+    here and stored. Figures are therefore never older than the data.
+    """
+    full_key = stored_key(key)
+    stored = StoredFigures.objects.filter(plan_id=OuterRef("pk"), key=full_key)
+    *parts, stored_stamp, stored_value = (
+        Plan.objects.filter(pk=plan.pk)
+        .annotate(
+            **_stamp_annotations(),
+            stored_stamp=Subquery(stored.values("stamp")[:1]),
+            stored_value=Subquery(stored.values("value")[:1], output_field=BinaryField()),
+        )
+        .values_list(*STAMP_FIELDS, "stored_stamp", "stored_value")
+        .get()
+    )
+    stamp = stamp_text(tuple(parts))
+    if stored_value is not None and stored_stamp == stamp:
+        try:
+            return _load(stored_value)
+        except Exception:
+            pass
+    value = compute()
+    store(plan.pk, full_key, stamp, value)
     return value
+
+
+def dashboard_key(unit_id: int | None, on: dt.date) -> str:
+    return f"dashboard:{unit_id or 0}:{on.isoformat()}"
 
 
 def default_day(plan: Plan, today: dt.date) -> dt.date:
@@ -302,3 +367,79 @@ def attention(tasks: TaskQuerySet, on: dt.date, limit: int = 10) -> dict[str, An
         .order_by("requested_at")[:limit]
     )
     return {"overdue": overdue, "worried": worried, "extensions": extensions}
+
+
+def dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dict[str, Any]:
+    tasks = scope(plan, unit)
+    counts = tasks.status_counts(on=on)
+    areas = {a.pk: a.name for a in WorkArea.objects.filter(plan=plan)}
+    by_area = breakdown(tasks, "area_id", areas, on, none_label=_("Chưa xếp lĩnh vực"))
+    unit_names = dict(
+        Organisation.objects.filter(school_id=plan.school_id).values_list("pk", "name")
+    )
+    by_unit = breakdown(
+        tasks, "lead_unit_id", unit_names, on, none_label=_("Chưa giao đơn vị chủ trì")
+    )
+    states = target_states(plan, unit)
+    ranking = punctuality(plan, tasks, on)
+    cells = matrix(counts)
+    task_list = reverse("tracking:task_list", args=[plan.pk])
+    unit_query = f"&unit={unit.pk}" if unit else ""
+    charts = {
+        "matrix": {
+            "labels": [c.label for c in cells],
+            "values": [c.count for c in cells],
+            "colours": [c.colour for c in cells],
+            "links": [f"{task_list}?cell={c.key}{unit_query}" for c in cells],
+        },
+        "areas": {
+            "labels": [r.name if len(r.name) <= 28 else r.name[:27] + "…" for r in by_area],
+            "series": [
+                {
+                    "label": c.label,
+                    "colour": c.colour,
+                    "values": [r.cells[i].count for r in by_area],
+                }
+                for i, c in enumerate(cells)
+            ],
+            "links": [f"{task_list}?area={r.pk or ''}{unit_query}" for r in by_area],
+        },
+        "rag": {
+            "labels": [
+                str(Rag.GREEN.label),
+                str(Rag.AMBER.label),
+                str(Rag.RED.label),
+                _("Chưa có số liệu"),
+            ],
+            "values": [rag_counts(states)[k] for k in ("green", "amber", "red", "none")],
+            "colours": ["#198754", "#ffc107", "#dc3545", "#adb5bd"],
+            "links": ["#rag-green", "#rag-amber", "#rag-red", "#rag-none"],
+        },
+        "punctuality": {
+            "labels": [p.unit.short_name or p.unit.name for p in ranking],
+            "values": [p.score or 0 for p in ranking],
+            "links": [
+                reverse("tracking:unit_dashboard", args=[plan.pk, p.unit.pk]) for p in ranking
+            ],
+        },
+    }
+    return {
+        "plan": plan,
+        "on": on,
+        "unit": unit,
+        "counts": counts,
+        "cells": cells,
+        "headline": headline(tasks, on),
+        "by_area": by_area,
+        "by_unit": by_unit,
+        "states": states,
+        "rag_counts": rag_counts(states),
+        "goals": goal_rollup(states),
+        "ranking": ranking,
+        "attention": attention(tasks, on),
+        "charts": charts,
+        "statuses": list(TaskStatus),
+        "unit_query": unit_query,
+        "matrix_total": sum(c.count for c in cells),
+        "can_edit_policy": False,
+    }

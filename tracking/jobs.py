@@ -22,3 +22,12 @@ def scan_reminders_job(on: str | None = None) -> int:
 
     day = dt.date.fromisoformat(on) if on else today()
     return len(scan_reminders(on=day))
+
+
+@task()
+def refresh_figures_job(plan_id: int) -> int:
+    """Recompute a plan's dashboards and plan-page tree after a change (see tracking.refresh)."""
+    from tracking.refresh import refresh
+    from tracking.services import today
+
+    return len(refresh(plan_id, today()))

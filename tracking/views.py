@@ -33,7 +33,7 @@ from tracking.forms import (
 )
 from tracking.models import CheckIn, CheckInRole, Evidence, Extension, Notification
 from tracking.rules import coordinating_units_headed
-from tracking.status import MATRIX, Rag, TaskStatus, compute_status
+from tracking.status import MATRIX, TaskStatus, compute_status
 
 VIEW_TASK = "tracking.view_task"
 PAGE_SIZE = 50
@@ -298,89 +298,19 @@ def tracking_home(request: HttpRequest) -> HttpResponse:
     return redirect("tracking:dashboard", pk=plan.pk)
 
 
-def _dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dict[str, Any]:
-    tasks = figures.scope(plan, unit)
-    counts = tasks.status_counts(on=on)
-    areas = {a.pk: a.name for a in WorkArea.objects.filter(plan=plan)}
-    by_area = figures.breakdown(tasks, "area_id", areas, on, none_label=_("Chưa xếp lĩnh vực"))
-    unit_names = dict(
-        Organisation.objects.filter(school_id=plan.school_id).values_list("pk", "name")
-    )
-    by_unit = figures.breakdown(
-        tasks, "lead_unit_id", unit_names, on, none_label=_("Chưa giao đơn vị chủ trì")
-    )
-    states = figures.target_states(plan, unit)
-    ranking = figures.punctuality(plan, tasks, on)
-    cells = figures.matrix(counts)
-    task_list = reverse("tracking:task_list", args=[plan.pk])
-    unit_query = f"&unit={unit.pk}" if unit else ""
-    charts = {
-        "matrix": {
-            "labels": [c.label for c in cells],
-            "values": [c.count for c in cells],
-            "colours": [c.colour for c in cells],
-            "links": [f"{task_list}?cell={c.key}{unit_query}" for c in cells],
-        },
-        "areas": {
-            "labels": [r.name if len(r.name) <= 28 else r.name[:27] + "…" for r in by_area],
-            "series": [
-                {
-                    "label": c.label,
-                    "colour": c.colour,
-                    "values": [r.cells[i].count for r in by_area],
-                }
-                for i, c in enumerate(cells)
-            ],
-            "links": [f"{task_list}?area={r.pk or ''}{unit_query}" for r in by_area],
-        },
-        "rag": {
-            "labels": [
-                str(Rag.GREEN.label),
-                str(Rag.AMBER.label),
-                str(Rag.RED.label),
-                _("Chưa có số liệu"),
-            ],
-            "values": [figures.rag_counts(states)[k] for k in ("green", "amber", "red", "none")],
-            "colours": ["#198754", "#ffc107", "#dc3545", "#adb5bd"],
-            "links": ["#rag-green", "#rag-amber", "#rag-red", "#rag-none"],
-        },
-        "punctuality": {
-            "labels": [p.unit.short_name or p.unit.name for p in ranking],
-            "values": [p.score or 0 for p in ranking],
-            "links": [
-                reverse("tracking:unit_dashboard", args=[plan.pk, p.unit.pk]) for p in ranking
-            ],
-        },
-    }
-    return {
-        "plan": plan,
-        "on": on,
-        "unit": unit,
-        "counts": counts,
-        "cells": cells,
-        "headline": figures.headline(tasks, on),
-        "by_area": by_area,
-        "by_unit": by_unit,
-        "states": states,
-        "rag_counts": figures.rag_counts(states),
-        "goals": figures.goal_rollup(states),
-        "ranking": ranking,
-        "attention": figures.attention(tasks, on),
-        "charts": charts,
-        "statuses": list(TaskStatus),
-        "unit_query": unit_query,
-        "matrix_total": sum(c.count for c in cells),
-        "can_edit_policy": False,
-    }
-
-
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole plan for leadership: the 2×2 matrix, areas, units, targets, punctuality."""
     plan = _plan(request, pk)
     on = _day(request, plan)
-    context = figures.cached(plan, f"0:{on}", lambda: _dashboard_context(plan, on, None))
-    context = {**context, "can_edit_policy": request.user.has_perm("tracking.edit_policy", plan)}
+    context = figures.cached(
+        plan, figures.dashboard_key(None, on), lambda: figures.dashboard_context(plan, on, None)
+    )
+    context = {
+        **context,
+        "plan": plan,
+        "can_edit_policy": request.user.has_perm("tracking.edit_policy", plan),
+    }
     return render(request, "tracking/dashboard.html", context)
 
 
@@ -390,7 +320,10 @@ def unit_dashboard(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
     on = _day(request, plan)
-    context = figures.cached(plan, f"{unit.pk}:{on}", lambda: _dashboard_context(plan, on, unit))
+    context = figures.cached(
+        plan, figures.dashboard_key(unit.pk, on), lambda: figures.dashboard_context(plan, on, unit)
+    )
+    context = {**context, "plan": plan, "unit": unit}
     return render(request, "tracking/dashboard.html", context)
 
 
