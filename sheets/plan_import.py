@@ -38,7 +38,7 @@ from core.text import format_date, format_number
 from organisations.models import Organisation, Person
 from planning import services
 from planning.forms import TargetForm
-from planning.models import Direction, Plan, Target, Task, TaskCoordination, TaskKind
+from planning.models import Direction, Plan, Target, Task, TaskCoordination, TaskKind, WorkArea
 from sheets.exports import (
     NO,
     TARGET_HEADERS,
@@ -96,11 +96,32 @@ class TaskRow:
 
 
 @dataclass
+class NewArea:
+    """A work area the file names and the plan does not have yet: created on import."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return _("%(name)s (lĩnh vực mới)") % {"name": self.name}
+
+
+@dataclass
 class PlanRead:
     result: ReadResult
     targets: list[TargetRow]
     tasks: list[TaskRow]
     reason: str = ""
+    new_areas: dict[str, NewArea] = field(default_factory=dict)
+
+    def area(self, row: Row, areas: Lookup) -> Any:
+        """The row's work area; a name the plan does not know becomes a new area."""
+        if not row.present("area"):
+            return None
+        text = row.text("area", max_length=255)
+        found = areas.get(text)
+        if found is not None or value_key(text) in areas.ambiguous:
+            return row.lookup("area", areas)
+        return self.new_areas.setdefault(value_key(text), NewArea(text))
 
 
 def _shown(value: Any) -> str:
@@ -121,6 +142,8 @@ def _shown(value: Any) -> str:
         return value.name
     if isinstance(value, Person):
         return value.full_name
+    if hasattr(value, "name") and not isinstance(value, NewArea):
+        return str(value.name)
     return str(value)
 
 
@@ -190,7 +213,7 @@ def _read_targets(plan: Plan, data: bytes, read: PlanRead, units: Lookup, areas:
         values: dict[str, Any] = {
             "code": code,
             "name": name,
-            "area": row.lookup("area", areas),
+            "area": read.area(row, areas),
             "unit_of_measure": row.text("unit_of_measure", required=True, max_length=50),
             "direction": row.choice("direction", directions) or Direction.HIGHER,
             "responsible_unit": row.lookup("responsible_unit", units),
@@ -225,6 +248,8 @@ def _validate_target(plan: Plan, row: Row, values: dict[str, Any], current: Targ
         name: ("" if value is None else value.pk if hasattr(value, "pk") else value)
         for name, value in values.items()
     }
+    if isinstance(values["area"], NewArea):
+        data["area"] = ""
     data["is_recurring"] = "on" if values["is_recurring"] else ""
     data["strategic_goal"] = (
         current.strategic_goal_id if current and current.strategic_goal_id else ""
@@ -355,7 +380,7 @@ def _read_tasks(plan: Plan, data: bytes, read: PlanRead, units: Lookup, areas: L
             "description": row.text("description", max_length=20_000)
             if row.present("description")
             else "",
-            "area": row.lookup("area", areas),
+            "area": read.area(row, areas),
             "lead_unit": lead,
             "person_in_charge": row.lookup("person", people),
             "start_date": start,
@@ -508,11 +533,25 @@ def import_plan(plan: Plan, data: bytes, *, by: Any) -> ReadResult:
         raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
     reason = f"{read.reason} — {_(REASON)}" if read.reason else _(REASON)
     try:
+        areas = _write_areas(read, plan, by, reason)
+        rows: list[TargetRow | TaskRow] = [*read.targets, *read.tasks]
+        for row in rows:
+            if isinstance(row.values.get("area"), NewArea):
+                row.values["area"] = areas[value_key(row.values["area"].name)]
         targets = _write_targets(read, plan, by, reason)
         _write_tasks(read, plan, by, reason, targets)
     except services.PlanningError as error:
         raise BadWorkbook(_("Không ghi được: %(error)s Chưa ghi gì.") % {"error": error}) from error
     return result
+
+
+def _write_areas(read: PlanRead, plan: Plan, by: Any, reason: str) -> dict[str, WorkArea]:
+    written: dict[str, WorkArea] = {}
+    last = plan.areas.active().order_by("-order").values_list("order", flat=True).first() or 0
+    for offset, (key, new) in enumerate(read.new_areas.items(), start=1):
+        area = WorkArea(plan=plan, name=new.name, order=last + offset)
+        written[key] = services.save_plan_object(area, by=by, reason=reason)
+    return written
 
 
 def _write_targets(read: PlanRead, plan: Plan, by: Any, reason: str) -> dict[str, Target]:
