@@ -70,7 +70,7 @@ def test_the_sheet_lists_the_units_tasks_with_locked_read_only_columns(world: Wo
     assert task[COLUMN["due_date"]] == dt.datetime(2024, 5, 31)
     assert by_id[world.unit_task.pk][COLUMN["role"]] == "Chủ trì"
     assert sheet.protection.sheet
-    second = list(sheet.iter_rows(min_row=2, max_row=2))[0]
+    second = next(iter(sheet.iter_rows(min_row=2, max_row=2)))
     assert second[COLUMN["title"]].protection.locked
     assert not second[COLUMN["done"]].protection.locked
     lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
