@@ -1,4 +1,7 @@
-"""Documents into the register (sổ văn bản) from Excel, and the register out in the same format.
+"""Documents into the register (sổ văn bản) from Excel.
+
+The register's list export (sheets.exports.documents_workbook, sheet “Sổ văn bản”) is the
+sample file: exported, edited and imported back, it changes only what was edited.
 
 A row is one document: its number and symbol as written ("2457/QĐ-BGDĐT", "63-NQ/TU",
 "5155/BGDĐT-GDĐH"), type, date of issue, issuing body, signer and summary. A document already in
@@ -19,10 +22,8 @@ from core.sheets import (
     BadWorkbook,
     Column,
     Lookup,
-    Out,
     ReadResult,
     Row,
-    SheetWriter,
     check_unique,
     open_sheet,
 )
@@ -38,7 +39,8 @@ from documents.services import (
 )
 from organisations.models import Organisation
 
-SHEET = "Văn bản"
+# The sheet of the register's export (sheets/exports.py documents_workbook), which round-trips.
+SHEET = "Sổ văn bản"
 COLUMNS = [
     Column("symbol", "Số, ký hiệu", required=True, aliases=("Số ký hiệu", "Ký hiệu")),
     Column("doc_type", "Loại văn bản", aliases=("Loại",)),
@@ -65,7 +67,7 @@ def read_documents(school: Organisation, data: bytes) -> ReadResult:
     types_by_code = {t.code: t for t in types}
     register = registered_by_key(school.pk)
     issuers = _issuers(school.pk)
-    result = ReadResult(title=_("Văn bản"))
+    result = ReadResult(title=_("Sổ văn bản"))
     rows: list[Row] = []
     for row in sheet.rows():
         rows.append(row)
@@ -205,30 +207,6 @@ def import_documents(school: Organisation, data: bytes, *, by: Any) -> ReadResul
                 _("Dòng %(row)d: %(error)s Chưa ghi gì.") % {"row": row.row, "error": error}
             ) from error
     return result
-
-
-def export_documents(school: Organisation) -> bytes:
-    """The register in the import format, newest first."""
-    documents = (
-        Document.objects.active()
-        .filter(school_id=school.pk)
-        .select_related("doc_type", "issuer")
-        .order_by("-issued_on", "symbol")
-    )
-    book = SheetWriter()
-    book.sheet(
-        SHEET,
-        [
-            Out("Số, ký hiệu", 22), Out("Loại văn bản", 16), Out("Ngày ban hành", 14, "date"),
-            Out("Cơ quan ban hành", 30), Out("Chức vụ người ký", 20), Out("Trích yếu", 80),
-        ],
-        (
-            [d.symbol, d.doc_type.name if d.doc_type else "", d.issued_on,
-             _issuer_shown(d), d.signer_title, d.summary]
-            for d in documents
-        ),
-    )  # fmt: skip
-    return book.to_bytes()
 
 
 def _issuer_shown(document: Document) -> str:

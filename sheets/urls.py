@@ -19,7 +19,6 @@ urlpatterns += [
     path("people/import/", views_imports.people_import, name="people_import"),
     path("people/sheet/", views_imports.people_sheet, name="people_sheet"),
     path("documents/import/", views_imports.documents_import_view, name="documents_import"),
-    path("documents/sheet/", views_imports.documents_sheet, name="documents_sheet"),
     path("reporting/", views_imports.reporting_index, name="reporting_index"),
     path(
         "reporting/<int:plan_pk>/<int:unit_pk>/sheet/",

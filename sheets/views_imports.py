@@ -89,7 +89,7 @@ def documents_import_view(request: HttpRequest) -> HttpResponse:
             "title": _("Nhập sổ văn bản từ Excel"),
             "back_url": reverse("documents:document_list"),
             "back_label": _("Sổ văn bản căn cứ"),
-            "template_url": reverse("sheets:documents_sheet"),
+            "template_url": reverse("sheets:documents_export"),
             "columns": documents_import.COLUMNS,
             "sheet_name": documents_import.SHEET,
             "intro": _(
@@ -100,13 +100,6 @@ def documents_import_view(request: HttpRequest) -> HttpResponse:
         },
         done_url=reverse("documents:document_list"),
     )
-
-
-@login_required
-def documents_sheet(request: HttpRequest) -> HttpResponse:
-    """The register in the import format (also the sample file)."""
-    school = _school(request, "documents.register")
-    return xlsx_response(documents_import.export_documents(school), "so-van-ban.xlsx")
 
 
 # A unit's reporting sheet ---------------------------------------------------------------------
