@@ -59,7 +59,10 @@ def _numbers(reports: list[Report]) -> dict[tuple[str, int], str]:
 def report_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = _plan(request, plan_pk)
     reports = list(
-        Report.objects.active().filter(plan=plan).select_related("unit").order_by("-cutoff", "-pk")
+        Report.objects.active()
+        .filter(plan=plan)
+        .select_related("plan", "unit")
+        .order_by("-cutoff", "-pk")
     )
     numbers = _numbers(reports)
     for report in reports:
