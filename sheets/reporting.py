@@ -34,6 +34,7 @@ from core.sheets import (
 from core.text import format_date, format_number
 from organisations.models import Organisation
 from planning.models import Plan, Task, TaskCoordination
+from sheets.exports import tree_order
 from tracking import services
 from tracking.models import CheckIn, Confidence
 from tracking.status import RunState
@@ -78,7 +79,12 @@ def unit_tasks(plan: Plan, unit: Organisation) -> list[Task]:
         .distinct()
         .order_by("order", "pk")
     )
-    return _tree_order(tasks)
+    # The plan's reading order (parents before sub-tasks), even where a parent is not the unit's.
+    whole = (
+        Task.objects.active().filter(plan=plan).only("pk", "parent_id", "owner_unit_id", "order")
+    )
+    position = {task.pk: index for index, task in enumerate(tree_order(whole))}
+    return sorted(tasks, key=lambda task: position.get(task.pk, len(position)))
 
 
 def task_counts(plan: Plan) -> dict[int, int]:
@@ -101,21 +107,6 @@ def task_counts(plan: Plan) -> dict[int, int]:
     ):
         tasks.setdefault(unit_id, set()).add(task_id)
     return {unit_id: len(ids) for unit_id, ids in tasks.items()}
-
-
-def _tree_order(tasks: list[Task]) -> list[Task]:
-    """Parents before their sub-tasks, siblings by their order (the plan's reading order)."""
-    ids = {t.pk for t in tasks}
-    children: dict[int | None, list[Task]] = {}
-    for task in tasks:
-        children.setdefault(task.parent_id if task.parent_id in ids else None, []).append(task)
-    ordered: list[Task] = []
-    stack = list(reversed(children.get(None, [])))
-    while stack:
-        task = stack.pop()
-        ordered.append(task)
-        stack.extend(reversed(children.get(task.pk, [])))
-    return ordered
 
 
 def latest_checkins(unit: Organisation, tasks: list[Task]) -> dict[int, CheckIn]:
@@ -264,6 +255,7 @@ def _read_row(row: Row, tasks: dict[int, Task], latest: dict[int, CheckIn], by: 
         )
     row.result.label = str(task) if task else str(row.raw.get("title") or "")
     if not any(row.present(key) for key in FILLED):
+        row.result.label += _(" (để trống: kỳ này không báo cáo)")
         row.result.action = "unchanged"
         values["skip"] = True
         return
