@@ -292,4 +292,7 @@ def load_demo(path: Path = DATA_FILE) -> tuple[Plan | None, list[tuple[str, str,
     from tracking.demo import load_tracking_demo
 
     load_tracking_demo(plan, loader.by)
+    from reports.demo import load_reports_demo
+
+    load_reports_demo(plan, loader.by)
     return plan, loader.accounts
