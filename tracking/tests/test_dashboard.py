@@ -67,3 +67,37 @@ def test_unit_head_lands_on_the_unit_version(world: World) -> None:
     )
     response = world.client("leadership").get(reverse("tracking:home"))
     assert response["Location"] == reverse("tracking:dashboard", args=[world.plan.pk])
+
+
+def test_figures_from_one_grouped_query_match_direct_counts(world: World) -> None:
+    from django.db.models.functions import Coalesce
+
+    from tracking.tests.test_query_counts import DAY, grow
+
+    grow(world, 3)
+    tasks = figures.scope(world.plan)
+    rows = figures.task_rows(tasks, DAY)
+    assert figures.counts_of(rows) == tasks.status_counts(on=DAY)
+    for by in ("area_id", "lead_unit_id"):
+        for row in figures.breakdown_of(rows, by, {}):
+            assert row.counts == tasks.filter(**{by: row.pk}).status_counts(on=DAY), (by, row.pk)
+    due = (
+        tasks.filter(run_state="active")
+        .annotate(baseline=Coalesce("original_due_date", "due_date"))
+        .filter(baseline__lte=DAY)
+    )
+    head = figures.headline_of(rows)
+    assert head["due"] == due.count() > 0
+    assert head["due_on_time"] == sum(
+        1 for t in due if t.completed_on and t.completed_on <= t.baseline
+    )
+    assert (
+        head["extended"]
+        == tasks.filter(run_state="active", original_due_date__isnull=False).count()
+    )
+    for entry in figures.punctuality(world.plan, tasks, DAY, rows):
+        mine = due.filter(lead_unit=entry.unit)
+        assert entry.tasks_due == mine.count()
+        assert entry.tasks_on_time == sum(
+            1 for t in mine if t.completed_on and t.completed_on <= t.baseline
+        )
