@@ -177,8 +177,34 @@ class ReadResult:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def open_workbook(data: bytes, *, max_bytes: int = MAX_BYTES) -> Any:
-    """A read-only workbook with formulas kept (data_only=False), or BadWorkbook."""
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _row_tags(archive: zipfile.ZipFile, name: str) -> int:
+    """How many <row> elements a worksheet part has, read streaming (no XML parsing)."""
+    count = 0
+    buffer = b""
+    with archive.open(name) as source:
+        while True:
+            chunk = source.read(1 << 20)
+            buffer += chunk
+            if not chunk:
+                return count + len(_ROW_TAG.findall(buffer))
+            cut = len(buffer) - 16
+            last_end = 0
+            for match in _ROW_TAG.finditer(buffer, 0, cut):
+                count += 1
+                last_end = match.end()
+            buffer = buffer[max(cut - 8, last_end) :]
+
+
+def open_workbook(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int | None = None) -> Any:
+    """A read-only workbook with formulas kept (data_only=False), or BadWorkbook.
+
+    With ``max_rows``, a worksheet with more rows than that (plus a header row) is refused
+    before openpyxl reads it: files written without a <dimension> make openpyxl parse the whole
+    sheet just to open it, which for 100 000 rows takes seconds.
+    """
     if not data:
         raise BadWorkbook(_("Tệp trống."))
     if len(data) > max_bytes:
@@ -206,6 +232,18 @@ def open_workbook(data: bytes, *, max_bytes: int = MAX_BYTES) -> Any:
         raise BadWorkbook(_("Tệp không phải Excel (.xlsx)."))
     if unzipped > MAX_UNZIPPED:
         raise BadWorkbook(_("Tệp Excel quá lớn khi giải nén."))
+    if max_rows is not None:
+        parts = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        for name in parts:
+            if _row_tags(archive, name) > max_rows + 1:
+                raise BadWorkbook(
+                    _(
+                        "Tệp có trang tính hơn %(n)s dòng: mỗi lần nhập tối đa %(n)s dòng "
+                        "dữ liệu. Hãy chia tệp ra (và xoá các dòng trống đã định dạng). "
+                        "Chưa ghi gì."
+                    )
+                    % {"n": _thousands(max_rows)}
+                )
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds on damaged files
@@ -334,9 +372,12 @@ def open_sheet(
     max_rows: int = MAX_ROWS,
     header_row: int = 1,
     max_bytes: int = MAX_BYTES,
+    workbook: Any = None,
 ) -> Sheet:
-    """Open the workbook, find the sheet, check it and map its header row; BadWorkbook if not."""
-    workbook = open_workbook(data, max_bytes=max_bytes)
+    """Open the workbook (or use the one given), find the sheet, check it and map its header
+    row; BadWorkbook if not."""
+    if workbook is None:
+        workbook = open_workbook(data, max_bytes=max_bytes, max_rows=max_rows + header_row - 1)
     if sheet is None:
         worksheet = workbook.worksheets[0]
     else:

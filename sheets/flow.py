@@ -53,12 +53,16 @@ def run_import(
     if request.method == "POST" and "token" in request.POST:
         try:
             data = take_upload(request, purpose, request.POST.get("token", ""), scope)
-            result = write(data)
-        except (BadWorkbook, ValidationError) as error:
-            drop_upload(request, purpose)
+        except BadWorkbook as error:  # a wrong or stale token leaves a pending upload alone
             context["error"] = _message(error)
             return render(request, template, context, status=400)
-        drop_upload(request, purpose)
+        try:
+            result = write(data)
+        except (BadWorkbook, ValidationError) as error:
+            context["error"] = _message(error)
+            return render(request, template, context, status=400)
+        finally:
+            drop_upload(request, purpose)  # used once, whatever the outcome
         counts = result.counts
         messages.success(
             request,

@@ -153,7 +153,7 @@ def _prefix(line: RowResult, sheet: str) -> None:
 
 def read_plan(plan: Plan, data: bytes) -> PlanRead:
     """Check the whole file against the plan; writes nothing."""
-    workbook = open_workbook(data)
+    workbook = open_workbook(data, max_rows=MAX_ROWS)
     titles = {value_key(title): title for title in workbook.sheetnames}
     has_targets = value_key(TARGET_SHEET) in titles
     has_tasks = value_key(TASK_SHEET) in titles
@@ -178,9 +178,9 @@ def read_plan(plan: Plan, data: bytes) -> PlanRead:
     )
     areas = Lookup(plan.areas.active(), ("code", "name"), _("lĩnh vực"))
     if has_targets:
-        _read_targets(plan, data, read, units, areas)
+        _read_targets(plan, data, read, units, areas, workbook)
     if has_tasks:
-        _read_tasks(plan, data, read, units, areas)
+        _read_tasks(plan, data, read, units, areas, workbook)
     try:
         read.reason = services.ensure_editable(plan) or ""
     except services.PlanningError as error:
@@ -196,8 +196,12 @@ def _target_key(code: str, name: str) -> str:
     return "code:" + value_key(code) if code else "name:" + value_key(name)
 
 
-def _read_targets(plan: Plan, data: bytes, read: PlanRead, units: Lookup, areas: Lookup) -> None:
-    sheet = open_sheet(data, TARGET_COLUMNS, sheet=_(TARGET_SHEET), max_rows=MAX_ROWS)
+def _read_targets(
+    plan: Plan, data: bytes, read: PlanRead, units: Lookup, areas: Lookup, workbook: Any
+) -> None:
+    sheet = open_sheet(
+        data, TARGET_COLUMNS, sheet=_(TARGET_SHEET), max_rows=MAX_ROWS, workbook=workbook
+    )
     existing: dict[str, Target] = {}
     for target in plan.targets.active():
         existing.setdefault(_target_key(target.code, target.name), target)
@@ -305,8 +309,12 @@ def _differs(old: Any, new: Any) -> bool:
 # Tasks ----------------------------------------------------------------------------------------
 
 
-def _read_tasks(plan: Plan, data: bytes, read: PlanRead, units: Lookup, areas: Lookup) -> None:
-    sheet = open_sheet(data, TASK_COLUMNS, sheet=_(TASK_SHEET), max_rows=MAX_ROWS)
+def _read_tasks(
+    plan: Plan, data: bytes, read: PlanRead, units: Lookup, areas: Lookup, workbook: Any
+) -> None:
+    sheet = open_sheet(
+        data, TASK_COLUMNS, sheet=_(TASK_SHEET), max_rows=MAX_ROWS, workbook=workbook
+    )
     tasks = list(
         Task.objects.active()
         .filter(plan=plan)

@@ -213,7 +213,7 @@ def test_too_many_rows_is_one_clear_message_and_quick() -> None:
         sheet.append([number, "x"])
     data = data_of(workbook)  # type: ignore[arg-type]
     started = time.monotonic()
-    with pytest.raises(BadWorkbook, match=r"hơn 5\.000 dòng dữ liệu"):
+    with pytest.raises(BadWorkbook, match=r"hơn 5\.000 dòng"):
         list(open_sheet(data, COLUMNS, max_rows=5_000).rows())
     assert time.monotonic() - started < 3
 
@@ -276,3 +276,14 @@ def test_download_names_keep_vietnamese() -> None:
     assert disposition.startswith('attachment; filename="nhiem-vu-2023-2024.xlsx"; ')
     assert "filename*=utf-8''Nhi%E1%BB%87m%20v%E1%BB%A5" in disposition
     assert ascii_filename("Đơn vị") == "don-vi"
+
+
+def test_row_limit_also_holds_while_streaming_an_open_workbook() -> None:
+    from core.sheets import open_workbook
+
+    data = data_of(book([[f"K{n}", "x"] for n in range(5)]))
+    with pytest.raises(BadWorkbook, match="hơn 3 dòng dữ liệu"):
+        list(open_sheet(data, COLUMNS, max_rows=3, workbook=open_workbook(data)).rows())
+    with pytest.raises(BadWorkbook, match="hơn 3 dòng"):
+        open_sheet(data, COLUMNS, max_rows=3)
+    assert len(list(open_sheet(data, COLUMNS, max_rows=5).rows())) == 5
