@@ -58,13 +58,19 @@ def _chair_signature(data: dict[str, Any]) -> Signature:
     return Signature("", "CHỦ TỌA", name)
 
 
+def _method(label: str) -> str:
+    """ "Biểu quyết giơ tay" → "Giơ tay" (the column already says what it is)."""
+    label = label.removeprefix("Biểu quyết ").strip()
+    return label[:1].upper() + label[1:]
+
+
 def _vote_rows(data: dict[str, Any]) -> list[list[str]]:
     rows = []
     for index, vote in enumerate(data["votes"], start=1):
         base = vote.attendees_at_close or 0
         share = f" ({format_number(round(100 * (vote.yes_count or 0) / base, 2))}%)" if base else ""
         rows.append([
-            str(index), vote.title, vote.get_method_display(),
+            str(index), vote.title, _method(vote.get_method_display()),
             f"{vote.yes_count or 0}{share}", str(vote.no_count or 0), str(vote.abstain_count or 0),
             str(base), "Thông qua" if vote.passed else "Không thông qua",
         ])  # fmt: skip

@@ -24,7 +24,7 @@ from jinja2 import (
     UndefinedError,
 )
 
-from papers.layout import Heading, Paper, Para, Table, render_docx
+from papers.layout import Heading, Paper, Para, Table, _font, render_docx
 from papers.placeholders import COMMON
 from papers.registry import PaperKind
 
@@ -176,6 +176,11 @@ def _fields(kind: PaperKind, sample: Any, key: str) -> list[str]:
     return [name.strip() for name in match.group(1).split(",")] if match else []
 
 
+def _literal(text: str) -> str:
+    """Text shown as written in a template (docxtpl turns "{_{" back into "{{" after filling)."""
+    return text.replace("{{", "{_{").replace("}}", "}_}").replace("{%", "{_%").replace("%}", "%_}")
+
+
 def starter_template(kind: PaperKind, sample: Any = None) -> bytes:
     """A .docx in the official layout that uses every placeholder of the kind, to start from."""
     own = {k: v for k, v in known_placeholders(kind, sample).items() if k not in COMMON}
@@ -192,7 +197,8 @@ def starter_template(kind: PaperKind, sample: Any = None) -> bytes:
     ]
     if own:
         blocks.append(Heading("Chỗ trống riêng của loại giấy tờ này"))
-    for key, description in own.items():
+    for key, text in own.items():
+        description = _literal(text) or key
         fields = _fields(kind, sample, key)
         is_list = bool(fields) or "Danh sách" in description or "mỗi" in description
         if not is_list and sample is not None:
@@ -240,10 +246,10 @@ def _loop_recipients(data: bytes) -> bytes:
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
                     if paragraph.text == "- {{ n }}":
-                        before = paragraph.insert_paragraph_before("{%p for n in noi_nhan %}")
-                        before.style = paragraph.style
-                        after = cell.add_paragraph("{%p endfor %}")
-                        after.style = paragraph.style
+                        before = paragraph.insert_paragraph_before()
+                        _font(before.add_run("{%p for n in noi_nhan %}"), 11)
+                        after = cell.add_paragraph()
+                        _font(after.add_run("{%p endfor %}"), 11)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -8,10 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from core.permissions import get_authorised
-from core.text import format_date, format_number, paper_date
+from core.text import format_date, format_number
 from organisations.models import Person, Position, Role
 from papers.layout import Block, Heading, Paper, Para, Table
 from papers.models import IssuedPaper
+from papers.placeholders import common_context
 from papers.registry import PaperKind, register
 from planning.models import Plan, Target, Task, TaskCoordination
 
@@ -190,18 +191,36 @@ def _load_plan(request: HttpRequest, pk: int) -> Plan:
 def plan_context(plan: Plan) -> dict[str, Any]:
     """Placeholders for a school's own Kế hoạch template (see docs/PAPERS.md)."""
     paper = plan_paper(plan)
+    tables = [block for block in paper.blocks if isinstance(block, Table)]
+    targets = tables[0].rows if tables else []
+    tasks = tables[1].rows if len(tables) > 1 else []
+    target_keys = ["stt", "ten", "don_vi_tinh", "nam_truoc", "nam_nay", "don_vi_chiu_trach_nhiem"]
+    task_keys = ["ma", "ten", "don_vi_chu_tri", "don_vi_phoi_hop", "thoi_gian"]
     return {
-        "co_quan_chu_quan": paper.parent_body,
-        "co_quan_ban_hanh": paper.issuing_body,
-        "so_ky_hieu": paper.number_line,
-        "dia_danh_ngay": paper_date(paper.date, paper.place) if paper.date else "",
-        "ten_loai": paper.type_name,
-        "trich_yeu": paper.summary,
-        "quyen_han_ky": paper.signing_mark,
-        "chuc_vu_ky": paper.signer_title,
-        "nguoi_ky": paper.signer_name,
-        "noi_nhan": list(paper.recipients),
+        **common_context(paper),
+        "nam_hoc": f"{plan.start_year}–{plan.start_year + 1}",
+        "can_cu": [
+            block.text
+            for block in paper.blocks
+            if isinstance(block, Para) and block.text.startswith("Căn cứ")
+        ],
+        "muc_dich": [line.strip() for line in (plan.theme or "").split("\n") if line.strip()],
+        "chi_tieu": [dict(zip(target_keys, row, strict=True)) for row in targets],
+        "nhiem_vu": [dict(zip(task_keys, row, strict=True)) for row in tasks],
     }
+
+
+PLAN_PLACEHOLDERS = {
+    "nam_hoc": "Năm học, ví dụ “2023–2024”",
+    "can_cu": "Danh sách các căn cứ (mỗi phần tử một đoạn “Căn cứ …;”)",
+    "muc_dich": "Danh sách các đoạn mục đích, yêu cầu (chủ đề năm học)",
+    "chi_tieu": "Bảng chỉ tiêu; mỗi dòng có stt, ten, don_vi_tinh, nam_truoc, nam_nay, don_vi_chiu_trach_nhiem",
+    "nhiem_vu": "Bảng nhiệm vụ, giải pháp; mỗi dòng có ma, ten, don_vi_chu_tri, don_vi_phoi_hop, thoi_gian",
+}
+
+
+def _latest_plan(school: Any) -> Plan | None:
+    return Plan.objects.active().filter(school=school).order_by("-start_year", "-pk").first()
 
 
 register(
@@ -213,5 +232,7 @@ register(
         load=_load_plan,
         filename=lambda plan: f"ke-hoach-{plan.start_year}-{plan.start_year + 1}",
         school_of=lambda plan: plan.school,
+        placeholders=PLAN_PLACEHOLDERS,
+        latest=_latest_plan,
     )
 )

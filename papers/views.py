@@ -21,13 +21,12 @@ from documents.models import DocumentSystem, DocumentType
 from organisations.models import Organisation
 from papers import pdf, registry, services
 from papers.docx_templates import MAX_TEMPLATE_BYTES, known_placeholders, starter_template
-from papers.layout import render_docx
 from papers.models import PaperTemplate
 from papers.numbering import NumberingError, issue_number
 from papers.output import DOCX, FORMATS
 from papers.output import render as render_paper
 from papers.placeholders import COMMON
-from papers.plan_paper import PLAN_KIND, plan_paper, signer_of
+from papers.plan_paper import PLAN_KIND, signer_of
 from planning.models import Plan
 
 VIEW_TEMPLATES = "papers.view_templates"
@@ -71,12 +70,9 @@ def download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse
 
 @login_required
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as a Kế hoạch (the school's own template when it has one)."""
     plan = _plan(request, pk)
-    return _attachment(
-        render_docx(plan_paper(plan)),
-        f"ke-hoach-{plan.start_year}-{plan.start_year + 1}.docx",
-        DOCX,
-    )
+    return _attachment(*render_paper(registry.get(PLAN_KIND), plan, "docx"))
 
 
 @login_required
