@@ -51,6 +51,12 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     widths_mm: list[float] = field(default_factory=list)
+    # Columns (by index) centred, e.g. counts and dates; the others stay left-aligned.
+    centred: Sequence[int] = ()
+    # The last row in bold (a "Cộng" total row).
+    bold_last: bool = False
+    # Repeat the header row on every page and keep each row on one page.
+    keep_rows: bool = False
 
 
 Block = Heading | Para | Table
@@ -285,11 +291,21 @@ def _table(document: object, block: Table) -> None:
     for cell, label in zip(table.rows[0].cells, block.header, strict=True):
         cell._element.remove(cell.paragraphs[0]._element)
         _line(cell, label, 12, bold=True)
-    for row in block.rows:
+    for index, row in enumerate(block.rows):
         cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
+        bold = block.bold_last and index == len(block.rows) - 1
+        for column, (cell, value) in enumerate(zip(cells, row, strict=True)):
             cell._element.remove(cell.paragraphs[0]._element)
-            _line(cell, value, 12, align=WD_ALIGN_PARAGRAPH.LEFT)
+            align = (
+                WD_ALIGN_PARAGRAPH.CENTER if column in block.centred else WD_ALIGN_PARAGRAPH.LEFT
+            )
+            _line(cell, value, 12, bold=bold, align=align)
+    if block.keep_rows:
+        for index, table_row in enumerate(table.rows):
+            tr_pr = table_row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))
+            if index == 0:
+                tr_pr.append(OxmlElement("w:tblHeader"))
     if block.widths_mm:
         _fixed_widths(table, block.widths_mm)
     _line(document, "", 6)
