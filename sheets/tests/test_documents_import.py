@@ -140,3 +140,23 @@ def test_role_matrix(world: World, role: str, expected: int, url: str) -> None:
         assert response["Location"].startswith(reverse("login"))
     if expected == OK:
         assert response.context["template_url"] == reverse("sheets:documents_export")
+
+
+def test_rows_past_the_limit_are_turned_away_with_a_message(world: World) -> None:
+    # 100 000 rows are tested on the shared reader (core/tests/test_sheets.py); one past the
+    # limit is enough here.
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sổ văn bản")
+    sheet.append(HEADER)
+    for n in range(1, 10_002):
+        sheet.append([f"{n}/QĐ-CĐSP", "", "23/8/2023", "", "Quyết định"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(world.client("clerk"), URL, buffer.getvalue())
+    assert response.status_code == 400
+    assert "mỗi lần nhập tối đa 10.000 dòng" in response.context["error"]
+    assert not Document.objects.filter(symbol="1/QĐ-CĐSP").exists()

@@ -209,3 +209,55 @@ def test_role_matrix(world: World, role: str, expected: int, url: str) -> None:
         assert b"Tr\xe1\xba\xa7n" not in response.content
         names = [r[1] for r in rows_of(response.content, "Đơn vị")[1:]]
         assert names == ["Phòng Khác"]
+
+
+def _formula() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Đơn vị"
+    sheet.append(UNIT_HEADER)
+    sheet.append(["to-ly", '=CONCAT("Tổ ", "Lý")', "", "Tổ bộ môn", ""])
+    sheet.append(["to-hoa", "Tổ Hóa", "", "Tổ bộ môn", ""])
+    sheet.merge_cells("C3:D3")
+    import io
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx() -> bytes:
+    import io
+
+    from docx import Document
+
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (_formula, "Trang tính có ô gộp: C3:D3 (dòng 3, cột Tên viết tắt)"),
+        (_docx, "Đây là tệp Word, không phải Excel (.xlsx)."),
+        (lambda: workbook({"Sheet1": [UNIT_HEADER]}), "Không thấy trang tính “Đơn vị” hay"),
+    ],
+    ids=["merged", "word", "no-sheet"],
+)
+def test_bad_files_get_a_clear_message(world: World, data: Any, message: str) -> None:
+    response = upload(world.client("leadership"), URL, data())
+    assert response.status_code == 400
+    assert message in response.context["error"]
+    assert not Organisation.objects.filter(code__in=["to-ly", "to-hoa"]).exists()
+
+
+def test_a_formula_cell_is_an_error_of_its_row(world: World) -> None:
+    data = workbook(
+        {"Đơn vị": [UNIT_HEADER, ["to-ly", '=CONCAT("Tổ ", "Lý")', "", "Tổ bộ môn", ""]]}
+    )
+    read = people.read_people(world.school, data)
+    assert [(r, c) for r, c, _m in read.errors] == [(2, "Tên đơn vị")]
+    assert "Ô chứa công thức" in read.errors[0][2]
