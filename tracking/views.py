@@ -410,6 +410,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
         rows.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("tracking:notifications")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Opening the list reads what it shows: those stay highlighted this time, not the next.
+    page.object_list = list(page.object_list)
+    unread = [n.pk for n in page.object_list if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
     return render(request, "tracking/notifications.html", {"page": page})
 
 
