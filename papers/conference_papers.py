@@ -87,7 +87,7 @@ VOTE_HEADER = [
     "Có mặt",
     "Kết quả",
 ]
-VOTE_WIDTHS: list[float] = [9, 44, 18, 22, 18, 18, 14, 22]
+VOTE_WIDTHS: list[float] = [10, 37, 22, 22, 18, 18, 13, 25]
 VOTE_KEYS = [
     "stt",
     "noi_dung",
@@ -195,7 +195,11 @@ def minutes_paper(conference: Conference) -> Paper:
 
     blocks.append(Heading(f"{next(numerals)}. BIỂU QUYẾT"))
     if data["votes"]:
-        blocks.append(Table(VOTE_HEADER, _vote_rows(data), VOTE_WIDTHS))
+        blocks.append(
+            Table(
+                VOTE_HEADER, _vote_rows(data), VOTE_WIDTHS, centred=[0, 3, 4, 5, 6], keep_rows=True
+            )
+        )
     else:
         blocks.append(Para("Chưa có nội dung nào được biểu quyết."))
 

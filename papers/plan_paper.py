@@ -116,6 +116,8 @@ def plan_paper(plan: Plan) -> Paper:
             ],
             rows,
             [10, 62, 20, 20, 20, 33],
+            centred=[0, 2, 3, 4],
+            keep_rows=True,
         )
     )
 
@@ -149,7 +151,8 @@ def plan_paper(plan: Plan) -> Paper:
         Table(
             ["TT", "Nhiệm vụ, giải pháp", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"],
             task_rows,
-            [13, 62, 26, 31, 33],
+            [13, 53, 34, 32, 33],
+            keep_rows=True,
         )
     )
 
