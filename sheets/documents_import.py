@@ -142,7 +142,8 @@ def _read_row(
         )
         return
     values.update(
-        key=symbol_key(symbol),
+        # State numbers restart every year: one symbol may appear once per year of issue.
+        key=f"{symbol_key(symbol)}|{issued_on.year if issued_on else ''}",
         symbol=symbol,
         system=reference.system,
         number=reference.number,

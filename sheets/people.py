@@ -122,15 +122,11 @@ class PeopleRead:
         return merged
 
 
-def _sheet_present(data: bytes, title: str) -> bool:
-    workbook = open_workbook(data)
-    return any(header_key(ws.title) == header_key(title) for ws in workbook.worksheets)
-
-
 def read_people(school: Organisation, data: bytes) -> PeopleRead:
     """Check both sheets against the school; writes nothing. BadWorkbook if the file is unusable."""
-    has_units = _sheet_present(data, UNIT_SHEET)
-    has_people = _sheet_present(data, PEOPLE_SHEET)
+    titles = {header_key(ws.title) for ws in open_workbook(data).worksheets}
+    has_units = header_key(UNIT_SHEET) in titles
+    has_people = header_key(PEOPLE_SHEET) in titles
     if not has_units and not has_people:
         raise BadWorkbook(
             _("Không thấy trang tính “%(units)s” hay “%(people)s”: hãy dùng tệp mẫu.")

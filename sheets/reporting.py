@@ -259,6 +259,8 @@ def _read_row(row: Row, tasks: dict[int, Task], latest: dict[int, CheckIn], by: 
         row.result.action = "unchanged"
         values["skip"] = True
         return
+    if isinstance(row.raw.get("progress"), str):
+        row.raw["progress"] = row.raw["progress"].strip().removesuffix("%")  # "50%" is 50
     progress = row.integer("progress", required=True, minimum=0)
     if progress is not None and progress > 100:
         row.error("progress", _("Tiến độ phải từ 0 đến 100%."))

@@ -51,7 +51,7 @@ def filled(world: World) -> bytes:
     book = exported(world)
     fill(book, world.unit_task.pk, progress=40, done="Đã cập nhật 30 trang",
          confidence="Có thể hoàn thành")  # fmt: skip
-    fill(book, world.task.pk, progress="50", actual_value="1.234,5", done="Đã tổng hợp số liệu",
+    fill(book, world.task.pk, progress="50%", actual_value="1.234,5", done="Đã tổng hợp số liệu",
          difficulties="Thiếu số liệu khoa", confidence="Khó hoàn thành")  # fmt: skip
     return save(book)
 
@@ -97,7 +97,7 @@ def test_dry_run_then_check_ins_and_the_same_file_again_creates_nothing(world: W
     world.unit_task.refresh_from_db()
     assert world.unit_task.progress == 40
     coordinating = CheckIn.objects.get(task=world.task)
-    assert coordinating.role == CheckInRole.COORDINATING
+    assert coordinating.role == CheckInRole.COORDINATING and coordinating.progress == 50
     assert coordinating.actual_value == Decimal("1234.5")
     assert coordinating.difficulties == "Thiếu số liệu khoa"
     again = upload(client, url, filled(world))
