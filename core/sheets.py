@@ -467,24 +467,46 @@ def _column_index(letters: str) -> int:
 
 
 class Lookup:
-    """Objects found by any of their fields (code, name …), diacritics and case ignored."""
+    """Objects found by any of their fields (code, name …): diacritics, case, spaces and
+    punctuation ignored ("phong ke hoach tai chinh" finds "Phòng Kế hoạch – Tài chính"); an
+    exact folded match wins over a loose one."""
 
     def __init__(self, objects: Iterable[Any], fields: Sequence[str], what: str) -> None:
         self.what = what
         self.index: dict[str, Any] = {}
         self.ambiguous: set[str] = set()
+        self.loose: dict[str, Any] = {}
+        self.loose_ambiguous: set[str] = set()
         for obj in objects:
             for name in fields:
                 value = getattr(obj, name, None)
                 if not value:
                     continue
-                key = value_key(value)
-                if key in self.index and self.index[key].pk != obj.pk:
-                    self.ambiguous.add(key)
-                self.index.setdefault(key, obj)
+                for key, index, ambiguous in (
+                    (value_key(value), self.index, self.ambiguous),
+                    (header_key(value), self.loose, self.loose_ambiguous),
+                ):
+                    if key in index and index[key].pk != obj.pk:
+                        ambiguous.add(key)
+                    index.setdefault(key, obj)
+
+    def find(self, text: Any) -> tuple[Any, bool]:
+        """(the object or None, whether the text names several objects)."""
+        key = value_key(text)
+        if key in self.index:
+            return (None, True) if key in self.ambiguous else (self.index[key], False)
+        loose = header_key(text)
+        if loose in self.loose:
+            return (None, True) if loose in self.loose_ambiguous else (self.loose[loose], False)
+        return None, False
 
     def get(self, text: Any) -> Any:
-        return self.index.get(value_key(text))
+        return self.find(text)[0]
+
+    def knows(self, text: Any) -> bool:
+        """The text names one object or several (then the reader reports the ambiguity)."""
+        found, ambiguous = self.find(text)
+        return found is not None or ambiguous
 
 
 class Row:
@@ -637,10 +659,7 @@ class Row:
             part = part.strip()
             if not part:
                 continue
-            if index.get(part) is not None or value_key(part) in index.ambiguous:
-                names = [part]
-            else:
-                names = _comma_names(part, index)
+            names = [part] if index.knows(part) else _comma_names(part, index)
             for name in names:
                 obj = self._find(key, name, index)
                 if obj is not None and obj not in found:
@@ -648,14 +667,13 @@ class Row:
         return found
 
     def _find(self, key: str, text: str, index: Lookup) -> Any:
-        folded = value_key(text)
-        if folded in index.ambiguous:
+        obj, ambiguous = index.find(text)
+        if ambiguous:
             self.error(
                 key,
                 _("Có nhiều %(what)s “%(v)s”: hãy ghi mã.") % {"what": index.what, "v": text},
             )
             return None
-        obj = index.index.get(folded)
         if obj is None:
             self.error(key, _("Không có %(what)s “%(v)s”.") % {"what": index.what, "v": text})
         return obj
@@ -669,7 +687,7 @@ def _comma_names(text: str, index: Lookup) -> list[str]:
     while start < len(pieces):
         for end in range(len(pieces), start, -1):
             candidate = ", ".join(pieces[start:end])
-            if index.get(candidate) is not None or value_key(candidate) in index.ambiguous:
+            if index.knows(candidate):
                 names.append(candidate)
                 start = end
                 break

@@ -118,8 +118,7 @@ class PlanRead:
         if not row.present("area"):
             return None
         text = row.text("area", max_length=255)
-        found = areas.get(text)
-        if found is not None or value_key(text) in areas.ambiguous:
+        if areas.knows(text):
             return row.lookup("area", areas)
         return self.new_areas.setdefault(value_key(text), NewArea(text))
 

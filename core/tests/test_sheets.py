@@ -287,3 +287,17 @@ def test_row_limit_also_holds_while_streaming_an_open_workbook() -> None:
     with pytest.raises(BadWorkbook, match="hơn 3 dòng"):
         open_sheet(data, COLUMNS, max_rows=3)
     assert len(list(open_sheet(data, COLUMNS, max_rows=5).rows())) == 5
+
+
+def test_lookup_ignores_punctuation_but_prefers_an_exact_match() -> None:
+    class Unit:
+        def __init__(self, pk: int, name: str) -> None:
+            self.pk, self.name = pk, name
+
+    index = Lookup(
+        [Unit(1, "Phòng Kế hoạch – Tài chính"), Unit(2, "A-B"), Unit(3, "AB")], ("name",), "đơn vị"
+    )
+    assert index.get("phong ke hoach tai chinh").pk == 1
+    assert index.get("PHÒNG KẾ HOẠCH - TÀI CHÍNH").pk == 1
+    assert index.get("a-b").pk == 2 and index.get("ab").pk == 3
+    assert index.find("a b") == (None, True)  # loosely both: ask for the code
