@@ -29,7 +29,7 @@ def _checkins(report: Any) -> list[dict[str, Any]]:
         )
         .order_by("reported_on", "pk")
         .values(
-            "task_id", "task__code", "task__title", "task__area__name", "unit__name", "role",
+            "task_id", "task__code", "task__title", "task__area__name", "unit__name", "unit__short_name", "role",
             "reported_on", "done", "difficulties", "proposals",
         )
     )  # fmt: skip
@@ -45,8 +45,9 @@ def _grouped(rows: list[dict[str, Any]], field: str, group: str) -> dict[str, di
             continue
         key = row[group] or NO_AREA
         units = result[key].setdefault(text, [])
-        if row["unit__name"] not in units:
-            units.append(row["unit__name"])
+        unit = row["unit__short_name"] or row["unit__name"]
+        if unit not in units:
+            units.append(unit)
     return result
 
 

@@ -217,6 +217,16 @@ def compute(report: Any) -> dict[str, Any]:
     by_unit.sort(key=lambda row: (row["id"] is None, row["name"]))
     totals = _sum(by_area)
     done = totals["done_on_time"] + totals["done_late"]
+    # The headline rates count the tasks whose original deadline has come (VPCP 1270/BC-TCTTTg).
+    due = (
+        tasks.filter(run_state=RunState.ACTIVE)
+        .annotate(baseline=Coalesce("original_due_date", "due_date"))
+        .aggregate(
+            due=Count("pk", filter=Q(baseline__lte=on)),
+            due_done=Count("pk", filter=Q(baseline__lte=on, completed_on__lte=on)),
+            due_on_time=Count("pk", filter=Q(baseline__lte=on, completed_on__lte=F("baseline"))),
+        )
+    )
     paused = tasks.exclude(run_state=RunState.ACTIVE).count()
 
     period = CheckIn.objects.filter(
@@ -243,8 +253,11 @@ def compute(report: Any) -> dict[str, Any]:
         "cutoff": format_date(on),
         "totals": totals,
         "done": done,
-        "done_rate": _rate(done, totals["total"]),
-        "on_time_rate": _rate(totals["done_on_time"], totals["total"]),
+        "due": int(due["due"]),
+        "due_done": int(due["due_done"]),
+        "due_on_time": int(due["due_on_time"]),
+        "done_rate": _rate(int(due["due_done"]), int(due["due"])),
+        "on_time_rate": _rate(int(due["due_on_time"]), int(due["due"])),
         "paused_or_cancelled": paused,
         "checkins": int(period["checkins"]),
         "tasks_reported": int(period["tasks"]),

@@ -36,7 +36,14 @@ def figures_of(report: Report) -> dict[str, Any]:
 
 
 def _paras(text: str) -> list[Block]:
-    return [Para(line.strip()) for line in (text or "").split("\n") if line.strip()]
+    """One paragraph a line; a line that introduces a group ("Đào tạo:") in italics."""
+    blocks: list[Block] = []
+    for line in (text or "").split("\n"):
+        line = line.strip()
+        if line:
+            group = line.endswith(":") and not line.startswith(("-", "+")) and len(line) < 200
+            blocks.append(Para(line, italic=group))
+    return blocks
 
 
 def target_rows(data: dict[str, Any]) -> list[list[str]]:
@@ -71,8 +78,12 @@ def _sentence_tasks(data: dict[str, Any], who: str) -> str:
         f"{totals['open_in_time']} đang thực hiện trong hạn, {totals['open_overdue']} quá hạn chưa "
         "hoàn thành (đúng hạn, quá hạn tính theo hạn ban đầu, không tính gia hạn)."
     )
-    if data["done_rate"]:
-        text += f" Tỷ lệ hoàn thành đạt {data['done_rate']}%, hoàn thành đúng hạn {data['on_time_rate']}%."
+    if data["due"]:
+        text += (
+            f" Trong {data['due']} nhiệm vụ đã đến hạn ban đầu, {data['due_done']} đã hoàn thành "
+            f"(tỷ lệ {data['done_rate']}%), {data['due_on_time']} hoàn thành đúng hạn "
+            f"(tỷ lệ {data['on_time_rate']}%)."
+        )
     if data["paused_or_cancelled"]:
         text += (
             f" Có {data['paused_or_cancelled']} nhiệm vụ tạm dừng hoặc hủy bỏ, không tính ở trên."
@@ -119,6 +130,8 @@ def report_paper(report: Report) -> Paper:
                 ["TT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm học", f"Thực hiện đến {data['cutoff']}", "Đánh giá"],
                 target_rows(data),
                 [10, 62, 19, 22, 27, 25],
+                centred=(0, 2, 3, 4, 5),
+                keep_rows=True,
             )
         )  # fmt: skip
     else:
@@ -126,12 +139,21 @@ def report_paper(report: Report) -> Paper:
 
     blocks.append(Heading("2. Tiến độ thực hiện nhiệm vụ"))
     blocks.append(Para(_sentence_tasks(data, who)))
-    widths: list[float] = [10, 50, 17, 22, 22, 22, 22]
-    blocks.append(Para("Theo lĩnh vực công tác:", indent=True, italic=True))
-    blocks.append(Table(["TT", "Lĩnh vực", *COUNT_HEADER], count_rows(data["by_area"], data["totals"]), widths))  # fmt: skip
+    widths: list[float] = [10, 56, 15, 21, 21, 21, 21]
+
+    def counts_table(label: str, rows: list[dict[str, Any]]) -> Table:
+        return Table(
+            ["TT", label, *COUNT_HEADER],
+            count_rows(rows, data["totals"]),
+            widths,
+            centred=(0, 2, 3, 4, 5, 6),
+            bold_last=True,
+            keep_rows=True,
+        )
+
+    blocks.append(counts_table("Lĩnh vực", data["by_area"]))
     if unit is None:
-        blocks.append(Para("Theo đơn vị chủ trì:", indent=True, italic=True))
-        blocks.append(Table(["TT", "Đơn vị chủ trì", *COUNT_HEADER], count_rows(data["by_unit"], data["totals"]), widths))  # fmt: skip
+        blocks.append(counts_table("Đơn vị chủ trì", data["by_unit"]))
 
     blocks.append(Heading("3. Kết quả theo lĩnh vực công tác"))
     areas = {str(row["id"]): row for row in data["by_area"] if row["id"] is not None}
@@ -168,7 +190,9 @@ def report_paper(report: Report) -> Paper:
                     [str(i), p["unit"], str(p["tasks_due"]), str(p["tasks_on_time"]), str(p["checkins"]), str(p["checkins_on_time"]), p["score"]]
                     for i, p in enumerate(data["punctuality"], start=1)
                 ],
-                [10, 50, 20, 21, 21, 21, 22],
+                [10, 55, 20, 20, 20, 20, 20],
+                centred=(0, 2, 3, 4, 5, 6),
+                keep_rows=True,
             )
         )  # fmt: skip
     else:
@@ -181,6 +205,8 @@ def report_paper(report: Report) -> Paper:
                     for i, t in enumerate(data["tasks"], start=1)
                 ],
                 [13, 72, 24, 18, 38],
+                centred=(0, 2, 3),
+                keep_rows=True,
             )
         )  # fmt: skip
 
@@ -198,6 +224,8 @@ def report_paper(report: Report) -> Paper:
                     for i, t in enumerate(data["overdue"], start=1)
                 ],
                 [13, 75, 32, 25, 20],
+                centred=(0, 3, 4),
+                keep_rows=True,
             )
         )  # fmt: skip
 
