@@ -55,23 +55,24 @@ def situation(report: Any) -> str:
     plan = report.plan
     school = plan.school.name
     who = report.unit.name if report.unit_id else school
+    editor = "Trưởng đơn vị" if report.unit_id else "Ban giám hiệu"
     return "\n".join([
         f"Thực hiện {plan.title}, trong {report.period_label} (từ ngày {format_date(report.period_start)} "
         f"đến ngày {format_date(report.cutoff)}), {who} đã triển khai các nhiệm vụ được giao; "
         "kết quả cụ thể như sau.",
-        "1. Thuận lợi: (Ban giám hiệu bổ sung: sự quan tâm chỉ đạo của cấp trên, đội ngũ, cơ sở vật chất…)",
+        f"1. Thuận lợi: ({editor} bổ sung: sự quan tâm chỉ đạo của cấp trên, đội ngũ, cơ sở vật chất…)",
         "2. Khó khăn: (tổng hợp từ phần tồn tại, hạn chế dưới đây)",
     ])  # fmt: skip
 
 
-def shortcomings(rows: list[dict[str, Any]]) -> str:
+def shortcomings(rows: list[dict[str, Any]], editor: str = "Ban giám hiệu") -> str:
     lines = []
     for area, texts in _grouped(rows, "difficulties", "task__area__name").items():
         lines.append(f"{area}:")
         lines.extend(f"- {text} ({', '.join(units)})" for text, units in texts.items())
     if not lines:
         return "Chưa có đơn vị báo cáo khó khăn, vướng mắc đến ngày tính số liệu."
-    lines.append("Nguyên nhân: (Ban giám hiệu bổ sung nguyên nhân khách quan, chủ quan)")
+    lines.append(f"Nguyên nhân: ({editor} bổ sung nguyên nhân khách quan, chủ quan)")
     return "\n".join(lines)
 
 
@@ -143,7 +144,7 @@ def direction(report: Any) -> str:
         lines.extend(line(task) for task in open_)
     if len(lines) == 1:
         lines.append(
-            "- Duy trì kết quả đạt được; (Ban giám hiệu bổ sung nhiệm vụ trọng tâm kỳ tới)"
+            "- Duy trì kết quả đạt được; (bổ sung nhiệm vụ trọng tâm kỳ tới)"
         )
     return "\n".join(lines)
 
@@ -154,7 +155,7 @@ def draft(report: Any) -> dict[str, Any]:
     return {
         "situation": situation(report),
         "area_comments": area_comments(report, rows),
-        "shortcomings": shortcomings(rows),
+        "shortcomings": shortcomings(rows, "Trưởng đơn vị" if report.unit_id else "Ban giám hiệu"),
         "direction": direction(report),
         "proposals": proposals(rows),
     }
