@@ -176,6 +176,19 @@ def _fields(kind: PaperKind, sample: Any, key: str) -> list[str]:
     return [name.strip() for name in match.group(1).split(",")] if match else []
 
 
+NARROW = {"stt", "so", "ma", "han", "co_mat", "tan_thanh", "khong_tan_thanh", "khong_bieu_quyet"}
+NARROW |= {"don_vi_tinh", "nam_truoc", "nam_nay", "ket_qua", "hinh_thuc", "thuc_hien", "chi_tieu"}
+
+
+def _widths(fields: list[str], total: float = 165) -> list[float]:
+    """Counts and codes narrow, texts sharing the rest of the line."""
+    narrow = [name in NARROW for name in fields]
+    wide = narrow.count(False)
+    narrow_width = min(18.0, total / len(fields))
+    rest = (total - narrow_width * narrow.count(True)) / wide if wide else narrow_width
+    return [narrow_width if is_narrow else rest for is_narrow in narrow]
+
+
 def _literal(text: str) -> str:
     """Text shown as written in a template (docxtpl turns "{_{" back into "{{" after filling)."""
     return text.replace("{{", "{_{").replace("}}", "}_}").replace("{%", "{_%").replace("%}", "%_}")
@@ -208,7 +221,7 @@ def starter_template(kind: PaperKind, sample: Any = None) -> bytes:
             first = [f"{{%tr for dong in {key} %}}"] + [""] * (len(fields) - 1)
             last = ["{%tr endfor %}"] + [""] * (len(fields) - 1)
             values = [f"{{{{ dong.{name} }}}}" for name in fields]
-            blocks.append(Table(fields, [first, values, last]))
+            blocks.append(Table(fields, [first, values, last], _widths(fields)))
         elif is_list:
             blocks.append(Para(f"{description}:", italic=True, indent=False))
             blocks.append(Para(f"{{%p for dong in {key} %}}", indent=False))

@@ -167,7 +167,7 @@ def templates(request: HttpRequest, school_pk: int) -> HttpResponse:
             errors[posted_kind] = " ".join(str(m) for e in form.errors.values() for m in e)
     stored = list(
         PaperTemplate.objects.filter(school=school)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by__person")
         .order_by("-uploaded_at", "-pk")
     )
     kinds = []

@@ -108,6 +108,7 @@ def test_uploaded_template_is_used_for_the_download(world: World, school: Any) -
     assert upload(world, "plan", GOOD, role="clerk").status_code == 302
     template = PaperTemplate.objects.get()
     assert template.is_active and template.original_name == "mau.docx"
+    assert "Lý Thị Hoa" in world.client("clerk").get(page(world)).content.decode()
     assert "mau.docx" not in template.file.name and template.file.name.startswith(
         "paper-templates/"
     )
