@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja import File, Form, NinjaAPI, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
@@ -34,6 +34,7 @@ from organisations.models import Organisation
 from planning.models import Plan, Target, Task
 from tracking import services as tracking
 from tracking.dashboard import default_day, rag_of
+from tracking.evidence import max_bytes
 from tracking.models import CheckIn, Evidence
 from tracking.status import TaskStatus, compute_status
 
@@ -221,12 +222,32 @@ def task_checkins(request: HttpRequest, task_id: int) -> Any:
     return [checkin_out(c) for c in rows]
 
 
-@router.post(
-    "/tasks/{task_id}/checkins",
-    response={201: CheckInOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
-)
+CHECKIN_RESPONSES = {201: CheckInOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
+
+
+@router.post("/tasks/{task_id}/checkins", response=CHECKIN_RESPONSES)
 def task_checkin_create(request: HttpRequest, task_id: int, payload: CheckInIn) -> Any:
-    """A check-in without files (attach evidence on the page); same rules as the form."""
+    """A check-in without files (JSON); same rules as the form. With evidence files: the
+    multipart endpoint `/tasks/{task_id}/checkins/upload`."""
+    return _submit_checkin(request, task_id, payload, [])
+
+
+@router.post("/tasks/{task_id}/checkins/upload", response=CHECKIN_RESPONSES)
+def task_checkin_upload(
+    request: HttpRequest,
+    task_id: int,
+    payload: Form[CheckInIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """A check-in with evidence files (multipart/form-data: the check-in's fields and `files`,
+    repeated). Files are checked by their content as on the page (PDF, Word, Excel, images; size
+    cap); one bad file refuses the whole check-in and nothing is written."""
+    return _submit_checkin(request, task_id, payload, files or [])
+
+
+def _submit_checkin(
+    request: HttpRequest, task_id: int, payload: CheckInIn, files: list[UploadedFile]
+) -> Any:
     task = _task(request, task_id, "tracking.checkin_task")
     user = request.auth  # type: ignore[attr-defined]
     allowed: set[int] = set()
@@ -239,6 +260,8 @@ def task_checkin_create(request: HttpRequest, task_id: int, payload: CheckInIn) 
         allowed |= coordinating & set(membership_of(user).headed_unit_ids)
     if payload.unit_id not in allowed:
         raise PermissionDenied
+    # Read one byte past the cap: a larger file is refused by its size without being read whole.
+    uploads = [tracking.Upload(f.name or "", f.read(max_bytes() + 1)) for f in files]
     checkin = tracking.submit_checkin(
         task,
         by=user,
@@ -252,6 +275,7 @@ def task_checkin_create(request: HttpRequest, task_id: int, payload: CheckInIn) 
             actual_value=payload.actual_value,
         ),
         on=tracking.today(),
+        files=uploads,
         expected_version=payload.version,
         consolidate=payload.consolidate,
     )

@@ -243,32 +243,55 @@ def session_cookie(user_id: int) -> str:
     return f"sessionid={store.session_key}"
 
 
+def fetch(port: int, path: str, cookie: str) -> tuple[float, int]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    began = time.perf_counter()
+    conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = (time.perf_counter() - began) * 1000
+    conn.close()
+    if response.status != 200:
+        raise SystemExit(f"{path}: HTTP {response.status}\n{body[:500]!r}")
+    return elapsed, len(body)
+
+
+def percentiles(timings: list[float]) -> tuple[float, float]:
+    timings = sorted(timings)
+    return (
+        round(statistics.median(timings), 1),
+        round(timings[min(len(timings) - 1, int(0.95 * len(timings)))], 1),
+    )
+
+
+FLOOR = "/tracking/floor/"
+
+
 def measure(
     port: int, path: str, cookie: str, runs: int, prepare: Callable[[int], None] | None = None
 ) -> dict[str, Any]:
-    """Time `runs` requests after 3 warm-ups; `prepare(index)` runs before each, untimed."""
-    timings = []
+    """Time `runs` requests after 3 warm-ups; `prepare(index)` runs before each, untimed.
+
+    A floor request is timed just before each page request, so that the ratio compares the
+    page with the floor under the same load (the machine may be shared).
+    """
+    timings, floors = [], []
     size = 0
     for index in range(runs + 3):
+        floor_ms, _size = fetch(port, FLOOR, cookie)
         if prepare is not None:
             prepare(index)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        began = time.perf_counter()
         day = (dt.date(2023, 10, 1) + dt.timedelta(days=index)).strftime("%d/%m/%Y")
-        conn.request("GET", path.format(day=day), headers={"Cookie": cookie, "Host": "127.0.0.1"})
-        response = conn.getresponse()
-        body = response.read()
-        elapsed = (time.perf_counter() - began) * 1000
-        conn.close()
-        if response.status != 200:
-            raise SystemExit(f"{path}: HTTP {response.status}\n{body[:500]!r}")
+        elapsed, size = fetch(port, path.format(day=day), cookie)
         if index >= 3:  # warm-up
             timings.append(elapsed)
-            size = len(body)
-    timings.sort()
+            floors.append(floor_ms)
+    p50, p95 = percentiles(timings)
+    floor_p50, floor_p95 = percentiles(floors)
     return {
-        "path": path, "p50": round(statistics.median(timings), 1),
-        "p95": round(timings[min(len(timings) - 1, int(0.95 * len(timings)))], 1), "kb": round(size / 1024),
+        "path": path, "p50": p50, "p95": p95, "kb": round(size / 1024),
+        "floor_p50": floor_p50, "floor_p95": floor_p95, "ratio": round(p95 / floor_p95, 2),
+        "ratio_p50": round(p50 / floor_p50, 2),
     }  # fmt: skip
 
 
@@ -393,12 +416,23 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    floor = results[0]["p95"]
-    print("\n| page | p50 ms | p95 ms | p95 / floor p95 | size KB |\n|---|---:|---:|---:|---:|")
+    print(
+        "\n| page | p50 ms | p95 ms | floor p50 / p95 ms (same window) | p50 / floor | "
+        "p95 / floor | size KB |\n|---|---:|---:|---:|---:|---:|---:|"
+    )
     for row in results:
-        row["ratio"] = round(row["p95"] / floor, 2)
-        print(f"| {row['page']} | {row['p50']} | {row['p95']} | {row['ratio']} | {row['kb']} |")
+        print(
+            f"| {row['page']} | {row['p50']} | {row['p95']} | {row['floor_p50']} / "
+            f"{row['floor_p95']} | {row['ratio_p50']} | {row['ratio']} | {row['kb']} |"
+        )
     print(f"\nworker (refresh after one check-in, ms): {json.dumps(worker)}")
+    from django_tasks_db.models import DBTaskResult
+
+    jobs = DBTaskResult.objects.filter(task_path__endswith="refresh_figures_job")
+    print("jobs:", dict(jobs.order_by().values_list("status").annotate(n=models.Count("pk"))))
+    failed = jobs.filter(status="FAILED").first()
+    if failed is not None:
+        print(failed.traceback)
     if args.json:
         Path(args.json).write_text(
             json.dumps(
