@@ -21,7 +21,8 @@ COMMON: dict[str, str] = {
     "quyen_han_ky": "Quyền hạn ký, ví dụ “KT. HIỆU TRƯỞNG”, “TM. ĐOÀN CHỦ TỊCH” (có thể trống)",
     "chuc_vu_ky": "Chức vụ người ký, ví dụ “PHÓ HIỆU TRƯỞNG”",
     "nguoi_ky": "Họ và tên người ký",
-    "noi_nhan": "Danh sách nơi nhận (mỗi phần tử là một dòng): {%p for n in noi_nhan %}- {{ n }}{%p endfor %}",
+    "noi_nhan": "Danh sách nơi nhận, mỗi phần tử một dòng; lặp bằng ba đoạn riêng: "
+    "“{%p for n in noi_nhan %}”, “- {{ n }}”, “{%p endfor %}”",
     "noi_dung": "Toàn bộ phần nội dung như bản dựng sẵn, mỗi phần tử một đoạn (chuỗi); bảng được "
     "ghi thành các dòng nối bằng “ | ”",
 }
