@@ -3,10 +3,13 @@ one, else the built-in layout) or PDF (the same .docx converted by LibreOffice).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from papers.layout import render_docx
 from papers.registry import PaperKind
+
+logger = logging.getLogger(__name__)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -18,7 +21,10 @@ def render_word(kind: PaperKind, obj: Any) -> bytes:
 
     template = active_template(kind.school_of(obj), kind.code)
     if template is not None:
-        return fill(template.read(), kind.context(obj))
+        try:
+            return fill(template.read(), kind.context(obj))
+        except Exception:  # the template passed its check on other data; never fail the download
+            logger.exception("School template for %s could not be filled; built-in used", kind.code)
     return render_docx(kind.build(obj))
 
 

@@ -246,3 +246,23 @@ def test_page_queries_do_not_grow_with_old_templates(world: World, school: Any) 
         response = client.get(page(world))
     assert "4 mẫu đã thôi dùng" in response.content.decode()
     assert len(many) == len(few)
+
+
+def test_a_template_that_fails_later_falls_back_to_the_built_in(
+    world: World, school: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upload(world, "plan", GOOD)
+
+    def broken(data: bytes, context: dict[str, Any], *, strict: bool = False) -> bytes:
+        raise ValueError("mẫu hỏng")
+
+    monkeypatch.setattr(docx_templates, "fill", broken)
+    assert "KẾ HOẠCH" in text_of(plan_docx(world))
+
+
+@pytest.mark.parametrize(
+    "role, shown", [("staff", False), ("unit_head", False), ("leadership", True), ("clerk", True)]
+)
+def test_menu_link_for_keepers_only(world: World, school: Any, role: str, shown: bool) -> None:
+    html = world.client(role).get(reverse("planning:plan_list")).content.decode()
+    assert (reverse("papers:my_templates") in html) is shown
