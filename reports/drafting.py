@@ -143,9 +143,7 @@ def direction(report: Any) -> str:
         )
         lines.extend(line(task) for task in open_)
     if len(lines) == 1:
-        lines.append(
-            "- Duy trì kết quả đạt được; (bổ sung nhiệm vụ trọng tâm kỳ tới)"
-        )
+        lines.append("- Duy trì kết quả đạt được; (bổ sung nhiệm vụ trọng tâm kỳ tới)")
     return "\n".join(lines)
 
 

@@ -93,11 +93,18 @@ def report_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = _plan(request, plan_pk, "reports.add_report")
     leads = may_write_for(request.user, plan, None)
     kinds = [(k.value, str(k.label)) for k in ReportKind if leads or k == ReportKind.UNIT]
+    units = _writable_units(request, plan)
+    only = list(units[:2]) if not leads else []
     form = ReportCreateForm(
         request.POST or None,
         kinds=kinds,
-        units=_writable_units(request, plan),
-        initial={"cutoff": min(today(), plan.ends_on), "kind": kinds[0][0]},
+        units=units,
+        initial={
+            "cutoff": min(today(), plan.ends_on),
+            "kind": kinds[0][0],
+            # A unit head of one unit reports for it.
+            "unit": only[0].pk if len(only) == 1 else None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
