@@ -19,6 +19,7 @@ from core.sheets import xlsx_response
 from core.text import parse_date
 from organisations.membership import membership_of
 from organisations.models import Organisation
+from planning import services as planning_services
 from planning.models import Plan
 from sheets import exports, plan_import
 from sheets.flow import run_import
@@ -116,8 +117,8 @@ def plan_import_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk, VIEW_PLAN, CHANGE_PLAN)
     if plan.is_issued and request.method == "GET":
         try:
-            plan_import.services.ensure_editable(plan)
-        except plan_import.services.PlanningError as error:
+            planning_services.ensure_editable(plan)
+        except planning_services.PlanningError as error:
             messages.warning(request, str(error))
     return run_import(
         request,

@@ -274,6 +274,7 @@ def test_an_issued_plan_needs_an_open_amendment(world: World) -> None:
     services.issue_plan(world.plan, by=by)
     changed = build({"Nhiệm vụ": [TASK_HEADER, task_row(code="5", title="Việc mới")]})
     client = world.client("leadership")
+    assert "Kế hoạch đã ban hành" in client.get(import_url(world.plan)).content.decode()
     refused = upload(client, world.plan, changed)
     assert refused.status_code == 400 and "Kế hoạch đã ban hành" in refused.content.decode()
     assert upload(client, world.plan, export(world, world.plan)).status_code == 200  # no change
