@@ -19,26 +19,34 @@ Reading — validate first, write all or nothing
         row.result.action = "create" | "update" | "unchanged"
     if result.errors: nothing is written; the preview page lists them.
 
-* ``open_workbook(data)`` refuses, with a Vietnamese message (``BadWorkbook``): files over
-  ``MAX_BYTES``; zip bombs; the old ``.xls`` format; anything that is not a zip; a zip that is not
-  a workbook (.docx …). It opens read-only with ``data_only=False`` so formulas stay visible.
-* ``open_sheet(data, columns, sheet=…)`` finds the sheet by name (diacritics, case and spaces
-  ignored; a wrong name gets a message naming the expected sheet), maps the header row to the
-  columns (same folding; ``Column.aliases`` for other spellings; missing required columns are
-  named), refuses merged cells (naming the cells with row and column header) and sheets with
-  more than ``max_rows`` data rows (one message, read streaming: a 100 000-row file is turned
-  away in about a second).
+* ``open_workbook(data, max_rows=None)`` refuses, with a Vietnamese message (``BadWorkbook``):
+  files over ``MAX_BYTES``; zip bombs; the old ``.xls`` format (or a password-protected file);
+  anything that is not a zip; a zip that is not a workbook (a .docx is named as such); with
+  ``max_rows``, a worksheet with more rows than that, counted on the raw XML before openpyxl
+  parses it (openpyxl reads a whole sheet just to open it when the file has no <dimension>).
+  It opens read-only with ``data_only=False`` so formulas stay visible.
+* ``open_sheet(data, columns, sheet=…, max_rows=MAX_ROWS, workbook=None)`` finds the sheet by
+  name (diacritics, case, spaces and punctuation ignored; a wrong name gets a message naming the
+  expected sheet and the ones the file has), maps the header row to the columns (same folding;
+  ``Column.aliases`` for other spellings; unknown columns are ignored; missing required columns
+  are named), refuses merged cells (naming the cells with row and column header) and sheets
+  with more than ``max_rows`` data rows (one message; a 100 000-row file is turned away in well
+  under a second, and ``rows()`` enforces the limit again while streaming). Pass ``workbook=``
+  to read several sheets of one opened file.
 * ``Row`` readers — ``text``, ``number`` (real numbers and "1.234,5" via core.text.parse_number),
   ``integer``, ``date`` (real Excel dates and "23/8/2023" via core.text.parse_date; "31/2/2024"
   is an error), ``choice`` (by label or value, folded), ``lookup``/``lookups`` (a ``Lookup`` of
-  objects by code or name, folded, ambiguity reported). A formula cell or an error cell (#N/A)
-  is an error of its own, and the readers then return None for it.
+  objects by code or name: diacritics, case and punctuation ignored, an exact match first,
+  ambiguity reported; ``lookups`` splits on ";" or new lines, and on commas only where the
+  names have none). A formula cell or an error cell (#N/A) is an error of its own, and the
+  readers then return None for it. ``check_unique`` marks repeated keys with the first row.
 * ``RowResult`` (row, label, action, errors [(column header, message)], values, changes
   [(column header, old, new)]) and ``ReadResult`` (rows, ``errors`` as (row, column, message),
   ``counts``, ``ok``) drive the generic preview template ``sheets/preview.html``.
 * ``stash_upload`` / ``take_upload`` / ``drop_upload`` keep the uploaded bytes between the dry
   run and the confirmation: a private temporary file named per user and token, its SHA-256 in
   the session; the confirming step gets the same bytes back (or BadWorkbook) and re-validates.
+  ``sheets/flow.py`` (``run_import``) wires all this into an upload → dry run → confirm page.
 
 Writing
 -------
