@@ -183,6 +183,30 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _differing(latest: Report, form: NarrativeForm) -> list[tuple[str, str]]:
+    """The parts whose saved text differs from what this editor sent: (label, latest text)."""
+    posted = form.texts()
+    saved = {
+        "situation": latest.situation,
+        "shortcomings": latest.shortcomings,
+        "direction": latest.direction,
+        "proposals": latest.proposals,
+    }
+    parts = []
+    for name, field in form.fields.items():
+        if name.startswith("area_"):
+            key = name.removeprefix("area_")
+            mine = posted["area_comments"].get(key, "")
+            theirs = (latest.area_comments or {}).get(key, "")
+        elif name in saved:
+            mine, theirs = posted[name], saved[name]
+        else:
+            continue
+        if (mine or "").strip() != (theirs or "").strip():
+            parts.append((str(field.label), theirs))
+    return parts
+
+
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The narrative parts. Posted with the version it was opened at: if someone saved in
@@ -229,14 +253,13 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "report": report,
         "stale": stale,
-        "stale_areas": [(area, (stale.area_comments or {}).get(str(area.pk), "")) for area in areas]
-        if stale
-        else [],
+        "stale_parts": _differing(stale, form) if stale else [],
         "back": back,
     }
     status = 409 if stale else (400 if form.is_bound and form.errors else 200)
     if request.headers.get("HX-Request"):
-        return render(request, "reports/_narrative_form.html", context, status=status)
+        # htmx swaps only 2xx answers: the form with its message comes back as 200.
+        return render(request, "reports/_narrative_form.html", context)
     return render(request, "reports/report_edit.html", context, status=status)
 
 
