@@ -18,7 +18,12 @@ def reporting_sheet_buttons(context: Any, unit: Any, plan: Any = None) -> dict[s
     none is given), or nothing for a user who may not report for the unit."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    show = unit is not None and user is not None and user.has_perm("sheets.report_unit", unit)
+    show = (
+        unit is not None
+        and not unit.is_school  # the school's own tasks are reported task by task
+        and user is not None
+        and user.has_perm("sheets.report_unit", unit)
+    )
     if show and plan is None:
         plan = (
             Plan.objects.active().filter(school_id=unit.school_id).order_by("-start_year").first()
