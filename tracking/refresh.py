@@ -103,7 +103,7 @@ def refresh(plan_id: int, today: dt.date) -> list[str]:
         stamp = figures.stamp_text(figures.change_stamp(plan))
         on = figures.default_day(plan, today)
         jobs: dict[str, Any] = {
-            figures.dashboard_key(None, on): lambda: figures.dashboard_context(plan, on, None),
+            figures.dashboard_key(None, on): lambda: figures.dashboard_body(plan, on, None),
             f"plan-tree:{today.isoformat()}": lambda: plan_tree(plan),
         }
         prefix = figures.stored_key("dashboard:")
@@ -113,7 +113,7 @@ def refresh(plan_id: int, today: dt.date) -> list[str]:
         ).values_list("key", flat=True)
         unit_ids = {int(key[len(prefix) : -len(suffix)]) for key in viewed} - {0}
         for unit in Organisation.objects.filter(pk__in=unit_ids, school_id=plan.school_id):
-            jobs[figures.dashboard_key(unit.pk, on)] = lambda unit=unit: figures.dashboard_context(
+            jobs[figures.dashboard_key(unit.pk, on)] = lambda unit=unit: figures.dashboard_body(
                 plan, on, unit
             )
         for key, compute in jobs.items():

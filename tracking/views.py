@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -303,12 +304,14 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole plan for leadership: the 2×2 matrix, areas, units, targets, punctuality."""
     plan = _plan(request, pk)
     on = _day(request, plan)
-    context = figures.cached(
-        plan, figures.dashboard_key(None, on), lambda: figures.dashboard_context(plan, on, None)
+    body = figures.cached(
+        plan, figures.dashboard_key(None, on), lambda: figures.dashboard_body(plan, on, None)
     )
     context = {
-        **context,
         "plan": plan,
+        "on": on,
+        "unit": None,
+        "body": mark_safe(body),
         "can_edit_policy": request.user.has_perm("tracking.edit_policy", plan),
     }
     return render(request, "tracking/dashboard.html", context)
@@ -320,10 +323,16 @@ def unit_dashboard(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
     on = _day(request, plan)
-    context = figures.cached(
-        plan, figures.dashboard_key(unit.pk, on), lambda: figures.dashboard_context(plan, on, unit)
+    body = figures.cached(
+        plan, figures.dashboard_key(unit.pk, on), lambda: figures.dashboard_body(plan, on, unit)
     )
-    context = {**context, "plan": plan, "unit": unit}
+    context = {
+        "plan": plan,
+        "on": on,
+        "unit": unit,
+        "body": mark_safe(body),
+        "can_edit_policy": False,
+    }
     return render(request, "tracking/dashboard.html", context)
 
 
