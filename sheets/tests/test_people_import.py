@@ -261,3 +261,25 @@ def test_a_formula_cell_is_an_error_of_its_row(world: World) -> None:
     read = people.read_people(world.school, data)
     assert [(r, c) for r, c, _m in read.errors] == [(2, "Tên đơn vị")]
     assert "Ô chứa công thức" in read.errors[0][2]
+
+
+def test_a_service_refusing_one_row_rolls_back_the_rows_before_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from organisations import services
+
+    real = services.add_position
+    calls: list[Any] = []
+
+    def third_fails(position: Any, **kwargs: Any) -> Any:
+        calls.append(position)
+        if len(calls) == 3:
+            raise services.OrganisationError("Chức vụ phải thuộc một đơn vị của trường.")
+        return real(position, **kwargs)
+
+    monkeypatch.setattr(services, "add_position", third_fails)
+    with pytest.raises(people.BadWorkbook, match="Dòng 4: Chức vụ phải thuộc"):
+        people.import_people(world.school, sample(), by=world.users["leadership"])
+    assert len(calls) == 3
+    assert not Organisation.objects.filter(code__in=["to-ly", "tt-tt", "to-tin"]).exists()
+    assert not Person.objects.filter(full_name="Trần Văn Bình").exists()
