@@ -95,7 +95,9 @@ def create_report(
 
 def _lock(report: Report, expected_version: int | None) -> Report:
     fresh = (
-        Report.objects.select_for_update().select_related("plan__school", "unit").get(pk=report.pk)
+        Report.objects.select_for_update(of=("self",))
+        .select_related("plan__school", "unit")
+        .get(pk=report.pk)
     )
     if expected_version is not None and fresh.version != expected_version:
         raise StaleReport(fresh)
