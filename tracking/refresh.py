@@ -65,7 +65,8 @@ def schedule(**ids: int | None) -> None:
         entry[1] == callback for entry in connection.run_on_commit
     ):
         return
-    transaction.on_commit(callback)
+    # robust: the change is committed whatever happens here; a failure is logged, not raised.
+    transaction.on_commit(callback, robust=True)
 
 
 def request_refresh(plan_id: int) -> bool:
