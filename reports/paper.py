@@ -129,7 +129,7 @@ def report_paper(report: Report) -> Paper:
             Table(
                 ["TT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm học", f"Thực hiện đến {data['cutoff']}", "Đánh giá"],
                 target_rows(data),
-                [10, 62, 19, 22, 27, 25],
+                [10, 57, 24, 22, 27, 25],
                 centred=(0, 2, 3, 4, 5),
                 keep_rows=True,
             )
