@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("templates/<int:pk>.docx", views.template_file, name="template_file"),
     path("<slug:kind>/<int:pk>.<str:fmt>", views.download, name="download"),
+    path("number/<slug:kind>/<int:pk>/", views.conference_number, name="conference_number"),
     path("plans/<int:pk>/ke-hoach.docx", views.plan_docx, name="plan_docx"),
     path("plans/<int:pk>/number/", views.plan_number, name="plan_number"),
 ]

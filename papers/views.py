@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from conferences.models import Conference, ConferenceStatus
 from core.permissions import get_authorised, member_school_id
 from documents.models import DocumentSystem, DocumentType
 from organisations.models import Organisation
 from papers import pdf, registry, services
+from papers.conference_papers import MINUTES_KIND, RESOLUTION_KIND
 from papers.docx_templates import MAX_TEMPLATE_BYTES, known_placeholders, starter_template
 from papers.models import PaperTemplate
 from papers.numbering import NumberingError, issue_number
@@ -105,6 +107,53 @@ def plan_number(request: HttpRequest, pk: int) -> HttpResponse:
             % {"symbol": paper.document.symbol},
         )
     return redirect("planning:plan_detail", pk=plan.pk)
+
+
+CONFERENCE_TYPES = {MINUTES_KIND: ("BB", "minutes"), RESOLUTION_KIND: ("NQ", "resolution")}
+
+
+@login_required
+@require_POST
+def conference_number(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The biên bản or nghị quyết of a finished conference takes the school's next number."""
+    if kind not in CONFERENCE_TYPES:
+        raise Http404
+    code, tab = CONFERENCE_TYPES[kind]
+    conference = get_authorised(
+        request.user,
+        Conference.objects.active().select_related("school__parent", "kind"),
+        "conferences.view_conference",
+        "conferences.manage_conference",
+        pk=pk,
+    )
+    back = redirect("conferences:paper", pk=conference.pk, kind=tab)
+    if conference.status != ConferenceStatus.CLOSED:
+        messages.error(request, _("Chỉ lấy số khi hội nghị đã kết thúc."))
+        return back
+    paper = registry.get(kind).build(conference)
+    signer = paper.signatures[-1] if paper.signatures else None
+    title = (signer.mark or signer.title) if signer else (paper.signing_mark or paper.signer_title)
+    try:
+        issued = issue_number(
+            issuer=conference.school,
+            doc_type=DocumentType.objects.get(code=code),
+            system=DocumentSystem.STATE,
+            on=conference.held_on,
+            kind=kind,
+            object_id=conference.pk,
+            summary=paper.summary,
+            signer_title=title.capitalize(),
+            by=request.user,
+        )
+    except NumberingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(type)s mang số %(symbol)s và đã vào sổ văn bản.")
+            % {"type": paper.type_name, "symbol": issued.document.symbol},
+        )
+    return back
 
 
 # --- the school's own Word templates ---------------------------------------------------------

@@ -20,3 +20,10 @@ def paper_buttons(kind: str, pk: int, label: str) -> dict[str, Any]:
 @register.simple_tag
 def pdf_available() -> bool:
     return pdf.available()
+
+
+@register.simple_tag(takes_context=True)
+def may_number(context: Any, conference: Any) -> bool:
+    """Whether the signed-in user runs this conference (and so may take its papers' numbers)."""
+    request = context.get("request")
+    return bool(request and request.user.has_perm("conferences.manage_conference", conference))

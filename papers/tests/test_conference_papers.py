@@ -182,3 +182,32 @@ def test_conference_page_offers_the_downloads(
         .content.decode()
     )
     assert reverse("papers:download", args=["conference_minutes", conference.pk, "docx"]) in html
+
+
+def test_finished_conference_papers_take_a_number_once(world: World, meeting: Conference) -> None:
+    from conferences import services
+    from papers.models import IssuedPaper
+
+    url = reverse("papers:conference_number", args=["conference_resolution", meeting.pk])
+    page = reverse("conferences:paper", args=[meeting.pk, "resolution"])
+    assert "Lấy số văn bản" not in world.client("clerk").get(page).content.decode()
+    world.client("clerk").post(url)  # still in session: refused
+    assert not IssuedPaper.objects.exists()
+    services.set_status(meeting, "closed", by=world.users["clerk"])
+    assert "Lấy số văn bản" in world.client("clerk").get(page).content.decode()
+    assert "Lấy số văn bản" not in world.client("staff").get(page).content.decode()
+    assert world.client("staff").post(url).status_code == 403
+    assert world.client("outsider").post(url).status_code == 404
+    assert world.client("clerk").post(url).status_code == 302
+    world.client("leadership").post(url)
+    issued = IssuedPaper.objects.get()
+    assert issued.document.symbol == "01/NQ-CĐM" and issued.document.issued_on == dt.date(
+        2023, 9, 26
+    )
+    left = open_docx(download(world, "conference_resolution", meeting)).tables[0].rows[0].cells[0]
+    assert left.paragraphs[-1].text == "Số: 01/NQ-CĐM"
+    minutes = reverse("papers:conference_number", args=["conference_minutes", meeting.pk])
+    world.client("clerk").post(minutes)
+    assert IssuedPaper.objects.get(kind="conference_minutes").document.symbol == "01/BB-CĐM"
+    plan = reverse("papers:conference_number", args=["plan", world.plan.pk])
+    assert world.client("leadership").post(plan).status_code == 404
