@@ -176,17 +176,21 @@ def _fields(kind: PaperKind, sample: Any, key: str) -> list[str]:
     return [name.strip() for name in match.group(1).split(",")] if match else []
 
 
-NARROW = {"stt", "so", "ma", "han", "co_mat", "tan_thanh", "khong_tan_thanh", "khong_bieu_quyet"}
-NARROW |= {"don_vi_tinh", "nam_truoc", "nam_nay", "ket_qua", "hinh_thuc", "thuc_hien", "chi_tieu"}
+FIXED_WIDTHS_MM = {"stt": 12.0, "so": 12.0, "ma": 14.0, "han": 25.0, "thoi_gian": 33.0}
+NARROW = {"co_mat", "tan_thanh", "khong_tan_thanh", "khong_bieu_quyet", "don_vi_tinh"}
+NARROW |= {"nam_truoc", "nam_nay", "ket_qua", "hinh_thuc", "thuc_hien"}
 
 
 def _widths(fields: list[str], total: float = 165) -> list[float]:
-    """Counts and codes narrow, texts sharing the rest of the line."""
-    narrow = [name in NARROW for name in fields]
-    wide = narrow.count(False)
-    narrow_width = min(18.0, total / len(fields))
-    rest = (total - narrow_width * narrow.count(True)) / wide if wide else narrow_width
-    return [narrow_width if is_narrow else rest for is_narrow in narrow]
+    """Numbers, codes, dates and counts narrow; texts share the rest of the line."""
+    fixed = [FIXED_WIDTHS_MM.get(name, 18.0 if name in NARROW else 0.0) for name in fields]
+    if sum(fixed) >= total * 0.8:  # too many narrow columns: share equally
+        return [total / len(fields)] * len(fields)
+    wide = fixed.count(0.0)
+    rest = (total - sum(fixed)) / wide if wide else 0.0
+    if not wide:
+        return [width * total / sum(fixed) for width in fixed]
+    return [width or rest for width in fixed]
 
 
 def _literal(text: str) -> str:
