@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -161,6 +162,44 @@ def plan_tree(plan: Plan) -> tuple[str, int]:
         **tree_context(),
     }
     return render_to_string("planning/_task_rows.html", context), len(roots)
+
+
+def unit_tree_key(unit_id: int, day: dt.date) -> str:
+    return f"unit-plan:{unit_id}:{day.isoformat()}"
+
+
+def unit_tree(plan: Plan, unit: Organisation) -> dict[str, Any]:
+    """A unit's share of the plan's tasks (led, coordinated, its own) as HTML with the counts:
+    like the plan's tree, rendered once and reused until anything it shows changes."""
+    led = task_rows(plan.tasks.active().school_level().filter(lead_unit=unit))
+    own = task_rows(plan.tasks.active().filter(owner_unit=unit))
+    coordinated = list(
+        TaskCoordination.objects.active()
+        .filter(unit=unit, task__plan=plan, task__archived_at__isnull=True)
+        .select_related("task__lead_unit", "task__person_in_charge")
+        .order_by("task__order", "task__pk")
+    )
+    rows = {"plan": plan, **tree_context()}
+    return {
+        "led_html": render_to_string(
+            "planning/_task_rows.html",
+            {**rows, "rows": flatten(build_tree(led, by_code=True)), "empty_label": _("Không có.")},
+        ),
+        "led_count": len(led),
+        "coordinated_html": render_to_string(
+            "planning/_unit_coordinated.html", {"coordinated": coordinated}
+        ),
+        "coordinated_count": len(coordinated),
+        "own_html": render_to_string(
+            "planning/_task_rows.html",
+            {
+                **rows,
+                "rows": flatten(build_tree(own)),
+                "show_serves": True,
+                "empty_label": _("Đơn vị chưa có nhiệm vụ riêng."),
+            },
+        ),
+    }
 
 
 @login_required
@@ -728,14 +767,13 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     """A unit's share of the plan: what it leads, coordinates, owns, and its allocated targets."""
     plan = _plan(request, plan_pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
-    led = task_rows(plan.tasks.active().school_level().filter(lead_unit=unit))
-    coordinated_links = list(
-        TaskCoordination.objects.active()
-        .filter(unit=unit, task__plan=plan, task__archived_at__isnull=True)
-        .select_related("task__lead_unit", "task__person_in_charge")
-        .order_by("task__order", "task__pk")
+    from tracking.dashboard import cached
+
+    tasks = cached(
+        plan,
+        unit_tree_key(unit.pk, timezone.localdate()),
+        lambda: unit_tree(plan, unit),
     )
-    own = task_rows(plan.tasks.active().filter(owner_unit=unit))
     allocations = list(
         TargetAllocation.objects.filter(
             target__plan=plan, unit=unit, target__archived_at__isnull=True
@@ -745,11 +783,7 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "unit": unit,
-        "led": flatten(build_tree(led, by_code=True)),
-        "led_count": len(led),
-        **tree_context(),
-        "coordinated": coordinated_links,
-        "own_rows": flatten(build_tree(own)),
+        **tasks,
         "allocations": allocations,
         "unit_plan": unit_plan_row,
         "can_write": request.user.has_perm("planning.add_unit_task", unit),

@@ -19,10 +19,10 @@ from core.sheets import Out, SheetWriter
 from documents.models import Document
 from organisations.membership import subtree_ids
 from organisations.models import Organisation, Person, Position
-from planning.models import Plan, Target, Task, TaskCoordination, WorkArea
-from tracking.dashboard import MATRIX_LABELS, rag_of
+from planning.models import Plan, Target, Task, TaskCoordination
+from tracking.dashboard import rag_of
 from tracking.models import CheckIn
-from tracking.status import MATRIX, Rag, TaskStatus, compute_status
+from tracking.status import Rag, compute_status
 
 # Column headers shared with the import (sheets/plan_import.py) --------------------------------
 
@@ -83,49 +83,6 @@ def target_ref(target: Target | None) -> str:
 
 
 # Tasks ----------------------------------------------------------------------------------------
-
-
-def task_filters(plan: Plan, params: Any, on: dt.date) -> tuple[QuerySet[Task], dict[str, Any]]:
-    """The task list's filters (tracking.views.task_list): status or matrix cell, unit, lead
-    unit, area, search. Returns the filtered tasks and a description of the filters used."""
-    from tracking.forms import TaskFilterForm
-
-    form = TaskFilterForm(params)
-    filters = form.cleaned_data if form.is_valid() else {}
-    tasks = Task.objects.active().filter(plan=plan)
-    used: dict[str, Any] = {}
-    status = filters.get("status") or ""
-    if status in TaskStatus.values:
-        tasks = tasks.with_status(status, on=on)
-        used["status"] = TaskStatus(status).label
-    cell = filters.get("cell") or ""
-    if cell in MATRIX:
-        condition = Q()
-        for value in MATRIX[cell]:
-            condition |= Task.objects.status_q(value, on=on)
-        tasks = tasks.filter(condition)
-        used["cell"] = MATRIX_LABELS.get(cell, cell)
-    if filters.get("unit"):
-        unit = Organisation.objects.filter(pk=filters["unit"], school_id=plan.school_id).first()
-        if unit is not None:
-            ids = subtree_ids({unit.pk}, plan.school_id)
-            tasks = tasks.filter(Q(lead_unit__in=ids) | Q(owner_unit__in=ids))
-            used["unit"] = unit.name
-    if filters.get("lead") is not None:
-        if filters["lead"] == 0:
-            tasks = tasks.filter(lead_unit__isnull=True)
-        else:
-            lead = Organisation.objects.filter(pk=filters["lead"], school_id=plan.school_id).first()
-            tasks = tasks.filter(lead_unit=lead)
-    if filters.get("area") is not None:
-        if filters["area"] == 0:
-            tasks = tasks.filter(area__isnull=True)
-        else:
-            area = WorkArea.objects.filter(pk=filters["area"], plan=plan).first()
-            tasks = tasks.filter(area=area)
-    if filters.get("q"):
-        tasks = tasks.search(filters["q"])
-    return tasks, used
 
 
 def tasks_for_export(tasks: QuerySet[Task]) -> QuerySet[Task]:

@@ -25,6 +25,7 @@ from sheets import exports, plan_import
 from sheets.flow import run_import
 from tracking import dashboard as figures
 from tracking import services as tracking_services
+from tracking.filters import filter_tasks
 
 VIEW_PLAN = "planning.view_plan"
 CHANGE_PLAN = "planning.change_plan"
@@ -63,7 +64,7 @@ def tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The task list with its filters (status, matrix cell, unit, lead unit, area, search)."""
     plan = _plan(request, pk, VIEW_DASHBOARD)
     on = _day(request, plan)
-    tasks, _used = exports.task_filters(plan, request.GET, on)
+    tasks = filter_tasks(plan, request.GET, on).tasks
     return xlsx_response(
         exports.tasks_workbook(tasks, on), _("Nhiệm vụ %(year)s.xlsx") % {"year": _year(plan)}
     )
@@ -88,7 +89,7 @@ def targets_export(request: HttpRequest, pk: int) -> HttpResponse:
 def checkins_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Check-ins on the tasks of the task list, with the same filters."""
     plan = _plan(request, pk, VIEW_DASHBOARD)
-    tasks, _used = exports.task_filters(plan, request.GET, _day(request, plan))
+    tasks = filter_tasks(plan, request.GET, _day(request, plan)).tasks
     return xlsx_response(
         exports.checkins_workbook(tasks),
         _("Báo cáo tiến độ %(year)s.xlsx") % {"year": _year(plan)},

@@ -91,8 +91,9 @@ def request_refresh(plan_id: int) -> bool:
 
 def refresh(plan_id: int, today: dt.date) -> list[str]:
     """Recompute and store what today's requests will ask for: the leadership dashboard, the
-    unit dashboards someone has opened today, and the plan page's task tree. Returns the keys."""
-    from planning.views import plan_tree
+    unit dashboards and unit plan pages someone has opened today, and the plan page's task
+    tree. Returns the keys."""
+    from planning.views import plan_tree, unit_tree, unit_tree_key
 
     FiguresRefresh.objects.filter(plan_id=plan_id).update(pending=False)
     plan = Plan.objects.select_related("school").filter(pk=plan_id).first()
@@ -117,6 +118,15 @@ def refresh(plan_id: int, today: dt.date) -> list[str]:
             jobs[figures.dashboard_key(unit.pk, on)] = lambda unit=unit: figures.dashboard_body(
                 plan, on, unit
             )
+        # Units' plan pages opened today (planning.views.unit_plan) are kept warm too.
+        prefix = figures.stored_key("unit-plan:")
+        suffix = f":{today.isoformat()}"
+        viewed = StoredFigures.objects.filter(
+            plan_id=plan_id, key__startswith=prefix, key__endswith=suffix
+        ).values_list("key", flat=True)
+        unit_ids = {int(key[len(prefix) : -len(suffix)]) for key in viewed}
+        for unit in Organisation.objects.filter(pk__in=unit_ids, school_id=plan.school_id):
+            jobs[unit_tree_key(unit.pk, today)] = lambda unit=unit: unit_tree(plan, unit)
         for key, compute in jobs.items():
             figures.store(plan_id, figures.stored_key(key), stamp, compute())
         StoredFigures.objects.filter(

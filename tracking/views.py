@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,22 +18,22 @@ from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised, member_school_id, require
 from core.views import render_form
-from organisations.membership import membership_of, subtree_ids
+from organisations.membership import membership_of
 from organisations.models import Organisation
 from planning.models import Plan, Task, WorkArea
 from tracking import dashboard as figures
 from tracking import services
+from tracking.filters import filter_tasks
 from tracking.forms import (
     CheckInForm,
     ExtensionDecisionForm,
     ExtensionForm,
     ReminderPolicyForm,
-    TaskFilterForm,
     TrackingForm,
 )
 from tracking.models import CheckIn, CheckInRole, Evidence, Extension, Notification
 from tracking.rules import coordinating_units_headed
-from tracking.status import MATRIX, TaskStatus, compute_status
+from tracking.status import TaskStatus, compute_status
 
 VIEW_TASK = "tracking.view_task"
 PAGE_SIZE = 50
@@ -341,40 +340,15 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The tasks behind every figure: filter by status (or matrix cell), unit and area."""
     plan = _plan(request, pk)
     on = _day(request, plan)
-    form = TaskFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
-    tasks = Task.objects.active().filter(plan=plan)
-    status = filters.get("status") or ""
-    if status in TaskStatus.values:
-        tasks = tasks.with_status(status, on=on)
-    cell = filters.get("cell") or ""
-    if cell in MATRIX:
-        condition = Q()
-        for value in MATRIX[cell]:
-            condition |= Task.objects.status_q(value, on=on)
-        tasks = tasks.filter(condition)
-    unit = None
-    if filters.get("unit"):
-        unit = Organisation.objects.filter(pk=filters["unit"], school_id=plan.school_id).first()
-        if unit is not None:
-            ids = subtree_ids({unit.pk}, plan.school_id)
-            tasks = tasks.filter(Q(lead_unit__in=ids) | Q(owner_unit__in=ids))
-    lead = None
-    if filters.get("lead") is not None:
-        if filters["lead"] == 0:
-            tasks = tasks.filter(lead_unit__isnull=True)
-        else:
-            lead = Organisation.objects.filter(pk=filters["lead"], school_id=plan.school_id).first()
-            tasks = tasks.filter(lead_unit=lead)
-    area = None
-    if filters.get("area") is not None:
-        if filters["area"] == 0:
-            tasks = tasks.filter(area__isnull=True)
-        else:
-            area = WorkArea.objects.filter(pk=filters["area"], plan=plan).first()
-            tasks = tasks.filter(area=area)
-    if filters.get("q"):
-        tasks = tasks.search(filters["q"])
+    chosen = filter_tasks(plan, request.GET, on)
+    status, cell, unit, lead, area = (
+        chosen.status,
+        chosen.cell,
+        chosen.unit,
+        chosen.lead,
+        chosen.area,
+    )
+    tasks = chosen.tasks
     tasks = tasks.select_related("lead_unit", "person_in_charge", "area").order_by(
         "due_date", "code", "pk"
     )
@@ -404,7 +378,7 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
         "area": area,
         "areas": WorkArea.objects.active().filter(plan=plan),
         "units": Organisation.objects.active().units_of(Organisation(pk=plan.school_id)),
-        "q": filters.get("q") or "",
+        "q": chosen.q,
     }
     return render(request, "tracking/task_list.html", context)
 

@@ -127,6 +127,25 @@ def test_the_job_warms_viewed_unit_dashboards_and_the_plan_tree(
     assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("INSERT")]
 
 
+def test_the_job_warms_viewed_unit_plan_pages(
+    settled: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    world = settled
+    url = reverse("planning:unit_plan", args=[world.plan.pk, world.office.pk])
+    head = world.client("unit_head")
+    head.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.task.title = "Tên mới của nhiệm vụ do phòng chủ trì"
+        world.task.save()
+    key = figures.stored_key(f"unit-plan:{world.office.pk}:{services.today().isoformat()}")
+    stamp = figures.stamp_text(figures.change_stamp(world.plan))
+    assert StoredFigures.objects.get(plan=world.plan, key=key).stamp == stamp
+    with CaptureQueriesContext(connection) as queries:
+        body = head.get(url).content.decode()
+    assert "Tên mới của nhiệm vụ do phòng chủ trì" in body
+    assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("INSERT")]
+
+
 def test_a_burst_of_changes_enqueues_one_job_per_plan(settled: World) -> None:
     world = settled
     with mock.patch("tracking.jobs.refresh_figures_job") as job:
