@@ -152,8 +152,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def plan_tree(plan: Plan) -> tuple[str, int]:
-    """The plan page's task tree as HTML, and the number of root tasks."""
+def plan_tree(plan: Plan) -> dict[str, Any]:
+    """The plan page's data-heavy parts as HTML: the task tree (with the number of root tasks)
+    and the targets by work area, with and without the editing links."""
     roots = build_tree(task_rows(plan.tasks.active().school_level()))
     context = {
         "rows": flatten(roots),
@@ -161,7 +162,37 @@ def plan_tree(plan: Plan) -> tuple[str, int]:
         "empty_label": _("Chưa có nhiệm vụ."),
         **tree_context(),
     }
-    return render_to_string("planning/_task_rows.html", context), len(roots)
+    return {
+        "tree_html": render_to_string("planning/_task_rows.html", context),
+        "root_count": len(roots),
+        **plan_targets(plan),
+    }
+
+
+def plan_targets(plan: Plan) -> dict[str, str]:
+    """The plan page's targets by work area as HTML, for readers and for those who edit."""
+    targets = list(
+        plan.targets.active().select_related("area", "responsible_unit", "strategic_goal")
+    )
+    areas = list(plan.areas.active())
+    targets_by_area: dict[int | None, list[Target]] = defaultdict(list)
+    for target in targets:
+        targets_by_area[target.area_id].append(target)
+    area_rows = [(area, targets_by_area.get(area.pk, [])) for area in areas]
+    if targets_by_area.get(None):
+        area_rows.append((None, targets_by_area[None]))
+    goals = {t.strategic_goal for t in targets if t.strategic_goal}
+    context = {
+        "plan": plan,
+        "area_rows": area_rows,
+        "goals": sorted(goals, key=lambda g: (g.code, g.pk)),
+    }
+    return {
+        f"targets_html_{int(can_change)}": render_to_string(
+            "planning/_plan_targets.html", {**context, "can_change": can_change}
+        )
+        for can_change in (False, True)
+    }
 
 
 def unit_tree_key(unit_id: int, day: dt.date) -> str:
@@ -210,32 +241,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # tracking/refresh.py); statuses depend on the day, so the day is in the key.
     from tracking.dashboard import cached
 
-    tree_html, root_count = cached(
-        plan, f"plan-tree:{timezone.localdate().isoformat()}", lambda: plan_tree(plan)
-    )
-    targets = list(
-        plan.targets.active().select_related("area", "responsible_unit", "strategic_goal")
-    )
-    areas = list(plan.areas.active())
-    targets_by_area: dict[int | None, list[Target]] = defaultdict(list)
-    for target in targets:
-        targets_by_area[target.area_id].append(target)
-    area_rows = [(area, targets_by_area.get(area.pk, [])) for area in areas]
-    if targets_by_area.get(None):
-        area_rows.append((None, targets_by_area[None]))
+    parts = cached(plan, f"plan-tree:{timezone.localdate().isoformat()}", lambda: plan_tree(plan))
+    can_change = request.user.has_perm(CHANGE, plan)
     bases = plan.basis_links.select_related("document__doc_type", "document__issuer")
-    goals = {t.strategic_goal for t in targets if t.strategic_goal}
     context = {
         "plan": plan,
-        "tree_html": tree_html,
-        "root_count": root_count,
-        "area_rows": area_rows,
-        "areas": areas,
+        "tree_html": parts["tree_html"],
+        "root_count": parts["root_count"],
+        "targets_html": parts[f"targets_html_{int(can_change)}"],
         "bases": bases,
-        "goals": sorted(goals, key=lambda g: (g.code, g.pk)),
         "amendment": services.open_amendment_of(plan),
         "amendments": plan.amendments.select_related("opened_by__person"),
-        "can_change": request.user.has_perm(CHANGE, plan),
+        "can_change": can_change,
         "history": history_entries(plan),
     }
     return render(request, "planning/plan_detail.html", context)

@@ -24,6 +24,7 @@ from organisations.membership import subtree_ids
 from organisations.models import Organisation, Person
 from planning.models import (
     Plan,
+    StrategicGoal,
     Target,
     Task,
     TaskBasis,
@@ -70,6 +71,9 @@ def _stamp_annotations() -> dict[str, Any]:
         "stamp_bases": latest(TaskBasis.history.model, task__plan_id=OuterRef("pk")),
         "stamp_people": latest(Person.history.model, school_id=OuterRef("school_id")),
         "stamp_documents": latest(Document.history.model, school_id=OuterRef("school_id")),
+        # Area names (dashboards, the plan page's targets) and the goals targets serve.
+        "stamp_areas": latest(WorkArea.history.model, plan_id=OuterRef("pk")),
+        "stamp_goals": latest(StrategicGoal.history.model, school_id=OuterRef("school_id")),
         "stamp_derived": Subquery(
             Task.objects.filter(plan_id=OuterRef("pk"))
             .order_by()

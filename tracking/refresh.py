@@ -23,7 +23,15 @@ from simple_history.signals import post_create_historical_record
 
 from documents.models import Document
 from organisations.models import Organisation, Person
-from planning.models import Plan, Target, Task, TaskBasis, TaskCoordination
+from planning.models import (
+    Plan,
+    StrategicGoal,
+    Target,
+    Task,
+    TaskBasis,
+    TaskCoordination,
+    WorkArea,
+)
 from tracking import dashboard as figures
 from tracking.models import CheckIn, Extension, FiguresRefresh, StoredFigures
 
@@ -140,13 +148,13 @@ def refresh(plan_id: int, today: dt.date) -> list[str]:
 
 @receiver(post_create_historical_record)
 def history_written(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if isinstance(instance, Task | Target):
+    if isinstance(instance, Task | Target | WorkArea):
         schedule(plan_id=instance.plan_id)
     elif isinstance(instance, Extension | TaskCoordination | TaskBasis):
         schedule(task_id=instance.task_id)
     elif isinstance(instance, Organisation):
         schedule(school_id=instance.school_id or instance.pk)
-    elif isinstance(instance, Person | Document):
+    elif isinstance(instance, Person | Document | StrategicGoal):
         schedule(school_id=instance.school_id)
 
 

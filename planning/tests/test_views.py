@@ -275,3 +275,35 @@ def test_plan_page_shows_changes_at_once_despite_its_cache(world: World) -> None
     world.people["staff"].full_name = "Hoàng Văn Ân"
     world.people["staff"].save()
     assert "Phụ trách: Hoàng Văn Ân" in client.get(url).content.decode()
+
+
+def test_plan_page_parts_follow_every_change_they_show(world: World) -> None:
+    """The plan page's tree and targets are stored between requests; a renamed area, a changed
+    target and a new task each show at once, and only those who may edit see the editing links."""
+    url = reverse("planning:plan_detail", args=[world.plan.pk])
+    clients = ((world.client("leadership"), True), (world.client("staff"), False))
+    by = world.users["leadership"]
+    area_edit = reverse("planning:area_edit", args=[world.area.pk])
+
+    def rename_area() -> str:
+        world.area.name = "Đào tạo và bồi dưỡng"
+        services.save_plan_object(world.area, by=by)
+        return world.area.name
+
+    def rename_target() -> str:
+        world.target.name = "Tỷ lệ tuyển sinh đạt chỉ tiêu"
+        services.save_plan_object(world.target, by=by)
+        return world.target.name
+
+    def add_task() -> str:
+        task = Task(plan=world.plan, kind="task", title="Nhiệm vụ mới", lead_unit=world.office)
+        return services.save_plan_object(task, by=by).title
+
+    for change in (rename_area, rename_target, add_task):
+        for client, _editor in clients:
+            client.get(url)  # stored
+        shown = change()
+        for client, editor in clients:
+            body = client.get(url).content.decode()
+            assert shown in body, change.__name__
+            assert (area_edit in body) is editor
