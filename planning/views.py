@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -246,9 +247,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bases = plan.basis_links.select_related("document__doc_type", "document__issuer")
     context = {
         "plan": plan,
-        "tree_html": parts["tree_html"],
+        # Rendered by our own templates (autoescaped) and stored as text: safe to insert.
+        "tree_html": mark_safe(parts["tree_html"]),
         "root_count": parts["root_count"],
-        "targets_html": parts[f"targets_html_{int(can_change)}"],
+        "targets_html": mark_safe(parts[f"targets_html_{int(can_change)}"]),
         "bases": bases,
         "amendment": services.open_amendment_of(plan),
         "amendments": plan.amendments.select_related("opened_by__person"),
@@ -800,7 +802,11 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "unit": unit,
-        **tasks,
+        # Rendered by our own templates (autoescaped) and stored as text: safe to insert.
+        **{
+            key: mark_safe(value) if key.endswith("_html") else value
+            for key, value in tasks.items()
+        },
         "allocations": allocations,
         "unit_plan": unit_plan_row,
         "can_write": request.user.has_perm("planning.add_unit_task", unit),

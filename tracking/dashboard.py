@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import pickle
+import json
 import zlib
 from collections import defaultdict
 from collections.abc import Callable
@@ -86,7 +86,7 @@ def _stamp_annotations() -> dict[str, Any]:
 
 STAMP_FIELDS = tuple(_stamp_annotations())
 # Part of every stored key: bump it when the shape of stored figures changes.
-FIGURES_VERSION = 3
+FIGURES_VERSION = 4
 
 
 # Building the stamp query (ten subqueries) costs more Python than running it: it is compiled
@@ -139,11 +139,13 @@ def stored_key(key: str) -> str:
 
 
 def _dump(value: Any) -> bytes:
-    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+    """JSON, not pickle: what is stored is rendered HTML and counts, and reading it back must not
+    run code whoever wrote the row. HTML comes back as a plain string: callers mark it safe."""
+    return zlib.compress(json.dumps(value, ensure_ascii=False).encode(), 1)
 
 
 def _load(data: Any) -> Any:
-    return pickle.loads(zlib.decompress(bytes(data)))
+    return json.loads(zlib.decompress(bytes(data)))
 
 
 def store(plan_id: int, key: str, stamp: str, value: Any) -> None:

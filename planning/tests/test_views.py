@@ -307,3 +307,24 @@ def test_plan_page_parts_follow_every_change_they_show(world: World) -> None:
             body = client.get(url).content.decode()
             assert shown in body, change.__name__
             assert (area_edit in body) is editor
+
+
+def test_stored_plan_page_parts_are_json_and_stay_escaped(world: World) -> None:
+    """What the plan page stores between requests is JSON (reading it runs no code), and a title
+    with markup is shown as text whether the tree was just rendered or read back."""
+    import json
+    import zlib
+
+    from tracking.models import StoredFigures
+
+    world.task.title = '<script>alert("x")</script>'
+    services.save_plan_object(world.task, by=world.users["leadership"])
+    url = reverse("planning:plan_detail", args=[world.plan.pk])
+    client = world.client("staff")
+    for _request in ("computed", "read back"):
+        body = client.get(url).content.decode()
+        assert '<script>alert("x")</script>' not in body
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    row = StoredFigures.objects.get(plan=world.plan, key__contains="plan-tree:")
+    parts = json.loads(zlib.decompress(bytes(row.value)))
+    assert "&lt;script&gt;" in parts["tree_html"] and parts["root_count"] >= 1
