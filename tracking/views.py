@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised, member_school_id, require
+from core.text import format_date
 from core.views import render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
@@ -32,7 +33,7 @@ from tracking.forms import (
     TrackingForm,
 )
 from tracking.models import CheckIn, CheckInRole, Evidence, Extension, Notification
-from tracking.rules import coordinating_units_headed
+from tracking.rules import reporting_unit_ids
 from tracking.status import TaskStatus, compute_status
 
 VIEW_TASK = "tracking.view_task"
@@ -72,14 +73,7 @@ def _day(request: HttpRequest, plan: Plan) -> dt.date:
 
 
 def _reporting_units(request: HttpRequest, task: Task) -> Any:
-    user = request.user
-    ids: set[int] = set()
-    if user.has_perm("tracking.report_task", task):
-        ids.add(services.lead_unit_id_of(task))
-    if membership_of(user).leads_school(task.plan.school_id) or user.is_superuser:
-        ids.update(task.coordinations.active().values_list("unit_id", flat=True))
-    else:
-        ids.update(coordinating_units_headed(user, task))
+    ids = reporting_unit_ids(request.user, task)
     return Organisation.objects.filter(pk__in=ids).order_by("order", "name")
 
 
@@ -232,7 +226,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã gửi đề nghị gia hạn tới Ban giám hiệu."))
             return redirect(back)
-    due = task.due_date.strftime("%d/%m/%Y") if task.due_date else "—"
+    due = format_date(task.due_date) or "—"
     return render_form(
         request,
         form,
@@ -269,8 +263,8 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã ghi quyết định gia hạn."))
             return redirect(back)
     intro = _("Đề nghị gia hạn từ %(old)s đến %(new)s. Lý do: %(reason)s") % {
-        "old": extension.previous_due.strftime("%d/%m/%Y") if extension.previous_due else "—",
-        "new": extension.requested_due.strftime("%d/%m/%Y"),
+        "old": format_date(extension.previous_due) or "—",
+        "new": format_date(extension.requested_due),
         "reason": extension.reason,
     }
     return render_form(
