@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
@@ -83,3 +84,26 @@ def register_document(document: Document, *, by: Any) -> Document:
 def archive_document(document: Document, *, by: Any) -> None:
     stamp(document, by, _("Lưu trữ"))
     document.archive()
+
+
+def register_list(school_id: int | None, params: Any) -> QuerySet[Document]:
+    """The register as the list page and its Excel export show it: search (?q=) and type
+    (?type=), with each document's number of implementing tasks, newest first."""
+    documents = (
+        Document.objects.active()
+        .filter(school_id=school_id)
+        .select_related("doc_type", "issuer")
+        .annotate(
+            task_count=Count(
+                "task_links", filter=Q(task_links__archived_at__isnull=True), distinct=True
+            )
+        )
+        .order_by("-issued_on", "symbol", "pk")
+    )
+    query = (params.get("q") or "").strip()
+    if query:
+        documents = documents.search(query)
+    doc_type = params.get("type") or ""
+    if doc_type:
+        documents = documents.filter(doc_type__code=doc_type)
+    return documents

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,24 +30,9 @@ PAGE_SIZE = 50
 
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request.user)
-    documents = (
-        Document.objects.active()
-        .filter(school_id=membership.school_id)
-        .select_related("doc_type", "issuer")
-        .annotate(
-            task_count=Count(
-                "task_links", filter=Q(task_links__archived_at__isnull=True), distinct=True
-            )
-        )
-        .order_by("-issued_on", "symbol", "pk")
-    )
+    documents = services.register_list(membership_of(request.user).school_id, request.GET)
     query = request.GET.get("q", "").strip()
-    if query:
-        documents = documents.search(query)
     doc_type = request.GET.get("type", "")
-    if doc_type:
-        documents = documents.filter(doc_type__code=doc_type)
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
@@ -114,3 +115,23 @@ def end_position(position: Position, *, on: dt.date, by: Any) -> Position:
     stamp(position, by, _("Thôi giữ chức vụ"))
     position.save()
     return position
+
+
+def people_list(school_id: int | None, params: Any) -> QuerySet[Person]:
+    """The school's people as the list page and its Excel export show them: search (?q=),
+    each with their current positions, sorted the Vietnamese way (given name first)."""
+    people = (
+        Person.objects.active()
+        .filter(school_id=school_id)
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.current().select_related("organisation"),
+                to_attr="current_positions",
+            )
+        )
+    )
+    query = (params.get("q") or "").strip()
+    if query:
+        people = people.search(query)
+    return people.order_by("sort_key")

@@ -144,22 +144,9 @@ def organisation_rename(request: HttpRequest, pk: int) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     """People of the school, sorted the Vietnamese way (given name first)."""
     require(request.user, "organisations.browse")
-    membership = membership_of(request.user)
-    people = (
-        Person.objects.active()
-        .filter(school_id=membership.school_id)
-        .prefetch_related(
-            Prefetch(
-                "positions",
-                queryset=Position.objects.current().select_related("organisation"),
-                to_attr="current_positions",
-            )
-        )
-    )
+    people = services.people_list(membership_of(request.user).school_id, request.GET)
     query = request.GET.get("q", "").strip()
-    if query:
-        people = people.search(query)
-    page = Paginator(people.order_by("sort_key"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "organisations/person_list.html",

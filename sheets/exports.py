@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from core.sheets import Out, SheetWriter
@@ -285,28 +285,6 @@ def checkins_workbook(tasks: QuerySet[Task]) -> bytes:
 # Documents ------------------------------------------------------------------------------------
 
 
-def document_filters(school_id: int | None, params: Any) -> QuerySet[Document]:
-    """The register's filters (documents.views.document_list): search and type."""
-    documents = (
-        Document.objects.active()
-        .filter(school_id=school_id)
-        .select_related("doc_type", "issuer")
-        .annotate(
-            task_count=Count(
-                "task_links", filter=Q(task_links__archived_at__isnull=True), distinct=True
-            )
-        )
-        .order_by("-issued_on", "symbol", "pk")
-    )
-    query = (params.get("q") or "").strip()
-    if query:
-        documents = documents.search(query)
-    doc_type = params.get("type") or ""
-    if doc_type:
-        documents = documents.filter(doc_type__code=doc_type)
-    return documents
-
-
 def documents_workbook(documents: QuerySet[Document]) -> bytes:
     columns = [
         Out(_("Số, ký hiệu"), 22),
@@ -333,25 +311,6 @@ def documents_workbook(documents: QuerySet[Document]) -> bytes:
 
 
 # People ---------------------------------------------------------------------------------------
-
-
-def people_filters(school_id: int | None, params: Any) -> QuerySet[Person]:
-    """The people list's filters (organisations.views.person_list): search."""
-    people = (
-        Person.objects.active()
-        .filter(school_id=school_id)
-        .prefetch_related(
-            Prefetch(
-                "positions",
-                queryset=Position.objects.current().select_related("organisation"),
-                to_attr="current_positions",
-            )
-        )
-    )
-    query = (params.get("q") or "").strip()
-    if query:
-        people = people.search(query)
-    return people.order_by("sort_key")
 
 
 def people_workbook(people: QuerySet[Person]) -> bytes:

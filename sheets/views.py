@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from core.permissions import get_authorised, require
 from core.sheets import xlsx_response
 from core.text import parse_date
+from documents import services as documents_services
+from organisations import services as organisations_services
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from planning import services as planning_services
@@ -100,7 +102,7 @@ def checkins_export(request: HttpRequest, pk: int) -> HttpResponse:
 def documents_export(request: HttpRequest) -> HttpResponse:
     """The document register, with the list's search and type filter."""
     school_id = membership_of(request.user).school_id
-    documents = exports.document_filters(school_id, request.GET)
+    documents = documents_services.register_list(school_id, request.GET)
     return xlsx_response(exports.documents_workbook(documents), _("Sổ văn bản.xlsx"))
 
 
@@ -108,7 +110,7 @@ def documents_export(request: HttpRequest) -> HttpResponse:
 def people_export(request: HttpRequest) -> HttpResponse:
     """The school's people with their current positions, with the list's search."""
     require(request.user, "organisations.browse")
-    people = exports.people_filters(membership_of(request.user).school_id, request.GET)
+    people = organisations_services.people_list(membership_of(request.user).school_id, request.GET)
     return xlsx_response(exports.people_workbook(people), _("Nhân sự.xlsx"))
 
 
