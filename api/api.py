@@ -36,6 +36,7 @@ from tracking import services as tracking
 from tracking.dashboard import default_day, rag_of
 from tracking.evidence import max_bytes
 from tracking.models import CheckIn, Evidence
+from tracking.rules import reporting_unit_ids
 from tracking.status import TaskStatus, compute_status
 
 
@@ -250,15 +251,7 @@ def _submit_checkin(
 ) -> Any:
     task = _task(request, task_id, "tracking.checkin_task")
     user = request.auth  # type: ignore[attr-defined]
-    allowed: set[int] = set()
-    if user.has_perm("tracking.report_task", task):
-        allowed.add(tracking.lead_unit_id_of(task))
-    coordinating = set(task.coordinations.active().values_list("unit_id", flat=True))
-    if membership_of(user).leads_school(task.plan.school_id):
-        allowed |= coordinating
-    else:
-        allowed |= coordinating & set(membership_of(user).headed_unit_ids)
-    if payload.unit_id not in allowed:
+    if payload.unit_id not in reporting_unit_ids(user, task):
         raise PermissionDenied
     # Read one byte past the cap: a larger file is refused by its size without being read whole.
     uploads = [tracking.Upload(f.name or "", f.read(max_bytes() + 1)) for f in files]

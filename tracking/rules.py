@@ -49,6 +49,22 @@ def coordinating_units_headed(user: Any, task: Any) -> list[int]:
     ]
 
 
+def reporting_unit_ids(user: Any, task: Any) -> set[int]:
+    """The units the user may send a check-in for on this task (the page's choices, the API's
+    check): the lead unit for those who report for the task; every coordinating unit for
+    leadership and administrators, else the coordinating units the user heads."""
+    from tracking.services import lead_unit_id_of
+
+    ids: set[int] = set()
+    if user.has_perm("tracking.report_task", task):
+        ids.add(lead_unit_id_of(task))
+    if membership_of(user).leads_school(task.plan.school_id) or user.is_superuser:
+        ids.update(task.coordinations.active().values_list("unit_id", flat=True))
+    else:
+        ids.update(coordinating_units_headed(user, task))
+    return ids
+
+
 reports_for_task = is_person_in_charge | heads_lead_unit | leads_school
 
 rules.add_perm("tracking.view_task", is_admin | in_same_school)
