@@ -6,7 +6,6 @@ every error with its row and column; `import_sections` then writes all rows or n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from core import sheets
 from core.audit import stamp
-from core.sheets import BadWorkbook, ReadResult
+from core.sheets import BadWorkbook, ReadResult, RowResult
 from core.text import fold, parse_number
 from organisations.models import Organisation
 from workload import services
 from workload.models import ActivityKind, Lecturer, Section, Term
+
+__all__ = ["BadWorkbook", "ReadResult", "RowResult", "import_sections", "read_sections"]
 
 MAX_ROWS = 20_000
 
@@ -38,11 +39,6 @@ REQUIRED = ["code", "course", "group", "kind", "units", "class_size"]
 SHEET_COLUMNS = [
     sheets.Column(key, label, required=key in REQUIRED) for key, label in COLUMNS.items()
 ]
-
-
-@dataclass
-class RowResult(sheets.RowResult):
-    code: str = ""
 
 
 def _key(value: Any) -> str:
@@ -67,15 +63,14 @@ def read_sections(term: Term, data: bytes) -> ReadResult:
         .prefetch_related("open_to_groups", "only_lecturers")
     }
     bands = services.size_bands(rules)
-    results: list[sheets.RowResult] = []
+    results: list[RowResult] = []
     seen: dict[str, int] = {}
     for line in sheet.rows():
         number = line.row
         cell = {name: line.raw.get(name) for name in position}
         result = RowResult(
-            row=number, code=str(cell["code"] or "").strip(), errors=line.result.errors
+            row=number, label=str(cell["code"] or "").strip(), errors=line.result.errors
         )
-        result.label = result.code
         results.append(result)
 
         def error(name: str, message: str, result: RowResult = result) -> None:
@@ -84,9 +79,9 @@ def read_sections(term: Term, data: bytes) -> ReadResult:
         for name in REQUIRED:
             if cell[name] in (None, "") and not any(c == COLUMNS[name] for c, _m in result.errors):
                 error(name, _("Ô bắt buộc đang trống."))
-        if result.code in seen:
-            error("code", _("Trùng mã với dòng %(row)d.") % {"row": seen[result.code]})
-        seen.setdefault(result.code, number)
+        if result.label in seen:
+            error("code", _("Trùng mã với dòng %(row)d.") % {"row": seen[result.label]})
+        seen.setdefault(result.label, number)
         group = groups.get(_key(cell["group"])) if cell["group"] else None
         if cell["group"] and group is None:
             error("group", _("Không có tổ bộ môn “%(v)s” trong trường.") % {"v": cell["group"]})
@@ -119,7 +114,7 @@ def read_sections(term: Term, data: bytes) -> ReadResult:
             "course": str(cell["course"]).strip(), "group": group, "kind": kind, "units": units,
             "class_size": int(size), "hours": hours, "open_to": open_to, "only": only, "manual": manual,
         }  # fmt: skip
-        current = existing.get(result.code)
+        current = existing.get(result.label)
         result.action = (
             "create"
             if current is None
@@ -209,20 +204,12 @@ def import_sections(term: Term, data: bytes, *, by: Any) -> ReadResult:
 
 # Export ---------------------------------------------------------------------------------------
 
-__all__ = ["BadWorkbook", "ReadResult", "RowResult"]
-
-
-def _sheet(
-    workbook: sheets.SheetWriter, title: str, header: list[str], rows: list[list[Any]]
-) -> None:
-    workbook.sheet(title, header, rows)
-
 
 def template_workbook() -> bytes:
     """An empty sheet with the expected headers, for the training office to fill in."""
     workbook = sheets.SheetWriter(write_only=False)
-    _sheet(workbook, "Lớp học phần", list(COLUMNS.values()), [])
-    return _bytes(workbook)
+    workbook.sheet("Lớp học phần", list(COLUMNS.values()), [])
+    return workbook.to_bytes()
 
 
 def assignment_workbook(term: Term) -> bytes:
@@ -245,8 +232,8 @@ def assignment_workbook(term: Term) -> bytes:
     ]  # fmt: skip
     workbook = sheets.SheetWriter(write_only=False)
     header = [*COLUMNS.values(), "Giờ chuẩn", "Mã giảng viên", "Giảng viên", "Đã chốt"]
-    _sheet(workbook, "Phân công", header, rows)
-    return _bytes(workbook)
+    workbook.sheet("Phân công", header, rows)
+    return workbook.to_bytes()
 
 
 def statements_workbook(term: Term, only: Lecturer | None = None) -> bytes:
@@ -269,20 +256,15 @@ def statements_workbook(term: Term, only: Lecturer | None = None) -> bytes:
         ]
         for r in rows
     ]  # fmt: skip
-    _sheet(
-        workbook,
+    workbook.sheet(
         "Tổng hợp",
         ["Mã GV", "Họ và tên", "Tổ bộ môn", "Chức danh", "Định mức năm", "Tỷ lệ giảng dạy (%)",
          "Tỷ lệ làm việc", "Giờ chuẩn phải dạy", "Tối đa", "Giờ đã phân công", "Chênh lệch",
          "Học kỳ còn lại"],
         summary,
     )  # fmt: skip
-    used: set[str] = {"Tổng hợp"}
     for r in rows:
-        title = f"{r.lecturer.code} {r.lecturer.person.given_name}"[:31]
-        while title in used:
-            title = title[:28] + f"~{len(used)}"
-        used.add(title)
+        title = f"{r.lecturer.code} {r.lecturer.person.given_name}"  # SheetWriter dedups titles
         sections = by_lecturer.get(r.lecturer.pk, [])
         lines: list[list[Any]] = [
             [s.code, s.course, s.kind.name, float(s.units), s.class_size, float(s.hours)]
@@ -291,14 +273,9 @@ def statements_workbook(term: Term, only: Lecturer | None = None) -> bytes:
         lines.append(
             ["", _("Cộng"), "", "", "", float(sum((s.hours for s in sections), Decimal(0)))]
         )
-        _sheet(
-            workbook,
+        workbook.sheet(
             title,
             ["Mã lớp HP", "Học phần", "Hoạt động", "Số tiết", "Sĩ số", "Giờ chuẩn"],
             lines,
         )
-    return _bytes(workbook)
-
-
-def _bytes(workbook: sheets.SheetWriter) -> bytes:
     return workbook.to_bytes()
