@@ -17,14 +17,13 @@ from conferences.models import Conference
 from conferences.papers import count_label, lcfirst, paper_context
 from core.permissions import get_authorised
 from core.text import format_date, format_number, paper_date
-from papers.layout import Block, Heading, Paper, Para, Signature, Table
+from papers.layout import ROMAN, Block, Heading, Paper, Para, Signature, Table
 from papers.models import IssuedPaper
 from papers.placeholders import common_context
 from papers.registry import PaperKind, register
 
 MINUTES_KIND = "conference_minutes"
 RESOLUTION_KIND = "conference_resolution"
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
 def _sentence(text: str) -> str:

@@ -29,6 +29,8 @@ NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PARTY_TITLE = "ĐẢNG CỘNG SẢN VIỆT NAM"
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+# The numerals of a paper's sections ("I. THÀNH PHẦN THAM DỰ").
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
 @dataclass

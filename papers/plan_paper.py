@@ -17,7 +17,6 @@ from papers.registry import PaperKind, register
 from planning.models import Plan, Target, Task, TaskCoordination
 
 PLAN_KIND = "plan"
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
 def _basis_line(link: object) -> str:

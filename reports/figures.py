@@ -26,17 +26,9 @@ from organisations.models import Organisation
 from planning.models import Target, Task, TaskQuerySet, WorkArea
 from tracking import dashboard
 from tracking.models import CheckIn, CheckInRole, TargetReading
-from tracking.status import Rag, RunState, target_rag
+from tracking.status import RunState, target_rag
 
 CELLS = ("done_on_time", "done_late", "open_in_time", "open_overdue")
-CELL_LABELS = {
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "open_in_time": "Đang thực hiện trong hạn",
-    "open_overdue": "Quá hạn chưa hoàn thành",
-}
-STATE_WORDS = {Rag.GREEN: "Đạt", Rag.AMBER: "Cần chú ý", Rag.RED: "Chưa đạt"}
-NO_DATA = "Chưa có số liệu"
 
 
 def cell_q(cell: str, on: dt.date) -> Q:
@@ -97,7 +89,7 @@ def target_value_text(target: Target) -> str:
     if target.direction == "range":
         return f"{_number(target.range_min)}–{_number(target.range_max)}"
     if target.direction == "boolean":
-        return "Đạt"
+        return _("Đạt")
     return _number(target.target_value)
 
 
@@ -105,7 +97,7 @@ def _actual_text(target: Target, value: Decimal | None) -> str:
     if value is None:
         return ""
     if target.direction == "boolean":
-        return "Đạt" if value == 1 else "Chưa đạt"
+        return _("Đạt") if value == 1 else _("Chưa đạt")
     return format_number(value)
 
 
@@ -148,7 +140,7 @@ def _targets(report: Any, unit_ids: set[int] | None) -> list[dict[str, Any]]:
             "actual": _actual_text(target, value),
             "measured_on": format_date(target.measured_then),
             "rag": str(rag) if rag else "",
-            "state": STATE_WORDS[rag] if rag else NO_DATA,
+            "state": str(rag.label) if rag else _("Chưa có số liệu"),
             "unit": str(target.responsible_unit or ""),
         })  # fmt: skip
     return rows
@@ -189,7 +181,7 @@ def _task_list(tasks: TaskQuerySet, on: dt.date, *, only_overdue: bool) -> list[
             "days_late": (on - baseline).days if cell == "open_overdue" else 0,
             "progress": "" if progress is None else f"{progress}%",
             "reported_on": format_date(task.reported_then),
-            "state": CELL_LABELS[cell],
+            "state": str(dashboard.MATRIX_LABELS[cell]),
         })  # fmt: skip
     return result
 

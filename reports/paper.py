@@ -10,14 +10,13 @@ from typing import Any
 from django.http import HttpRequest
 
 from core.permissions import get_authorised
-from papers.layout import Block, Heading, Paper, Para, Table
+from papers.layout import ROMAN, Block, Heading, Paper, Para, Table
 from papers.models import IssuedPaper
 from papers.placeholders import common_context
 from papers.registry import PaperKind, register
 from reports import figures
 from reports.models import Report, ReportKind, ReportPeriod
 
-ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 COUNT_HEADER = [
     "Tổng số",
     "Hoàn thành đúng hạn",
