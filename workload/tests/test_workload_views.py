@@ -127,6 +127,7 @@ def test_import_checks_first_then_writes_all_and_reimport_changes_nothing(
     response = upload(teaching, data, client=client)
     body = response.content.decode()
     assert response.status_code == 200 and "Sẽ tạo 1 lớp, cập nhật 0 lớp, 1 lớp không đổi." in body
+    assert "<td>MỚI-01</td>" in body  # each preview row shows its section code
     assert not Section.objects.filter(code="MỚI-01").exists()
     token = body.split('name="token" value="')[1].split('"')[0]
     other_session = teaching.world.client("leadership").post(
