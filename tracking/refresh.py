@@ -116,24 +116,12 @@ def refresh(plan_id: int, today: dt.date) -> list[str]:
             figures.dashboard_key(None, on): lambda: figures.dashboard_body(plan, on, None),
             f"plan-tree:{today.isoformat()}": lambda: plan_tree(plan),
         }
-        prefix = figures.stored_key("dashboard:")
-        suffix = f":{on.isoformat()}"
-        viewed = StoredFigures.objects.filter(
-            plan_id=plan_id, key__startswith=prefix, key__endswith=suffix
-        ).values_list("key", flat=True)
-        unit_ids = {int(key[len(prefix) : -len(suffix)]) for key in viewed} - {0}
-        for unit in Organisation.objects.filter(pk__in=unit_ids, school_id=plan.school_id):
+        for unit in _units_viewed(plan, "dashboard:", on):
             jobs[figures.dashboard_key(unit.pk, on)] = lambda unit=unit: figures.dashboard_body(
                 plan, on, unit
             )
         # Units' plan pages opened today (planning.views.unit_plan) are kept warm too.
-        prefix = figures.stored_key("unit-plan:")
-        suffix = f":{today.isoformat()}"
-        viewed = StoredFigures.objects.filter(
-            plan_id=plan_id, key__startswith=prefix, key__endswith=suffix
-        ).values_list("key", flat=True)
-        unit_ids = {int(key[len(prefix) : -len(suffix)]) for key in viewed}
-        for unit in Organisation.objects.filter(pk__in=unit_ids, school_id=plan.school_id):
+        for unit in _units_viewed(plan, "unit-plan:", today):
             jobs[unit_tree_key(unit.pk, today)] = lambda unit=unit: unit_tree(plan, unit)
         for key, compute in jobs.items():
             figures.store(plan_id, figures.stored_key(key), stamp, compute())
@@ -141,6 +129,18 @@ def refresh(plan_id: int, today: dt.date) -> list[str]:
             plan_id=plan_id, computed_at__lt=timezone.now() - KEEP_STORED
         ).delete()
         return [figures.stored_key(key) for key in jobs]
+
+
+def _units_viewed(plan: Plan, kind: str, day: dt.date) -> Any:
+    """The units whose `kind` page (stored under "<kind><unit id>:<day>") someone opened for
+    `day`: their stored figures are the ones worth recomputing. Unit 0 is the whole school."""
+    prefix = figures.stored_key(kind)
+    suffix = f":{day.isoformat()}"
+    keys = StoredFigures.objects.filter(
+        plan_id=plan.pk, key__startswith=prefix, key__endswith=suffix
+    ).values_list("key", flat=True)
+    unit_ids = {int(key[len(prefix) : -len(suffix)]) for key in keys} - {0}
+    return Organisation.objects.filter(pk__in=unit_ids, school_id=plan.school_id)
 
 
 # What the change stamp covers, and how each change finds its plan ----------------------------
