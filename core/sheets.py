@@ -71,7 +71,7 @@ import tempfile
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -116,10 +116,6 @@ def header_key(value: Any) -> str:
 def value_key(value: Any) -> str:
     """A cell value compared without diacritics, case or extra spaces (codes, names, labels)."""
     return fold(str(value if value is not None else "")).strip()
-
-
-def _thousands(n: int) -> str:
-    return format_number(n)
 
 
 # Results ------------------------------------------------------------------------------------
@@ -217,7 +213,7 @@ def open_workbook(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int | No
         raise BadWorkbook(_("Tệp trống."))
     if len(data) > max_bytes:
         raise BadWorkbook(
-            _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": _thousands(max_bytes // (1024 * 1024))}
+            _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": format_number(max_bytes // (1024 * 1024))}
         )
     if data[:8] == _OLE_MAGIC:
         raise BadWorkbook(
@@ -250,7 +246,7 @@ def open_workbook(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int | No
                         "dữ liệu. Hãy chia tệp ra (và xoá các dòng trống đã định dạng). "
                         "Chưa ghi gì."
                     )
-                    % {"n": _thousands(max_rows)}
+                    % {"n": format_number(max_rows)}
                 )
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -324,7 +320,7 @@ class Sheet:
                 "Trang tính “%(sheet)s” có hơn %(n)s dòng dữ liệu: mỗi lần nhập tối đa %(n)s "
                 "dòng. Hãy chia tệp ra. Chưa ghi gì."
             )
-            % {"sheet": self.title, "n": _thousands(self.max_rows)}
+            % {"sheet": self.title, "n": format_number(self.max_rows)}
         )
 
     def count_rows(self) -> int:
@@ -913,18 +909,12 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def rows_of(queryset: Iterable[T], make: Callable[[T], Sequence[Any]]) -> Iterator[Sequence[Any]]:
-    """Rows made lazily from objects (a generator for the write-only writer)."""
-    for obj in queryset:
-        yield make(obj)
-
-
 def read_bytes(upload: Any, *, max_bytes: int = MAX_BYTES) -> bytes:
     """The uploaded file's bytes, refusing before reading past the size cap."""
     if upload is None:
         raise BadWorkbook(_("Hãy chọn tệp Excel (.xlsx)."))
     if getattr(upload, "size", 0) and upload.size > max_bytes:
         raise BadWorkbook(
-            _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": _thousands(max_bytes // (1024 * 1024))}
+            _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": format_number(max_bytes // (1024 * 1024))}
         )
     return bytes(upload.read())
