@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from conferences.models import Conference, ConferenceStatus
+from conferences.models import Conference
 from core.permissions import get_authorised, member_school_id
 from documents.models import DocumentSystem, DocumentType
 from organisations.models import Organisation
@@ -127,7 +127,7 @@ def conference_number(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         pk=pk,
     )
     back = redirect("conferences:paper", pk=conference.pk, kind=tab)
-    if conference.status != ConferenceStatus.CLOSED:
+    if not conference.is_closed:
         messages.error(request, _("Chỉ lấy số khi hội nghị đã kết thúc."))
         return back
     paper = registry.get(kind).build(conference)

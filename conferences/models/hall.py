@@ -144,7 +144,7 @@ class Conference(Archivable):
 
     @property
     def accepts_opinions(self) -> bool:
-        return self.status != ConferenceStatus.CLOSED and not self.is_archived
+        return not self.is_closed and not self.is_archived
 
 
 class ConferenceChair(Archivable):

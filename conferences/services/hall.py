@@ -98,7 +98,7 @@ def mark_attendance(
     invitation: Invitation, *, attendance: str, reason: str = "", by: Any
 ) -> Invitation:
     ensure_open(invitation.conference)
-    if invitation.conference.status == ConferenceStatus.CLOSED:
+    if invitation.conference.is_closed:
         raise ConferenceError(_("Hội nghị đã kết thúc, không thể sửa điểm danh."))
     if attendance not in Attendance.values:
         raise ConferenceError(_("Giá trị điểm danh không hợp lệ."))
