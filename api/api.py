@@ -37,7 +37,7 @@ from tracking.dashboard import default_day, rag_of
 from tracking.evidence import max_bytes
 from tracking.models import CheckIn, Evidence
 from tracking.rules import reporting_unit_ids
-from tracking.status import TaskStatus, compute_status
+from tracking.status import TaskStatus, task_status
 
 
 class TokenAuth(HttpBearer):
@@ -90,14 +90,7 @@ def _task(request: HttpRequest, task_id: int, perm: str | None = None) -> Task:
 
 
 def task_out(task: Task, on: Any) -> dict[str, Any]:
-    info = compute_status(
-        run_state=task.run_state,
-        due_date=task.due_date,
-        completed_on=task.completed_on,
-        progress=task.effective_progress,
-        start_date=task.start_date,
-        on=on,
-    )
+    info = task_status(task, on)
     return {
         **{field: getattr(task, field) for field in TaskOut.model_fields if hasattr(task, field)},
         "progress": task.effective_progress,

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +92,18 @@ def compute_status(
     if progress == 0 or (start_date is not None and start_date > on):
         return StatusInfo(TaskStatus.NOT_STARTED)
     return StatusInfo(TaskStatus.IN_PROGRESS)
+
+
+def task_status(task: Any, on: dt.date) -> StatusInfo:
+    """compute_status for a planning Task (its effective progress: entered or derived)."""
+    return compute_status(
+        run_state=task.run_state,
+        due_date=task.due_date,
+        completed_on=task.completed_on,
+        progress=task.effective_progress,
+        start_date=task.start_date,
+        on=on,
+    )
 
 
 def done_on_time_against(baseline_due: dt.date | None, completed_on: dt.date | None) -> bool:

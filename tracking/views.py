@@ -34,7 +34,7 @@ from tracking.forms import (
 )
 from tracking.models import CheckIn, CheckInRole, Evidence, Extension, Notification
 from tracking.rules import reporting_unit_ids
-from tracking.status import TaskStatus, compute_status
+from tracking.status import TaskStatus, task_status
 
 VIEW_TASK = "tracking.view_task"
 PAGE_SIZE = 50
@@ -348,14 +348,7 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     for task in page.object_list:
-        task.status_info = compute_status(
-            run_state=task.run_state,
-            due_date=task.due_date,
-            completed_on=task.completed_on,
-            progress=task.effective_progress,
-            start_date=task.start_date,
-            on=on,
-        )
+        task.status_info = task_status(task, on)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -16,7 +16,7 @@ from core.text import format_number
 from tracking.dashboard import default_day, rag_of
 from tracking.models import Evidence, Notification
 from tracking.services import today
-from tracking.status import RAG_COLOURS, StatusInfo, compute_status
+from tracking.status import RAG_COLOURS, task_status
 
 register = template.Library()
 
@@ -28,21 +28,10 @@ def _day_for(context: Any, task: Any) -> Any:
     return today()
 
 
-def status_of(task: Any, on: Any) -> StatusInfo:
-    return compute_status(
-        run_state=task.run_state,
-        due_date=task.due_date,
-        completed_on=task.completed_on,
-        progress=task.effective_progress,
-        start_date=task.start_date,
-        on=on,
-    )
-
-
 @register.simple_tag(takes_context=True)
 def task_badge(context: Any, task: Any) -> str:
     """Status (with days overdue) and progress of a task, from its own columns."""
-    info = status_of(task, _day_for(context, task))
+    info = task_status(task, _day_for(context, task))
     label = info.label
     if info.days_late:
         label = _("%(label)s %(days)s ngày") % {"label": label, "days": info.days_late}
@@ -87,7 +76,7 @@ def tracking_panel(context: Any, task: Any) -> dict[str, Any]:
     return {
         "task": task,
         "on": on,
-        "info": status_of(task, on),
+        "info": task_status(task, on),
         "checkins": checkins,
         "extensions": list(
             task.extensions.select_related("requested_by__person", "decided_by__person")
