@@ -4,6 +4,7 @@ Authentication by per-user token (`Authorization: Bearer tt_…`); an outsider g
 another school's objects, a member without the right 403.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -182,23 +183,23 @@ def plan_tasks(request: HttpRequest, plan_id: int, filters: Query[TaskFilter]) -
         tasks = tasks.filter(Q(lead_unit__in=ids) | Q(owner_unit__in=ids))
     if filters.area:
         tasks = tasks.filter(area_id=filters.area)
-    return _LazyTasks(tasks, on)
+    return _LazyPage(tasks, lambda task: task_out(task, on))
 
 
-class _LazyTasks:
+class _LazyPage:
     """Slices the queryset first (pagination), then turns only the page into dicts."""
 
-    def __init__(self, tasks: Any, on: Any) -> None:
-        self.tasks, self.on = tasks, on
+    def __init__(self, rows: Any, out: Callable[[Any], dict[str, Any]]) -> None:
+        self.rows, self.out = rows, out
 
     def __len__(self) -> int:
-        return int(self.tasks.count())
+        return int(self.rows.count())
 
     def count(self) -> int:
         return len(self)
 
     def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        return [task_out(t, self.on) for t in self.tasks[key]]
+        return [self.out(row) for row in self.rows[key]]
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
@@ -271,20 +272,13 @@ def _submit_checkin(
 @router.get("/documents", response=list[DocumentOut], tags=["văn bản"])
 @paginate(LimitOffsetPagination)
 def documents(request: HttpRequest) -> Any:
-    return _LazyDocuments(
+    return _LazyPage(
         Document.objects.active()
         .filter(school_id=_school_id(request))
         .select_related("doc_type")
-        .order_by("-issued_on", "symbol", "pk")
+        .order_by("-issued_on", "symbol", "pk"),
+        document_out,
     )
-
-
-class _LazyDocuments(_LazyTasks):
-    def __init__(self, documents: Any) -> None:
-        self.tasks, self.on = documents, None
-
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        return [document_out(d) for d in self.tasks[key]]
 
 
 def document_out(document: Document) -> dict[str, Any]:

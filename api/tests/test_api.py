@@ -145,3 +145,13 @@ def test_openapi_schema_and_docs(world: World) -> None:
     paths = schema.json()["paths"]
     assert "/api/plans/{plan_id}/tasks" in paths and "/api/tasks/{task_id}/checkins" in paths
     assert Client().get("/api/docs").status_code == 200
+
+
+def test_documents_are_listed_page_by_page_for_the_users_school(
+    world: World, tokens: dict[str, str]
+) -> None:
+    page = call("get", "/api/documents?limit=1", tokens["staff"]).json()
+    assert page["count"] == 1
+    assert page["items"][0]["id"] == world.document.pk
+    assert page["items"][0]["symbol"] == world.document.symbol
+    assert call("get", "/api/documents", tokens["outsider"]).json()["count"] == 0
