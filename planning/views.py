@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -241,8 +240,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # until anything it shows changes (the worker re-renders it after each change, see
     # tracking/refresh.py); statuses depend on the day, so the day is in the key.
     from tracking.dashboard import cached
+    from tracking.services import today
 
-    parts = cached(plan, f"plan-tree:{timezone.localdate().isoformat()}", lambda: plan_tree(plan))
+    # The same day as the worker's refresh (tracking.services.today), so it fills these keys.
+    parts = cached(plan, f"plan-tree:{today().isoformat()}", lambda: plan_tree(plan))
     can_change = request.user.has_perm(CHANGE, plan)
     bases = plan.basis_links.select_related("document__doc_type", "document__issuer")
     context = {
@@ -787,10 +788,11 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     plan = _plan(request, plan_pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
     from tracking.dashboard import cached
+    from tracking.services import today
 
     tasks = cached(
         plan,
-        unit_tree_key(unit.pk, timezone.localdate()),
+        unit_tree_key(unit.pk, today()),
         lambda: unit_tree(plan, unit),
     )
     allocations = list(

@@ -22,7 +22,7 @@ from organisations.models import Organisation, Person, Position
 from planning.models import Plan, Target, Task, TaskCoordination
 from tracking.dashboard import rag_of
 from tracking.models import CheckIn
-from tracking.status import Rag, compute_status
+from tracking.status import Rag, task_status
 
 # Column headers shared with the import (sheets/plan_import.py) --------------------------------
 
@@ -135,14 +135,7 @@ def task_columns() -> list[Out]:
 
 def task_rows(tasks: Iterable[Task], on: dt.date) -> Iterator[list[Any]]:
     for task in tasks:
-        info = compute_status(
-            run_state=task.run_state,
-            due_date=task.due_date,
-            completed_on=task.completed_on,
-            progress=task.effective_progress,
-            start_date=task.start_date,
-            on=on,
-        )
+        info = task_status(task, on)
         coordinations = getattr(task, "active_coordinations", None)
         if coordinations is None:
             coordinations = list(task.coordinations.active().select_related("unit"))
