@@ -57,7 +57,9 @@ Writing
     return xlsx_response(book.to_bytes(), "nhiem-vu-2023.xlsx")
 
 Header row bold, column widths, frozen header row, dates as real Excel dates shown dd/mm/yyyy,
-numbers (int, float, Decimal) as numbers. ``xlsx_response`` sets a Vietnamese-safe file name
+numbers (int, float, Decimal) as numbers. Every string is written as a string cell, never as a
+formula ("=HYPERLINK(…)", "+84 …", "-5 giờ", "@x" are shown as typed and read back unchanged);
+``SheetWriter.append(sheet, row)`` does the same for sheets built by hand. ``xlsx_response`` sets a Vietnamese-safe file name
 (ASCII fallback plus RFC 5987 UTF-8 name).
 """
 
@@ -83,6 +85,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -795,7 +798,11 @@ def _out(column: str | Out) -> Out:
 
 def cell_value(value: Any) -> Any:
     """A Python value as openpyxl should store it (numbers stay numbers, no time zones)."""
-    if value is None or isinstance(value, bool | int | float | Decimal | str):
+    if isinstance(value, str):
+        # Control characters (pasted from Word, say) cannot be stored in the file's XML and
+        # would make openpyxl refuse the whole export; they are dropped.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value is None or isinstance(value, bool | int | float | Decimal):
         return value
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
@@ -856,21 +863,30 @@ class SheetWriter:
                 cell.font = HEADER_FONT
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in rows:
-            line: list[Any] = []
-            for value in row:
-                value = cell_value(value)
-                if self.write_only and isinstance(value, dt.date):
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = _date_format(value)
-                    line.append(cell)
-                else:
-                    line.append(value)
-            sheet.append(line)
-            if not self.write_only:
-                for cell in sheet[sheet.max_row]:
-                    if isinstance(cell.value, dt.date):
-                        cell.number_format = _date_format(cell.value)
+            self.append(sheet, row)
         return sheet
+
+    def append(self, sheet: Any, row: Sequence[Any]) -> None:
+        """One row of values after the last: dates formatted, and text always written as text.
+
+        openpyxl stores any string starting with "=" as a live formula; a task titled
+        '=HYPERLINK("http://…")' would then run in Excel and the file could not be imported
+        back. Each string cell is forced to a string (an inline string in the file), which Excel
+        and LibreOffice show literally, without altering the text.
+        """
+        line: list[Any] = []
+        for value in row:
+            value = cell_value(value)
+            if isinstance(value, str | dt.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+                else:
+                    cell.number_format = _date_format(value)
+                line.append(cell)
+            else:
+                line.append(value)
+        sheet.append(line)
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()

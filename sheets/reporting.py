@@ -170,7 +170,7 @@ def reporting_workbook(plan: Plan, unit: Organisation, *, on: dt.date) -> bytes:
             "không đổi so với lần báo cáo trước sẽ không tạo báo cáo mới."
         )],
     ]:  # fmt: skip
-        info.append(line)
+        book.append(info, line)
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 100
     for cell in info["B"]:

