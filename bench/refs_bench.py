@@ -1,6 +1,7 @@
 """Benchmark of documents.references: accuracy on the corpus, speed, adversarial inputs.
 
-Run: .venv/bin/python bench/refs_bench.py [--show dev|heldout] [--quick]
+Run: .venv/bin/python bench/refs_bench.py [--show dev|heldout|web_dev|web_heldout] [--quick]
+     [--splits dev,heldout,web_dev,web_heldout]
 
 Accuracy: references are matched to the hand-written expectations by ``ref`` (as a multiset, in
 order of appearance). ``ref`` precision/recall count matched references; for the other fields a
@@ -27,6 +28,8 @@ from documents.references import extract_references  # noqa: E402
 
 CORPUS = ROOT / "documents" / "tests" / "corpus"
 FIELDS = ("type", "date", "issuer", "summary")
+# dev/heldout: the first corpus; web_dev/web_heldout: web, table and PDF text (see its README).
+SPLITS = ["dev", "heldout", "web_dev", "web_heldout"]
 
 
 def load_split(split: str) -> list[dict[str, Any]]:
@@ -136,7 +139,7 @@ def print_table(split: str, result: dict[str, dict[str, float]], n_passages: int
 
 
 def speed(megabytes: float = 10.0) -> None:
-    texts = [e["text"] for split in ("dev", "heldout") for e in load_split(split)]
+    texts = [e["text"] for split in SPLITS for e in load_split(split)]
     filler = (
         "Nhà trường tổ chức họp phụ huynh vào lúc 7 giờ 30 ngày 15/9/2023, tỷ lệ 98,5% học sinh "
         "lên lớp; điện thoại 0912 345 678; kinh phí 1.250.000 đồng/học sinh/năm; Điều 5, khoản 2. "
@@ -199,9 +202,9 @@ def fuzz(chars: int = 200_000) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--show", choices=["dev", "heldout"], help="print the differences")
+    parser.add_argument("--show", choices=SPLITS, help="print the differences")
     parser.add_argument("--quick", action="store_true", help="accuracy only")
-    parser.add_argument("--splits", default="dev,heldout")
+    parser.add_argument("--splits", default=",".join(SPLITS))
     args = parser.parse_args()
     for split in args.splits.split(","):
         result = evaluate(split, show=args.show == split)
