@@ -48,6 +48,8 @@ from typing import Any, Literal
 __all__ = ["Reference", "extract_references", "normalise_symbol", "symbol_key"]
 
 TYPES_PATH = Path(__file__).resolve().parent / "data" / "document_types.json"
+# Codes of real symbols that the catalogue does not list (QĐi, CTHĐ, SL): read, never offered.
+VARIANTS_PATH = Path(__file__).resolve().parent / "data" / "symbol_variants.json"
 
 System = Literal["state", "party"]
 
@@ -122,12 +124,22 @@ def _types() -> _TypeTable:
         folded.setdefault(_fold(code).upper(), code)
     # The party writes Công văn in its symbols (18-CV/BTGTU).
     in_symbol.add("CV")
+    # The catalogue's own code for each name (Quy định → QyĐ), before the variants are added.
+    code_by_name = {v: k for k, v in name_by_code.items()}
+    variants = json.loads(VARIANTS_PATH.read_text(encoding="utf-8"))
+    for entry in variants["codes"]:
+        code = entry["code"]
+        name_by_code[code] = entry["name"]
+        in_symbol.add(code)
+        exact.setdefault(code, code)
+        upper.setdefault(code.upper(), code)
+        folded.setdefault(_fold(code).upper(), code)
     canonical = {**folded, **upper, **exact}
     return _TypeTable(
         name_by_code=name_by_code,
         canonical_by_key=canonical,
         in_symbol=frozenset(in_symbol),
-        code_by_name={v: k for k, v in name_by_code.items()},
+        code_by_name=code_by_name,
     )
 
 
@@ -246,6 +258,24 @@ _BODY = _SEG + r"(?:" + _DASH + _SEG + r"){0,4}"
 _NUM = r"(?<![0-9A-Za-z/.,_&-])\d{1,5}(?![0-9])"
 
 
+# The Party's issuers (TW, TU, HU, ĐU, QUTW, TWĐTN, BTGTU …), folded: only they make the old
+# spellings 646/QĐ/QUTW and 15-NQ-TW party symbols.
+_PARTY_ISSUER = r"[A-Z]{0,4}(?:TW|TU|HU|DU)[A-Z]{0,5}(?![A-Za-z0-9&])"
+# Where a symbol may end: not inside a word or a number, except that a table cell can run into a
+# date ("19/2018/TT-BGDĐT10/10/2018"), whose digits are then not part of the issuer.
+_DATE_AHEAD = r"\d{1,2}/\d{1,2}/" + _YEAR + r"(?![0-9])"
+_DATE_TAIL = r"/\d{1,2}/" + _YEAR + r"(?![0-9])"  # what is left of a date whose day was eaten
+_SYMBOL_END = (
+    r"(?:(?![A-Za-z0-9&])(?!(?<=[A-Za-z]\d)"
+    + _DATE_TAIL
+    + r")(?!(?<=[A-Za-z]\d\d)"
+    + _DATE_TAIL
+    + r")|(?<=[A-Za-z])(?="
+    + _DATE_AHEAD
+    + r"))"
+)
+
+
 def _known_codes_pattern() -> str:
     codes = sorted({_fold(c) for c in _types().in_symbol}, key=len, reverse=True)
     return r"(?i:" + "|".join(re.escape(c) for c in codes) + r")"
@@ -310,7 +340,61 @@ def _symbol_re() -> re.Pattern[str]:
         + _BODY
         + r")"
     )
-    return re.compile(r"(?:" + party + r"|" + dashed + r"|" + state + r")(?![A-Za-z0-9&])")
+    # Old party spellings: the same separator twice (646/QĐ/QUTW, 15-NQ-TW); a mixed pair
+    # (22/CT-TW) is a state-shaped symbol and stays as written.
+    party_alt = (
+        r"(?P<q_num>"
+        + _NUM
+        + r")(?:"
+        + _SLASH
+        + r"(?P<q_code>"
+        + known
+        + r")"
+        + _SLASH
+        + r"|[ ]{0,2}-[ ]{0,2}(?P<q_code2>"
+        + known
+        + r")[ ]{0,2}-[ ]{0,2})(?="
+        + _PARTY_ISSUER
+        + r")(?P<q_iss>"
+        + _BODY
+        + r")"
+    )
+    # A number glued to its type code, the separator lost (PDF, search titles): 40CT/TW is a party
+    # symbol, 307QĐ TTG a state one. Accepted only after "số" or type words (see the caller).
+    glued = (
+        r"(?P<g_num>"
+        + _NUM
+        + r")(?P<g_code>"
+        + known
+        + r")(?:"
+        + _SLASH
+        + r"(?P<g_piss>"
+        + _BODY
+        + r")|(?:[ ]|"
+        + _DASH
+        + r")(?P<g_siss>"
+        + _BODY
+        + r"))"
+    )
+    # Symbols before NĐ 110/2004 and of the 1940s–1990s: a number and one code after a dash,
+    # 15-CP, 55-HĐBT, 110-SL (accepted only after type words, or "số" with a type code).
+    old = r"(?P<o_num>" + _NUM + r")-(?P<o_body>[A-Z][A-Za-z]{1,5})(?![/A-Za-z0-9&-])"
+    return re.compile(
+        r"(?:"
+        + party
+        + r"|"
+        + party_alt
+        + r"|"
+        + dashed
+        + r"|"
+        + state
+        + r"|"
+        + glued
+        + r"|"
+        + old
+        + r")"
+        + _SYMBOL_END
+    )
 
 
 # Type words, folded. Longest first so "thong tu lien tich" wins over "thong tu".
@@ -340,6 +424,7 @@ _TYPE_WORDS: list[tuple[str, str]] = [
     ("to trinh", "Tờ trình"),
     ("cong dien", "Công điện"),
     ("phap lenh", "Pháp lệnh"),
+    ("sac lenh", "Sắc lệnh"),
     ("bo luat", "Bộ luật"),
     ("luat", "Luật"),
     ("cv", "Công văn"),
@@ -463,7 +548,12 @@ _ALIAS_RE = re.compile(
 )
 
 # Laws cited by name.
-_LAW_RE = re.compile(r"(?<![A-Za-z])(?P<kw>Bo luat|Luat)(?P<sp>\s{1,3})(?=[A-Za-z])")
+# "luật" in lower case names a law only before a capital ("Căn cứ luật Tổ chức Chính phủ"), and
+# never in "pháp luật" ("pháp luật Việt Nam").
+_LAW_RE = re.compile(
+    r"(?<![A-Za-z])(?:(?P<kw>Bo luat|Luat)(?P<sp>\s{1,3})(?=[A-Za-z])"
+    r"|(?<![Pp]hap )(?<!PHAP )(?P<low>luat)\s{1,3}(?=[A-Z]))"
+)
 _LAW_NOT_NAME = {
     "su",
     "phap",
@@ -512,7 +602,20 @@ _NUMBER_ONLY_RE = re.compile(
     r"(?P<num>(?<![0-9])\d{1,5})(?:" + _SLASH + r"(?P<year>" + _YEAR + r"))?"
     r"(?![0-9A-Za-z/]|\s{0,2}-\s{0,2}[A-Za-z]|" + _SLASH + r"[A-Za-z0-9])"
 )
-_NUMBER_ONLY_FOLLOW_RE = re.compile(r"(?i)\s{0,3},?\s{0,3}(?:ngay\s{0,3}\d|(?P<cua>cua)\s)")
+_NUMBER_ONLY_FOLLOW_RE = re.compile(
+    r"(?i)\s{0,3},?\s{0,3}(?:ngay\s{0,3}\d|(?P<cua>cua)\s|(?P<about>ve\s{1,3}viec)\s)"
+)
+# Types whose numbers carry the year since NĐ 104/2004 (Thông tư 01/2018): "N/YYYY" after their
+# name is a citation even without "số" (a search title "THÔNG TƯ 01/2018 QUY ĐỊNH …").
+_YEAR_NUMBERED = {
+    "Thông tư",
+    "Thông tư liên tịch",
+    "Nghị định",
+    "Nghị quyết",
+    "Nghị quyết liên tịch",
+    "Quyết định",
+    "Chỉ thị",
+}
 
 _MOE_RE = re.compile(r"(?<![A-Za-zĐđ])([BSP]?)GD\s{0,2}[&-]?\s{0,2}[ĐD]T(?![A-Za-zĐđ])")
 
@@ -569,10 +672,63 @@ class _Symbol:
     issuer_code: str | None
     system: System
     ref: str
+    kind: str = ""  # "old" (15-CP, 110-SL) and "glued" (40CT/TW) need words before them
 
 
-def _parse_symbol(m: re.Match[str], n: str) -> _Symbol | None:
+class _Upper:
+    """Slices of a string in capitals: symbols written in lower case (06-ct/tw, 77/2014/tt-btc)."""
+
+    def __init__(self, s: str) -> None:
+        self.s = s
+
+    def __getitem__(self, key: slice) -> str:
+        return self.s[key].upper()
+
+
+def _party(m: re.Match[str], n: str | _Upper, num: str, code_g: str, iss_g: str) -> _Symbol:
+    code = _canonical_code(n[m.start(code_g) : m.end(code_g)])
+    issuer = _canonical_issuer(n[m.start(iss_g) : m.end(iss_g)])
+    number = m.group(num)
+    return _Symbol(
+        m.start(), m.end(), number, None, code, issuer, "party", f"{number}-{code}/{issuer}"
+    )
+
+
+def _parse_symbol(m: re.Match[str], n: str | _Upper) -> _Symbol | None:
     g = m.groupdict()
+    if g["q_num"] is not None:
+        return _party(m, n, "q_num", "q_code" if g["q_code"] is not None else "q_code2", "q_iss")
+    if g["g_num"] is not None:
+        if g["g_piss"] is not None:
+            sym = _party(m, n, "g_num", "g_code", "g_piss")
+            sym.kind = "glued"
+            return sym
+        code = _canonical_code(n[m.start("g_code") : m.end("g_code")])
+        issuer = _canonical_issuer(n[m.start("g_siss") : m.end("g_siss")])
+        number = g["g_num"]
+        return _Symbol(
+            m.start(),
+            m.end(),
+            number,
+            None,
+            code,
+            issuer,
+            "state",
+            f"{number}/{code}-{issuer}",
+            "glued",
+        )
+    if g["o_num"] is not None:
+        body = n[m.start("o_body") : m.end("o_body")]
+        number = g["o_num"]
+        code = _canonical_code(body)
+        if code is not None and code in _types().in_symbol:
+            return _Symbol(
+                m.start(), m.end(), number, None, code, None, "state", f"{number}-{code}", "old"
+            )
+        issuer = _canonical_issuer(body)
+        return _Symbol(
+            m.start(), m.end(), number, None, None, issuer, "state", f"{number}-{issuer}", "old"
+        )
     if g["p_num"] is not None:
         code = _canonical_code(n[m.start("p_code") : m.end("p_code")])
         issuer = _canonical_issuer(n[m.start("p_iss") : m.end("p_iss")])
@@ -897,6 +1053,9 @@ def _law_at(f: str, n: str, m: re.Match[str], limit: int) -> _Law | None:
         ym = _LAW_YEAR_RE.match(f, i)
         if ym:
             year, full_end = int(ym.group(1)), ym.end()
+            sm = _LAW_SO_RE.match(f, full_end)  # "Luật Giáo dục 2019 số 43/2019/QH14"
+            if sm:
+                symbol_at = sm.end()
             break
         sm = _LAW_SO_RE.match(f, i)
         if sm:
@@ -938,9 +1097,51 @@ def _law_at(f: str, n: str, m: re.Match[str], limit: int) -> _Law | None:
         if passed:
             date, full_end = _date_from(passed), passed.end()
     name = _clean(n[m.start() : end])
+    if name[:1] == "l":
+        name = "L" + name[1:]  # the name as a title: "luật Tổ chức Chính phủ" → "Luật …"
     if date is not None:
         year = date.year
     return _Law(m.start(), end, name, year, date, max(full_end, end), symbol_at)
+
+
+# --------------------------------------------------------------------------- lower case
+
+# Where a symbol may be written in lower case (search titles, slugs, texts typed without
+# capitals): "46/2014/nđ-cp", "06-ct/tw", "307qđ ttg". Cheap to scan; each hit is then matched
+# with the symbol pattern on an ASCII-capitalised copy.
+_LOWER_HINT_RE = re.compile(
+    r"(?<![0-9A-Za-z/.,_&-])\d{1,5}(?:/\d{4})?[ ]{0,2}[/-]?[ ]{0,2}[a-z]{1,5}[ ]{0,2}[/ -][ ]{0,2}[a-z]{2}"
+)
+_ASCII_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
+
+
+def _symbol_matches(f: str, n: str) -> list[tuple[re.Match[str], str | _Upper]]:
+    """Symbol matches in order: as written, then those written wholly in lower case."""
+    pattern = _symbol_re()
+    found: list[tuple[re.Match[str], str | _Upper]] = [(m, n) for m in pattern.finditer(f)]
+    hints = list(_LOWER_HINT_RE.finditer(f))
+    if not hints:
+        return found
+    upper = f.translate(_ASCII_UPPER)  # same length: only a-z change
+    capitals = _Upper(n)
+    spans = [(m.start(), m.end()) for m, _ in found]
+    starts = [a for a, _ in spans]
+    extra: list[tuple[re.Match[str], str | _Upper]] = []
+    last_end = -1
+    for hint in hints:
+        if hint.start() < last_end:
+            continue
+        m = pattern.match(upper, hint.start())
+        if m is None or any(c.isupper() for c in f[m.start() : m.end()]):
+            continue  # written with capitals: the first pass has judged it
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < spans[k][1]:
+            continue
+        extra.append((m, capitals))
+        last_end = m.end()
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda item: item[0].start())
 
 
 # --------------------------------------------------------------------------- public API
@@ -997,8 +1198,8 @@ def extract_references(text: str) -> list[Reference]:
         )
 
     previous: tuple[int, str | None] | None = None  # (date_end, word type) of the last symbol
-    for m in _symbol_re().finditer(f):
-        sym = _parse_symbol(m, n)
+    for m, source in _symbol_matches(f, n):
+        sym = _parse_symbol(m, source)
         if sym is None:
             continue
         prefix = _prefix(f, sym.start)
@@ -1025,6 +1226,12 @@ def extract_references(text: str) -> list[Reference]:
             continue
         if sym.code is not None and sym.issuer_code is None and not has_words:
             continue
+        if sym.kind == "glued" and not has_words:
+            continue
+        if isinstance(source, _Upper) and sym.code is None:
+            continue  # in lower case only a type code makes a symbol (not "trang 12/ab-cd")
+        if sym.kind == "old" and sym.code is None and word_type is None:
+            continue  # 15-CP, 55-HĐBT only after "Nghị định", "Quyết định" …
         if inherited and sym.code is not None:
             code_type = _types().name_by_code.get(sym.code)
             if code_type and word_type not in (None, _GENERIC) and code_type != word_type:
@@ -1072,10 +1279,16 @@ def extract_references(text: str) -> list[Reference]:
         num_end = m.end()
         if m.group("year") is None:
             follow = _NUMBER_ONLY_FOLLOW_RE.match(f, num_end)
-            # "của" alone is weak evidence ("Nghị quyết 29 của Ban Chấp hành"): needs "số".
-            if not follow or (follow.group("cua") and m.group("so") is None):
+            # "của" and "về việc" are weak evidence ("Nghị quyết 29 của Ban Chấp hành",
+            # "Quy định 08 về …"): they need "số" ("Chỉ thị số 17 về việc …").
+            weak = follow is not None and (follow.group("cua") or follow.group("about"))
+            if not follow or (weak and m.group("so") is None):
                 continue
-        elif m.group("so") is None and not _NUMBER_ONLY_FOLLOW_RE.match(f, num_end):
+        elif (
+            m.group("so") is None
+            and word not in _YEAR_NUMBERED
+            and not _NUMBER_ONLY_FOLLOW_RE.match(f, num_end)
+        ):
             continue
         number = m.group("num")
         ref = f"{number}/{m.group('year')}" if m.group("year") else number
@@ -1115,8 +1328,11 @@ def normalise_symbol(symbol: str) -> str:
     n, _ = _prepare(symbol.strip())
     f = _fold(n)
     m = _symbol_re().fullmatch(f)
+    source: str | _Upper = n
+    if m is None and not any(c.isupper() for c in f):
+        m, source = _symbol_re().fullmatch(f.translate(_ASCII_UPPER)), _Upper(n)  # "06-ct/tw"
     if m:
-        sym = _parse_symbol(m, n)
+        sym = _parse_symbol(m, source)
         if sym is not None:
             return sym.ref
     return _canonical_issuer(n)
