@@ -983,6 +983,10 @@ class _ComponentModel:
                 )
             self.load[i] = load
         self.dev: cp_model.IntVar | None = None
+        # Stage 2's variables, kept so that a hint can give them values too: CP-SAT only
+        # starts from a hint it can complete, and a partial one is silently dropped.
+        self.centre: dict[int, int] = {}
+        self.square: dict[int, tuple[cp_model.IntVar, cp_model.IntVar, int, int]] = {}
 
     # -- solution helpers -------------------------------------------------------------------
 
@@ -993,7 +997,9 @@ class _ComponentModel:
         slot = who if who in self.inside else _OUTSIDE
         return slot if (self.class_of[j], slot) in self.y else None
 
-    def add_hint(self, assignment: Mapping[int, int]) -> None:
+    def add_hint(self, assignment: Mapping[int, int], floor: int = 0) -> None:
+        """Hint every variable from ``assignment``. ``floor`` is the stage-1 floor ``_solve``
+        adds (``D ≥ floor``), so that the hinted ``D`` is feasible in that model too."""
         self.model.clear_hints()
         prep = self.prep
         loads = {i: prep.fixed_load_h[i] for i in self.lecturers}
@@ -1012,9 +1018,16 @@ class _ComponentModel:
                 continue  # a partial hint is fine; an impossible one only confuses CP-SAT
             for i in self.class_slots[k]:
                 self.model.add_hint(self.y[(k, i)], counts.get(i, 0))
-        if complete:
-            for i, load in loads.items():
-                self.model.add_hint(self.load[i], load)
+        if not complete:
+            return
+        for i, load in loads.items():
+            self.model.add_hint(self.load[i], load)
+        if self.dev is not None:
+            dev = max((prep.model_dev(i, load) for i, load in loads.items()), default=0)
+            self.model.add_hint(self.dev, max(dev, floor))
+        for i, (e, sq, _, _) in self.square.items():
+            self.model.add_hint(e, loads[i] - self.centre[i])
+            self.model.add_hint(sq, (loads[i] - self.centre[i]) ** 2)
 
     def extract(self, solver: cp_model.CpSolver, keep: Mapping[int, int]) -> dict[int, int]:
         """Turn class counts back into sections (``_OUTSIDE`` for sections a restricted
@@ -1116,15 +1129,30 @@ class _ComponentModel:
             linear = round(2 * frac[i] * weight)
             if linear:
                 terms.append(-linear * e)
+            self.square[i] = (e, sq, weight, linear)
             constant += weight * frac[i] ** 2
         objective = cp_model.LinearExpr.Sum(terms)
         model.minimize(objective)
+        self.centre = centre
         scale = k * hs
 
         def to_imbalance(value: float) -> float:
             return (value + constant) / scale
 
         return objective, to_imbalance
+
+    def stage2_value(self, assignment: Mapping[int, int]) -> int:
+        """Stage 2's objective for a complete assignment (after ``build_stage2``)."""
+        loads = {i: self.prep.fixed_load_h[i] for i in self.lecturers}
+        for j in self.sections:
+            slot = self._slot(j, assignment.get(j))
+            if slot is not None and slot != _OUTSIDE:
+                loads[slot] += self.prep.hours_h[j]
+        total = 0
+        for i, (_, _, weight, linear) in self.square.items():
+            e = loads[i] - self.centre[i]
+            total += weight * e * e - linear * e
+        return total
 
     # -- stage 3/4: preferences, then fewest changes ----------------------------------------
 
@@ -1306,8 +1334,6 @@ def balance(
     # Stage 1 is what the product promises (the proven fairest maximum), so it gets most of
     # the time; stage 2 and 3 work with whatever stage 1 leaves (often most of it, because
     # stage 1 usually closes in seconds).
-    stage1_budget = remaining() * (0.7 if needs_stage3 else 0.8)
-    stage1_deadline = time.perf_counter() + stage1_budget
     # Per component: ub = stage-1 value of the best known solution, lb = proven lower bound
     # (model units). The LP gives lb ≥ ⌈DEV_SCALE·lp⌉ − 1 (the −1 pays for the rounding of
     # the model's constants, see the module docstring).
@@ -1316,19 +1342,30 @@ def balance(
     lb: dict[int, int] = {}
     upper_of: dict[int, int] = {}
     for c in order:
-        cm = models[c]
         upper_of[c] = _dev_upper(prep, components[c])
-        cm.build_stage1(0, upper_of[c])
+        models[c].build_stage1(0, upper_of[c])
         lb[c] = max(0, math.ceil(lp[c] * DEV_SCALE) - 1) if math.isfinite(lp[c]) else 0
-        greedy_dev = cm.model_dev(greedy_idx)
+
+    def global_lb() -> int:
+        return max([fixed_dev, *lb.values()])
+
+    # Greedy improved by a local search that keeps it no worse on either figure: the first
+    # incumbent of stage 1, and the fallback that keeps the promise "never worse than
+    # greedy" when the solver gets too little of the machine to beat it (see the end).
+    search_deadline = time.perf_counter() + remaining() * 0.05
+    fallback: dict[int, dict[int, int]] = {}
+    for c in order:
+        part = {j: greedy_idx[j] for j in components[c].sections if j in greedy_idx}
+        fallback[c] = _improve(prep, components[c], part, global_lb(), search_deadline)
+        greedy_dev = models[c].model_dev(fallback[c])
         if greedy_dev is not None:
-            solutions[c] = {j: greedy_idx[j] for j in components[c].sections}
+            solutions[c] = dict(fallback[c])
             ub[c] = greedy_dev
         else:
             ub[c] = math.inf
 
-    def global_lb() -> int:
-        return max([fixed_dev, *lb.values()])
+    stage1_budget = remaining() * (0.7 if needs_stage3 else 0.8)
+    stage1_deadline = time.perf_counter() + stage1_budget
 
     # Work on the component that currently sets the maximum (ties: highest LP bound first),
     # with a floor at what the others already force; stop when the maximum is proven.
@@ -1345,7 +1382,7 @@ def balance(
         floor = min(max(floor, proven), upper_of[target])
         share = left if len(open_) == 1 else max(min(left, 1.0), 0.6 * left)
         cm = models[target]
-        cm.add_hint(solutions.get(target, greedy_idx))
+        cm.add_hint(solutions.get(target, greedy_idx), floor)
         solves += 1
         reporter = _Reporter(
             progress,
@@ -1405,26 +1442,32 @@ def balance(
     )
 
     # ---- stage 2: minimise imbalance under max deviation ≤ D* ------------------------------
+    # Each component starts from the more even of two solutions that meet D*: stage 1's, and
+    # the improved greedy pushed down to D* (when the search gets there), both first polished
+    # by the local search. CP-SAT then only has to improve on a good incumbent, so a starved
+    # solve costs evenness gained, never evenness greedy already had.
     stage2_objective: dict[int, tuple[cp_model.LinearExpr, int]] = {}
-    stage2_deadline = time.perf_counter() + remaining() * (0.75 if needs_stage3 else 1.0)
     order2 = sorted(order, key=lambda c: -sizes[c])
+    search_deadline = time.perf_counter() + remaining() * 0.05
+    for c in order:  # bottleneck first: the component where the push down to D* matters
+        comp = components[c]
+        solutions[c] = _improve(prep, comp, solutions[c], d_star, search_deadline)
+        fallback[c] = _improve(prep, comp, fallback[c], d_star, search_deadline)
+        fallback_dev = models[c].model_dev(fallback[c])
+        if (
+            fallback_dev is not None
+            and fallback_dev <= d_star
+            and _imbalance_of(prep, comp, fallback[c]) < _imbalance_of(prep, comp, solutions[c])
+        ):
+            solutions[c] = dict(fallback[c])
+    stage2_deadline = time.perf_counter() + remaining() * (0.75 if needs_stage3 else 1.0)
     imbalance_proven = True
     for rank, c in enumerate(order2):
         cm = models[c]
         cm.restrict_dev(d_star)
         objective, to_imbalance = cm.build_stage2()
-        # Start from greedy's part when it already meets D* and is more even than stage 1's
-        # solution: the result is then never less even than what a head of department gets.
-        greedy_part = {j: greedy_idx[j] for j in components[c].sections if j in greedy_idx}
-        greedy_dev = cm.model_dev(greedy_part)
-        if (
-            greedy_dev is not None
-            and greedy_dev <= d_star
-            and _imbalance_of(prep, components[c], greedy_part)
-            < _imbalance_of(prep, components[c], solutions[c])
-        ):
-            solutions[c] = greedy_part
-        cm.add_hint(solutions[c])
+        start = solutions[c]
+        cm.add_hint(start)
         later = sum(sizes[o] for o in order2[rank:])
         share = max(0.0, stage2_deadline - time.perf_counter()) * sizes[c] / max(1, later)
         reporter = _Reporter(
@@ -1432,14 +1475,17 @@ def balance(
             {"stage": "imbalance", "component": rank + 1, "components": len(order2)},
             to_imbalance,
         )
-        outcome = _solve(cm, share, workers, reporter, solutions[c])
-        if outcome.assignment is not None:
+        outcome = _solve(cm, share, workers, reporter, start)
+        if outcome.status != cp_model.OPTIMAL:
+            imbalance_proven = False
+        if outcome.assignment is not None and _imbalance_of(
+            prep, components[c], outcome.assignment
+        ) <= _imbalance_of(prep, components[c], start):
             solutions[c] = outcome.assignment
             stage2_objective[c] = (objective, round(outcome.objective or 0))
-            if outcome.status != cp_model.OPTIMAL:
-                imbalance_proven = False
         else:
-            imbalance_proven = False
+            # No solution in time, or one only the integer weights call better: keep the start.
+            stage2_objective[c] = (objective, cm.stage2_value(start))
 
     # ---- stage 3/4: preferences, then fewest changes ---------------------------------------
     for rank, c in enumerate(order2):
@@ -1462,20 +1508,65 @@ def balance(
             solutions[c] = outcome.assignment
 
     # ---- assemble --------------------------------------------------------------------------
-    assignment: dict[str, str] = {}
-    for j, i in prep.locked.items():
-        assignment[secs[j].id] = lects[i].id
-    for sol in solutions.values():
-        for j, i in sol.items():
-            assignment[secs[j].id] = lects[i].id
-    ordered = {s.id: assignment[s.id] for s in secs if s.id in assignment}
+    def assemble() -> dict[str, str]:
+        assignment = {secs[j].id: lects[i].id for j, i in prep.locked.items()}
+        for sol in solutions.values():
+            for j, i in sol.items():
+                assignment[secs[j].id] = lects[i].id
+        return {s.id: assignment[s.id] for s in secs if s.id in assignment}
+
+    ordered = assemble()
     metrics = evaluate(instance, ordered)
+    # The promise "never worse than greedy on either figure" must not depend on how much of
+    # the machine the solver got. If it does not hold (a starved stage 2 still above greedy's
+    # imbalance, or D* only equal to greedy's in the model's rounded units), components go
+    # back to the improved greedy — no worse than greedy on both figures by construction —
+    # those breaking max_deviation first, then by imbalance gained, keeping D* while possible.
+    fell_back: list[int] = []
+    if greedy_metrics.feasible and (
+        metrics.max_deviation > greedy_metrics.max_deviation + 1e-9
+        or metrics.imbalance > greedy_metrics.imbalance + 1e-9
+    ):
+        for c in order:
+            comp = components[c]
+            if _component_deviation(prep, comp, solutions[c]) > greedy_metrics.max_deviation:
+                solutions[c] = fallback[c]
+                fell_back.append(c)
+        gains = {
+            c: _imbalance_of(prep, components[c], solutions[c])
+            - _imbalance_of(prep, components[c], fallback[c])
+            for c in order
+            if c not in fell_back
+        }
+        for c in sorted(
+            (c for c, gain in gains.items() if gain > 0),
+            key=lambda c: ((models[c].model_dev(fallback[c]) or 0) > d_star, -gains[c]),
+        ):
+            if evaluate(instance, assemble()).imbalance <= greedy_metrics.imbalance:
+                break
+            solutions[c] = fallback[c]
+            fell_back.append(c)
+        ordered = assemble()
+        metrics = evaluate(instance, ordered)
+        d_final = max([fixed_dev, *((models[c].model_dev(solutions[c]) or 0) for c in order)])
+        if d_final > d_star:
+            all_proven = False
+        if fell_back:
+            imbalance_proven = False
+            notify({"stage": "greedy_fallback", "components": len(fell_back)})
     lower = min(_floor_metric(true_bound), _round_metric(metrics.max_deviation))
     status = STATUS_OPTIMAL if all_proven else STATUS_FEASIBLE
     seconds = round(time.perf_counter() - started, 3)
     explanation = _feasible_explanation(
         prep, metrics, greedy_metrics, lower, status, imbalance_proven, len(components)
     )
+    if fell_back:
+        explanation["greedy_fallback"] = len(fell_back)
+        explanation["message"] += (
+            f" Bộ giải chưa đủ thời gian để vượt cách chia tham lam ở {len(fell_back)} nhóm "
+            "giảng viên: các nhóm đó giữ cách chia tham lam đã được cải thiện; hãy tăng thời "
+            "gian chạy (hoặc chạy lúc máy rảnh) để có kết quả tốt hơn."
+        )
     if section_culprit is not None and section_bound >= metrics.max_deviation - 1e-4:
         sec = secs[section_culprit]
         names = [lects[i].id for i in prep.cands[section_culprit]]
@@ -1534,6 +1625,126 @@ def _imbalance_of(prep: _Prep, comp: _Component, solution: Mapping[int, int]) ->
         target = prep.instance.lecturers[i].target
         total += (load / prep.hs - prep.rho * target) ** 2 / target
     return total
+
+
+def _component_deviation(prep: _Prep, comp: _Component, solution: Mapping[int, int]) -> float:
+    """Largest |load/target − ρ| of a component's (complete) solution, as evaluate() has it."""
+    loads = {i: float(prep.fixed_load_h[i]) for i in comp.lecturers}
+    for j, i in solution.items():
+        loads[i] += prep.hours_h[j]
+    lects = prep.instance.lecturers
+    return max(
+        (abs(load / prep.hs / lects[i].target - prep.rho) for i, load in loads.items()),
+        default=0.0,
+    )
+
+
+def _improve(
+    prep: _Prep,
+    comp: _Component,
+    solution: Mapping[int, int],
+    cap: int | None,
+    deadline: float,
+) -> dict[int, int]:
+    """Local search that never makes a component's solution worse on either figure.
+
+    Moves one section to another candidate, or swaps two sections between two lecturers,
+    when neither lecturer then deviates more than the component's current largest deviation
+    (in plain floats and in the model's integer units), the imbalance does not grow, and the
+    move lowers (first) the total excess of the lecturers' model deviations over ``cap`` or
+    (then) the imbalance. Starting from greedy this gives a solution no worse than greedy on
+    max_deviation and imbalance, usually much better, in well under a second — what is
+    returned when the solver is starved, and a hint for it otherwise. Stops at ``deadline``.
+    """
+    if any(j not in solution for j in comp.sections):
+        return dict(solution)  # incomplete (greedy could not place a section): nothing to do
+    lects = prep.instance.lecturers
+    hs, rho = prep.hs, prep.rho
+    hours, hours_cap = prep.hours_h, prep.hours_cap_h
+    target = {i: lects[i].target for i in comp.lecturers}
+    load = {i: prep.fixed_load_h[i] for i in comp.lecturers}
+    cap_load = {i: prep.fixed_load_cap_h[i] for i in comp.lecturers}
+    held: dict[int, set[int]] = {i: set() for i in comp.lecturers}
+    owner = {j: solution[j] for j in comp.sections}
+    for j, i in owner.items():
+        load[i] += hours[j]
+        cap_load[i] += hours_cap[j]
+        held[i].add(j)
+
+    def fdev(i: int, value: int) -> float:
+        return abs(value / hs / target[i] - rho)
+
+    def term(i: int, value: int) -> float:
+        return (value / hs - rho * target[i]) ** 2 / target[i]
+
+    def excess(i: int, value: int) -> int:
+        return 0 if cap is None else max(0, prep.model_dev(i, value) - cap)
+
+    def peaks() -> tuple[float, int]:
+        return (
+            max(fdev(i, load[i]) for i in comp.lecturers),
+            max(prep.model_dev(i, load[i]) for i in comp.lecturers),
+        )
+
+    fmax, mmax = peaks()
+
+    def better(a: int, b: int, delta: int, delta_cap: int) -> bool:
+        """Whether ``a`` giving ``delta`` hours (negative: receiving) to ``b`` is an
+        improvement that keeps both figures."""
+        la, lb = load[a] - delta, load[b] + delta
+        if cap_load[a] - delta_cap > prep.cap_h[a] or cap_load[b] + delta_cap > prep.cap_h[b]:
+            return False
+        if fdev(a, la) > fmax or fdev(b, lb) > fmax:
+            return False
+        if prep.model_dev(a, la) > mmax or prep.model_dev(b, lb) > mmax:
+            return False
+        d_imb = term(a, la) + term(b, lb) - term(a, load[a]) - term(b, load[b])
+        if d_imb > 0:
+            return False
+        d_exc = excess(a, la) + excess(b, lb) - excess(a, load[a]) - excess(b, load[b])
+        return d_exc < 0 or (d_exc == 0 and d_imb < -1e-9)
+
+    def shift(j: int, a: int, b: int) -> None:
+        owner[j] = b
+        held[a].discard(j)
+        held[b].add(j)
+        load[a] -= hours[j]
+        load[b] += hours[j]
+        cap_load[a] -= hours_cap[j]
+        cap_load[b] += hours_cap[j]
+
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        # Most deviating lecturers first: their sections are the ones worth moving.
+        for a in sorted(comp.lecturers, key=lambda i: -fdev(i, load[i])):
+            if time.perf_counter() >= deadline:
+                break
+            for j in sorted(held[a]):
+                if owner[j] != a:
+                    continue
+                done = False
+                for b in prep.cands[j]:
+                    if b == a:
+                        continue
+                    if better(a, b, hours[j], hours_cap[j]):
+                        shift(j, a, b)
+                        done = True
+                        break
+                    for k in sorted(held[b]):
+                        if a not in prep.cands[k] or hours[k] == hours[j]:
+                            continue
+                        if better(a, b, hours[j] - hours[k], hours_cap[j] - hours_cap[k]):
+                            shift(j, a, b)
+                            shift(k, b, a)
+                            done = True
+                            break
+                    if done:
+                        break
+                if done:
+                    improved = True
+                    fmax, mmax = peaks()
+    return owner
 
 
 def _dev_upper(prep: _Prep, comp: _Component) -> int:
