@@ -219,6 +219,35 @@ class BallotForm(forms.Form):
     choice = forms.ChoiceField(choices=VoteChoice.choices, widget=forms.RadioSelect)
 
 
+class OpenBallotForm(forms.Form):
+    """The chair chooses the passphrase that alone can open the ballots at the close."""
+
+    passphrase = forms.CharField(
+        label=_("Mật khẩu hòm phiếu (chủ tọa giữ, cần khi kiểm phiếu)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    passphrase_again = forms.CharField(
+        label=_("Nhập lại mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("passphrase") != data.get("passphrase_again"):
+            raise forms.ValidationError(_("Hai lần nhập mật khẩu hòm phiếu không khớp."))
+        return data
+
+
+class CloseBallotForm(forms.Form):
+    passphrase = forms.CharField(
+        label=_("Mật khẩu hòm phiếu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+
 class ConclusionForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label=_("Nội dung kết luận"), widget=forms.Textarea(attrs={"rows": 3}))
     is_directive = forms.BooleanField(

@@ -19,6 +19,7 @@ from conferences.models.hall import (
 )
 from conferences.models.opinions import (
     AnswerKind,
+    Ballot,
     BallotBox,
     BallotCast,
     Opinion,
@@ -42,6 +43,7 @@ __all__ = [
     "AgendaKind",
     "AnswerKind",
     "Attendance",
+    "Ballot",
     "BallotBox",
     "BallotCast",
     "Conclusion",

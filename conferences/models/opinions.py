@@ -196,20 +196,41 @@ class VoteItem(Archivable):
 
 
 class BallotBox(models.Model):
-    """The running tally of a secret ballot: counters only, without history.
+    """The keys of a secret ballot, without history and without any counter.
 
-    A ballot is never a row of its own (row order or ids could be matched with the list of who
-    voted), and the tally keeps no history (each record would name the voter next to the count
-    that just changed).
+    The public key seals each ballot at casting; the private key is stored only encrypted with
+    the chair's passphrase (see conferences.ballots) and wiped when the vote closes. Nothing
+    here changes while people vote, so no row version can be matched with a voter.
+    `carried_over` holds the counts of a vote opened before ballots were sealed (migration
+    0004); it is added to the sealed ballots at the close.
     """
 
     vote_item = models.OneToOneField(VoteItem, on_delete=models.PROTECT, related_name="box")
-    yes = models.PositiveIntegerField(default=0)
-    no = models.PositiveIntegerField(default=0)
-    abstain = models.PositiveIntegerField(default=0)
+    public_key = models.BinaryField(max_length=32, default=b"", editable=False)
+    sealed_private_key = models.BinaryField(max_length=128, default=b"", editable=False)
+    key_salt = models.BinaryField(max_length=32, default=b"", editable=False)
+    kdf_opslimit = models.PositiveIntegerField(default=0, editable=False)
+    kdf_memlimit = models.PositiveBigIntegerField(default=0, editable=False)
+    carried_over = models.JSONField(default=dict, editable=False)
 
     def __str__(self) -> str:
         return f"Hòm phiếu: {self.vote_item}"
+
+
+class Ballot(models.Model):
+    """One sealed ballot: nothing but the ciphertext and its box.
+
+    No voter, no time, a random id; the rows of a box are rewritten in a random order at every
+    cast, so neither the ids, nor the row order, nor the rows' transaction ids tell the order of
+    casting. They are opened in random order and deleted when the vote closes.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="ballots")
+    sealed = models.BinaryField(max_length=128, editable=False)
+
+    def __str__(self) -> str:
+        return "Phiếu kín"
 
 
 class BallotCast(models.Model):

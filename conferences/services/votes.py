@@ -1,19 +1,24 @@
 """Votes: show of hands recorded as counts, or a secret electronic ballot.
 
-For a secret ballot, who has voted (BallotCast) and what was voted (the BallotBox counters) are
-stored apart with nothing linking them: no ballot rows, no times, no history on either.
+A secret ballot is sealed with the vote's public key at casting and opened only at the close,
+with the passphrase the chair set when opening it (conferences.ballots). Who has voted
+(BallotCast) and the sealed ballots (Ballot) are written in two separate transactions, with
+nothing linking them: no voter, time or counter on a ballot, random ids, and the box's ballots
+rewritten in a random order at every cast. The threat model is in docs/SECURITY.md, section 7.
 """
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
+from conferences import ballots
 from conferences.models import (
     Attendance,
+    Ballot,
     BallotBox,
     BallotCast,
     Conference,
@@ -28,6 +33,9 @@ from conferences.services.common import ConferenceError, ensure_open
 from conferences.services.hall import quorum
 from core.audit import stamp
 from organisations.models import Person
+
+# Shuffling and opening order come from the operating system's generator, not a seeded one.
+_shuffle = random.SystemRandom().shuffle
 
 
 class AlreadyVoted(ConferenceError):
@@ -61,7 +69,8 @@ def add_vote_item(
 
 
 @transaction.atomic
-def open_vote(item: VoteItem, *, by: Any) -> VoteItem:
+def open_vote(item: VoteItem, *, by: Any, passphrase: str = "") -> VoteItem:
+    """Open the vote; a secret ballot needs the passphrase that will be asked again to count."""
     ensure_open(item.conference)
     if item.conference.status != ConferenceStatus.IN_SESSION:
         raise ConferenceError(_("Chỉ mở biểu quyết khi hội nghị đang họp."))
@@ -69,7 +78,21 @@ def open_vote(item: VoteItem, *, by: Any) -> VoteItem:
         raise ConferenceError(_("Nội dung này đã được mở biểu quyết."))
     item.status = VoteStatus.OPEN
     if item.method == VoteMethod.SECRET_BALLOT:
-        BallotBox.objects.get_or_create(vote_item=item)
+        if len(passphrase) < ballots.MIN_PASSPHRASE:
+            raise ConferenceError(
+                _("Mật khẩu hòm phiếu cần ít nhất %(n)s ký tự.") % {"n": ballots.MIN_PASSPHRASE}
+            )
+        keys = ballots.make_keys(passphrase)
+        BallotBox.objects.update_or_create(
+            vote_item=item,
+            defaults={
+                "public_key": keys.public_key,
+                "sealed_private_key": keys.sealed_private_key,
+                "key_salt": keys.salt,
+                "kdf_opslimit": keys.opslimit,
+                "kdf_memlimit": keys.memlimit,
+            },
+        )
     stamp(item, by, _("Mở biểu quyết"))
     item.save()
     return item
@@ -79,26 +102,68 @@ def has_voted(item: VoteItem, person: Person | None) -> bool:
     return person is not None and BallotCast.objects.filter(vote_item=item, person=person).exists()
 
 
-@transaction.atomic
-def cast_ballot(item: VoteItem, *, person: Person, choice: str) -> None:
-    """One secret ballot. The voter is recorded as having voted; the choice only as a count."""
-    # Lock the item so that a ballot cannot slip in while the vote is being closed.
+def _open_secret_item(item: VoteItem) -> VoteItem:
+    """The item, locked so that no ballot slips in while the vote is being closed."""
     item = VoteItem.objects.select_for_update().select_related("conference").get(pk=item.pk)
     if item.method != VoteMethod.SECRET_BALLOT or item.status != VoteStatus.OPEN:
         raise ConferenceError(_("Nội dung này không đang bỏ phiếu kín."))
+    return item
+
+
+def _claim(item: VoteItem, person: Person) -> None:
+    """Record that `person` has voted (at most once), in a transaction of its own."""
+    with transaction.atomic(durable=True):
+        item = _open_secret_item(item)
+        present = item.conference.invitations.active().filter(
+            person=person, attendance=Attendance.PRESENT
+        )
+        if not present.exists():
+            raise ConferenceError(_("Chỉ đại biểu có mặt tại hội nghị mới được bỏ phiếu."))
+        try:
+            with transaction.atomic():
+                BallotCast.objects.create(vote_item=item, person=person)
+        except IntegrityError as error:
+            raise AlreadyVoted(_("Bạn đã bỏ phiếu cho nội dung này.")) from error
+
+
+def _drop(item: VoteItem, choice: str) -> None:
+    """Seal the ballot and put it in the box, in another transaction.
+
+    All the box's ballots are deleted and inserted again, with new random ids, in a random
+    order: the new one is not the last row, and on PostgreSQL every live row of the box then
+    carries the same transaction id (xmin), so neither row order nor xmin nor ctid tells which
+    ballot came with which "has voted" row.
+    """
+    with transaction.atomic(durable=True):
+        item = _open_secret_item(item)
+        box = BallotBox.objects.get(vote_item=item)
+        if not box.public_key:
+            raise ConferenceError(
+                _("Hòm phiếu này được mở trước khi phiếu được mã hóa; hãy kết thúc bỏ phiếu.")
+            )
+        sealed = [bytes(b) for b in box.ballots.values_list("sealed", flat=True)]
+        sealed.append(ballots.seal(bytes(box.public_key), choice))
+        _shuffle(sealed)
+        box.ballots.all().delete()
+        Ballot.objects.bulk_create([Ballot(box=box, sealed=s) for s in sealed])
+
+
+def cast_ballot(item: VoteItem, *, person: Person, choice: str) -> None:
+    """One secret ballot, committed before this returns (a crash afterwards loses nothing).
+
+    First who has voted, then the sealed ballot, in two transactions so that the two rows never
+    share a transaction id. If the ballot cannot be stored, the voter's mark is withdrawn so
+    they may vote again.
+    """
     if choice not in VoteChoice.values:
         raise ConferenceError(_("Phiếu không hợp lệ."))
-    present = item.conference.invitations.active().filter(
-        person=person, attendance=Attendance.PRESENT
-    )
-    if not present.exists():
-        raise ConferenceError(_("Chỉ đại biểu có mặt tại hội nghị mới được bỏ phiếu."))
+    _claim(item, person)
     try:
-        with transaction.atomic():
-            BallotCast.objects.create(vote_item=item, person=person)
-    except IntegrityError as error:
-        raise AlreadyVoted(_("Bạn đã bỏ phiếu cho nội dung này.")) from error
-    BallotBox.objects.filter(vote_item=item).update(**{choice: F(choice) + 1})
+        _drop(item, choice)
+    except Exception:
+        with transaction.atomic(durable=True):
+            BallotCast.objects.filter(vote_item_id=item.pk, person=person).delete()
+        raise
 
 
 def _base(item: VoteItem, attendees: int, summoned: int) -> int:
@@ -144,11 +209,46 @@ def record_show_of_hands(item: VoteItem, *, yes: int, no: int, abstain: int, by:
 
 
 @transaction.atomic
-def close_vote(item: VoteItem, *, by: Any) -> VoteItem:
-    """Close a secret ballot: the counters become the result, shown to all from now on."""
+def close_vote(item: VoteItem, *, by: Any, passphrase: str = "") -> VoteItem:
+    """Close a secret ballot: open every ballot with the chair's passphrase, in random order, and
+    count them; the ballots and the private key are then discarded. A wrong passphrase counts
+    nothing and leaves the vote open."""
     ensure_open(item.conference)
+    # Lock the item so that no ballot slips in while the box is counted; read it afresh.
+    VoteItem.objects.select_for_update().filter(pk=item.pk).first()
+    item.refresh_from_db()
     if item.method != VoteMethod.SECRET_BALLOT or item.status != VoteStatus.OPEN:
         raise ConferenceError(_("Không có phiếu kín đang mở."))
     box = BallotBox.objects.select_for_update().get(vote_item=item)
-    item.yes_count, item.no_count, item.abstain_count = box.yes, box.no, box.abstain
+    counts = {choice: int(box.carried_over.get(choice, 0)) for choice in VoteChoice.values}
+    if box.public_key:
+        keys = ballots.BoxKeys(
+            bytes(box.public_key),
+            bytes(box.sealed_private_key),
+            bytes(box.key_salt),
+            box.kdf_opslimit,
+            box.kdf_memlimit,
+        )
+        try:
+            private = ballots.unlock(passphrase, keys)
+        except ballots.WrongPassphrase as error:
+            raise ConferenceError(
+                _("Mật khẩu hòm phiếu không đúng; chưa kiểm phiếu nào.")
+            ) from error
+        sealed = [bytes(b) for b in box.ballots.values_list("sealed", flat=True)]
+        _shuffle(sealed)
+        for ballot in sealed:
+            try:
+                choice = ballots.open_ballot(private, ballot)
+            except ballots.UnreadableBallot as error:
+                raise ConferenceError(_("Có phiếu không mở được; chưa kiểm phiếu.")) from error
+            if choice not in counts:
+                raise ConferenceError(_("Có phiếu không hợp lệ; chưa kiểm phiếu."))
+            counts[choice] += 1
+        box.ballots.all().delete()
+        box.sealed_private_key = b""
+        box.save(update_fields=["sealed_private_key"])
+    item.yes_count = counts[VoteChoice.YES]
+    item.no_count = counts[VoteChoice.NO]
+    item.abstain_count = counts[VoteChoice.ABSTAIN]
     return _finish(item, by=by, reason=_("Kết thúc bỏ phiếu kín"))

@@ -12,6 +12,9 @@ from conferences.kinds import sync_conference_kinds
 from conferences.models import Attendance, Conference, ConferenceKind
 from conftest import World
 
+# The chair's passphrase for the secret ballots of the tests.
+PASSPHRASE = "hòm phiếu kín 2023"
+
 
 @pytest.fixture
 def conference(world: World) -> Conference:
@@ -45,3 +48,12 @@ def present(conference: Conference, *people: Any, by: Any = None) -> None:
     for person in people:
         invitation = conference.invitations.get(person=person)
         services.mark_attendance(invitation, attendance=Attendance.PRESENT, by=by)
+
+
+@pytest.fixture(autouse=True)
+def cheap_ballot_keys(settings: Any) -> None:
+    """argon2id at its minimum cost: the tests check the logic, not the hardness."""
+    from nacl import pwhash
+
+    settings.BALLOT_KDF_OPSLIMIT = pwhash.argon2id.OPSLIMIT_MIN
+    settings.BALLOT_KDF_MEMLIMIT = pwhash.argon2id.MEMLIMIT_MIN

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from conferences import services
-from conferences.forms import BallotForm, HandsForm, VoteItemForm
-from conferences.models import Attendance, BallotCast, VoteItem
+from conferences.forms import (
+    BallotForm,
+    CloseBallotForm,
+    HandsForm,
+    OpenBallotForm,
+    VoteItemForm,
+)
+from conferences.models import Attendance, BallotCast, VoteItem, VoteMethod
 from conferences.views.common import MANAGE, get_conference, get_part
 from core.views import report_error
 from organisations.membership import membership_of
@@ -45,6 +54,8 @@ def vote_list(request: HttpRequest, pk: int) -> HttpResponse:
         "item_form": VoteItemForm() if can_manage else None,
         "hands_form": HandsForm() if can_manage else None,
         "ballot_form": BallotForm(),
+        "open_form": OpenBallotForm() if can_manage else None,
+        "close_form": CloseBallotForm() if can_manage else None,
         "quorum": services.quorum(conference),
         "tab": "votes",
     }
@@ -66,12 +77,25 @@ def vote_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("conferences:votes", pk=pk)
 
 
+def _form_error(request: HttpRequest, form: Any) -> None:
+    messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+
+
+# The passphrase never reaches an error report or a log.
+@sensitive_post_parameters("passphrase", "passphrase_again")
 @login_required
 @require_POST
 def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_part(request, VoteItem.objects.all(), pk, MANAGE)
+    passphrase = ""
+    if item.method == VoteMethod.SECRET_BALLOT:
+        form = OpenBallotForm(request.POST)
+        if not form.is_valid():
+            _form_error(request, form)
+            return redirect("conferences:votes", pk=item.conference_id)
+        passphrase = form.cleaned_data["passphrase"]
     try:
-        services.open_vote(item, by=request.user)
+        services.open_vote(item, by=request.user, passphrase=passphrase)
     except services.ConferenceError as error:
         report_error(request, error)
     return redirect("conferences:votes", pk=item.conference_id)
@@ -92,17 +116,23 @@ def vote_hands(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("conferences:votes", pk=item.conference_id)
 
 
+@sensitive_post_parameters("passphrase")
 @login_required
 @require_POST
 def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_part(request, VoteItem.objects.all(), pk, MANAGE)
+    form = CloseBallotForm(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("conferences:votes", pk=item.conference_id)
     try:
-        services.close_vote(item, by=request.user)
+        services.close_vote(item, by=request.user, passphrase=form.cleaned_data["passphrase"])
     except services.ConferenceError as error:
         report_error(request, error)
     return redirect("conferences:votes", pk=item.conference_id)
 
 
+@sensitive_post_parameters("choice")
 @login_required
 @require_POST
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
