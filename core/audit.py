@@ -43,7 +43,8 @@ class HistoryEntry:
 
 
 _ACTIONS = {"+": "Tạo mới", "~": "Sửa", "-": "Xóa"}
-_HIDDEN_FIELDS = {"search_text", "sort_key", "symbol"}
+# `version` only counts saves (core.versioning); it means nothing to a reader.
+_HIDDEN_FIELDS = {"search_text", "sort_key", "symbol", "version"}
 
 
 def _display(record: Any, field_name: str, value: Any) -> str:
@@ -68,6 +69,32 @@ def _display(record: Any, field_name: str, value: Any) -> str:
     return str(value)
 
 
+def author(record: Any) -> str:
+    """Who made a history record: the person's name, else the login, else the system."""
+    user = record.history_user
+    if user is None:
+        return _("Hệ thống")
+    person = getattr(user, "person", None)
+    return str(person) if person else user.get_username()
+
+
+def changes_between(older: Any, newer: Any) -> list[Change]:
+    """Field-by-field differences between two history records of one object, as shown."""
+    changes = []
+    for change in newer.diff_against(older).changes:
+        if change.field in _HIDDEN_FIELDS:
+            continue
+        label = capfirst(str(newer.instance_type._meta.get_field(change.field).verbose_name))
+        changes.append(
+            Change(
+                field=label,
+                old=_display(newer, change.field, change.old),
+                new=_display(newer, change.field, change.new),
+            )
+        )
+    return changes
+
+
 def history_entries(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
     """The latest changes of an object, newest first, with field-by-field differences."""
     records = list(
@@ -78,31 +105,13 @@ def history_entries(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
         previous = records[index + 1] if index + 1 < len(records) else None
         changes: list[Change] = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                if change.field in _HIDDEN_FIELDS:
-                    continue
-                label = capfirst(
-                    str(record.instance_type._meta.get_field(change.field).verbose_name)
-                )
-                changes.append(
-                    Change(
-                        field=label,
-                        old=_display(record, change.field, change.old),
-                        new=_display(record, change.field, change.new),
-                    )
-                )
+            changes = changes_between(previous, record)
             if not changes and not record.history_change_reason:
                 continue
-        user = record.history_user
-        who = ""
-        if user is not None:
-            person = getattr(user, "person", None)
-            who = str(person) if person else user.get_username()
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=who or _("Hệ thống"),
+                who=author(record),
                 action=_ACTIONS.get(record.history_type, record.history_type),
                 reason=record.history_change_reason or "",
                 changes=changes,

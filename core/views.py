@@ -37,7 +37,11 @@ def render_form(
         "intro": intro,
         **(extra or {}),
     }
-    return render(request, template, context, status=400 if form.is_bound and form.errors else 200)
+    if getattr(form, "conflicted", None) is not None:
+        status = 409  # core.versioning: someone saved in between; nothing was written
+    else:
+        status = 400 if form.is_bound and form.errors else 200
+    return render(request, template, context, status=status)
 
 
 def report_error(request: HttpRequest, error: Exception) -> None:

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Archivable
 from core.text import normalise
+from core.versioning import Versioned
 from organisations.models import Organisation
 
 
@@ -47,7 +48,7 @@ def document_upload_to(instance: Document, filename: str) -> str:
     return f"documents/{instance.school_id}/{filename}"
 
 
-class Document(Archivable):
+class Document(Versioned, Archivable):
     school = models.ForeignKey(
         Organisation,
         verbose_name=_("sổ văn bản của"),

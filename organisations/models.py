@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Archivable, ArchivableQuerySet
 from core.text import name_sort_key, split_name
+from core.versioning import Versioned
 
 
 class OrganisationKind(models.TextChoices):
@@ -184,7 +185,7 @@ class Succession(models.Model):
         return f"{self.predecessor} → {self.successor} ({self.get_kind_display()})"
 
 
-class Person(Archivable):
+class Person(Versioned, Archivable):
     full_name = models.CharField(_("họ và tên"), max_length=150)
     # Vietnamese order: given name, then family and middle names; tones only break ties.
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)

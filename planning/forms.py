@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledFormMixin
+from core.versioning import VersionedFormMixin
 from documents.models import Document
 from organisations.models import Organisation, Person
 from planning.models import Plan, StrategicGoal, Target, TargetAllocation, Task, WorkArea
@@ -17,7 +18,7 @@ def school_units(school_id: int) -> Any:
     )
 
 
-class PlanForm(StyledFormMixin, forms.ModelForm):
+class PlanForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["start_year", "title", "theme"]
@@ -49,13 +50,13 @@ class AmendmentForm(StyledFormMixin, forms.Form):
     )
 
 
-class WorkAreaForm(StyledFormMixin, forms.ModelForm):
+class WorkAreaForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = WorkArea
         fields = ["code", "name", "order"]
 
 
-class StrategicGoalForm(StyledFormMixin, forms.ModelForm):
+class StrategicGoalForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = StrategicGoal
         fields = [
@@ -81,7 +82,7 @@ class StrategicGoalForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
-class TargetForm(StyledFormMixin, forms.ModelForm):
+class TargetForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = [
@@ -133,7 +134,7 @@ class TargetForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
-class TaskForm(StyledFormMixin, forms.ModelForm):
+class TaskForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Task
         fields = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,12 +15,13 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Archivable, ArchivableQuerySet
 from core.text import school_year_label
+from core.versioning import Versioned
 from documents.models import Document
 from organisations.models import Organisation, Person
 from tracking.status import RunState, TaskStatus
 
 
-class StrategicGoal(Archivable):
+class StrategicGoal(Versioned, Archivable):
     """A multi-year goal of the school's development strategy (e.g. 2021–2025, định hướng 2030)."""
 
     school = models.ForeignKey(
@@ -65,7 +65,7 @@ class PlanStatus(models.TextChoices):
     ISSUED = "issued", _("Đã ban hành")
 
 
-class Plan(Archivable):
+class Plan(Versioned, Archivable):
     school = models.ForeignKey(
         Organisation, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="plans"
     )
@@ -188,7 +188,7 @@ class PlanAmendment(models.Model):
         return self.closed_at is None
 
 
-class WorkArea(Archivable):
+class WorkArea(Versioned, Archivable):
     """A work area (lĩnh vực công tác) of the plan: training, enrolment, research…"""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="areas")
@@ -217,7 +217,7 @@ class Direction(models.TextChoices):
     BOOLEAN = "boolean", _("Đạt / không đạt")
 
 
-class Target(Archivable):
+class Target(Versioned, Archivable):
     """A measurable target (chỉ tiêu) of the year."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="targets")
@@ -389,7 +389,7 @@ class ProgressMode(models.TextChoices):
     DERIVED = "derived", _("Tính từ nhiệm vụ con (theo trọng số)")
 
 
-class Task(Archivable):
+class Task(Versioned, Archivable):
     """A node of the task tree: nhiệm vụ → giải pháp → hoạt động.
 
     School tasks have no owner unit; a unit's own tasks (its unit plan) name the unit that owns
@@ -503,10 +503,7 @@ class Task(Archivable):
     )
     # The deadline first set, once an extension moved `due_date`; punctuality is measured on it.
     original_due_date = models.DateField(_("hạn ban đầu"), null=True, blank=True, editable=False)
-    # Optimistic concurrency: every save bumps it; a form posted with an older one is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    history = HistoricalRecords(excluded_fields=["version", "derived_progress"])
+    history = HistoricalRecords(excluded_fields=["derived_progress"])
     objects = TaskQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
@@ -523,14 +520,6 @@ class Task(Archivable):
 
     def search_source(self) -> list[str]:
         return [self.code, self.title, self.description]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            self.version = (self.version or 0) + 1
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "version"}
-        super().save(*args, **kwargs)
 
     @property
     def effective_progress(self) -> int:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.versioning import Versioned, claim_version
 from documents.models import Document
 from organisations.models import Organisation
 from planning.models import (
@@ -77,8 +78,15 @@ def _plan_of(obj: models.Model) -> Plan:
 
 
 @transaction.atomic
-def save_plan_object(obj: M, *, by: Any, reason: str | None = None) -> M:
-    """Create or update a plan, area, target or task, respecting the plan's lock."""
+def save_plan_object(
+    obj: M, *, by: Any, reason: str | None = None, expected_version: int | None = None
+) -> M:
+    """Create or update a plan, area, target or task, respecting the plan's lock.
+
+    `expected_version` is the version the editor's form was opened at: if anyone saved the
+    object since, EditConflict is raised and nothing is written."""
+    if isinstance(obj, Versioned):
+        claim_version(obj, expected_version)
     amendment = ensure_editable(_plan_of(obj))
     if isinstance(obj, Task):
         _check_task(obj)
@@ -436,8 +444,9 @@ def decide_allocation(
 
 
 @transaction.atomic
-def save_strategic_goal(goal: Any, *, by: Any) -> Any:
+def save_strategic_goal(goal: Any, *, by: Any, expected_version: int | None = None) -> Any:
     """Strategic goals span several plans, so no single plan's lock applies to them."""
+    claim_version(goal, expected_version)
     stamp(goal, by)
     goal.save()
     return goal

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
 from core.permissions import get_authorised, member_school_id, require
+from core.versioning import EditConflict
 from core.views import render_form, report_error
 from organisations.membership import membership_of
 from organisations.models import Organisation
@@ -267,7 +268,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_plan_object(form.instance, by=request.user)
+            services.save_plan_object(
+                form.instance, by=request.user, expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            form.conflict(conflict)
         except services.PlanningError as error:
             form.add_error(None, str(error))
         else:
@@ -422,7 +427,11 @@ def area_form(
     form = WorkAreaForm(request.POST or None, instance=area)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_plan_object(form.instance, by=request.user)
+            services.save_plan_object(
+                form.instance, by=request.user, expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            form.conflict(conflict)
         except services.PlanningError as error:
             form.add_error(None, str(error))
         else:
@@ -460,8 +469,14 @@ def goal_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         goal = StrategicGoal(school_id=member_school_id(request.user))
     form = StrategicGoalForm(request.POST or None, instance=goal, school_id=goal.school_id)
     if request.method == "POST" and form.is_valid():
-        services.save_strategic_goal(form.instance, by=request.user)
-        return redirect("planning:goal_list")
+        try:
+            services.save_strategic_goal(
+                form.instance, by=request.user, expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            form.conflict(conflict)
+        else:
+            return redirect("planning:goal_list")
     title = _("Sửa mục tiêu chiến lược") if pk else _("Thêm mục tiêu chiến lược")
     return render_form(request, form, title=title, back=reverse("planning:goal_list"))
 
@@ -508,7 +523,11 @@ def target_form(
     form = TargetForm(request.POST or None, instance=target, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_plan_object(form.instance, by=request.user)
+            services.save_plan_object(
+                form.instance, by=request.user, expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            form.conflict(conflict)
         except services.PlanningError as error:
             form.add_error(None, str(error))
         else:
@@ -704,8 +723,12 @@ def task_form(
         ]
         try:
             with transaction.atomic():
-                services.save_plan_object(form.instance, by=request.user)
+                services.save_plan_object(
+                    form.instance, by=request.user, expected_version=form.expected_version
+                )
                 services.set_coordinations(form.instance, rows, by=request.user)
+        except EditConflict as conflict:
+            form.conflict(conflict)
         except services.PlanningError as error:
             form.add_error(None, str(error))
         else:

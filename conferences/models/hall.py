@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Archivable
+from core.versioning import Versioned
 from organisations.models import Organisation, Person
 
 
@@ -88,7 +89,7 @@ class ConferenceStatus(models.TextChoices):
     CLOSED = "closed", _("Đã kết thúc")
 
 
-class Conference(Archivable):
+class Conference(Versioned, Archivable):
     school = models.ForeignKey(
         Organisation, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="conferences"
     )
