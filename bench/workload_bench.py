@@ -3,6 +3,7 @@
     .venv/bin/python bench/workload_bench.py                 # college seeds 1–4 + large seed 1
     .venv/bin/python bench/workload_bench.py --skip-large    # college only (~4 min)
     .venv/bin/python bench/workload_bench.py --json out.json # also keep the figures
+    .venv/bin/python bench/workload_bench.py --skip-large --busy 2   # on a loaded machine
 
 College size: 120 lecturers, 340 sections (a semester), 60 s each. Large university: 1 500
 lecturers, 4 300 sections, 300 s. Targets checked (exit status 1 if one fails):
@@ -11,8 +12,12 @@ lecturers, 4 300 sections, 300 s. Targets checked (exit status 1 if one fails):
   better than greedy on both max_deviation and imbalance;
 * large (and ``--stress``'s one-component variant): max_deviation at most 0.02 above the
   proven lower bound within the time limit;
-* always: never worse than greedy on either figure (when greedy places every section), and
-  lower_bound ≤ max_deviation.
+* always: never worse than greedy on either figure (when greedy places every section; the
+  figures of the returned assignment, not the rounded ones), and lower_bound ≤ max_deviation.
+
+``--busy N`` runs N busy loops (one per core) for the whole benchmark, as other work on the
+machine would: the proof of optimality may then be lost (reported, not counted as a failure),
+the promise "never worse than greedy" may not. The load average is printed per instance.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -66,7 +72,7 @@ def machine() -> str:
 
 
 def run_one(
-    size: str, n_lect: int, n_sec: int, seed: int, time_limit: float, workers: int
+    size: str, n_lect: int, n_sec: int, seed: int, time_limit: float, workers: int, busy: bool
 ) -> tuple[list[Row], list[str]]:
     # "connected": 15 % of courses open to a group of another faculty, which glues the
     # university into one component — a stress test of the model without decomposition.
@@ -86,6 +92,7 @@ def run_one(
     rows.append(Row(size, seed, "LP bound", None, None, bound, "-", time.perf_counter() - started))
 
     result = balance(inst, time_limit=time_limit, workers=workers)
+    load = "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
     rows.append(
         Row(
             size,
@@ -96,7 +103,12 @@ def run_one(
             result.lower_bound,
             result.status,
             result.seconds,
-            f"{result.explanation.get('components', '?')} thành phần",
+            f"{result.explanation.get('components', '?')} thành phần; {load}"
+            + (
+                f"; {result.explanation['greedy_fallback']} về tham lam"
+                if result.explanation.get("greedy_fallback")
+                else ""
+            ),
         )
     )
 
@@ -109,10 +121,15 @@ def run_one(
     if result.lower_bound > result.max_deviation + 1e-9:
         failures.append(f"{label}: lower bound above the solution")
     if g.feasible:
-        if result.max_deviation > g.max_deviation + 1e-9:
+        # The assignment's own figures: the result rounds max_deviation to 6 decimals, which
+        # can read 5e-7 above greedy's for the same deviation.
+        got = evaluate(inst, result.assignment)
+        if got.max_deviation > g.max_deviation + 1e-9:
             failures.append(f"{label}: max_deviation worse than greedy")
-        if result.imbalance > g.imbalance * (1 + 1e-9):
+        if got.imbalance > g.imbalance + 1e-9:
             failures.append(f"{label}: imbalance worse than greedy")
+    if busy:
+        return rows, failures  # a loaded machine may cost the proof and margins, not the above
     if size == "college":
         if result.status != "OPTIMAL":
             failures.append(f"{label}: max_deviation not proven optimal ({result.status})")
@@ -160,10 +177,24 @@ def main(argv: list[str] | None = None) -> int:
         help="also a large instance glued into one component (cross-faculty courses)",
     )
     parser.add_argument("--json", type=Path, default=None, help="write all rows as JSON")
+    parser.add_argument(
+        "--busy", type=int, default=0, help="keep N busy loops running during the benchmark"
+    )
     args = parser.parse_args(argv)
 
     print(f"Machine: {machine()}")
-    print(f"Workers: {args.workers}\n")
+    print(f"Workers: {args.workers}; busy loops: {args.busy}")
+    print("Load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + "\n")
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
+    try:
+        return run_all(args, hogs)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def run_all(args: argparse.Namespace, hogs: list[subprocess.Popen[bytes]]) -> int:
     rows: list[Row] = []
     failures: list[str] = []
     plan: list[tuple[str, int, int, int, float]] = [
@@ -176,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     for size, n_lect, n_sec, seed, limit in plan:
         print(f"… {size} seed {seed} ({n_lect} lecturers, {n_sec} sections, {limit:.0f} s)")
         sys.stdout.flush()
-        new_rows, new_failures = run_one(size, n_lect, n_sec, seed, limit, args.workers)
+        new_rows, new_failures = run_one(size, n_lect, n_sec, seed, limit, args.workers, bool(hogs))
         rows += new_rows
         failures += new_failures
     print()
@@ -192,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         payload: dict[str, Any] = {
             "machine": machine(),
             "workers": args.workers,
+            "busy": args.busy,
             "rows": [r.__dict__ for r in rows],
             "failures": failures,
         }
