@@ -3,7 +3,8 @@ starter template that shows every placeholder of a kind in the official layout.
 
 Templates are .docx files with Jinja placeholders (docxtpl): `{{ trich_yeu }}`, loops over lists
 with `{%p for y in y_kien %}…{%p endfor %}` (paragraphs) or `{%tr for … %}` (table rows). Values
-are escaped for Word XML ("Sở GD&ĐT" stays readable).
+are escaped for Word XML ("Sở GD&ĐT" stays readable). A template is untrusted code: only the
+documented constructs pass the upload check, and filling runs in a sandbox (`papers.sandbox`).
 """
 
 from __future__ import annotations
@@ -14,19 +15,16 @@ import zipfile
 from typing import Any
 
 from django.utils.translation import gettext as _
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import (
-    Environment,
-    StrictUndefined,
-    TemplateError,
-    TemplateSyntaxError,
-    Undefined,
-    UndefinedError,
-)
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, meta
+from jinja2.sandbox import SecurityError
 
 from papers.layout import Heading, Paper, Para, Table, _font, render_docx
 from papers.placeholders import COMMON
 from papers.registry import PaperKind
+from papers.sandbox import ANY_FIELD, Forbidden, check_syntax, environment, plain
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
@@ -58,11 +56,54 @@ class _Stored:
             return bytes(handle.read())
 
 
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+# The document properties docxtpl fills as templates too (docxtpl.template.render_properties).
+PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+def template_sources(template: DocxTemplate) -> list[str]:
+    """Every text docxtpl renders as Jinja: the body, headers, footers, footnotes, properties."""
+    document = template.get_docx()
+    sources = [template.patch_xml(template.get_xml())]
+    for relation in document.part.rels.values():
+        if relation.reltype in (RT.HEADER, RT.FOOTER) and relation.target_part.blob:
+            xml = template.xml_to_string(parse_xml(relation.target_part.blob))
+            sources.append(template.patch_xml(xml))
+    for part in document.part.package.parts:
+        if part.content_type == FOOTNOTES:
+            sources.append(template.patch_xml(part.blob.decode("utf-8")))
+    properties = document.core_properties
+    sources.extend(getattr(properties, name) or "" for name in PROPERTIES)
+    return sources
+
+
+def _row_fields(context: dict[str, Any]) -> Any:
+    """The fields of each list placeholder's rows, read from the data being filled."""
+
+    def fields_of(name: str) -> frozenset[str] | set[str] | None:
+        value = context.get(name)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return {key for row in value if isinstance(row, dict) for key in row}
+        return ANY_FIELD if value == [] else None
+
+    return fields_of
+
+
 def fill(data: bytes, context: dict[str, Any], *, strict: bool = False) -> bytes:
+    """The template filled in the sandbox; TemplateRejected if it uses anything not allowed.
+
+    The syntax is checked again here, not only at upload: a template stored before the check
+    existed must not run either.
+    """
+    values = plain(context)
     template = DocxTemplate(io.BytesIO(data))
-    # Without `strict`, a placeholder without data prints nothing (the upload check catches typos).
-    env = Environment(autoescape=True, undefined=StrictUndefined if strict else Undefined)
-    template.render(context, jinja_env=env, autoescape=True)
+    try:
+        check_syntax(template_sources(template), _row_fields(values))
+        # Without `strict`, a placeholder without data prints nothing (the upload check catches
+        # typos).
+        template.render(values, jinja_env=environment(strict=strict), autoescape=True)
+    except (Forbidden, SecurityError) as error:
+        raise TemplateRejected(str(error)) from error
     buffer = io.BytesIO()
     template.save(buffer)
     return buffer.getvalue()
@@ -95,17 +136,20 @@ def _check_package(data: bytes) -> None:
         raise TemplateRejected(not_docx)
 
 
-def _snippet(data: bytes) -> str:
-    """The text around a syntax error, as docxtpl reports it while rendering."""
+def _snippet(data: bytes, error: TemplateSyntaxError) -> str:
+    """The text around a syntax error, found by parsing each part again (nothing is rendered)."""
+    env = environment()
     try:
-        DocxTemplate(io.BytesIO(data)).render({})
-    except TemplateError as error:
-        lines = getattr(error, "docx_context", None)
-        if lines:
-            text = " ".join(" ".join(lines).split())
-            return text[:200]
+        sources = template_sources(DocxTemplate(io.BytesIO(data)))
     except Exception:  # only looking for a snippet
         return ""
+    for source in sources:
+        try:
+            env.parse(source)
+        except TemplateSyntaxError as found:
+            lines = source.splitlines()[max((found.lineno or 1) - 4, 0) : (found.lineno or 1) + 3]
+            text = " ".join(" ".join(re.sub(r"<[^>]+>", "", line) for line in lines).split())
+            return text[:200]
     return ""
 
 
@@ -126,9 +170,13 @@ def check_template(data: bytes, kind: PaperKind, sample: Any = None) -> list[str
     """
     _check_package(data)
     try:
-        used = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables()
+        template = DocxTemplate(io.BytesIO(data))
+        sources = template_sources(template)
+        used = set()
+        for source in sources:
+            used |= meta.find_undeclared_variables(environment().parse(source))
     except TemplateSyntaxError as error:
-        snippet = _snippet(data)
+        snippet = _snippet(data, error)
         where = _(" Đoạn có lỗi: “%(text)s”.") % {"text": snippet} if snippet else ""
         raise TemplateRejected(
             _("Mẫu có lỗi cú pháp chỗ trống: %(error)s.%(where)s")
@@ -140,6 +188,10 @@ def check_template(data: bytes, kind: PaperKind, sample: Any = None) -> list[str
         raise TemplateRejected(
             _("Không mở được tệp mẫu bằng Word: %(error)s.") % {"error": error}
         ) from error
+    try:
+        check_syntax(sources, lambda name: set(_fields(kind, sample, name)))
+    except Forbidden as error:
+        raise TemplateRejected(str(error)) from error
     known = known_placeholders(kind, sample)
     if kind.placeholders or sample is not None:
         unknown = sorted(set(used) - set(known))
@@ -153,6 +205,8 @@ def check_template(data: bytes, kind: PaperKind, sample: Any = None) -> list[str
     if sample is not None:
         try:
             fill(data, kind.context(sample), strict=True)
+        except TemplateRejected:
+            raise
         except UndefinedError as error:
             raise TemplateRejected(
                 _("Mẫu dùng dữ liệu không có khi điền thử với dữ liệu của trường: %(error)s.")

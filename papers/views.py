@@ -20,7 +20,7 @@ from conferences.models import Conference
 from core.permissions import get_authorised, member_school_id
 from documents.models import DocumentSystem, DocumentType
 from organisations.models import Organisation
-from papers import pdf, registry, services
+from papers import pdf, registry, sandbox, services
 from papers.conference_papers import MINUTES_KIND, RESOLUTION_KIND
 from papers.docx_templates import MAX_TEMPLATE_BYTES, known_placeholders, starter_template
 from papers.models import PaperTemplate
@@ -239,7 +239,13 @@ def templates(request: HttpRequest, school_pk: int) -> HttpResponse:
         "Cách dễ nhất: tải mẫu khởi đầu của từng loại, sửa trong Word rồi tải lên. Mẫu được kiểm "
         "tra bằng dữ liệu của trường trước khi dùng; mẫu cũ được lưu lại, không bị xóa."
     ) % {"school": school.name}
-    context = {"school": school, "kinds": kinds, "common": COMMON, "intro": intro}
+    context = {
+        "school": school,
+        "kinds": kinds,
+        "common": COMMON,
+        "intro": intro,
+        "filters": ", ".join(sandbox.FILTERS),
+    }
     return render(request, "papers/templates.html", context, status=400 if errors else 200)
 
 
