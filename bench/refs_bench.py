@@ -1,7 +1,6 @@
 """Benchmark of documents.references: accuracy on the corpus, speed, adversarial inputs.
 
-Run: .venv/bin/python bench/refs_bench.py [--show dev|heldout|web_dev|web_heldout] [--quick]
-     [--splits dev,heldout,web_dev,web_heldout]
+Run: .venv/bin/python bench/refs_bench.py [--show SPLIT] [--quick] [--splits dev,heldout,...]
 
 Accuracy: references are matched to the hand-written expectations by ``ref`` (as a multiset, in
 order of appearance). ``ref`` precision/recall count matched references; for the other fields a
@@ -28,8 +27,8 @@ from documents.references import extract_references  # noqa: E402
 
 CORPUS = ROOT / "documents" / "tests" / "corpus"
 FIELDS = ("type", "date", "issuer", "summary")
-# dev/heldout: the first corpus; web_dev/web_heldout: web, table and PDF text (see its README).
-SPLITS = ["dev", "heldout", "web_dev", "web_heldout"]
+# dev/heldout: the first corpus; web_*: web, table and PDF text (see the corpus README).
+SPLITS = ["dev", "heldout", "web_dev", "web_heldout", "web_heldout2"]
 
 
 def load_split(split: str) -> list[dict[str, Any]]:
@@ -177,6 +176,12 @@ ADVERSARIAL = {
     "(((": "(Căn cứ ",
     "của của": "Quyết định số 1/QĐ-UBND của ",
     "spaces/newlines": "2457 / \n QĐ - \n",
+    # shapes of web and PDF text: lower case, slugs, glued numbers and dates
+    "1-ct/tw-1-ct/": "1-ct/tw-",
+    "quyet dinh 1 2020": "quyet dinh so 1 2020 qd ",
+    "số1QĐ/số1QĐ": "số1QĐ/",
+    "TT-BGDĐT1/1/2020": "1/2020/TT-BGDĐT1/1/2020",
+    "TWngày": "1-TB/TWngày ",
 }
 
 

@@ -129,15 +129,16 @@ def _types() -> _TypeTable:
     variants = json.loads(VARIANTS_PATH.read_text(encoding="utf-8"))
     for entry in variants["codes"]:
         code = entry["code"]
-        name_by_code[code] = entry["name"]
+        canonical = entry.get("canonical", code)  # TT-LT is written TTLT
+        name_by_code.setdefault(canonical, entry["name"])
         in_symbol.add(code)
-        exact.setdefault(code, code)
-        upper.setdefault(code.upper(), code)
-        folded.setdefault(_fold(code).upper(), code)
-    canonical = {**folded, **upper, **exact}
+        exact.setdefault(code, canonical)
+        upper.setdefault(code.upper(), canonical)
+        folded.setdefault(_fold(code).upper(), canonical)
+    canonical_by_key = {**folded, **upper, **exact}
     return _TypeTable(
         name_by_code=name_by_code,
-        canonical_by_key=canonical,
+        canonical_by_key=canonical_by_key,
         in_symbol=frozenset(in_symbol),
         code_by_name=code_by_name,
     )
@@ -255,7 +256,8 @@ _YEAR = r"(?:19|20)\d\d"
 _SEG = r"(?:[A-Z]{0,3}GD[ ]{1,2}DT(?![A-Za-z])|[A-Z&][A-Za-z0-9&]{0,11})"
 _BODY = _SEG + r"(?:" + _DASH + _SEG + r"){0,4}"
 # A number, not glued to a letter, digit or to another number's punctuation (45.799/36.875).
-_NUM = r"(?<![0-9A-Za-z/.,_&-])\d{1,5}(?![0-9])"
+# "số123/2016/NĐ-CP" (PDF text that lost the space) is the one letter run a number may follow.
+_NUM = r"(?:(?<![0-9A-Za-z/.,_&-])|(?<=[Ss][Oo])(?<![A-Za-z][Ss][Oo]))\d{1,5}(?![0-9])"
 
 
 # The Party's issuers (TW, TU, HU, ĐU, QUTW, TWĐTN, BTGTU …), folded: only they make the old
@@ -265,14 +267,15 @@ _PARTY_ISSUER = r"[A-Z]{0,4}(?:TW|TU|HU|DU)[A-Z]{0,5}(?![A-Za-z0-9&])"
 # date ("19/2018/TT-BGDĐT10/10/2018"), whose digits are then not part of the issuer.
 _DATE_AHEAD = r"\d{1,2}/\d{1,2}/" + _YEAR + r"(?![0-9])"
 _DATE_TAIL = r"/\d{1,2}/" + _YEAR + r"(?![0-9])"  # what is left of a date whose day was eaten
+# Likewise "70-TB/TWngày 06 tháng 01": "ngày" glued to the issuer is not part of it.
 _SYMBOL_END = (
-    r"(?:(?![A-Za-z0-9&])(?!(?<=[A-Za-z]\d)"
+    r"(?:(?![A-Za-z0-9&])(?<![A-Z]ngay)(?!(?<=[A-Za-z]\d)"
     + _DATE_TAIL
     + r")(?!(?<=[A-Za-z]\d\d)"
     + _DATE_TAIL
     + r")|(?<=[A-Za-z])(?="
     + _DATE_AHEAD
-    + r"))"
+    + r")|(?<=[A-Z])(?=ngay(?![a-z])))"
 )
 
 
@@ -301,7 +304,11 @@ def _symbol_re() -> re.Pattern[str]:
         + known
         + r")(?:"
         + _DASH
-        + r"|[ ]{1,2}(?=[A-Z][A-Z&]))"
+        + r"|[ ]{1,2}(?=[A-Z][A-Z&])"
+        # 53/1998/TTLT/BGDĐT-BTC: after a year, a slash may part the code from the issuer
+        + r"|(?(s_year)"
+        + _SLASH
+        + r"|(?!)))"
         + r"(?P<s_iss>"
         + _BODY
         + r")"
@@ -379,8 +386,20 @@ def _symbol_re() -> re.Pattern[str]:
     # Symbols before NĐ 110/2004 and of the 1940s–1990s: a number and one code after a dash,
     # 15-CP, 55-HĐBT, 110-SL (accepted only after type words, or "số" with a type code).
     old = r"(?P<o_num>" + _NUM + r")-(?P<o_body>[A-Z][A-Za-z]{1,5})(?![/A-Za-z0-9&-])"
+    # The words of a web address or a search title, separators turned into spaces:
+    # "quyet dinh so 18 2020 qd ttg". Only ever used on text written in lower case.
+    slug = (
+        r"(?P<u_num>"
+        + _NUM
+        + r")[ ](?:(?P<u_year>"
+        + _YEAR
+        + r")[ ])?(?P<u_code>"
+        + known
+        + r")[ ](?P<u_iss>[A-Z]{2,8})(?![A-Za-z0-9&])"
+    )
+    # Every branch starts with a number: the lookahead lets other positions fail at once.
     return re.compile(
-        r"(?:"
+        r"(?=[0-9])(?:"
         + party
         + r"|"
         + party_alt
@@ -392,6 +411,8 @@ def _symbol_re() -> re.Pattern[str]:
         + glued
         + r"|"
         + old
+        + r"|"
+        + slug
         + r")"
         + _SYMBOL_END
     )
@@ -716,6 +737,22 @@ def _parse_symbol(m: re.Match[str], n: str | _Upper) -> _Symbol | None:
             "state",
             f"{number}/{code}-{issuer}",
             "glued",
+        )
+    if g["u_num"] is not None:
+        code = _canonical_code(n[m.start("u_code") : m.end("u_code")])
+        issuer = _canonical_issuer(n[m.start("u_iss") : m.end("u_iss")])
+        number, year = g["u_num"], g["u_year"]
+        head = f"{number}/{year}/" if year else f"{number}/"
+        return _Symbol(
+            m.start(),
+            m.end(),
+            number,
+            int(year) if year else None,
+            code,
+            issuer,
+            "state",
+            f"{head}{code}-{issuer}",
+            "slug",
         )
     if g["o_num"] is not None:
         body = n[m.start("o_body") : m.end("o_body")]
@@ -1044,6 +1081,9 @@ def _law_at(f: str, n: str, m: re.Match[str], limit: int) -> _Law | None:
             break
         words += 1
         i = end = full_end = w.end()
+        glued = w.group(0)
+        if len(glued) > 4 and glued.endswith("ngay") and _LAW_DATE_RE.match(f, i - 4):
+            i = end = i - 4  # "Chính phủngày 25 tháng 12 năm 2001": the space was lost
         if words >= (24 if amendment else 14):
             break
         dm = _LAW_DATE_RE.match(f, i)
@@ -1110,7 +1150,7 @@ def _law_at(f: str, n: str, m: re.Match[str], limit: int) -> _Law | None:
 # capitals): "46/2014/nđ-cp", "06-ct/tw", "307qđ ttg". Cheap to scan; each hit is then matched
 # with the symbol pattern on an ASCII-capitalised copy.
 _LOWER_HINT_RE = re.compile(
-    r"(?<![0-9A-Za-z/.,_&-])\d{1,5}(?:/\d{4})?[ ]{0,2}[/-]?[ ]{0,2}[a-z]{1,5}[ ]{0,2}[/ -][ ]{0,2}[a-z]{2}"
+    r"(?<![0-9A-Za-z/.,_&-])\d{1,5}(?:[/ ]\d{4})?[ ]{0,2}[/-]?[ ]{0,2}[a-z]{1,5}[ ]{0,2}[/ -][ ]{0,2}[a-z]{2}"
 )
 _ASCII_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
 
@@ -1118,7 +1158,9 @@ _ASCII_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
 def _symbol_matches(f: str, n: str) -> list[tuple[re.Match[str], str | _Upper]]:
     """Symbol matches in order: as written, then those written wholly in lower case."""
     pattern = _symbol_re()
-    found: list[tuple[re.Match[str], str | _Upper]] = [(m, n) for m in pattern.finditer(f)]
+    found: list[tuple[re.Match[str], str | _Upper]] = [
+        (m, n) for m in pattern.finditer(f) if m.group("u_num") is None
+    ]
     hints = list(_LOWER_HINT_RE.finditer(f))
     if not hints:
         return found
@@ -1228,6 +1270,8 @@ def extract_references(text: str) -> list[Reference]:
             continue
         if sym.kind == "glued" and not has_words:
             continue
+        if sym.kind == "slug" and word_type is None:
+            continue  # "18 2020 qd ttg" only after "quyet dinh (so)"
         if isinstance(source, _Upper) and sym.code is None:
             continue  # in lower case only a type code makes a symbol (not "trang 12/ab-cd")
         if sym.kind == "old" and sym.code is None and word_type is None:
