@@ -1,26 +1,35 @@
 """The JSON API (django-ninja): the same rules as the pages, through the same services.
 
 Authentication by per-user token (`Authorization: Bearer tt_…`); an outsider gets 404 for
-another school's objects, a member without the right 403.
+another school's objects, a member without the right 403. Every status an operation can answer
+is declared in the OpenAPI schema with its body (errors: `ErrorOut`, in Vietnamese), and
+api/tests/test_contract.py holds the API to it.
 """
 
 from collections.abc import Callable
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, NinjaAPI, Path, Query, Router, Schema, Status, UploadedFile
+from ninja.errors import AuthenticationError, Throttled
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
+from api import errors
 from api.schemas import (
+    MAX_ID,
+    CheckInForm,
     CheckInIn,
     CheckInOut,
     DocumentOut,
     ErrorOut,
+    Id,
     PlanDetailOut,
     PlanOut,
     TargetOut,
@@ -28,6 +37,7 @@ from api.schemas import (
     UnitOut,
 )
 from api.services import user_for_token
+from api.throttling import BadTokenThrottle, UserThrottle
 from core.permissions import get_authorised
 from documents.models import Document
 from organisations.membership import membership_of, subtree_ids
@@ -42,11 +52,42 @@ from tracking.status import TaskStatus, task_status
 
 
 class TokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> Any | None:
+        # An address that keeps sending missing or wrong tokens is slowed down before its next
+        # token is even looked at, so guessing is no faster with a valid one in the mix.
+        throttle = BadTokenThrottle()
+        if throttle.exhausted(request):
+            raise Throttled(wait=throttle.wait())  # type: ignore[arg-type]
+        user = super().__call__(request)
+        if user is None:
+            throttle.count_failure(request)
+        return user
+
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
         user = user_for_token(token)
         if user is not None:
             request.user = user
         return user
+
+
+token_auth = TokenAuth()
+
+
+def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    page = login_required(view)
+
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and request.path.endswith("/openapi.json"):
+            try:
+                user = token_auth(request)
+            except Throttled as exc:
+                return api.on_exception(request, exc)
+            if user is None:
+                return api.on_exception(request, AuthenticationError())
+            return view(request, *args, **kwargs)
+        return page(request, *args, **kwargs)
+
+    return guarded
 
 
 api = NinjaAPI(
@@ -56,20 +97,35 @@ api = NinjaAPI(
         "Kế hoạch, chỉ tiêu, nhiệm vụ, báo cáo tiến độ, văn bản và đơn vị của trường. "
         "Xác thực bằng khóa API: `Authorization: Bearer tt_…` (tạo tại /api/tokens/)."
     ),
-    auth=TokenAuth(),
+    auth=token_auth,
+    throttle=[UserThrottle()],
+    # The docs page only for signed-in users; the schema (same decorator) also for a token holder
+    # (see _docs_access): a generated client fetches it with its token.
+    docs_decorator=_docs_access,
     urls_namespace="api",
 )
+errors.install(api)
 
 
-@api.exception_handler(PermissionDenied)
-def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Bạn không có quyền này.")}, status=403)
+# What every operation may answer besides its success: no or a bad token (401), too many
+# requests (429); with parameters, input the schema refuses (422); with an object's id, an object
+# that does not exist or belongs to another school (404).
+FAILS = {401: ErrorOut, 429: ErrorOut}
+FAILS_INPUT = {**FAILS, 422: ErrorOut}
+FAILS_OBJECT = {**FAILS_INPUT, 404: ErrorOut}
+# An object's id in a path: a positive 64-bit integer (see api.schemas.Id).
+ObjectId = Annotated[int, Path(ge=1, le=MAX_ID)]
+MAX_PAGE = 100
+MAX_OFFSET = 1_000_000_000
 
 
-@api.exception_handler(tracking.TrackingError)
-def tracking_error(request: HttpRequest, exc: tracking.TrackingError) -> HttpResponse:
-    status = 409 if isinstance(exc, tracking.StaleTask) else 400
-    return api.create_response(request, {"detail": str(exc)}, status=status)
+class Page(LimitOffsetPagination):
+    """Limit/offset pages with bounds in the schema: a page of 10³⁰ rows or a negative offset is
+    refused (422) before any query, instead of overflowing the database's integers."""
+
+    class Input(Schema):
+        limit: int = Field(MAX_PAGE, ge=1, le=MAX_PAGE, description="Số dòng mỗi trang.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Bỏ qua bao nhiêu dòng đầu.")
 
 
 def _school_id(request: HttpRequest) -> int | None:
@@ -127,7 +183,7 @@ def checkin_out(checkin: CheckIn) -> dict[str, Any]:
 router = Router(tags=["kế hoạch"])
 
 
-@router.get("/plans", response=list[PlanOut])
+@router.get("/plans", response={200: list[PlanOut], **FAILS})
 def plans(request: HttpRequest) -> Any:
     return [
         {**PlanOut.from_orm(p).dict(), "year_label": p.year_label}
@@ -135,8 +191,8 @@ def plans(request: HttpRequest) -> Any:
     ]
 
 
-@router.get("/plans/{plan_id}", response=PlanDetailOut)
-def plan_detail(request: HttpRequest, plan_id: int) -> Any:
+@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **FAILS_OBJECT})
+def plan_detail(request: HttpRequest, plan_id: ObjectId) -> Any:
     plan = _plan(request, plan_id)
     on = default_day(plan, tracking.today())
     counts = Task.objects.active().filter(plan=plan).status_counts(on=on)
@@ -147,14 +203,14 @@ def plan_detail(request: HttpRequest, plan_id: int) -> Any:
     }
 
 
-@router.get("/plans/{plan_id}/targets", response=list[TargetOut])
-def plan_targets(request: HttpRequest, plan_id: int) -> Any:
+@router.get("/plans/{plan_id}/targets", response={200: list[TargetOut], **FAILS_OBJECT})
+def plan_targets(request: HttpRequest, plan_id: ObjectId) -> Any:
     plan = _plan(request, plan_id)
     return [target_out(t) for t in plan.targets.active()]
 
 
-@router.get("/targets/{target_id}", response=TargetOut)
-def target_detail(request: HttpRequest, target_id: int) -> Any:
+@router.get("/targets/{target_id}", response={200: TargetOut, **FAILS_OBJECT})
+def target_detail(request: HttpRequest, target_id: ObjectId) -> Any:
     target = get_authorised(
         request.auth,  # type: ignore[attr-defined]
         Target.objects.active().select_related("plan"),
@@ -166,13 +222,13 @@ def target_detail(request: HttpRequest, target_id: int) -> Any:
 
 class TaskFilter(Schema):
     status: TaskStatus | None = None
-    unit: int | None = None
-    area: int | None = None
+    unit: Id | None = None
+    area: Id | None = None
 
 
-@router.get("/plans/{plan_id}/tasks", response=list[TaskOut])
-@paginate(LimitOffsetPagination)
-def plan_tasks(request: HttpRequest, plan_id: int, filters: Query[TaskFilter]) -> Any:
+@router.get("/plans/{plan_id}/tasks", response={200: list[TaskOut], **FAILS_OBJECT})
+@paginate(Page)
+def plan_tasks(request: HttpRequest, plan_id: ObjectId, filters: Query[TaskFilter]) -> Any:
     plan = _plan(request, plan_id)
     on = default_day(plan, tracking.today())
     tasks = Task.objects.active().filter(plan=plan).order_by("due_date", "code", "pk")
@@ -202,14 +258,14 @@ class _LazyPage:
         return [self.out(row) for row in self.rows[key]]
 
 
-@router.get("/tasks/{task_id}", response=TaskOut)
-def task_detail(request: HttpRequest, task_id: int) -> Any:
+@router.get("/tasks/{task_id}", response={200: TaskOut, **FAILS_OBJECT})
+def task_detail(request: HttpRequest, task_id: ObjectId) -> Any:
     task = _task(request, task_id)
     return task_out(task, default_day(task.plan, tracking.today()))
 
 
-@router.get("/tasks/{task_id}/checkins", response=list[CheckInOut])
-def task_checkins(request: HttpRequest, task_id: int) -> Any:
+@router.get("/tasks/{task_id}/checkins", response={200: list[CheckInOut], **FAILS_OBJECT})
+def task_checkins(request: HttpRequest, task_id: ObjectId) -> Any:
     task = _task(request, task_id)
     rows = task.checkins.prefetch_related(
         Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))
@@ -217,11 +273,14 @@ def task_checkins(request: HttpRequest, task_id: int) -> Any:
     return [checkin_out(c) for c in rows]
 
 
-CHECKIN_RESPONSES = {201: CheckInOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
+# 400: a rule of the check-in refused it (a text of only spaces, an actual value for a task
+# without a target, a bad evidence file…); 403: not a unit that reports on this task; 409: the
+# task changed since `version`.
+CHECKIN_RESPONSES = {201: CheckInOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, **FAILS_OBJECT}
 
 
 @router.post("/tasks/{task_id}/checkins", response=CHECKIN_RESPONSES)
-def task_checkin_create(request: HttpRequest, task_id: int, payload: CheckInIn) -> Any:
+def task_checkin_create(request: HttpRequest, task_id: ObjectId, payload: CheckInIn) -> Any:
     """A check-in without files (JSON); same rules as the form. With evidence files: the
     multipart endpoint `/tasks/{task_id}/checkins/upload`."""
     return _submit_checkin(request, task_id, payload, [])
@@ -230,8 +289,8 @@ def task_checkin_create(request: HttpRequest, task_id: int, payload: CheckInIn) 
 @router.post("/tasks/{task_id}/checkins/upload", response=CHECKIN_RESPONSES)
 def task_checkin_upload(
     request: HttpRequest,
-    task_id: int,
-    payload: Form[CheckInIn],
+    task_id: ObjectId,
+    payload: Form[CheckInForm],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
     """A check-in with evidence files (multipart/form-data: the check-in's fields and `files`,
@@ -259,7 +318,7 @@ def _submit_checkin(
             confidence=payload.confidence,
             difficulties=payload.difficulties,
             proposals=payload.proposals,
-            actual_value=payload.actual_value,
+            actual_value=_two_places(payload.actual_value),
         ),
         on=tracking.today(),
         files=uploads,
@@ -269,8 +328,14 @@ def _submit_checkin(
     return Status(201, checkin_out(checkin))
 
 
-@router.get("/documents", response=list[DocumentOut], tags=["văn bản"])
-@paginate(LimitOffsetPagination)
+def _two_places(value: float | None) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@router.get("/documents", response={200: list[DocumentOut], **FAILS_INPUT}, tags=["văn bản"])
+@paginate(Page)
 def documents(request: HttpRequest) -> Any:
     return _LazyPage(
         Document.objects.active()
@@ -292,8 +357,10 @@ def document_out(document: Document) -> dict[str, Any]:
     }
 
 
-@router.get("/documents/{document_id}", response=DocumentOut, tags=["văn bản"])
-def document_detail(request: HttpRequest, document_id: int) -> Any:
+@router.get(
+    "/documents/{document_id}", response={200: DocumentOut, **FAILS_OBJECT}, tags=["văn bản"]
+)
+def document_detail(request: HttpRequest, document_id: ObjectId) -> Any:
     document = get_authorised(
         request.auth,  # type: ignore[attr-defined]
         Document.objects.active().select_related("doc_type"),
@@ -303,7 +370,7 @@ def document_detail(request: HttpRequest, document_id: int) -> Any:
     return document_out(document)
 
 
-@router.get("/units", response=list[UnitOut], tags=["đơn vị"])
+@router.get("/units", response={200: list[UnitOut], **FAILS}, tags=["đơn vị"])
 def units(request: HttpRequest) -> Any:
     school_id = _school_id(request)
     if school_id is None:

@@ -2,9 +2,10 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 
 class UnitOut(Schema):
@@ -108,16 +109,47 @@ class CheckInOut(Schema):
     evidence: list[EvidenceOut]
 
 
+# Ids are positive 64-bit integers (the database's bigint): a larger number names no object and
+# is refused as input rather than overflowing the database driver.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+# Free text: no NUL character (PostgreSQL refuses it in text columns).
+TEXT = r"^[^\x00]*$"
+# The `done` text must say something: at least one character other than white space.
+SAID = r"^[^\x00]*[^\x00\s][^\x00]*$"
+# The largest figure the actual value's column (14 digits, 2 after the point) holds.
+MAX_ACTUAL = 999_999_999_999.99
+
+
 class CheckInIn(Schema):
-    unit_id: int
+    unit_id: Id
     progress: int = Field(ge=0, le=100)
-    done: str = Field(min_length=1, max_length=10_000)
+    done: str = Field(min_length=1, max_length=10_000, pattern=SAID)
     confidence: str = Field(pattern="^(high|medium|low)$")
-    difficulties: str = Field(default="", max_length=10_000)
-    proposals: str = Field(default="", max_length=10_000)
-    actual_value: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
-    version: int | None = None
-    consolidate: list[int] = []
+    difficulties: str = Field(default="", max_length=10_000, pattern=TEXT)
+    proposals: str = Field(default="", max_length=10_000, pattern=TEXT)
+    # Any number within the column's range, as the schema says; rounded to 2 decimal places when
+    # stored (api.api._two_places), so the validation accepts every value the schema allows.
+    actual_value: float | None = Field(
+        default=None,
+        ge=-MAX_ACTUAL,
+        le=MAX_ACTUAL,
+        allow_inf_nan=False,
+        description="Làm tròn đến 2 chữ số thập phân khi lưu.",
+    )
+    version: int | None = Field(default=None, ge=0, le=MAX_ID)
+    consolidate: list[Id] = Field(default=[], max_length=100)
+
+
+class CheckInForm(CheckInIn):
+    """The same fields as multipart form data, which has no null: an empty value or the word
+    `null` stands for it (what a client generated from the schema sends for a null)."""
+
+    @field_validator("actual_value", "version", mode="before")
+    @classmethod
+    def _form_null(cls, value: Any) -> Any:
+        return None if value in ("", "null") else value
 
 
 class DocumentOut(Schema):
@@ -129,5 +161,14 @@ class DocumentOut(Schema):
     summary: str
 
 
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
 class ErrorOut(Schema):
+    """Every error the API answers (400, 401, 403, 404, 409, 422, 429): a Vietnamese message,
+    and for 422 the fields at fault."""
+
     detail: str
+    errors: list[FieldErrorOut] = Field(default_factory=list)

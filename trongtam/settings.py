@@ -181,6 +181,13 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# API throttling (api/throttling.py): requests without a valid token, per address (slows token
+# guessing and clients stuck on a revoked token); requests per user, whatever the address.
+API_THROTTLE_RATES = {
+    "anon": os.environ.get("API_THROTTLE_ANON", "30/min"),
+    "user": os.environ.get("API_THROTTLE_USER", "600/min"),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

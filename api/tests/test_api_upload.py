@@ -117,6 +117,6 @@ def test_upload_follows_the_same_rules_as_the_page(world: World) -> None:
 
 
 def test_upload_is_in_the_openapi_schema(world: World) -> None:
-    schema = Client().get("/api/openapi.json").json()
+    schema = world.client("staff").get("/api/openapi.json").json()
     operation = schema["paths"]["/api/tasks/{task_id}/checkins/upload"]["post"]
     assert "multipart/form-data" in operation["requestBody"]["content"]

@@ -1,0 +1,79 @@
+"""The API against its own OpenAPI schema: generated requests (valid and invalid) and sequences of
+requests (the stateful phase), every answer checked for its status, body, content type and headers
+as the schema declares them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+from api.api import api
+from api.services import create_token
+from conftest import World
+from trongtam.wsgi import application
+
+# Fixed examples, fixed seed: the same requests on every run, a bounded run time.
+CONTRACT = hypothesis_settings(
+    max_examples=25,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+# The stateful phase: short sequences of calls that follow the links between operations.
+SEQUENCES = hypothesis_settings(CONTRACT, max_examples=8, stateful_step_count=6)
+
+# The schema the API serves at /api/openapi.json, called in-process (no server, no network).
+schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_params={}))
+schema.app = application
+schema.config.generation.update(modes=list(schemathesis.GenerationMode))
+
+
+class _Current:
+    secret = ""
+
+
+@schema.auth(refresh_interval=None)
+class StaffToken:
+    """The token of the test's staff member, set on every generated request except those that
+    leave the Authorization header out or spoil it on purpose (the tester knows which)."""
+
+    def get(self, case: Any, context: Any) -> str:
+        return _Current.secret
+
+    def set(self, case: Any, data: str, context: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+@pytest.fixture
+def auth(world: World, settings: Any) -> None:
+    # The in-process client calls itself `localhost`.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    _token, _Current.secret = create_token(world.users["staff"], name="kiểm thử hợp đồng")
+
+
+@schema.parametrize()
+@CONTRACT
+def test_every_answer_is_declared(case: Any, auth: None) -> None:
+    case.call_and_validate()
+
+
+class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+    def validate_response(
+        self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+    ) -> None:
+        if None in (case.path_parameters or {}).values():
+            # A link followed from a null id (a task without a target) names no object: the
+            # tester calls that request valid, but `/targets/None` is rightly refused as input.
+            assert response.status_code == 422, response.content
+            assert response.json()["detail"].startswith("Dữ liệu gửi lên không hợp lệ")
+            return
+        super().validate_response(response, case, additional_checks, **kwargs)
+
+
+def test_sequences_of_calls_keep_the_contract(auth: None) -> None:
+    Workflow.run(settings=SEQUENCES)
