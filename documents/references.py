@@ -25,6 +25,11 @@ alike; the values returned are cut from the NFC text.
 4. A type word followed by a number without symbol is kept only when it is clearly a citation:
    ``Kế hoạch số 133 ngày 20/9/2019`` (ref ``133``), ``Thông tư số 29/2024`` (ref ``29/2024``).
 
+Modules: ``reference_text`` (normalisation, folding, the type codes), ``reference_symbols`` (the
+symbol pattern and its canonical ``ref``) and this one (what surrounds a symbol, laws by name, bare
+numbers, the public API) — split by concern when the web, table and PDF shapes made one module
+too long to read.
+
 Normalisation of ``ref`` (see :func:`normalise_symbol`): NFC, no spaces, ``Ð`` → ``Đ``, en dashes
 → ``-``, the type code in its canonical spelling from ``data/document_types.json``
 (``QD``/``Qd`` → ``QĐ``, ``ND`` → ``NĐ``), and the Ministry of Education's abbreviation and its
@@ -37,21 +42,25 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import json
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
+
+from documents.reference_symbols import (
+    _ASCII_UPPER,
+    _SLASH,
+    _YEAR,
+    System,
+    _canonical_issuer,
+    _parse_symbol,
+    _Symbol,
+    _symbol_matches,
+    _symbol_re,
+    _Upper,
+)
+from documents.reference_text import _fold, _prepare, _types
 
 __all__ = ["Reference", "extract_references", "normalise_symbol", "symbol_key"]
-
-TYPES_PATH = Path(__file__).resolve().parent / "data" / "document_types.json"
-# Codes of real symbols that the catalogue does not list (QĐi, CTHĐ, SL): read, never offered.
-VARIANTS_PATH = Path(__file__).resolve().parent / "data" / "symbol_variants.json"
-
-System = Literal["state", "party"]
 
 
 @dataclass(frozen=True)
@@ -92,330 +101,6 @@ class Reference:
             "full_start": self.full_start,
             "full_end": self.full_end,
         }
-
-
-# --------------------------------------------------------------------------- type table
-
-
-@dataclass(frozen=True)
-class _TypeTable:
-    name_by_code: dict[str, str]  # canonical code -> name
-    canonical_by_key: dict[str, str]  # exact / upper / folded-upper spelling -> canonical code
-    in_symbol: frozenset[str]  # canonical codes written in symbols
-    code_by_name: dict[str, str]
-
-
-@lru_cache(maxsize=1)
-def _types() -> _TypeTable:
-    data = json.loads(TYPES_PATH.read_text(encoding="utf-8"))
-    name_by_code: dict[str, str] = {}
-    in_symbol: set[str] = set()
-    exact: dict[str, str] = {}
-    upper: dict[str, str] = {}
-    folded: dict[str, str] = {}
-    for entry in data["types"]:
-        code = entry["code"]
-        name_by_code[code] = entry["name"]
-        if entry.get("in_symbol", True):
-            in_symbol.add(code)
-        exact.setdefault(code, code)
-        upper.setdefault(code.upper(), code)
-        # First one wins on a folded clash (HD: Hướng dẫn before HĐ: Hợp đồng).
-        folded.setdefault(_fold(code).upper(), code)
-    # The party writes Công văn in its symbols (18-CV/BTGTU).
-    in_symbol.add("CV")
-    # The catalogue's own code for each name (Quy định → QyĐ), before the variants are added.
-    code_by_name = {v: k for k, v in name_by_code.items()}
-    variants = json.loads(VARIANTS_PATH.read_text(encoding="utf-8"))
-    for entry in variants["codes"]:
-        code = entry["code"]
-        canonical = entry.get("canonical", code)  # TT-LT is written TTLT
-        name_by_code.setdefault(canonical, entry["name"])
-        in_symbol.add(code)
-        exact.setdefault(code, canonical)
-        upper.setdefault(code.upper(), canonical)
-        folded.setdefault(_fold(code).upper(), canonical)
-    canonical_by_key = {**folded, **upper, **exact}
-    return _TypeTable(
-        name_by_code=name_by_code,
-        canonical_by_key=canonical_by_key,
-        in_symbol=frozenset(in_symbol),
-        code_by_name=code_by_name,
-    )
-
-
-@lru_cache(maxsize=4096)
-def _canonical_code(written: str) -> str | None:
-    table = _types().canonical_by_key
-    written = written.replace("Ð", "Đ").replace("ð", "đ")
-    for key in (written, written.upper(), _fold(written).upper()):
-        if key in table:
-            return table[key]
-    return None
-
-
-# --------------------------------------------------------------------------- folding
-
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
-_SPACES = (
-    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-)
-
-
-def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        ch = chr(cp)
-        base = unicodedata.normalize("NFD", ch)[0]
-        if base != ch and len(base) == 1 and base.isascii():
-            table[cp] = base
-    for ch in "ĐÐ":
-        table[ord(ch)] = "D"
-    for ch in "đð":
-        table[ord(ch)] = "d"
-    for ch in _DASHES:
-        table[ord(ch)] = "-"
-    for ch in _SPACES:
-        table[ord(ch)] = " "
-    table[ord("\u2215")] = "/"
-    table[ord("\uff0f")] = "/"
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
-
-
-def _fold(s: str) -> str:
-    """Same length as ``s``: one folded character per NFC character."""
-    return s.translate(_FOLD_TABLE)
-
-
-# A starter followed by the combining marks of Vietnamese NFD text (and their neighbours).
-_CLUSTER_RE = re.compile(
-    r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+", re.S
-)
-
-
-def _nfc_slow(text: str, out: list[str], pos: list[int], base: int) -> None:
-    """Cluster by cluster, for the rare segments whose NFC changes their length."""
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        piece = unicodedata.normalize("NFC", text[i:j])
-        out.append(piece)
-        pos.extend([base + i] * len(piece))
-        i = j
-
-
-def _prepare(text: str) -> tuple[str, list[int] | None]:
-    """NFC text with ``Ð`` → ``Đ``, and the map of its offsets into ``text`` (None: identity)."""
-    if unicodedata.is_normalized("NFC", text):
-        return text.replace("Ð", "Đ").replace("ð", "đ"), None
-    out: list[str] = []
-    pos: list[int] = []
-
-    def plain(a: int, b: int) -> None:
-        segment = text[a:b]
-        nfc = unicodedata.normalize("NFC", segment)
-        if len(nfc) == len(segment):
-            out.append(nfc)
-            pos.extend(range(a, b))
-        else:
-            _nfc_slow(segment, out, pos, a)
-
-    last = 0
-    for m in _CLUSTER_RE.finditer(text):
-        if m.start() > last:
-            plain(last, m.start())
-        piece = unicodedata.normalize("NFC", m.group(0))
-        out.append(piece)
-        pos.extend([m.start()] * len(piece))
-        last = m.end()
-    if last < len(text):
-        plain(last, len(text))
-    pos.append(len(text))
-    return "".join(out).replace("Ð", "Đ").replace("ð", "đ"), pos
-
-
-# --------------------------------------------------------------------------- patterns
-
-# Horizontal space, at most one line break: OCR output splits symbols; never unbounded.
-_S = r"[ \t]{0,4}(?:\r?\n[ \t]{0,4})?"
-# A line that starts with "- " is a bullet, unless what follows is a code in capitals (OCR split
-# "QĐ\n- BGDĐT", "TTLT\n- TTg" versus the bullet "\n- Loại văn bản").
-_DASH = (
-    r"(?:[ \t]{0,4}-|[ \t]{0,4}\r?\n[ \t]{0,4}-(?=[ \t]{0,4}[A-Z&][A-Z&0-9]{1,11}[a-z]?(?![a-z])))"
-    + _S
-)
-_SLASH = _S + r"/" + _S
-_YEAR = r"(?:19|20)\d\d"
-# One code segment (BGDDT, UBND, GDTrH, TTg, QH14, SGD&DT); "BGD DT" is the Ministry written
-# with a space. All bounded.
-_SEG = r"(?:[A-Z]{0,3}GD[ ]{1,2}DT(?![A-Za-z])|[A-Z&][A-Za-z0-9&]{0,11})"
-_BODY = _SEG + r"(?:" + _DASH + _SEG + r"){0,4}"
-# A number, not glued to a letter, digit or to another number's punctuation (45.799/36.875).
-# "số123/2016/NĐ-CP" (PDF text that lost the space) is the one letter run a number may follow.
-_NUM = r"(?:(?<![0-9A-Za-z/.,_&-])|(?<=[Ss][Oo])(?<![A-Za-z][Ss][Oo]))\d{1,5}(?![0-9])"
-
-
-# The Party's issuers (TW, TU, HU, ĐU, QUTW, TWĐTN, BTGTU …), folded: only they make the old
-# spellings 646/QĐ/QUTW and 15-NQ-TW party symbols.
-_PARTY_ISSUER = r"[A-Z]{0,4}(?:TW|TU|HU|DU)[A-Z]{0,5}(?![A-Za-z0-9&])"
-# Where a symbol may end: not inside a word or a number, except that a table cell can run into a
-# date ("19/2018/TT-BGDĐT10/10/2018"), whose digits are then not part of the issuer.
-_DATE_AHEAD = r"\d{1,2}/\d{1,2}/" + _YEAR + r"(?![0-9])"
-_DATE_TAIL = r"/\d{1,2}/" + _YEAR + r"(?![0-9])"  # what is left of a date whose day was eaten
-# Likewise "70-TB/TWngày 06 tháng 01": "ngày" glued to the issuer is not part of it.
-_SYMBOL_END = (
-    r"(?:(?![A-Za-z0-9&])(?<![A-Z]ngay)(?!(?<=[A-Za-z]\d)"
-    + _DATE_TAIL
-    + r")(?!(?<=[A-Za-z]\d\d)"
-    + _DATE_TAIL
-    + r")|(?<=[A-Za-z])(?="
-    + _DATE_AHEAD
-    + r")|(?<=[A-Z])(?=ngay(?![a-z])))"
-)
-
-
-def _known_codes_pattern() -> str:
-    codes = sorted({_fold(c) for c in _types().in_symbol}, key=len, reverse=True)
-    return r"(?i:" + "|".join(re.escape(c) for c in codes) + r")"
-
-
-@lru_cache(maxsize=1)
-def _symbol_re() -> re.Pattern[str]:
-    known = _known_codes_pattern()
-    state = (
-        r"(?P<s_num>"
-        + _NUM
-        + r")"
-        + _SLASH
-        + r"(?:(?P<s_year>"
-        + _YEAR
-        + r")(?:"
-        + _SLASH
-        + r"|[ ]{0,2}(?="
-        + known
-        + _DASH
-        + r")))?"
-        + r"(?:(?P<s_code>"
-        + known
-        + r")(?:"
-        + _DASH
-        + r"|[ ]{1,2}(?=[A-Z][A-Z&])"
-        # 53/1998/TTLT/BGDĐT-BTC: after a year, a slash may part the code from the issuer
-        + r"|(?(s_year)"
-        + _SLASH
-        + r"|(?!)))"
-        + r"(?P<s_iss>"
-        + _BODY
-        + r")"
-        + r"|(?P<s_code_alone>"
-        + known
-        + r")(?![A-Za-z0-9&])(?!"
-        + _DASH
-        + r")"
-        + r"|(?P<s_body>"
-        + _BODY
-        + r"))"
-    )
-    party = (
-        r"(?P<p_num>"
-        + _NUM
-        + r")(?:"
-        + _DASH
-        + r"|[ ]{1,2})"
-        + r"(?P<p_code>"
-        + known
-        + r")"
-        + _SLASH
-        + r"(?P<p_iss>"
-        + _BODY
-        + r")"
-    )
-    dashed = (
-        r"(?P<d_num>"
-        + _NUM
-        + r")-(?P<d_year>"
-        + _YEAR
-        + r")-(?P<d_code>"
-        + known
-        + r")-"
-        + r"(?P<d_iss>"
-        + _BODY
-        + r")"
-    )
-    # Old party spellings: the same separator twice (646/QĐ/QUTW, 15-NQ-TW); a mixed pair
-    # (22/CT-TW) is a state-shaped symbol and stays as written.
-    party_alt = (
-        r"(?P<q_num>"
-        + _NUM
-        + r")(?:"
-        + _SLASH
-        + r"(?P<q_code>"
-        + known
-        + r")"
-        + _SLASH
-        + r"|[ ]{0,2}-[ ]{0,2}(?P<q_code2>"
-        + known
-        + r")[ ]{0,2}-[ ]{0,2})(?="
-        + _PARTY_ISSUER
-        + r")(?P<q_iss>"
-        + _BODY
-        + r")"
-    )
-    # A number glued to its type code, the separator lost (PDF, search titles): 40CT/TW is a party
-    # symbol, 307QĐ TTG a state one. Accepted only after "số" or type words (see the caller).
-    glued = (
-        r"(?P<g_num>"
-        + _NUM
-        + r")(?P<g_code>"
-        + known
-        + r")(?:"
-        + _SLASH
-        + r"(?P<g_piss>"
-        + _BODY
-        + r")|(?:[ ]|"
-        + _DASH
-        + r")(?P<g_siss>"
-        + _BODY
-        + r"))"
-    )
-    # Symbols before NĐ 110/2004 and of the 1940s–1990s: a number and one code after a dash,
-    # 15-CP, 55-HĐBT, 110-SL (accepted only after type words, or "số" with a type code).
-    old = r"(?P<o_num>" + _NUM + r")-(?P<o_body>[A-Z][A-Za-z]{1,5})(?![/A-Za-z0-9&-])"
-    # The words of a web address or a search title, separators turned into spaces:
-    # "quyet dinh so 18 2020 qd ttg". Only ever used on text written in lower case.
-    slug = (
-        r"(?P<u_num>"
-        + _NUM
-        + r")[ ](?:(?P<u_year>"
-        + _YEAR
-        + r")[ ])?(?P<u_code>"
-        + known
-        + r")[ ](?P<u_iss>[A-Z]{2,8})(?![A-Za-z0-9&])"
-    )
-    # Every branch starts with a number: the lookahead lets other positions fail at once.
-    return re.compile(
-        r"(?=[0-9])(?:"
-        + party
-        + r"|"
-        + party_alt
-        + r"|"
-        + dashed
-        + r"|"
-        + state
-        + r"|"
-        + glued
-        + r"|"
-        + old
-        + r"|"
-        + slug
-        + r")"
-        + _SYMBOL_END
-    )
 
 
 # Type words, folded. Longest first so "thong tu lien tich" wins over "thong tu".
@@ -638,21 +323,12 @@ _YEAR_NUMBERED = {
     "Chỉ thị",
 }
 
-_MOE_RE = re.compile(r"(?<![A-Za-zĐđ])([BSP]?)GD\s{0,2}[&-]?\s{0,2}[ĐD]T(?![A-Za-zĐđ])")
-
 
 # --------------------------------------------------------------------------- helpers
 
 
-_DASH_TABLE = {ord(c): "-" for c in _DASHES}
 _SPACE_RUN_RE = re.compile(r"\s+")
 _GAP_RE = re.compile(r"\s{0,3}(?:,|va|cung)?\s{0,3}(?:so\s{0,3})?")
-
-
-@lru_cache(maxsize=4096)
-def _canonical_issuer(written: str) -> str:
-    s = _SPACE_RUN_RE.sub("", written.replace("Ð", "Đ").translate(_DASH_TABLE))
-    return _MOE_RE.sub(lambda m: m.group(1) + "GDĐT", s)
 
 
 def _clean(s: str) -> str:
@@ -681,151 +357,6 @@ def _type_from_word(word_folded: str) -> str:
         if folded == key:
             return name
     return key
-
-
-@dataclass
-class _Symbol:
-    start: int
-    end: int
-    number: str
-    year: int | None
-    code: str | None  # canonical type code
-    issuer_code: str | None
-    system: System
-    ref: str
-    kind: str = ""  # "old" (15-CP, 110-SL) and "glued" (40CT/TW) need words before them
-
-
-class _Upper:
-    """Slices of a string in capitals: symbols written in lower case (06-ct/tw, 77/2014/tt-btc)."""
-
-    def __init__(self, s: str) -> None:
-        self.s = s
-
-    def __getitem__(self, key: slice) -> str:
-        return self.s[key].upper()
-
-
-def _party(m: re.Match[str], n: str | _Upper, num: str, code_g: str, iss_g: str) -> _Symbol:
-    code = _canonical_code(n[m.start(code_g) : m.end(code_g)])
-    issuer = _canonical_issuer(n[m.start(iss_g) : m.end(iss_g)])
-    number = m.group(num)
-    return _Symbol(
-        m.start(), m.end(), number, None, code, issuer, "party", f"{number}-{code}/{issuer}"
-    )
-
-
-def _parse_symbol(m: re.Match[str], n: str | _Upper) -> _Symbol | None:
-    g = m.groupdict()
-    if g["q_num"] is not None:
-        return _party(m, n, "q_num", "q_code" if g["q_code"] is not None else "q_code2", "q_iss")
-    if g["g_num"] is not None:
-        if g["g_piss"] is not None:
-            sym = _party(m, n, "g_num", "g_code", "g_piss")
-            sym.kind = "glued"
-            return sym
-        code = _canonical_code(n[m.start("g_code") : m.end("g_code")])
-        issuer = _canonical_issuer(n[m.start("g_siss") : m.end("g_siss")])
-        number = g["g_num"]
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            None,
-            code,
-            issuer,
-            "state",
-            f"{number}/{code}-{issuer}",
-            "glued",
-        )
-    if g["u_num"] is not None:
-        code = _canonical_code(n[m.start("u_code") : m.end("u_code")])
-        issuer = _canonical_issuer(n[m.start("u_iss") : m.end("u_iss")])
-        number, year = g["u_num"], g["u_year"]
-        head = f"{number}/{year}/" if year else f"{number}/"
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            int(year) if year else None,
-            code,
-            issuer,
-            "state",
-            f"{head}{code}-{issuer}",
-            "slug",
-        )
-    if g["o_num"] is not None:
-        body = n[m.start("o_body") : m.end("o_body")]
-        number = g["o_num"]
-        code = _canonical_code(body)
-        if code is not None and code in _types().in_symbol:
-            return _Symbol(
-                m.start(), m.end(), number, None, code, None, "state", f"{number}-{code}", "old"
-            )
-        issuer = _canonical_issuer(body)
-        return _Symbol(
-            m.start(), m.end(), number, None, None, issuer, "state", f"{number}-{issuer}", "old"
-        )
-    if g["p_num"] is not None:
-        code = _canonical_code(n[m.start("p_code") : m.end("p_code")])
-        issuer = _canonical_issuer(n[m.start("p_iss") : m.end("p_iss")])
-        number = g["p_num"]
-        return _Symbol(
-            m.start(), m.end(), number, None, code, issuer, "party", f"{number}-{code}/{issuer}"
-        )
-    if g["d_num"] is not None:
-        code = _canonical_code(n[m.start("d_code") : m.end("d_code")])
-        issuer = _canonical_issuer(n[m.start("d_iss") : m.end("d_iss")])
-        number, year = g["d_num"], g["d_year"]
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            int(year),
-            code,
-            issuer,
-            "state",
-            f"{number}/{year}/{code}-{issuer}",
-        )
-    number = g["s_num"]
-    year = g["s_year"]
-    head = f"{number}/{year}/" if year else f"{number}/"
-    if g["s_code"] is not None:
-        code = _canonical_code(n[m.start("s_code") : m.end("s_code")])
-        issuer = _canonical_issuer(n[m.start("s_iss") : m.end("s_iss")])
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            int(year) if year else None,
-            code,
-            issuer,
-            "state",
-            f"{head}{code}-{issuer}",
-        )
-    if g["s_code_alone"] is not None:
-        code = _canonical_code(n[m.start("s_code_alone") : m.end("s_code_alone")])
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            int(year) if year else None,
-            code,
-            None,
-            "state",
-            f"{head}{code}",
-        )
-    issuer = _canonical_issuer(n[m.start("s_body") : m.end("s_body")])
-    return _Symbol(
-        m.start(),
-        m.end(),
-        number,
-        int(year) if year else None,
-        None,
-        issuer,
-        "state",
-        f"{head}{issuer}",
-    )
 
 
 @dataclass
@@ -1142,48 +673,6 @@ def _law_at(f: str, n: str, m: re.Match[str], limit: int) -> _Law | None:
     if date is not None:
         year = date.year
     return _Law(m.start(), end, name, year, date, max(full_end, end), symbol_at)
-
-
-# --------------------------------------------------------------------------- lower case
-
-# Where a symbol may be written in lower case (search titles, slugs, texts typed without
-# capitals): "46/2014/nđ-cp", "06-ct/tw", "307qđ ttg". Cheap to scan; each hit is then matched
-# with the symbol pattern on an ASCII-capitalised copy.
-_LOWER_HINT_RE = re.compile(
-    r"(?<![0-9A-Za-z/.,_&-])\d{1,5}(?:[/ ]\d{4})?[ ]{0,2}[/-]?[ ]{0,2}[a-z]{1,5}[ ]{0,2}[/ -][ ]{0,2}[a-z]{2}"
-)
-_ASCII_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
-
-
-def _symbol_matches(f: str, n: str) -> list[tuple[re.Match[str], str | _Upper]]:
-    """Symbol matches in order: as written, then those written wholly in lower case."""
-    pattern = _symbol_re()
-    found: list[tuple[re.Match[str], str | _Upper]] = [
-        (m, n) for m in pattern.finditer(f) if m.group("u_num") is None
-    ]
-    hints = list(_LOWER_HINT_RE.finditer(f))
-    if not hints:
-        return found
-    upper = f.translate(_ASCII_UPPER)  # same length: only a-z change
-    capitals = _Upper(n)
-    spans = [(m.start(), m.end()) for m, _ in found]
-    starts = [a for a, _ in spans]
-    extra: list[tuple[re.Match[str], str | _Upper]] = []
-    last_end = -1
-    for hint in hints:
-        if hint.start() < last_end:
-            continue
-        m = pattern.match(upper, hint.start())
-        if m is None or any(c.isupper() for c in f[m.start() : m.end()]):
-            continue  # written with capitals: the first pass has judged it
-        k = bisect.bisect_right(starts, m.start()) - 1
-        if k >= 0 and m.start() < spans[k][1]:
-            continue
-        extra.append((m, capitals))
-        last_end = m.end()
-    if not extra:
-        return found
-    return sorted(found + extra, key=lambda item: item[0].start())
 
 
 # --------------------------------------------------------------------------- public API
