@@ -35,7 +35,8 @@ _YEAR = r"(?:19|20)\d\d"
 # One code segment (BGDDT, UBND, GDTrH, TTg, QH14, SGD&DT); "BGD DT" is the Ministry written
 # with a space. All bounded.
 _SEG = r"(?:[A-Z]{0,3}GD[ ]{1,2}DT(?![A-Za-z])|[A-Z&][A-Za-z0-9&]{0,11})"
-_BODY = _SEG + r"(?:" + _DASH + _SEG + r"){0,4}"
+# After a dash, a capitalised word in lower case ("TT-BQP - Bộ Quốc phòng") is prose, not a code.
+_BODY = _SEG + r"(?:" + _DASH + r"(?![A-Z][a-z]{1,7}(?![A-Za-z0-9&]))" + _SEG + r"){0,4}"
 # A number, not glued to a letter, digit or to another number's punctuation (45.799/36.875).
 # "số123/2016/NĐ-CP" (PDF text that lost the space) is the one letter run a number may follow.
 _NUM = r"(?:(?<![0-9A-Za-z/.,_&-])|(?<=[Ss][Oo])(?<![A-Za-z][Ss][Oo]))\d{1,5}(?![0-9])"
@@ -43,7 +44,7 @@ _NUM = r"(?:(?<![0-9A-Za-z/.,_&-])|(?<=[Ss][Oo])(?<![A-Za-z][Ss][Oo]))\d{1,5}(?!
 
 # The Party's issuers (TW, TU, HU, ĐU, QUTW, TWĐTN, BTGTU …), folded: only they make the old
 # spellings 646/QĐ/QUTW and 15-NQ-TW party symbols.
-_PARTY_ISSUER = r"[A-Z]{0,4}(?:TW|TU|HU|DU)[A-Z]{0,5}(?![A-Za-z0-9&])"
+_PARTY_ISSUER = r"[A-Z]{0,6}(?:TW|TU|HU|DU)[A-Z]{0,5}(?![A-Za-z0-9&])"
 # Where a symbol may end: not inside a word or a number, except that a table cell can run into a
 # date ("19/2018/TT-BGDĐT10/10/2018"), whose digits are then not part of the issuer.
 _DATE_AHEAD = r"\d{1,2}/\d{1,2}/" + _YEAR + r"(?![0-9])"
@@ -77,7 +78,7 @@ def _symbol_re() -> re.Pattern[str]:
         + _YEAR
         + r")(?:"
         + _SLASH
-        + r"|[ ]{0,2}(?="
+        + r"|[ ]{0,2}-?(?="  # 02/1998-NĐ-CP, the form of the 1990s
         + known
         + _DASH
         + r")))?"
@@ -134,7 +135,9 @@ def _symbol_re() -> re.Pattern[str]:
         r"(?P<q_num>"
         + _NUM
         + r")(?:"
-        + _SLASH
+        + _S
+        + r"/{1,2}"  # "10//HD/BTGDVTU"
+        + _S
         + r"(?P<q_code>"
         + known
         + r")"
@@ -167,6 +170,20 @@ def _symbol_re() -> re.Pattern[str]:
     # Symbols before NĐ 110/2004 and of the 1940s–1990s: a number and one code after a dash,
     # 15-CP, 55-HĐBT, 110-SL (accepted only after type words, or "số" with a type code).
     old = r"(?P<o_num>" + _NUM + r")-(?P<o_body>[A-Z][A-Za-z]{1,5})(?![/A-Za-z0-9&-])"
+    # PDF text whose slashes became spaces: "Số 239 1999 QĐ-TTg" (needs "số" or type words).
+    spaced = (
+        r"(?P<v_num>"
+        + _NUM
+        + r")[ ](?P<v_year>"
+        + _YEAR
+        + r")[ ](?P<v_code>"
+        + known
+        + r")"
+        + _DASH
+        + r"(?P<v_iss>"
+        + _BODY
+        + r")"
+    )
     # The words of a web address or a search title, separators turned into spaces:
     # "quyet dinh so 18 2020 qd ttg". Only ever used on text written in lower case.
     slug = (
@@ -192,6 +209,8 @@ def _symbol_re() -> re.Pattern[str]:
         + glued
         + r"|"
         + old
+        + r"|"
+        + spaced
         + r"|"
         + slug
         + r")"
@@ -265,6 +284,21 @@ def _parse_symbol(m: re.Match[str], n: str | _Upper) -> _Symbol | None:
             issuer,
             "state",
             f"{number}/{code}-{issuer}",
+            "glued",
+        )
+    if g["v_num"] is not None:
+        code = _canonical_code(n[m.start("v_code") : m.end("v_code")])
+        issuer = _canonical_issuer(n[m.start("v_iss") : m.end("v_iss")])
+        number, year = g["v_num"], g["v_year"]
+        return _Symbol(
+            m.start(),
+            m.end(),
+            number,
+            int(year),
+            code,
+            issuer,
+            "state",
+            f"{number}/{year}/{code}-{issuer}",
             "glued",
         )
     if g["u_num"] is not None:

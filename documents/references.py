@@ -585,7 +585,10 @@ _LAW_GAP_RE = re.compile(r"[ \t]{0,4}(?:\r?\n[ \t]{0,4})?")
 # Lowercase words that end a law's name ("Luật Thi đua, khen thưởng đối với ngành Giáo dục").
 _LAW_STOP_RE = re.compile(
     r"(?:duoc|da|doi voi|trong|tai|theo|ve|cho|nham|de|co|quy dinh|thi|la|nhu|se|voi|huong dan"
-    r"|nay|hien hanh|cua|hoac|ma|khi)(?![A-Za-z])"
+    r"|nay|hien hanh|cua|hoac|ma(?!\s{1,3}tuy)|khi)(?![A-Za-z])"  # "mà", not "ma túy"
+)
+_LAW_TAIL_SO_RE = re.compile(
+    r"(?P<name>[^;,.:()\[\]\n\"“”]{1,80}?)\s{1,3}so\s{0,3}(?=\d{1,4}/\d{4}/QH\d{1,2}(?![0-9]))"
 )
 _LAW_NEXT_TYPE_RE = re.compile(
     r"(?:Bo luat|Luat|Nghi dinh|Nghi quyet|Quyet dinh|Thong tu|Chi thi|Cong van|Ke hoach"
@@ -662,6 +665,12 @@ def _law_at(f: str, n: str, m: re.Match[str], limit: int) -> _Law | None:
         i = k
     if words == 0:
         return None
+    if date is None and year is None and symbol_at is None:
+        # "Luật Đầu tư theo phương thức đối tác công tư số 64/2020/QH14": a name may hold a stop
+        # word when the law's own number (…/QH…) follows in the same clause.
+        tail = _LAW_TAIL_SO_RE.match(f, end)
+        if tail:
+            end, symbol_at = tail.end("name"), tail.end()
     if date is None and year is None:
         # "Luật tổ chức HĐND và UBND được Quốc hội ... thông qua ngày 26 - 11 - 2003"
         passed = _LAW_PASSED_RE.match(f, end)
@@ -759,7 +768,7 @@ def extract_references(text: str) -> list[Reference]:
             continue
         if sym.kind == "glued" and not has_words:
             continue
-        if sym.kind == "slug" and word_type is None:
+        if sym.kind == "slug" and word_type is None and not (has_words and sym.year):
             continue  # "18 2020 qd ttg" only after "quyet dinh (so)"
         if isinstance(source, _Upper) and sym.code is None:
             continue  # in lower case only a type code makes a symbol (not "trang 12/ab-cd")

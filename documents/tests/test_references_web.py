@@ -82,6 +82,37 @@ def test_search_title_slugs() -> None:
     assert refs("lop 18 2020 qd ttg") == refs("SỐ 18 2020 QĐ TTG") == []
 
 
+def test_shapes_read_in_the_spent_held_out_parts() -> None:
+    # 1990s: the year joined to the code by a dash
+    assert refs("NGHỊ ĐỊNH SỐ 02/1998-NĐ-CP NGÀY 6/01/1996") == ["02/1998/NĐ-CP"]
+    # PDF text whose slashes became spaces, after "số"
+    assert refs("Số 239 1999 QĐ-TTg Hà Nội") == ["239/1999/QĐ-TTg"]
+    assert refs("năm 239 1999 QĐ-TTg") == []
+    # a title followed by " - Bộ Quốc Phòng": prose after a spaced dash is not the issuer
+    assert refs("Thông Tư 2866/1998/TT-BQP - Bộ Quốc Phòng") == ["2866/1998/TT-BQP"]
+    # a doubled slash in a party symbol of a listing
+    assert refs("10//HD/BTGDVTU 01/04/2025 Hướng dẫn") == ["10-HD/BTGDVTU"]
+    # a slug whose type words are far away, after "so" and with its year
+    assert refs("thong tu ve tieu chuan khen thuong so 01 2015 tt bvhttdl") == [
+        "01/2015/TT-BVHTTDL"
+    ]
+
+
+def test_law_names_of_the_spent_held_out_parts() -> None:
+    (r,) = extract_references("theo Hướng dẫn Luật Phòng, chống ma túy”. Xem thêm")
+    assert r.ref == "Luật Phòng, chống ma túy"
+    (r,) = extract_references(
+        "Luật Đầu tư theo phương thức đối tác công tư số 64/2020/QH14 có hiệu lực từ 01/01/2021."
+    )
+    assert (r.ref, r.type, r.name) == (
+        "64/2020/QH14",
+        "Luật",
+        "Luật Đầu tư theo phương thức đối tác công tư",
+    )
+    # without its number, a name still stops at "theo"
+    assert refs("Luật Giáo dục theo quy định hiện hành") == ["Luật Giáo dục"]
+
+
 def test_table_cell_running_into_a_date() -> None:
     (r,) = extract_references("19/2018/TT-BGDĐT10/10/2018BỘ GIÁO DỤCTHÔNG TƯ 19 Tải về")
     assert (r.ref, r.date) == ("19/2018/TT-BGDĐT", dt.date(2018, 10, 10))
