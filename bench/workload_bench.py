@@ -185,7 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: {machine()}")
     print(f"Workers: {args.workers}; busy loops: {args.busy}")
     print("Load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + "\n")
-    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
+    # Each loop also ends by itself when the benchmark's process is gone (killed, Ctrl-C).
+    hog = "import os\nparent = os.getppid()\nwhile os.getppid() == parent: pass"
+    hogs = [subprocess.Popen([sys.executable, "-c", hog]) for _ in range(args.busy)]
     try:
         return run_all(args, hogs)
     finally:

@@ -1553,7 +1553,7 @@ def balance(
             all_proven = False
         if fell_back:
             imbalance_proven = False
-            notify({"stage": "greedy_fallback", "components": len(fell_back)})
+            notify({"stage": "greedy_fallback", "fallback_components": len(fell_back)})
     lower = min(_floor_metric(true_bound), _round_metric(metrics.max_deviation))
     status = STATUS_OPTIMAL if all_proven else STATUS_FEASIBLE
     seconds = round(time.perf_counter() - started, 3)

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from demo.loader import DATA_FILE, DEMO_PASSWORD, load_demo
@@ -103,9 +104,9 @@ def test_the_merger_keeps_history(demo: Plan) -> None:
 
 
 def test_demo_accounts_one_per_role(demo: Plan) -> None:
-    principal = authenticate(username="phungquyson", password=DEMO_PASSWORD)
+    principal = authenticate(HttpRequest(), username="phungquyson", password=DEMO_PASSWORD)
     assert principal is not None and compute_membership(principal).is_leadership
-    head = authenticate(username="nguyenthiphuongloan", password=DEMO_PASSWORD)
+    head = authenticate(HttpRequest(), username="nguyenthiphuongloan", password=DEMO_PASSWORD)
     assert head is not None and compute_membership(head).is_unit_head
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     roles = {p["account"] for p in data["people"] if p.get("username")}
@@ -135,7 +136,8 @@ def test_command_refuses_without_debug(db: None, settings: object) -> None:
 
 
 def test_principal_sees_the_plan_page(demo: Plan, client: object) -> None:
-    client.login(username="phungquyson", password=DEMO_PASSWORD)  # type: ignore[attr-defined]
+    # django-axes checks every password login against its request.
+    client.login(request=HttpRequest(), username="phungquyson", password=DEMO_PASSWORD)  # type: ignore[attr-defined]
     response = client.get(reverse("home"), follow=True)  # type: ignore[attr-defined]
     body = response.content.decode()
     assert "Kế hoạch thực hiện nhiệm vụ trọng tâm năm học 2023–2024" in body
