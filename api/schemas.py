@@ -23,6 +23,8 @@ class PlanOut(Schema):
     year_label: str
     status: str
     issued_on: dt.date | None
+    # What an edit must send back (core.versioning); the API itself offers no edits yet.
+    version: int
 
 
 class StatusCounts(Schema):
@@ -57,6 +59,7 @@ class TargetOut(Schema):
     rag: str | None
     responsible_unit_id: int | None
     strategic_goal_id: int | None
+    version: int
 
 
 class TaskOut(Schema):
@@ -116,8 +119,9 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 # Free text: no NUL character (PostgreSQL refuses it in text columns).
 TEXT = r"^[^\x00]*$"
-# The `done` text must say something: at least one character other than white space.
-SAID = r"^[^\x00]*[^\x00\s][^\x00]*$"
+# The `done` text must say something: at least one character other than white space (as
+# Python's str.strip sees it, which also strips the separators \x1c–\x1f).
+SAID = r"^[^\x00]*[^\x00\s\x1c-\x1f][^\x00]*$"
 # The largest figure the actual value's column (14 digits, 2 after the point) holds.
 MAX_ACTUAL = 999_999_999_999.99
 
