@@ -28,7 +28,7 @@ from documents.references import extract_references  # noqa: E402
 CORPUS = ROOT / "documents" / "tests" / "corpus"
 FIELDS = ("type", "date", "issuer", "summary")
 # dev/heldout: the first corpus; web_*: web, table and PDF text (see the corpus README).
-SPLITS = ["dev", "heldout", "web_dev", "web_heldout", "web_heldout2"]
+SPLITS = ["dev", "heldout", "web_dev", "web_heldout", "web_heldout2", "web_heldout3"]
 
 
 def load_split(split: str) -> list[dict[str, Any]]:

@@ -205,29 +205,44 @@ def test_web_corpus_files_are_consistent() -> None:
     for split in ("dev", "heldout"):
         for line in (CORPUS / split / "expected.jsonl").read_text(encoding="utf-8").splitlines():
             sources.add(json.loads(line)["source"])
-    for split in ("web_dev", "web_heldout", "web_heldout2"):
+    for split in ("web_dev", "web_heldout", "web_heldout2", "web_heldout3"):
         for line in (CORPUS / split / "expected.jsonl").read_text(encoding="utf-8").splitlines():
             entry = json.loads(line)
             assert entry["id"] not in ids
             ids.add(entry["id"])
-            # the split was fixed by the id before the passages were collected: every third
-            # passage held out, w001-w062 in web_heldout, w063-w091 in web_heldout2
+            # the splits were fixed by the id before the passages were collected: every third
+            # passage held out (w001-w062 in web_heldout, w063-w091 in web_heldout2), and
+            # w092-w103 all in web_heldout3 (see the corpus README)
             number = int(entry["id"][1:])
+            if number >= 92:
+                assert split == "web_heldout3", entry["id"]
+                continue
             held = "web_heldout" if number <= 62 else "web_heldout2"
             assert (number % 3 == 0) == (split == held), entry["id"]
             assert entry["source"].startswith("http") and entry["source"] not in sources
             assert (CORPUS / split / "passages" / f"{entry['id']}.txt").is_file()
             for ref in entry["refs"]:
                 assert set(ref) == {"ref", "type", "date", "issuer", "summary"}
-    assert len(ids) == 91
+    assert len(ids) == 103
 
 
 @pytest.mark.parametrize(
     ("split", "floor"),
-    [("dev", 0.99), ("heldout", 0.99), ("web_dev", 0.97)],
+    [
+        ("dev", 0.99),
+        ("heldout", 0.99),
+        ("web_dev", 0.98),
+        ("web_heldout", 0.95),
+        ("web_heldout2", 0.98),
+        ("web_heldout3", 0.95),
+    ],
 )
 def test_corpus_accuracy_does_not_fall(split: str, floor: float) -> None:
-    """Recall and precision of ``ref`` on each split (the figures of docs/REFERENCES.md)."""
+    """Recall and precision of ``ref`` on each split (the figures of docs/REFERENCES.md).
+
+    The held-out parts were measured before this test named them (docs/REFERENCES.md); from
+    then on it only guards their final figures against a regression.
+    """
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     try:
         from refs_bench import evaluate
