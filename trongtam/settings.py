@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "core.security_headers.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A write still locked out after the SQLite busy wait: 503 and "send again", not a 500.
+    "core.database_busy.DatabaseBusyMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -109,6 +111,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database serves many writers at once (a hall of people sending opinions or
+    # ballots in the same second): WAL lets readers go on while one writes; a write transaction
+    # takes the write lock when it begins (IMMEDIATE), so it waits its turn for up to `timeout`
+    # seconds instead of failing at once with "database is locked" when a read inside it turns
+    # into a write. A conflict that outlasts the wait is answered by
+    # core.database_busy.DatabaseBusyMiddleware (503, nothing saved, send again).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
