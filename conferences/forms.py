@@ -19,6 +19,7 @@ from conferences.models import (
     VoteMethod,
 )
 from core.forms import DateInput, StyledFormMixin
+from core.versioning import VersionedFormMixin
 from organisations.models import Organisation, OrganisationKind, Person, Role
 from planning.models import Plan, Target, Task
 
@@ -35,7 +36,7 @@ def plan_tasks(plan_id: int | None) -> Any:
     return Task.objects.active().filter(plan_id=plan_id).order_by("order", "pk")
 
 
-class ConferenceForm(StyledFormMixin, forms.ModelForm):
+class ConferenceForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Conference
         fields = ["kind", "title", "held_on", "starts_at", "place", "plan", "secretary"]

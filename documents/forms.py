@@ -6,13 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledFormMixin
+from core.versioning import VersionedFormMixin
 from documents.models import Document, DocumentSystem, DocumentType
 from organisations.models import Organisation
 
 MAX_FILE_SIZE = 20 * 1024 * 1024
 
 
-class DocumentForm(StyledFormMixin, forms.ModelForm):
+class DocumentForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Document
         fields = [

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from core.text import normalise
+from core.versioning import claim_version
 from documents.models import Document
 from documents.references import symbol_key
 
@@ -67,7 +68,12 @@ def find_registered(document: Document) -> Document | None:
 
 
 @transaction.atomic
-def register_document(document: Document, *, by: Any) -> Document:
+def register_document(
+    document: Document, *, by: Any, expected_version: int | None = None
+) -> Document:
+    """Register a document or save a correction to its entry; a correction made on a form
+    opened before someone else's save is refused (EditConflict) and writes nothing."""
+    claim_version(document, expected_version)
     document.summary = clean_summary(document.summary)
     document.refresh_symbol()
     duplicate = find_registered(document)

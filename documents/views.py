@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
 from core.permissions import get_authorised, member_school_id, require
+from core.versioning import EditConflict
 from core.views import render_form
 from documents import importing, services
 from documents.forms import DocumentForm, ImportRowFormSet, ImportTextForm
@@ -75,7 +76,11 @@ def document_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = DocumentForm(request.POST or None, request.FILES or None, instance=document)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.register_document(form.instance, by=request.user)
+            saved = services.register_document(
+                form.instance, by=request.user, expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            form.conflict(conflict)
         except services.DuplicateDocument as error:
             form.add_error(None, str(error))
         else:

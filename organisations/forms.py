@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledFormMixin
+from core.versioning import VersionedFormMixin
 from organisations.models import Organisation, Person, Position
 
 
@@ -41,7 +42,7 @@ class RenameForm(StyledFormMixin, forms.Form):
     effective_on = forms.DateField(label=_("Từ ngày"), widget=DateInput())
 
 
-class PersonForm(StyledFormMixin, forms.ModelForm):
+class PersonForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["full_name", "honorific", "email", "phone"]

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.versioning import claim_version
 from organisations.models import (
     Organisation,
     OrganisationName,
@@ -89,7 +90,9 @@ def record_succession(
 
 
 @transaction.atomic
-def save_person(person: Person, *, by: Any) -> Person:
+def save_person(person: Person, *, by: Any, expected_version: int | None = None) -> Person:
+    """Add a person or save an edit; an edit opened before someone else's save is refused."""
+    claim_version(person, expected_version)
     stamp(person, by)
     person.save()
     return person

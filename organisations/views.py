@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import history_entries
 from core.permissions import get_authorised, member_school_id, require
+from core.versioning import EditConflict
 from core.views import render_form
 from organisations import services
 from organisations.forms import (
@@ -179,8 +180,14 @@ def person_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         person = Person(school_id=member_school_id(request.user))
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        services.save_person(form.instance, by=request.user)
-        return redirect("organisations:person_detail", pk=form.instance.pk)
+        try:
+            services.save_person(
+                form.instance, by=request.user, expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            form.conflict(conflict)
+        else:
+            return redirect("organisations:person_detail", pk=form.instance.pk)
     back = (
         reverse("organisations:person_detail", args=[pk])
         if pk

@@ -22,11 +22,17 @@ from conferences.models import (
 )
 from conferences.services.common import ConferenceError, ensure_open
 from core.audit import stamp
+from core.versioning import claim_version
 from organisations.models import Organisation, Person, Position
 
 
 @transaction.atomic
-def create_conference(conference: Conference, *, by: Any) -> Conference:
+def create_conference(
+    conference: Conference, *, by: Any, expected_version: int | None = None
+) -> Conference:
+    """Create a conference or save an edit of it; an edit opened before someone else's save is
+    refused (EditConflict) and writes nothing."""
+    claim_version(conference, expected_version)
     if conference.plan_id and conference.plan.school_id != conference.school_id:  # type: ignore[union-attr]
         raise ConferenceError(_("Kế hoạch không thuộc trường."))
     kind: ConferenceKind = conference.kind

@@ -33,6 +33,7 @@ from conferences.models import (
 from conferences.views.common import MANAGE, form_page, get_conference, get_part
 from core.audit import history_entries
 from core.permissions import member_school_id, require
+from core.versioning import EditConflict
 from core.views import report_error
 from organisations.membership import membership_of
 
@@ -87,7 +88,11 @@ def conference_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
     form = ConferenceForm(request.POST or None, instance=conference, school_id=conference.school_id)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.create_conference(form.instance, by=request.user)
+            saved = services.create_conference(
+                form.instance, by=request.user, expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            form.conflict(conflict)
         except services.ConferenceError as error:
             form.add_error(None, str(error))
         else:
