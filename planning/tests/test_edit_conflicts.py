@@ -12,7 +12,7 @@ from conftest import World
 from core.tests.edit_race import conflict_message, form_data, race
 from core.versioning import EditConflict
 from planning import services
-from planning.models import Task
+from planning.models import StrategicGoal, Task
 
 # (url name, World attribute, edited field, the field's label as the message shows it)
 EDITS = [
@@ -20,14 +20,24 @@ EDITS = [
     ("planning:target_edit", "target", "name", "Chỉ tiêu"),
     ("planning:plan_edit", "plan", "title", "Tên kế hoạch"),
     ("planning:area_edit", "area", "name", "Lĩnh vực công tác"),
+    ("planning:goal_edit", "goal", "title", "Mục tiêu chiến lược"),
 ]
+
+
+def edited(world: World, attr: str) -> Any:
+    if attr != "goal":
+        return getattr(world, attr)
+    goal = StrategicGoal(
+        school=world.school, title="Nâng cao chất lượng đào tạo", period_start=2021, period_end=2025
+    )
+    return services.save_strategic_goal(goal, by=world.users["leadership"])
 
 
 @pytest.mark.parametrize(("url_name", "attr", "field", "label"), EDITS)
 def test_second_editor_is_refused_with_the_first_editors_changes(
     world: World, url_name: str, attr: str, field: str, label: str
 ) -> None:
-    obj: Any = getattr(world, attr)
+    obj = edited(world, attr)
     old = getattr(obj, field)
     records = obj.history.count()
     url = reverse(url_name, args=[obj.pk])
