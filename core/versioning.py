@@ -71,7 +71,7 @@ class EditConflict(Exception):
             "who": self.who,
             "when": self.when or "—",
             "changes": "; ".join(f"{c.field}: {c.old} → {c.new}" for c in self.changes)
-            or _("không có thay đổi nào ở các ô bạn thấy"),
+            or _("không ghi nhận thay đổi nội dung nào"),
         }
         super().__init__(self.message)
 
