@@ -4,10 +4,13 @@ as the schema declares them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -51,10 +54,17 @@ class StaffToken:
 
 
 @pytest.fixture
-def auth(world: World, settings: Any) -> None:
+def auth(world: World, settings: Any) -> Iterator[None]:
     # The in-process client calls itself `localhost`.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     _token, _Current.secret = create_token(world.users["staff"], name="kiểm thử hợp đồng")
+    # As Django's test client does: the end of a request must not close the connection that
+    # holds the test's transaction (PostgreSQL would lose it; in-memory SQLite ignores it).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
