@@ -52,6 +52,23 @@ previous one. With ``workers=2`` stage 1 runs CP-SAT's ``max_lp`` and
 ``quick_restart_no_lp`` subsolvers (plus its interleaved LNS) instead of the default pair:
 measured on the college instances, that proves the optimum several times faster.
 
+Never worse than greedy, whatever the machine's load
+------------------------------------------------------
+Wall-clock limits mean a loaded machine gives CP-SAT less work in the same seconds. What it
+may cost is the proof (status ``FEASIBLE`` with the proven bound), never the promise that the
+answer is no worse than greedy on max_deviation *and* imbalance:
+
+* ``_improve``, a local search (moves and swaps that raise neither the largest deviation nor
+  the imbalance), turns greedy into a solution no worse on either figure — the first stage-1
+  incumbent and the fallback; after stage 1 it pushes that solution down to D* when it can;
+* stage 2 starts from the more even of stage 1's solution and that one (both polished), and
+  a stage-2 solve that finds nothing better (in plain floats) keeps its start;
+* every hint sets every variable (including ``D``, ``e_i``, ``q_i``) and is feasible, so
+  CP-SAT starts from it instead of dropping it;
+* last resort: if the assembled answer is still worse than greedy on a figure, components go
+  back to the improved greedy (then the status is ``FEASIBLE`` if D* is lost, and
+  ``explanation["greedy_fallback"]`` counts them).
+
 If no assignment at all is found in time (not proven impossible), the status is
 ``INFEASIBLE`` with ``explanation.code == "NO_SOLUTION_IN_TIME"``: the statement's three
 statuses have no "unknown".
