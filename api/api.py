@@ -273,10 +273,18 @@ def task_checkins(request: HttpRequest, task_id: ObjectId) -> Any:
     return [checkin_out(c) for c in rows]
 
 
-# 400: a rule of the check-in refused it (a text of only spaces, an actual value for a task
-# without a target, a bad evidence file…); 403: not a unit that reports on this task; 409: the
-# task changed since `version`.
-CHECKIN_RESPONSES = {201: CheckInOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, **FAILS_OBJECT}
+# 400: a rule of the check-in refused it (an actual value for a task without a target, a bad
+# evidence file, a cancelled task…); 403: not a unit that reports on this task; 409: the
+# task changed since `version`; 503: the embedded database's write lock stayed taken past the wait,
+# nothing was saved, send again after Retry-After (core.database_busy).
+CHECKIN_RESPONSES = {
+    201: CheckInOut,
+    400: ErrorOut,
+    403: ErrorOut,
+    409: ErrorOut,
+    503: ErrorOut,
+    **FAILS_OBJECT,
+}
 
 
 @router.post("/tasks/{task_id}/checkins", response=CHECKIN_RESPONSES)

@@ -6,12 +6,13 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.models import ApiToken
 from core.audit import stamp
+from core.database_busy import is_busy
 
 TOKEN_PREFIX = "tt_"
 MAX_ACTIVE_TOKENS = 10
@@ -64,5 +65,11 @@ def user_for_token(secret: str) -> Any | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        try:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        except OperationalError as error:
+            # A best-effort stamp: a reading request is not refused because SQLite's write lock
+            # stayed taken past the busy wait (core.database_busy); the next request stamps it.
+            if not is_busy(error):
+                raise
     return token.user

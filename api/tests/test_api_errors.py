@@ -6,10 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import OperationalError
+from django.db.models import QuerySet
 
 from api.services import create_token
 from api.tests.test_api import CHECKIN, call
 from conftest import World
+from tracking import services as tracking_services
 
 
 @pytest.fixture
@@ -106,3 +109,31 @@ def test_every_operation_declares_its_errors(world: World, tokens: dict[str, str
                 if status >= "400":
                     schema = response["content"]["application/json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path)
+
+
+def locked(*args: object, **kwargs: object) -> None:
+    raise OperationalError("database is locked")
+
+
+def test_a_busy_database_does_not_refuse_a_read(
+    world: World, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The token's "last used" stamp is the only write of a read; it is best effort.
+    monkeypatch.setattr(QuerySet, "update", locked)
+    response = call("get", "/api/plans", tokens["staff"])
+    assert response.status_code == 200
+
+
+def test_a_checkin_locked_out_of_the_database_is_a_declared_503(
+    world: World, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tracking_services, "submit_checkin", locked)
+    payload = {**CHECKIN, "unit_id": world.faculty.pk}
+    response = call("post", f"/api/tasks/{world.task.pk}/checkins", tokens["staff"], data=payload)
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
+    assert set(response.json()) == {"detail"}
+    assert response.json()["detail"].startswith("Máy chủ đang bận")
+    paths = call("get", "/api/openapi.json", tokens["staff"]).json()["paths"]
+    for path in ["/api/tasks/{task_id}/checkins", "/api/tasks/{task_id}/checkins/upload"]:
+        declared = paths[path]["post"]["responses"]["503"]["content"]["application/json"]
+        assert declared["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
