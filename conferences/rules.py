@@ -21,3 +21,5 @@ rules.add_perm("conferences.vote", in_same_school)
 # Only the leadership answers opinions and turns conclusions into tasks of the plan.
 rules.add_perm("conferences.answer_opinion", is_admin | leads_school)
 rules.add_perm("conferences.assign_task", is_admin | leads_school)
+# Reopening a finished conference whose biên bản or nghị quyết already carries a number.
+rules.add_perm("conferences.reopen_issued", is_admin | leads_school)

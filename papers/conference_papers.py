@@ -9,11 +9,12 @@ by the secretary and the chair side by side; the resolution "TM. ĐOÀN CHỦ T�
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
 
-from conferences.models import Conference
+from conferences.models import Conference, ConferenceReopening
 from conferences.papers import count_label, lcfirst, paper_context
 from core.permissions import get_authorised
 from core.text import format_date, format_number, paper_date
@@ -31,15 +32,62 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", ":", ";")) else f"{text}."
 
 
-def _number_line(kind: str, conference: Conference, code: str) -> str:
-    issued = (
+def issue_state(kind: str, conference: Conference) -> tuple[IssuedPaper | None, IssuedPaper | None]:
+    """(the issued paper whose number this paper carries, the issued paper it amends).
+
+    After the conference is reopened, the paper written from its data is the draft of an
+    amendment of the last issued one: it has no number yet and amends that paper.
+    """
+    papers = list(
         IssuedPaper.objects.filter(kind=kind, object_id=conference.pk)
         .select_related("document")
-        .first()
+        .order_by("pk")
     )
+    if not papers:
+        return None, None
+    latest = papers[-1]
+    if ConferenceReopening.objects.filter(
+        conference=conference, reopened_at__gt=latest.issued_at
+    ).exists():
+        return None, latest
+    return latest, latest.amends
+
+
+def amendment_due(kind: str, conference: Conference) -> IssuedPaper | None:
+    """The issued paper that a new number would amend (the conference was reopened since)."""
+    issued, amends = issue_state(kind, conference)
+    return amends if issued is None else None
+
+
+def _number_line(kind: str, conference: Conference, code: str) -> str:
+    issued, _amends = issue_state(kind, conference)
     if issued is not None:
         return f"Số: {issued.document.symbol}"
     return f"Số:        /{code}-{conference.school.abbreviation or '…'}"
+
+
+def _as_amendment(paper: Paper, kind: str, conference: Conference) -> Paper:
+    """An amendment says so in its summary and first paragraph, naming the paper it amends and
+    why the conference was reopened."""
+    _issued, amends = issue_state(kind, conference)
+    if amends is None:
+        return paper
+    reopening = ConferenceReopening.objects.filter(
+        conference=conference, reopened_at__gt=amends.issued_at
+    ).last()
+    text = (
+        f"{paper.type_name} này sửa đổi, bổ sung {paper.type_name.lower()} số "
+        f"{amends.document.symbol} ngày {format_date(amends.document.issued_on)}"
+    )
+    if reopening is not None and reopening.reason:
+        text += f"; lý do mở lại hội nghị: {_sentence(reopening.reason)}"
+    else:
+        text += "."
+    return replace(
+        paper,
+        summary=f"Sửa đổi, bổ sung {paper.type_name.lower()} {paper.summary}",
+        blocks=[Para(text, italic=True), *paper.blocks],
+    )
 
 
 def _chairs(data: dict[str, Any]) -> list[str]:
@@ -239,7 +287,7 @@ def minutes_paper(conference: Conference) -> Paper:
 
     secretary = conference.secretary.full_name if conference.secretary else ""
     parent = school.parent
-    return Paper(
+    paper = Paper(
         parent_body=(parent.short_name or parent.name) if parent else "",
         issuing_body=school.name,
         number_line=_number_line(MINUTES_KIND, conference, "BB"),
@@ -250,6 +298,7 @@ def minutes_paper(conference: Conference) -> Paper:
         blocks=blocks,
         signatures=[Signature("", "THƯ KÝ", secretary), _chair_signature(data)],
     )
+    return _as_amendment(paper, MINUTES_KIND, conference)
 
 
 def resolution_paper(conference: Conference) -> Paper:
@@ -334,7 +383,7 @@ def resolution_paper(conference: Conference) -> Paper:
     name = chairs[0].person.full_name if chairs else ""
     mark, title = ("TM. ĐOÀN CHỦ TỊCH", "") if len(chairs) > 1 else ("TM. HỘI NGHỊ", "CHỦ TỌA")
     abbreviation = school.abbreviation or "…"
-    return Paper(
+    paper = Paper(
         parent_body=school.name,
         issuing_body=conference.kind.name,
         number_line=_number_line(RESOLUTION_KIND, conference, "NQ"),
@@ -354,6 +403,7 @@ def resolution_paper(conference: Conference) -> Paper:
             f"Lưu: VT, {abbreviation}.",
         ],
     )
+    return _as_amendment(paper, RESOLUTION_KIND, conference)
 
 
 def _load(request: HttpRequest, pk: int) -> Conference:

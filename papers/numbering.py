@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -42,15 +45,23 @@ def issue_number(
     summary: str,
     signer_title: str,
     by: Any,
+    render: Callable[[], bytes] | None = None,
+    amends: IssuedPaper | None = None,
 ) -> IssuedPaper:
-    """Give the paper the next number of its series and enter it in the school's register."""
-    existing = (
-        IssuedPaper.objects.filter(kind=kind, object_id=object_id)
-        .select_related("document")
-        .first()
-    )
-    if existing is not None:
-        return existing
+    """Give the paper the next number of its series and enter it in the school's register.
+
+    `render` writes the paper's .docx once the number is taken (so the file shows it); the bytes
+    are kept with their hash and are the paper from then on. Without `amends` a paper is
+    numbered once; with it, a new number is taken for an amendment of that issued paper.
+    """
+    if amends is None:
+        existing = (
+            IssuedPaper.objects.filter(kind=kind, object_id=object_id, amends=None)
+            .select_related("document")
+            .first()
+        )
+        if existing is not None:
+            return existing
     if not issuer.abbreviation:
         raise NumberingError(_("Đơn vị ban hành chưa có chữ viết tắt dùng trong ký hiệu văn bản."))
     school_id = issuer.school_id or issuer.pk
@@ -79,8 +90,14 @@ def issue_number(
         document=document,
         kind=kind,
         object_id=object_id,
+        amends=amends,
         issued_by=by,
     )
     stamp(paper, by)
     paper.save()
+    if render is not None:
+        content = render()
+        paper.sha256 = hashlib.sha256(content).hexdigest()
+        paper.file.save("issued.docx", ContentFile(content), save=False)
+        paper.save(update_fields=["file", "sha256"])
     return paper

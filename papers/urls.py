@@ -18,6 +18,7 @@ urlpatterns = [
         name="template_stop",
     ),
     path("templates/<int:pk>.docx", views.template_file, name="template_file"),
+    path("issued/<int:pk>.<str:fmt>", views.issued_file, name="issued_file"),
     path("<slug:kind>/<int:pk>.<str:fmt>", views.download, name="download"),
     path("number/<slug:kind>/<int:pk>/", views.conference_number, name="conference_number"),
     path("plans/<int:pk>/ke-hoach.docx", views.plan_docx, name="plan_docx"),

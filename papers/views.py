@@ -21,11 +21,11 @@ from core.permissions import get_authorised, member_school_id
 from documents.models import DocumentSystem, DocumentType
 from organisations.models import Organisation
 from papers import pdf, registry, sandbox, services
-from papers.conference_papers import MINUTES_KIND, RESOLUTION_KIND
+from papers.conference_papers import MINUTES_KIND, RESOLUTION_KIND, amendment_due
 from papers.docx_templates import MAX_TEMPLATE_BYTES, known_placeholders, starter_template
-from papers.models import PaperTemplate
+from papers.models import IssuedPaper, PaperTemplate
 from papers.numbering import NumberingError, issue_number
-from papers.output import DOCX, FORMATS
+from papers.output import DOCX, FORMATS, PDF, render_word
 from papers.output import render as render_paper
 from papers.placeholders import COMMON
 from papers.plan_paper import PLAN_KIND, signer_of
@@ -58,8 +58,15 @@ def download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse
         raise Http404
     paper_kind = registry.get(kind)
     obj = paper_kind.load(request, pk)
+    issued = (
+        IssuedPaper.objects.filter(kind=kind, object_id=pk, amends=None).exclude(file="").first()
+    )
     try:
-        content, filename, content_type = render_paper(paper_kind, obj, fmt)
+        if issued is not None:
+            # A numbered paper is what was issued, byte for byte, whatever changed since.
+            content, filename, content_type = _issued_content(issued, paper_kind, obj, fmt)
+        else:
+            content, filename, content_type = render_paper(paper_kind, obj, fmt)
     except (pdf.PdfUnavailable, pdf.PdfError) as error:
         context = {
             "message": str(error),
@@ -68,6 +75,37 @@ def download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse
         }
         return render(request, "papers/pdf_unavailable.html", context, status=503)
     return _attachment(content, filename, content_type)
+
+
+def _issued_content(
+    issued: IssuedPaper, paper_kind: registry.PaperKind, obj: Any, fmt: str
+) -> tuple[bytes, str, str]:
+    content = issued.read()
+    name = paper_kind.filename(obj)
+    if issued.amends_id:
+        name += f"-sua-doi-bo-sung-so-{issued.number:02d}"
+    if fmt == "pdf":
+        return pdf.docx_to_pdf(content), f"{name}.pdf", PDF
+    return content, f"{name}.docx", DOCX
+
+
+@login_required
+def issued_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """One issued paper (an original or an amendment) as it was issued."""
+    issued = IssuedPaper.objects.filter(pk=pk).exclude(file="").first()
+    if issued is None or issued.kind not in registry.KINDS or fmt not in FORMATS:
+        raise Http404
+    paper_kind = registry.get(issued.kind)
+    obj = paper_kind.load(request, issued.object_id)  # the same rules as the paper's pages
+    try:
+        return _attachment(*_issued_content(issued, paper_kind, obj, fmt))
+    except (pdf.PdfUnavailable, pdf.PdfError) as error:
+        context = {
+            "message": str(error),
+            "label": paper_kind.label,
+            "docx_url": reverse("papers:issued_file", args=[pk, "docx"]),
+        }
+        return render(request, "papers/pdf_unavailable.html", context, status=503)
 
 
 @login_required
@@ -130,9 +168,13 @@ def conference_number(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not conference.is_closed:
         messages.error(request, _("Chỉ lấy số khi hội nghị đã kết thúc."))
         return back
-    paper = registry.get(kind).build(conference)
+    paper_kind = registry.get(kind)
+    paper = paper_kind.build(conference)
     signer = paper.signatures[-1] if paper.signatures else None
     title = (signer.mark or signer.title) if signer else (paper.signing_mark or paper.signer_title)
+    # Reopened since its paper was numbered: what is issued now is an amendment, a new number;
+    # the paper already issued stays as it is.
+    amends = amendment_due(kind, conference)
     try:
         issued = issue_number(
             issuer=conference.school,
@@ -144,6 +186,8 @@ def conference_number(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             summary=paper.summary,
             signer_title=title.capitalize(),
             by=request.user,
+            render=lambda: render_word(paper_kind, conference),
+            amends=amends,
         )
     except NumberingError as error:
         messages.error(request, str(error))

@@ -37,6 +37,7 @@ from conferences.models.outcomes import (
     Photo,
     photo_upload_to,
 )
+from conferences.models.reopenings import ConferenceReopening
 
 __all__ = [
     "AgendaItem",
@@ -51,6 +52,7 @@ __all__ = [
     "ConferenceChair",
     "ConferenceKind",
     "ConferenceKindQuerySet",
+    "ConferenceReopening",
     "ConferenceStatus",
     "EmulationLaunch",
     "EmulationPledge",

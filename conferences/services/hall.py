@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from conferences.models import (
     Attendance,
     Conference,
     ConferenceKind,
+    ConferenceReopening,
     ConferenceStatus,
     Invitation,
     InviteeGroup,
@@ -46,14 +47,55 @@ def create_conference(
     return conference
 
 
+# Apps that issue numbered papers about a conference register a check here (papers does, in its
+# AppConfig.ready), so that this app need not know them.
+issued_paper_checks: list[Callable[[Conference], bool]] = []
+
+
+def has_issued_papers(conference: Conference) -> bool:
+    return any(check(conference) for check in issued_paper_checks)
+
+
 @transaction.atomic
-def set_status(conference: Conference, status: str, *, by: Any) -> Conference:
+def set_status(conference: Conference, status: str, *, by: Any, reason: str = "") -> Conference:
+    """Change the stage of the conference.
+
+    Reopening a finished conference is recorded with its reason. Once its biên bản or nghị quyết
+    carries a number, only the leadership may reopen it, and must say why: the numbered papers
+    stay as issued, and what changes can only be issued as an amendment.
+    """
     ensure_open(conference)
     if status not in ConferenceStatus.values:
         raise ConferenceError(_("Trạng thái không hợp lệ."))
+    reason = reason.strip()
+    reopening = conference.is_closed and status != ConferenceStatus.CLOSED
+    issued = reopening and has_issued_papers(conference)
+    if issued:
+        if by is None or not by.has_perm("conferences.reopen_issued", conference):
+            raise ConferenceError(
+                _(
+                    "Biên bản, nghị quyết của hội nghị đã được lấy số; chỉ lãnh đạo nhà trường "
+                    "được mở lại hội nghị."
+                )
+            )
+        if not reason:
+            raise ConferenceError(
+                _("Cần ghi lý do mở lại hội nghị đã có biên bản, nghị quyết được lấy số.")
+            )
     conference.status = status
-    stamp(conference, by)
+    stamp(
+        conference,
+        by,
+        _("Mở lại hội nghị: %(reason)s") % {"reason": reason} if reopening and reason else None,
+    )
     conference.save(update_fields=["status"])
+    if reopening:
+        ConferenceReopening.objects.create(
+            conference=conference,
+            reopened_by=by if getattr(by, "is_authenticated", False) else None,
+            reason=reason,
+            had_issued_papers=issued,
+        )
     return conference
 
 

@@ -128,7 +128,12 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def conference_status(request: HttpRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     try:
-        services.set_status(conference, request.POST.get("status", ""), by=request.user)
+        services.set_status(
+            conference,
+            request.POST.get("status", ""),
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
     except services.ConferenceError as error:
         report_error(request, error)
     return redirect("conferences:detail", pk=pk)

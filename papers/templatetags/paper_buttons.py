@@ -14,7 +14,24 @@ register = template.Library()
 
 @register.inclusion_tag("papers/_buttons.html")
 def paper_buttons(kind: str, pk: int, label: str) -> dict[str, Any]:
-    return {"kind": kind, "pk": pk, "label": label, "pdf": pdf.available()}
+    from papers.models import IssuedPaper
+
+    # Amendments issued after a reopening, each as it was issued; the main button keeps
+    # serving the original.
+    amendments = (
+        IssuedPaper.objects.filter(kind=kind, object_id=pk)
+        .exclude(amends=None)
+        .exclude(file="")
+        .select_related("document")
+        .order_by("pk")
+    )
+    return {
+        "kind": kind,
+        "pk": pk,
+        "label": label,
+        "pdf": pdf.available(),
+        "amendments": list(amendments),
+    }
 
 
 @register.simple_tag
