@@ -301,6 +301,7 @@ class StoredFigures(models.Model):
     stamp = models.CharField(max_length=500)
     value = models.BinaryField()
     computed_at = models.DateTimeField()
+    backup_skip = True  # core/backup.py: rebuilt on demand, not worth restoring
 
     class Meta:
         verbose_name = _("số liệu tính sẵn")
@@ -316,6 +317,7 @@ class FiguresRefresh(models.Model):
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="+")
     pending = models.BooleanField(default=False)
     requested_at = models.DateTimeField(null=True, blank=True)
+    backup_skip = True  # core/backup.py
 
     class Meta:
         verbose_name = _("yêu cầu tính lại số liệu")

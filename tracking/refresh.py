@@ -159,4 +159,6 @@ def history_written(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def checkin_saved(sender: Any, instance: CheckIn, created: bool, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # rows loaded as they are (manage.py restore, loaddata): nothing changed
     schedule(task_id=instance.task_id)
