@@ -2,8 +2,8 @@
 per address for requests without a valid token, so that guessed, revoked or missing tokens are
 not answered at full speed.
 
-Rates are read from settings.API_THROTTLE_RATES at each request ("30/min", "600/min"…), so a
-deployment (or a test) changes them without a restart. Counts live in Django's cache: with
+Rates come from settings.API_THROTTLE_RATES ("30/min", "600/min"…), read at each request rather
+than when the module is imported, so tests can change them. Counts live in Django's cache: with
 several server processes, the cache must be shared (Redis, Memcached, the database) for the
 limits to hold across them.
 """
@@ -17,20 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-
-def client_address(request: HttpRequest) -> str | None:
-    """The client's address: behind TRUSTED_PROXY_COUNT reverse proxies, the one the nearest
-    trusted proxy saw (never a part of X-Forwarded-For the client wrote); else REMOTE_ADDR."""
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if count:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
+from core.login_throttle import client_address
 
 
 class _RateFromSettings(SimpleRateThrottle):
@@ -38,6 +25,8 @@ class _RateFromSettings(SimpleRateThrottle):
         return str(settings.API_THROTTLE_RATES[self.scope or ""])
 
     def get_ident(self, request: HttpRequest) -> str | None:
+        # The same address as the login throttle: behind TRUSTED_PROXY_COUNT proxies, the one the
+        # nearest trusted proxy saw, never a part of X-Forwarded-For the client wrote.
         return client_address(request)
 
     def _load(self) -> None:

@@ -49,6 +49,21 @@ def test_a_forged_forwarded_for_header_does_not_reset_the_count(world: World, ra
     assert_throttled(call("get", "/api/plans", "tt_guess", **forged))
 
 
+def test_behind_a_trusted_proxy_each_client_has_its_own_budget(
+    world: World, rates: None, settings: Any
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(3):
+        behind = {"HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+        assert call("get", "/api/plans", "tt_guess", **behind).status_code == 401
+    assert_throttled(call("get", "/api/plans", "tt_guess", HTTP_X_FORWARDED_FOR="198.51.100.7"))
+    # A forged first entry does not change the address the proxy appended.
+    forged = {"HTTP_X_FORWARDED_FOR": "10.9.9.9, 198.51.100.7"}
+    assert_throttled(call("get", "/api/plans", "tt_guess", **forged))
+    other = {"HTTP_X_FORWARDED_FOR": "198.51.100.8"}
+    assert call("get", "/api/plans", "tt_guess", **other).status_code == 401
+
+
 def test_the_address_is_served_again_after_the_window(
     world: World, rates: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
