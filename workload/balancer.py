@@ -64,7 +64,7 @@ answer is no worse than greedy on max_deviation *and* imbalance:
 * stage 2 starts from the more even of stage 1's solution and that one (both polished), and
   a stage-2 solve that finds nothing better (in plain floats) keeps its start;
 * every hint sets every variable (including ``D``, ``e_i``, ``q_i``) and is feasible, so
-  CP-SAT starts from it instead of dropping it;
+  CP-SAT need not complete it before it can start from it;
 * last resort: if the assembled answer is still worse than greedy on a figure, components go
   back to the improved greedy (then the status is ``FEASIBLE`` if D* is lost, and
   ``explanation["greedy_fallback"]`` counts them).
@@ -1000,8 +1000,9 @@ class _ComponentModel:
                 )
             self.load[i] = load
         self.dev: cp_model.IntVar | None = None
-        # Stage 2's variables, kept so that a hint can give them values too: CP-SAT only
-        # starts from a hint it can complete, and a partial one is silently dropped.
+        # Stage 2's variables, kept so that a hint can give them values too: CP-SAT takes a
+        # hint as its first solution only if it manages to complete it, which a starved
+        # solve may not; a complete hint leaves nothing to that.
         self.centre: dict[int, int] = {}
         self.square: dict[int, tuple[cp_model.IntVar, cp_model.IntVar, int, int]] = {}
 
