@@ -1671,8 +1671,9 @@ def _improve(
     (in plain floats and in the model's integer units), the imbalance does not grow, and the
     move lowers (first) the total excess of the lecturers' model deviations over ``cap`` or
     (then) the imbalance. Starting from greedy this gives a solution no worse than greedy on
-    max_deviation and imbalance, usually much better, in well under a second — what is
-    returned when the solver is starved, and a hint for it otherwise. Stops at ``deadline``.
+    max_deviation and imbalance, usually much better (0.1 s at college size, about 1 s at
+    1 500 lecturers) — what is returned when the solver is starved, and a hint for it
+    otherwise. Stops at ``deadline``.
     """
     if any(j not in solution for j in comp.sections):
         return dict(solution)  # incomplete (greedy could not place a section): nothing to do
