@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
 from core.permissions import get_authorised, member_school_id, require
-from core.query import id_param
 from core.versioning import EditConflict
 from core.views import render_form
 from documents import importing, services
@@ -128,19 +127,19 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
 
 def _import_target(request: HttpRequest) -> tuple[Plan | None, Task | None, str]:
     """Where the imported documents are linked: a plan's bases, a task's bases, or nowhere."""
-    plan_id, task_id = id_param(request.GET, "plan"), id_param(request.GET, "task")
-    if plan_id is not None:
+    plan = task = None
+    if request.GET.get("plan"):
         plan = get_authorised(
-            request.user, Plan, "planning.view_plan", "planning.change_plan", pk=plan_id
+            request.user, Plan, "planning.view_plan", "planning.change_plan", pk=request.GET["plan"]
         )
         return plan, None, reverse("planning:plan_detail", args=[plan.pk])
-    if task_id is not None:
+    if request.GET.get("task"):
         task = get_authorised(
             request.user,
             Task.objects.select_related("plan"),
             "planning.view_plan",
             "planning.change_task",
-            pk=task_id,
+            pk=request.GET["task"],
         )
         return None, task, reverse("planning:task_detail", args=[task.pk])
     require(request.user, "documents.register")

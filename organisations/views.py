@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from core.audit import history_entries
 from core.permissions import get_authorised, member_school_id, require
-from core.query import id_param
 from core.versioning import EditConflict
 from core.views import render_form
 from organisations import services
@@ -107,7 +106,7 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
         org = get_authorised(request.user, Organisation, VIEW_ORG, CHANGE_ORG, pk=pk)
     else:
         require(request.user, "organisations.manage")
-        org = Organisation(parent_id=id_param(request.GET, "parent") or membership.school_id)
+        org = Organisation(parent_id=request.GET.get("parent") or membership.school_id)
     form = OrganisationForm(request.POST or None, instance=org, school_id=membership.school_id)
     if request.method == "POST" and form.is_valid():
         try:
