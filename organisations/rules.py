@@ -8,3 +8,12 @@ rules.add_perm("organisations.change_organisation", is_admin | leads_school)
 rules.add_perm("organisations.view_person", is_admin | in_same_school)
 rules.add_perm("organisations.change_person", is_admin | leads_school)
 rules.add_perm("organisations.browse", is_admin | is_member)
+
+
+@rules.predicate
+def has_account(user: object, person: object) -> bool:
+    return getattr(person, "user_id", None) is not None
+
+
+# Unlocking a colleague's login or giving them a temporary password: their school's leadership.
+rules.add_perm("organisations.manage_account", has_account & (is_admin | leads_school))

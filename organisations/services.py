@@ -138,3 +138,35 @@ def people_list(school_id: int | None, params: Any) -> QuerySet[Person]:
     if query:
         people = people.search(query)
     return people.order_by("sort_key")
+
+
+# Accounts -------------------------------------------------------------------------------------
+
+# No 0/O, 1/l/I: the temporary password is read aloud or copied from a screen.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def unlock_login(person: Person, *, by: Any) -> int:
+    """Lift the lock that wrong passwords put on a colleague's login (django-axes), at once
+    rather than after the cool-off. Returns the number of failure records cleared."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    if person.user is None:
+        raise OrganisationError(_("Người này chưa có tài khoản đăng nhập."))
+    return AxesProxyHandler.reset_attempts(username=person.user.get_username())
+
+
+@transaction.atomic
+def reset_password(person: Person, *, by: Any) -> str:
+    """Give a colleague a new random password, to be handed over once and changed by them;
+    their sessions elsewhere end and any login lock is lifted."""
+    from django.utils.crypto import get_random_string
+
+    user = person.user
+    if user is None:
+        raise OrganisationError(_("Người này chưa có tài khoản đăng nhập."))
+    temporary = get_random_string(12, _TEMPORARY_ALPHABET)
+    user.set_password(temporary)
+    user.save(update_fields=["password"])
+    unlock_login(person, by=by)
+    return temporary

@@ -16,4 +16,6 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_form, name="person_edit"),
     path("people/<int:pk>/positions/new/", views.position_add, name="position_add"),
     path("positions/<int:pk>/end/", views.position_end, name="position_end"),
+    path("people/<int:pk>/unlock/", views.person_unlock, name="person_unlock"),
+    path("people/<int:pk>/password/", views.person_password_reset, name="person_password_reset"),
 ]

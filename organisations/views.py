@@ -6,16 +6,20 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeDoneView, PasswordChangeView
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
 from core.permissions import get_authorised, member_school_id, require
+from core.query import id_param
 from core.versioning import EditConflict
 from core.views import render_form
 from organisations import services
@@ -106,7 +110,7 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
         org = get_authorised(request.user, Organisation, VIEW_ORG, CHANGE_ORG, pk=pk)
     else:
         require(request.user, "organisations.manage")
-        org = Organisation(parent_id=request.GET.get("parent") or membership.school_id)
+        org = Organisation(parent_id=id_param(request.GET, "parent") or membership.school_id)
     form = OrganisationForm(request.POST or None, instance=org, school_id=membership.school_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,6 +170,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(plan__archived_at__isnull=True)
         .select_related("plan", "lead_unit"),
         "can_change": request.user.has_perm(CHANGE_PERSON, person),
+        "can_manage_account": request.user.has_perm("organisations.manage_account", person),
         "history": history_entries(person),
     }
     return render(request, "organisations/person_detail.html", context)
@@ -237,3 +242,50 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Kết thúc chức vụ: %(position)s") % {"position": position},
         back=reverse("organisations:person_detail", args=[position.person_id]),
     )
+
+
+MANAGE_ACCOUNT = "organisations.manage_account"
+
+
+@login_required
+@require_POST
+def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_authorised(request.user, Person, VIEW_PERSON, MANAGE_ACCOUNT, pk=pk)
+    try:
+        services.unlock_login(person, by=request.user)
+    except services.OrganisationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Đã mở khoá đăng nhập cho %(name)s: có thể đăng nhập lại ngay.") % {"name": person},
+        )
+    return redirect("organisations:person_detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+@never_cache
+def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """A temporary password, shown on this one response only (never stored in clear, never
+    cached): the colleague changes it after logging in."""
+    person = get_authorised(request.user, Person, VIEW_PERSON, MANAGE_ACCOUNT, pk=pk)
+    try:
+        temporary = services.reset_password(person, by=request.user)
+    except services.OrganisationError as error:
+        messages.error(request, str(error))
+        return redirect("organisations:person_detail", pk=person.pk)
+    return render(
+        request,
+        "organisations/temporary_password.html",
+        {"person": person, "temporary": temporary},
+    )
+
+
+class PasswordChange(PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("password_change_done")
+
+
+class PasswordChangeDone(PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"

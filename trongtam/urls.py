@@ -3,12 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as core_views
+from organisations import views as org_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("search/", core_views.search, name="search"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", org_views.PasswordChange.as_view(), name="password_change"),
+    path("password/done/", org_views.PasswordChangeDone.as_view(), name="password_change_done"),
     path("plans/", include("planning.urls")),
     path("documents/", include("documents.urls")),
     path("organisations/", include("organisations.urls")),
