@@ -59,8 +59,8 @@ may cost is the proof (status ``FEASIBLE`` with the proven bound), never the pro
 answer is no worse than greedy on max_deviation *and* imbalance:
 
 * ``_improve``, a local search (moves and swaps that raise neither the largest deviation nor
-  the imbalance), turns greedy into a solution no worse on either figure — the first stage-1
-  incumbent and the fallback; after stage 1 it pushes that solution down to D* when it can;
+  the imbalance), turns greedy into a solution no worse on either figure, pushed down to
+  stage 1's D* when it can — the fallback;
 * stage 2 starts from the more even of stage 1's solution and that one (both polished), and
   a stage-2 solve that finds nothing better (in plain floats) keeps its start;
 * every hint sets every variable (including ``D``, ``e_i``, ``q_i``) and is feasible, so
@@ -1367,17 +1367,15 @@ def balance(
     def global_lb() -> int:
         return max([fixed_dev, *lb.values()])
 
-    # Greedy improved by a local search that keeps it no worse on either figure: the first
-    # incumbent of stage 1, and the fallback that keeps the promise "never worse than
-    # greedy" when the solver gets too little of the machine to beat it (see the end).
-    search_deadline = time.perf_counter() + remaining() * 0.05
-    fallback: dict[int, dict[int, int]] = {}
+    # Greedy is stage 1's first incumbent. (Greedy improved by _improve was tried instead:
+    # on college seed 2 under load, stage 1 then missed its proof in 2 runs of 3, against 0
+    # of 5 from plain greedy; see docs/PERFORMANCE.md.)
+    greedy_part: dict[int, dict[int, int]] = {}
     for c in order:
-        part = {j: greedy_idx[j] for j in components[c].sections if j in greedy_idx}
-        fallback[c] = _improve(prep, components[c], part, global_lb(), search_deadline)
-        greedy_dev = models[c].model_dev(fallback[c])
+        greedy_part[c] = {j: greedy_idx[j] for j in components[c].sections if j in greedy_idx}
+        greedy_dev = models[c].model_dev(greedy_part[c])
         if greedy_dev is not None:
-            solutions[c] = dict(fallback[c])
+            solutions[c] = dict(greedy_part[c])
             ub[c] = greedy_dev
         else:
             ub[c] = math.inf
@@ -1460,17 +1458,21 @@ def balance(
     )
 
     # ---- stage 2: minimise imbalance under max deviation ≤ D* ------------------------------
-    # Each component starts from the more even of two solutions that meet D*: stage 1's, and
-    # the improved greedy pushed down to D* (when the search gets there), both first polished
-    # by the local search. CP-SAT then only has to improve on a good incumbent, so a starved
-    # solve costs evenness gained, never evenness greedy already had.
+    # Greedy improved by a local search that keeps it no worse on either figure, and pushed
+    # down to D* when the search gets there, is the fallback that keeps the promise "never
+    # worse than greedy" when the solver gets too little of the machine to beat it (see the
+    # end). Each component starts from the more even of two solutions that meet D*: stage
+    # 1's, polished by the same search, and that improved greedy. CP-SAT then only has to
+    # improve on a good incumbent, so a starved solve costs evenness gained, never evenness
+    # greedy already had.
     stage2_objective: dict[int, tuple[cp_model.LinearExpr, int]] = {}
     order2 = sorted(order, key=lambda c: -sizes[c])
     search_deadline = time.perf_counter() + remaining() * 0.05
+    fallback: dict[int, dict[int, int]] = {}
     for c in order:  # bottleneck first: the component where the push down to D* matters
         comp = components[c]
         solutions[c] = _improve(prep, comp, solutions[c], d_star, search_deadline)
-        fallback[c] = _improve(prep, comp, fallback[c], d_star, search_deadline)
+        fallback[c] = _improve(prep, comp, greedy_part[c], d_star, search_deadline)
         fallback_dev = models[c].model_dev(fallback[c])
         if (
             fallback_dev is not None
