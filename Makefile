@@ -7,25 +7,50 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check deps assets migrate demo clean
+# Served on every interface, the demo answers other machines too, so it accepts any host name
+# (Django answers 400 to a host it does not know); an ALLOWED_HOSTS from the environment wins.
+ifeq ($(HOST),0.0.0.0)
+ALLOWED_HOSTS ?= *
+export ALLOWED_HOSTS
+endif
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+.PHONY: run test check deps deps-run assets migrate demo clean lock
+
+# Python packages come from the lock files, every one pinned with its hashes (pip included):
+# requirements.lock for the site, requirements-dev.lock (a superset) for tests and linters.
+# After editing requirements*.txt, run `make lock`.
+$(VENV)/.installed-run: requirements.lock
+	@echo "==> Python packages for the site (first time: about 3 minutes)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -qq --upgrade pip
-	$(PY) -m pip install -qq -r requirements-dev.txt
+	$(PY) -m pip install -qq --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.installed: requirements-dev.lock $(VENV)/.installed-run
+	@echo "==> Python packages for tests and linters (first time: about 2 minutes)"
+	$(PY) -m pip install -qq --require-hashes -r requirements-dev.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "==> Front-end packages (npm ci, first time: about 10 seconds)"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+deps-run: $(VENV)/.installed-run node_modules/.installed
+
 deps: $(VENV)/.installed node_modules/.installed
 
-migrate: deps
+migrate: deps-run
+	@echo "==> Database migrations (first time: about 1 minute)"
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
 demo: migrate
+	@echo "==> The demo school (first time: about 30 seconds)"
 	DEBUG=1 $(PY) manage.py load_demo
+
+# Regenerate the lock files from requirements*.txt (pip-tools in a throwaway virtualenv);
+# `make lock UPGRADE=1` moves every package to its newest allowed version.
+lock:
+	bash scripts/lock.sh $(if $(UPGRADE),--upgrade)
 
 # The server, the django-tasks worker (reminder e-mails, background jobs) and the hourly reminder
 # scan run together; Ctrl+C stops all three.
