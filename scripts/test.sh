@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite. Locally: SQLite, and the browser scenarios when Chromium is there.
-# Under CI=true: SQLite with the browser scenarios (Chromium is installed if missing), then the
-# suite again on a throwaway PostgreSQL cluster; a missing Chromium or PostgreSQL is a failure.
+# Under CI=true: SQLite with the browser scenarios and the PDF tests (Chromium and LibreOffice are
+# installed if missing), then the suite again on a throwaway PostgreSQL cluster; a missing Chromium,
+# LibreOffice or PostgreSQL is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
 if [[ "${CI:-}" == "true" ]]; then
   bash scripts/ensure-chromium.sh
+  bash scripts/ensure-libreoffice.sh
 fi
 
 echo "== pytest on SQLite =="
