@@ -12,7 +12,6 @@ table's cells row by row (a merged cell repeated over the columns and rows it sp
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -21,9 +20,9 @@ from lxml import etree
 from core.uploads import ArchiveRefused, DamagedArchive, MiB, check_package
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# The document part of a 200-page plan is a few MiB; 8 MiB of the densest XML reads in about
-# a second on a quiet server (3 s on a busy one).
-MAX_DOCUMENT_XML = 8 * MiB
+# The document part of a 200-page plan is a few MiB. 6 MiB of the densest XML the other bounds
+# let through (tiny paragraphs or table cells) reads in 2-4 s on a busy server.
+MAX_DOCUMENT_XML = 6 * MiB
 MAX_PACKAGE = 40 * MiB
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -69,54 +68,69 @@ def _int_val(element: Any | None, default: int) -> int:
         return default
 
 
-def _table_cells(tbl: Any) -> Iterator[str]:
-    """Each row's cells, a horizontally merged cell once per column it spans and a vertically
-    merged one (vMerge continue) repeating the cell above."""
-    above: dict[int, tuple[str, int]] = {}
-    for tr in tbl.findall(_TR):
-        tr_pr = tr.find(f"{W}trPr")
-        offset = _int_val(tr_pr.find(f"{W}gridBefore") if tr_pr is not None else None, 0)
-        row: dict[int, tuple[str, int]] = {}
-        for tc in tr.findall(_TC):
-            tc_pr = tc.find(f"{W}tcPr")
-            span = max(1, _int_val(tc_pr.find(f"{W}gridSpan") if tc_pr is not None else None, 1))
-            merge = tc_pr.find(f"{W}vMerge") if tc_pr is not None else None
-            if merge is not None and merge.get(f"{W}val", "continue") == "continue":
-                text, span = above.get(offset, ("", span))
-            else:
-                text = "\n".join(_paragraph_text(p) for p in tc.findall(_P))
-            row[offset] = (text, span)
-            for _n in range(span):
-                yield text
-            offset += span
-        above = row
+def _row_cells(tr: Any, above: dict[int, tuple[str, int]]) -> tuple[list[str], dict[int, Any]]:
+    """A table row's cells, a horizontally merged cell once per column it spans and a
+    vertically merged one (vMerge continue) repeating the cell above, as python-docx gives them;
+    with the row's cells by grid column, for the next row."""
+    tr_pr = tr.find(f"{W}trPr")
+    offset = _int_val(tr_pr.find(f"{W}gridBefore") if tr_pr is not None else None, 0)
+    cells: list[str] = []
+    row: dict[int, tuple[str, int]] = {}
+    for tc in tr.iterchildren(_TC):
+        tc_pr = tc.find(f"{W}tcPr")
+        span = max(1, _int_val(tc_pr.find(f"{W}gridSpan") if tc_pr is not None else None, 1))
+        merge = tc_pr.find(f"{W}vMerge") if tc_pr is not None else None
+        if merge is not None and merge.get(f"{W}val", "continue") == "continue":
+            text, span = above.get(offset, ("", span))
+        else:
+            text = "\n".join(_paragraph_text(p) for p in tc.iterchildren(_P))
+        row[offset] = (text, span)
+        cells.extend([text] * span)
+        offset += span
+    return cells, row
+
+
+def _drop(element: Any, parent: Any) -> None:
+    """Forget a block once read, and what came before it: memory stays flat."""
+    element.clear()
+    while element.getprevious() is not None:
+        del parent[0]
 
 
 def _document_text(source: Any) -> str:
     paragraphs: list[str] = []
     tables: list[str] = []
-    # lxml, not python-docx: only the end of each paragraph and table is reported (from C), and
-    # only the current top-level block is kept. The package check has already refused any DTD,
-    # so no entity can be declared; resolve_entities/no_network/huge_tree keep lxml's own guards.
+    above: dict[int, tuple[str, int]] = {}
+    # lxml, not python-docx: only the end of each paragraph, table row and table is reported
+    # (from C), and only the current one is kept. The package check has already refused any
+    # DTD, so no entity can be declared; resolve_entities/no_network/huge_tree keep lxml's own
+    # guards.
     for _event, element in etree.iterparse(
         source,
         events=("end",),
-        tag=(_P, _TBL),
+        tag=(_P, _TR, _TBL),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         huge_tree=False,
     ):
         parent = element.getparent()
-        if parent is None or parent.tag != _BODY:
-            continue  # a paragraph inside a table: read with its table
+        if parent is None:
+            continue
+        if element.tag == _TR:
+            table_parent = parent.getparent()
+            if parent.tag == _TBL and table_parent is not None and table_parent.tag == _BODY:
+                cells, above = _row_cells(element, above)
+                tables.extend(cells)
+                _drop(element, parent)
+            continue
+        if parent.tag != _BODY:
+            continue  # a paragraph in a table cell: read with its row
         if element.tag == _P:
             paragraphs.append(_paragraph_text(element))
         else:
-            tables.extend(_table_cells(element))
-        element.clear()
-        while element.getprevious() is not None:
-            del parent[0]
+            above = {}
+        _drop(element, parent)
     return "\n".join(paragraphs + tables)
 
 
