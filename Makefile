@@ -40,11 +40,11 @@ deps-run: $(VENV)/.installed-run node_modules/.installed
 deps: $(VENV)/.installed node_modules/.installed
 
 migrate: deps-run
-	@echo "==> Database migrations (first time: about 1 minute)"
+	@echo "==> Database migrations (first time: 1–3 minutes)"
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
 demo: migrate
-	@echo "==> The demo school (first time: about 30 seconds)"
+	@echo "==> The demo school (first time: about 1 minute)"
 	DEBUG=1 $(PY) manage.py load_demo
 
 # Regenerate the lock files from requirements*.txt (pip-tools in a throwaway virtualenv);
