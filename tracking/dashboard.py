@@ -193,6 +193,22 @@ def default_day(plan: Plan, today: dt.date) -> dt.date:
     return min(today, plan.ends_on)
 
 
+def dashboard_figures(plan: Plan, on: dt.date, unit: Organisation | None, *, today: dt.date) -> Any:
+    """The dashboard's body as of `on`, for the whole plan or a unit.
+
+    Only the default day's figures (the one the worker keeps warm) are stored. Any other day can
+    be asked (?on=…): storing each would let any reader fill the store one row per day asked,
+    so those are computed for the request and not kept.
+    """
+
+    def compute() -> Any:
+        return dashboard_body(plan, on, unit)
+
+    if on != default_day(plan, today):
+        return compute()
+    return cached(plan, dashboard_key(unit.pk if unit is not None else None, on), compute)
+
+
 def scope(plan: Plan, unit: Organisation | None = None) -> TaskQuerySet:
     """The tasks a dashboard counts: the whole plan, or those a unit (with its sub-units) leads
     or owns."""

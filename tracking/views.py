@@ -297,9 +297,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole plan for leadership: the 2×2 matrix, areas, units, targets, punctuality."""
     plan = _plan(request, pk)
     on = _day(request, plan)
-    body = figures.cached(
-        plan, figures.dashboard_key(None, on), lambda: figures.dashboard_body(plan, on, None)
-    )
+    body = figures.dashboard_figures(plan, on, None, today=services.today())
     context = {
         "plan": plan,
         "on": on,
@@ -316,9 +314,7 @@ def unit_dashboard(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
     on = _day(request, plan)
-    body = figures.cached(
-        plan, figures.dashboard_key(unit.pk, on), lambda: figures.dashboard_body(plan, on, unit)
-    )
+    body = figures.dashboard_figures(plan, on, unit, today=services.today())
     context = {
         "plan": plan,
         "on": on,

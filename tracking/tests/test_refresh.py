@@ -188,3 +188,34 @@ def test_a_rolled_back_change_enqueues_nothing(world: World) -> None:
         assert job.enqueue.call_count == 0
         checkin(world, progress=70)  # commits: one job
         assert job.enqueue.call_count == 1
+
+
+def test_a_dashboard_asked_for_another_day_is_not_stored(world: World) -> None:
+    """Any day can be asked (?on=): storing each would let a reader fill the store, one row per
+    day asked. Only the default day's figures are kept."""
+    client = world.client("leadership")
+    unit_url = reverse("tracking:unit_dashboard", args=[world.plan.pk, world.office.pk])
+    for day in ("01/10/2023", "02/10/2023", "15/01/2024"):
+        assert client.get(dashboard_url(world), {"on": day}).status_code == 200
+        assert client.get(unit_url, {"on": day}).status_code == 200
+    assert not StoredFigures.objects.filter(plan=world.plan, key__contains="dashboard:").exists()
+    # The figures are still those of the day asked, computed for the request.
+    checkin(world, progress=100, on=dt.date(2024, 1, 10))
+    assert (
+        cell(
+            client.get(dashboard_url(world), {"on": "15/01/2024"}).content.decode(), "done_on_time"
+        )
+        == 1
+    )
+    assert (
+        cell(
+            client.get(dashboard_url(world), {"on": "02/10/2023"}).content.decode(), "done_on_time"
+        )
+        == 0
+    )
+    # The default day's are stored as before.
+    client.get(dashboard_url(world))
+    day = figures.default_day(world.plan, services.today()).isoformat()
+    assert StoredFigures.objects.filter(
+        plan=world.plan, key=figures.stored_key(f"dashboard:0:{day}")
+    ).exists()
