@@ -301,7 +301,7 @@ def restore(source: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIA
             with transaction.atomic(using=using):
                 # Start from nothing, so the result is exactly the archive (rows that migrations
                 # put in a new database come back from the archive with their own ids).
-                call_command("flush", database=using, interactive=False, verbosity=0)
+                empty_database(using)
                 try:
                     # loaddata knows the format by the file's extension.
                     fixture = work / f"database.{FORMAT_NAME}"
@@ -317,6 +317,20 @@ def restore(source: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIA
             _put_files_back(moved)
             raise
     return manifest
+
+
+def empty_database(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Every table emptied (`flush`), inside the caller's transaction."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        # TRUNCATE refuses tables with deferred foreign-key checks still pending in this
+        # transaction: run those checks now.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", database=using, interactive=False, verbosity=0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _check_counts(manifest: Manifest, using: str) -> None:
