@@ -20,7 +20,8 @@ Reading — validate first, write all or nothing
     if result.errors: nothing is written; the preview page lists them.
 
 * ``open_workbook(data, max_rows=None)`` refuses, with a Vietnamese message (``BadWorkbook``):
-  files over ``MAX_BYTES``; zip bombs; the old ``.xls`` format (or a password-protected file);
+  files over ``MAX_BYTES``; zip and XML bombs (core/uploads.py: ``MAX_PART`` a part,
+  ``MAX_UNZIPPED`` in all, ratio, no DTD, comment or oversized token); the old ``.xls`` format (or a password-protected file);
   anything that is not a zip; a zip that is not a workbook (a .docx is named as such); with
   ``max_rows``, a worksheet with more rows than that, counted on the raw XML before openpyxl
   parses it (openpyxl reads a whole sheet just to open it when the file has no <dimension>).
