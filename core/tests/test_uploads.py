@@ -117,3 +117,15 @@ def test_too_many_members_and_damaged_files() -> None:
         check_package(out.getvalue(), max_member=MiB, max_total=MiB, max_members=20)
     with pytest.raises(ArchiveRefused, match="hỏng"):
         check_package(b"PK\x03\x04" + b"\0" * 100, max_member=MiB, max_total=MiB)
+
+
+def test_a_package_of_many_empty_members_is_refused_before_listing_them() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for n in range(100_000):
+            archive.writestr(f"{n:x}", b"")
+    data = out.getvalue()
+    started = time.process_time()
+    with pytest.raises(ArchiveRefused, match=r"100\.000 phần"):
+        check_zip(data, max_member=MiB, max_total=MiB)
+    assert time.process_time() - started < 0.1
