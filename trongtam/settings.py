@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_htmx",
+    # Listed so that /api/docs serves Swagger UI from ninja's static files, not from a CDN
+    # (which the Content-Security-Policy would block, and schools' networks may not reach).
+    "ninja",
     "axes",
     "csp",
     "core",
