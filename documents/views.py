@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
 from core.permissions import get_authorised, member_school_id, require
+from core.query import id_param
 from core.versioning import EditConflict
 from core.views import render_form
 from documents import importing, services
@@ -127,19 +128,19 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
 
 def _import_target(request: HttpRequest) -> tuple[Plan | None, Task | None, str]:
     """Where the imported documents are linked: a plan's bases, a task's bases, or nowhere."""
-    plan = task = None
-    if request.GET.get("plan"):
+    plan_id, task_id = id_param(request.GET, "plan"), id_param(request.GET, "task")
+    if plan_id is not None:
         plan = get_authorised(
-            request.user, Plan, "planning.view_plan", "planning.change_plan", pk=request.GET["plan"]
+            request.user, Plan, "planning.view_plan", "planning.change_plan", pk=plan_id
         )
         return plan, None, reverse("planning:plan_detail", args=[plan.pk])
-    if request.GET.get("task"):
+    if task_id is not None:
         task = get_authorised(
             request.user,
             Task.objects.select_related("plan"),
             "planning.view_plan",
             "planning.change_task",
-            pk=request.GET["task"],
+            pk=task_id,
         )
         return None, task, reverse("planning:task_detail", args=[task.pk])
     require(request.user, "documents.register")

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
 from core.permissions import get_authorised, member_school_id, require
+from core.query import id_param
 from core.versioning import EditConflict
 from core.views import render_form, report_error
 from organisations.membership import membership_of
@@ -519,7 +520,7 @@ def target_form(
         plan = target.plan
     else:
         plan = _plan(request, plan_pk, CHANGE)  # type: ignore[arg-type]
-        target = Target(plan=plan, area_id=request.GET.get("area") or None)
+        target = Target(plan=plan, area_id=id_param(request.GET, "area"))
     form = TargetForm(request.POST or None, instance=target, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -686,14 +687,13 @@ def task_form(
     else:
         plan = _plan(request, plan_pk)  # type: ignore[arg-type]
         owner_unit = None
-        if request.GET.get("unit"):
-            owner_unit = get_object_or_404(
-                Organisation, pk=request.GET["unit"], school_id=plan.school_id
-            )
+        unit_id = id_param(request.GET, "unit")
+        if unit_id is not None:
+            owner_unit = get_object_or_404(Organisation, pk=unit_id, school_id=plan.school_id)
             require(request.user, "planning.add_unit_task", owner_unit)
         else:
             require(request.user, CHANGE, plan)
-        parent = plan.tasks.active().filter(pk=request.GET.get("parent") or 0).first()
+        parent = plan.tasks.active().filter(pk=id_param(request.GET, "parent") or 0).first()
         task = Task(
             plan=plan,
             parent=parent,

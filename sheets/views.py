@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import get_authorised, require
+from core.query import date_param, id_param
 from core.sheets import xlsx_response
-from core.text import parse_date
 from documents import services as documents_services
 from organisations import services as organisations_services
 from organisations.membership import membership_of
@@ -40,13 +40,7 @@ def _plan(request: HttpRequest, pk: int, view: str = VIEW_PLAN, perm: str | None
 
 def _day(request: HttpRequest, plan: Plan) -> dt.date:
     """The day statuses are read on, as on the task list: ?on=dd/mm/yyyy, else today."""
-    text = request.GET.get("on", "")
-    if text:
-        try:
-            return parse_date(text)
-        except ValueError:
-            pass
-    return figures.default_day(plan, tracking_services.today())
+    return date_param(request.GET, "on") or figures.default_day(plan, tracking_services.today())
 
 
 def _year(plan: Plan) -> str:
@@ -77,10 +71,9 @@ def targets_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's targets (a unit's, with ?unit=), with the actual value and its state."""
     plan = _plan(request, pk)
     unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = Organisation.objects.filter(
-            pk=int(request.GET["unit"]), school_id=plan.school_id
-        ).first()
+    unit_id = id_param(request.GET, "unit")
+    if unit_id is not None:
+        unit = Organisation.objects.filter(pk=unit_id, school_id=plan.school_id).first()
     return xlsx_response(
         exports.targets_workbook(exports.targets_for_export(plan, unit)),
         _("Chỉ tiêu %(year)s.xlsx") % {"year": _year(plan)},

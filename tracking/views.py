@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised, member_school_id, require
+from core.query import date_param
 from core.text import format_date
 from core.views import render_form
 from organisations.membership import membership_of
@@ -63,12 +64,11 @@ def _plan(request: HttpRequest, pk: int) -> Plan:
 
 def _day(request: HttpRequest, plan: Plan) -> dt.date:
     """The day the figures are read on: ?on=dd/mm/yyyy, else today (a finished year: its end)."""
-    text = request.GET.get("on", "")
-    if text:
-        try:
-            return dt.datetime.strptime(text, "%d/%m/%Y").date()
-        except ValueError:
-            messages.warning(request, _("Ngày xem phải có dạng dd/mm/yyyy."))
+    day = date_param(request.GET, "on")
+    if day is not None:
+        return day
+    if request.GET.get("on"):
+        messages.warning(request, _("Ngày xem phải có dạng dd/mm/yyyy."))
     return figures.default_day(plan, services.today())
 
 
