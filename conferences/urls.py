@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/quorum/", hall.quorum_box, name="quorum"),
     path("<int:pk>/opinions/", opinions.opinion_list, name="opinions"),
     path("<int:pk>/opinions/new/", opinions.opinion_submit, name="opinion_submit"),
+    path("<int:pk>/opinions/number/", opinions.opinion_number, name="opinion_number"),
     path("opinions/<int:pk>/answer/", opinions.opinion_answer, name="opinion_answer"),
     path("opinions/<int:pk>/merge/", opinions.opinion_merge, name="opinion_merge"),
     path("opinions/<int:pk>/unmerge/", opinions.opinion_unmerge, name="opinion_unmerge"),

@@ -227,7 +227,7 @@ def minutes_paper(conference: Conference) -> Paper:
         blocks.append(
             Para(
                 f"{opinion.topic}: {_sentence(opinion.content)}",
-                lead=f"- Ý kiến số {opinion.number}{who}{joined}: ",
+                lead=f"- Ý kiến số {opinion.number or '…'}{who}{joined}: ",
                 indent=False,
             )
         )
@@ -337,7 +337,7 @@ def resolution_paper(conference: Conference) -> Paper:
     accepted = []
     for opinion in data["main_opinions"]:
         if opinion.answer_kind == "accepted":
-            line = f"- Ý kiến số {opinion.number} ({opinion.topic})"
+            line = f"- Ý kiến số {opinion.number or '…'} ({opinion.topic})"
             if opinion.resulting_task:
                 line += f": thực hiện qua nhiệm vụ {opinion.resulting_task}"
             accepted.append(line + ".")

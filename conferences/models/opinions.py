@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -21,6 +22,12 @@ class AnswerKind(models.TextChoices):
     ACCEPTED = "accepted", _("Tiếp thu")
     EXPLAINED = "explained", _("Giải trình")
     FORWARDED = "forwarded", _("Chuyển đơn vị giải quyết")
+
+
+def random_id() -> int:
+    """A random id (below 2**53, so a browser reads it exactly): ids given in order would tell
+    when an anonymous opinion arrived, between named ones."""
+    return secrets.randbelow(2**53 - 2) + 1
 
 
 class OpinionHistory(HistoricalRecords):
@@ -46,10 +53,16 @@ class OpinionQuerySet(ArchivableQuerySet):
 
 
 class Opinion(Archivable):
-    """An opinion (ý kiến tham góp) on the draft plan, one of its targets or tasks."""
+    """An opinion (ý kiến tham góp) on the draft plan, one of its targets or tasks.
 
+    Nothing stored orders an anonymous opinion among named ones: its id (and its history
+    records' ids) are random, and its number is given only when the secretary numbers the
+    opinions received (by subject, not by time; services.opinions.number_opinions).
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="opinions")
-    number = models.PositiveIntegerField(_("số thứ tự"))
+    number = models.PositiveIntegerField(_("số thứ tự"), null=True, blank=True)
     # Null whenever the opinion is anonymous: nothing else records who wrote it.
     author = models.ForeignKey(
         Person,
@@ -117,13 +130,15 @@ class Opinion(Archivable):
     answered_at = models.DateTimeField(null=True, blank=True)
     is_sample = models.BooleanField(default=False, editable=False)
 
-    history = OpinionHistory()
+    history = OpinionHistory(
+        history_id_field=models.BigIntegerField(default=random_id, editable=False)
+    )
     objects = OpinionQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("ý kiến tham góp")
         verbose_name_plural = _("ý kiến tham góp")
-        ordering = ["number"]
+        ordering = ["number", "id"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "number"], name="opinion_number_unique"),
             models.CheckConstraint(
@@ -133,7 +148,13 @@ class Opinion(Archivable):
         ]
 
     def __str__(self) -> str:
-        return f"Ý kiến số {self.number}: {self.topic}"
+        return f"{self.label}: {self.topic}"
+
+    @property
+    def label(self) -> str:
+        if self.number is None:
+            return str(_("Ý kiến chưa đánh số"))
+        return str(_("Ý kiến số %(n)s") % {"n": self.number})
 
     def search_source(self) -> list[str]:
         return [self.topic, self.content, self.answer]

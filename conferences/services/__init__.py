@@ -14,6 +14,7 @@ from conferences.services.opinions import (
     NewTask,
     answer_opinion,
     merge_opinion,
+    number_opinions,
     submit_opinion,
     unmerge_opinion,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "has_voted",
     "mark_attendance",
     "merge_opinion",
+    "number_opinions",
     "open_vote",
     "publish_article",
     "quorum",

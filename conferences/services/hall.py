@@ -22,6 +22,7 @@ from conferences.models import (
     InviteeGroup,
 )
 from conferences.services.common import ConferenceError, ensure_open
+from conferences.services.opinions import number_opinions
 from core.audit import stamp
 from core.versioning import claim_version
 from organisations.models import Organisation, Person, Position
@@ -82,6 +83,9 @@ def set_status(conference: Conference, status: str, *, by: Any, reason: str = ""
             raise ConferenceError(
                 _("Cần ghi lý do mở lại hội nghị đã có biên bản, nghị quyết được lấy số.")
             )
+    if status == ConferenceStatus.CLOSED:
+        # The minutes list every opinion by its number.
+        number_opinions(conference, by=by)
     conference.status = status
     stamp(
         conference,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from conferences.models import AnswerKind, Conference, ConferenceStatus, Opinion
 from conferences.services.common import ConferenceError, change_plan, ensure_open
 from core.audit import stamp
+from core.text import fold
 from organisations.models import Organisation, Person
 from planning import services as plan_services
 from planning.models import Target, Task, TaskKind
@@ -52,12 +53,10 @@ def submit_opinion(
             raise ConferenceError(
                 _("Nhiệm vụ, chỉ tiêu phải thuộc kế hoạch được bàn tại hội nghị.")
             )
-    # Numbers are given in order; lock the conference so two submissions do not share one.
-    Conference.objects.select_for_update().filter(pk=conference.pk).first()
-    number = (conference.opinions.aggregate(m=models.Max("number"))["m"] or 0) + 1
+    # No number yet: numbers given on arrival would date an anonymous opinion between named
+    # ones. The secretary numbers the opinions received when grouping them (number_opinions).
     opinion = Opinion(
         conference=conference,
-        number=number,
         author=None if anonymous else author,
         is_anonymous=anonymous,
         topic=topic.strip(),
@@ -70,14 +69,48 @@ def submit_opinion(
     if anonymous:
         # The history record keeps only the day, so that its time cannot be matched with who
         # was using the site at that moment.
-        today = timezone.localdate()
-        opinion._history_date = timezone.make_aware(  # type: ignore[attr-defined]
-            dt.datetime.combine(today, dt.time.min)
-        )
+        opinion._history_date = _day_start()  # type: ignore[attr-defined]
     else:
         stamp(opinion, author.user if author is not None else None)
     opinion.save()
     return opinion
+
+
+def _numbering_key(opinion: Opinion) -> tuple[int, int, str, int]:
+    """By what the opinion is about (task, target, topic), then by its random id: never by time."""
+    task_order = opinion.task.order if opinion.task is not None else 10**9
+    return (task_order, opinion.target_id or 0, fold(opinion.topic), opinion.pk)
+
+
+@transaction.atomic
+def number_opinions(conference: Conference, *, by: Any) -> int:
+    """Number the opinions received since the last numbering, after those already numbered.
+
+    Within one numbering the order is by subject, so a number says which batch an opinion came
+    in, not when. Called by the secretary, and before grouping, answering or closing.
+    """
+    ensure_open(conference)
+    # Lock the conference so that two numberings do not give the same number twice.
+    Conference.objects.select_for_update().filter(pk=conference.pk).first()
+    last = conference.opinions.aggregate(m=models.Max("number"))["m"] or 0
+    fresh = sorted(
+        conference.opinions.active().filter(number__isnull=True).select_related("task"),
+        key=_numbering_key,
+    )
+    for number, opinion in enumerate(fresh, start=last + 1):
+        opinion.number = number
+        if opinion.is_anonymous:
+            # The record of this numbering must not name the secretary next to a time that
+            # could be matched; only the day is kept, as for its creation.
+            opinion._history_date = _day_start()
+        else:
+            stamp(opinion, by, _("Đánh số ý kiến"))
+        opinion.save(update_fields=["number"])
+    return len(fresh)
+
+
+def _day_start() -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
 
 
 @transaction.atomic
@@ -86,6 +119,10 @@ def merge_opinion(duplicate: Opinion, *, into: Opinion, by: Any) -> Opinion:
     ensure_open(duplicate.conference)
     if duplicate.pk == into.pk or duplicate.conference_id != into.conference_id:
         raise ConferenceError(_("Chỉ gộp hai ý kiến khác nhau của cùng hội nghị."))
+    if duplicate.number is None or into.number is None:
+        number_opinions(duplicate.conference, by=by)
+        duplicate.refresh_from_db()
+        into.refresh_from_db()
     if into.merged_into_id:
         raise ConferenceError(_("Ý kiến được gộp vào đã là ý kiến trùng của ý kiến khác."))
     if duplicate.is_answered:
@@ -173,6 +210,9 @@ def answer_opinion(
     """The leadership answers in writing: accepted (a task), explained, or forwarded to a unit."""
     conference = opinion.conference
     ensure_open(conference)
+    if opinion.number is None:
+        number_opinions(conference, by=by)
+        opinion.refresh_from_db()
     if opinion.merged_into_id:
         raise ConferenceError(
             _("Ý kiến này đã gộp vào ý kiến số %(n)s; hãy trả lời ý kiến đó.")

@@ -109,11 +109,16 @@ def submit(conference: Conference, world: World, role: str = "staff", **kwargs: 
     return services.submit_opinion(conference, **{**defaults, **kwargs})  # type: ignore[arg-type]
 
 
-def test_opinions_are_numbered_in_order(world: World, conference: Conference) -> None:
-    first = submit(conference, world)
-    second = submit(conference, world, anonymous=True, author=None)
-    assert (first.number, second.number) == (1, 2)
+def test_opinions_are_numbered_by_the_secretary(world: World, conference: Conference) -> None:
+    first = submit(conference, world, topic="Nhà xe")
+    second = submit(conference, world, anonymous=True, author=None, topic="Bồi dưỡng")
+    assert (first.number, second.number) == (None, None)
     assert second.author is None and second.is_anonymous
+    assert services.number_opinions(conference, by=world.users["clerk"]) == 2
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (second.number, first.number) == (1, 2)  # by topic, not by arrival
+    assert services.number_opinions(conference, by=world.users["clerk"]) == 0
 
 
 def test_no_opinions_after_the_conference_closes(world: World, conference: Conference) -> None:

@@ -42,6 +42,7 @@ def opinion_list(request: HttpRequest, pk: int) -> HttpResponse:
         "opinions": opinions,
         "received": received,
         "answered": sum(1 for o in opinions if o.is_answered),
+        "unnumbered": sum(1 for o in opinions if o.number is None),
         "can_submit": conference.accepts_opinions
         and request.user.has_perm("conferences.submit_opinion", conference),
         "can_manage": request.user.has_perm(MANAGE, conference),
@@ -105,7 +106,8 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
         school_id=conference.school_id,
         plan_id=conference.plan_id,
     )
-    back = reverse("conferences:opinions", args=[conference.pk]) + f"#y-kien-{opinion.number}"
+    anchor = opinion.number or f"moi-{opinion.pk}"
+    back = reverse("conferences:opinions", args=[conference.pk]) + f"#y-kien-{anchor}"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         new_task = None
@@ -130,11 +132,13 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Đã trả lời ý kiến số %(n)s.") % {"n": opinion.number})
-            return redirect(back)
+            return redirect(
+                reverse("conferences:opinions", args=[conference.pk]) + f"#y-kien-{opinion.number}"
+            )
     return form_page(
         request,
         form,
-        title=_("Trả lời ý kiến số %(n)s") % {"n": opinion.number},
+        title=_("Trả lời: %(opinion)s") % {"opinion": opinion.label},
         back=back,
         submit=_("Lưu câu trả lời"),
         template="conferences/opinion_answer.html",
@@ -151,6 +155,8 @@ def opinion_merge(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         services.merge_opinion(opinion, into=into, by=request.user)
+        opinion.refresh_from_db()
+        into.refresh_from_db()
         messages.success(
             request,
             _("Đã gộp ý kiến số %(a)s vào ý kiến số %(b)s.")
@@ -159,6 +165,20 @@ def opinion_merge(request: HttpRequest, pk: int) -> HttpResponse:
     except services.ConferenceError as error:
         report_error(request, error)
     return redirect("conferences:opinions", pk=opinion.conference_id)
+
+
+@login_required
+@require_POST
+def opinion_number(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretary numbers the opinions received since the last numbering."""
+    conference = get_conference(request, pk, MANAGE)
+    try:
+        count = services.number_opinions(conference, by=request.user)
+    except services.ConferenceError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("Đã đánh số %(n)s ý kiến.") % {"n": count})
+    return redirect("conferences:opinions", pk=pk)
 
 
 @login_required
