@@ -82,6 +82,7 @@ def test_page_for_role(
     world: World, hall: dict[str, Any], role: str, name: str, url: Any, expected: tuple[int, ...]
 ) -> None:
     response = world.client(role).get(url(hall))
+    response.close()  # a served file (FileResponse) stays open until its response is closed
     status = expected[ALL_ROLES.index(role)]
     assert response.status_code == status, f"{name} as {role}"
     if status == LOGIN:

@@ -129,7 +129,9 @@ def test_attachment_is_checked_and_served_only_to_the_school(world: World) -> No
     )
     document = Document.objects.get(symbol="12/KH-CĐSP")
     url = reverse("documents:document_file", args=[document.pk])
-    assert world.client("staff").get(url).status_code == 200
+    response = world.client("staff").get(url)
+    assert response.status_code == 200
+    response.close()  # the served file stays open until its response is closed
     assert world.client("outsider").get(url).status_code == 404
     assert world.client("anonymous").get(url).status_code == 302
 

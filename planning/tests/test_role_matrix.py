@@ -63,6 +63,7 @@ def test_page_for_role(
     world: World, role: str, name: str, url: Any, expected: tuple[int, ...]
 ) -> None:
     response = world.client(role).get(url(world))
+    response.close()  # a served file (FileResponse) stays open until its response is closed
     status = expected[ROLES.index(role)]
     assert response.status_code == status, f"{name} as {role}"
     if status == LOGIN and role == "anonymous":

@@ -54,6 +54,7 @@ def test_page_for_role(
     tracked: World, role: str, name: str, url: Any, expected: tuple[int, ...]
 ) -> None:
     response = tracked.client(role).get(url(tracked))
+    response.close()  # a served file (FileResponse) stays open until its response is closed
     status = expected[ROLES.index(role)]
     assert response.status_code == status, f"{name} as {role}"
     if status == LOGIN and role == "anonymous":
