@@ -21,6 +21,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import SecurityError
 
+from core.uploads import ArchiveRefused, DamagedArchive, check_package
 from papers.layout import Heading, Paper, Para, Table, _font, render_docx
 from papers.placeholders import COMMON
 from papers.registry import PaperKind
@@ -28,6 +29,8 @@ from papers.sandbox import ANY_FIELD, Forbidden, check_syntax, environment, plai
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+# The XML of one part (the body is the largest): a template is a page or two of layout.
+MAX_PART_BYTES = 16 * 1024 * 1024
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 
@@ -96,6 +99,7 @@ def fill(data: bytes, context: dict[str, Any], *, strict: bool = False) -> bytes
     existed must not run either.
     """
     values = plain(context)
+    _check_package(data)  # stored templates too: some were uploaded before the bounds existed
     template = DocxTemplate(io.BytesIO(data))
     try:
         check_syntax(template_sources(template), _row_fields(values))
@@ -121,15 +125,19 @@ def _check_package(data: bytes) -> None:
     if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise TemplateRejected(not_docx)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
+        with check_package(
+            data, max_member=MAX_PART_BYTES, max_total=MAX_UNPACKED_BYTES
+        ) as package:
             names = set(package.namelist())
             if "[Content_Types].xml" not in names or "word/document.xml" not in names:
                 raise TemplateRejected(not_docx)
             if sum(info.file_size for info in package.infolist()) > MAX_UNPACKED_BYTES:
                 raise TemplateRejected(_("Tệp mẫu giải nén ra quá lớn; không nhận."))
             types = package.read("[Content_Types].xml").decode("utf-8", "replace")
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, DamagedArchive) as error:
         raise TemplateRejected(not_docx) from error
+    except ArchiveRefused as error:
+        raise TemplateRejected(str(error)) from error
     if "word/vbaProject.bin" in names or "macroEnabled" in types:
         raise TemplateRejected(_("Tệp có macro (.docm); chỉ nhận văn bản .docx không có macro."))
     if DOCX_MAIN not in types:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -197,3 +198,39 @@ def test_a_package_whose_core_properties_carry_a_payload_is_checked(
         assert "__class__" in package.read("docProps/core.xml").decode()
     with pytest.raises(TemplateRejected):
         check_template(data, registry.get("plan"), None)
+
+
+def _bomb(extra: bytes) -> bytes:
+    """GOOD with `extra` inserted into word/document.xml (compressed, it stays small)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(GOOD)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                body = body.replace(b"<w:body>", b"<w:body>" + extra, 1)
+            target.writestr(item.filename, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (b"<w:p>" + b" " * (30 * 1024 * 1024) + b"</w:p>", "giải nén"),
+        (b"<!--" + b"x" * (2 * 1024 * 1024) + b"-->", "bất thường"),
+    ],
+    ids=["30-mib-of-xml", "xml-comment"],
+)
+def test_template_bombs_are_refused_before_parsing(
+    world: World, school: Any, extra: bytes, message: str
+) -> None:
+    data = _bomb(extra)
+    assert len(data) < 200 * 1024
+    started = time.process_time()
+    response = upload(world, "plan", data)
+    assert time.process_time() - started < 2
+    assert response.status_code == 400
+    assert message in response.content.decode().lower()
+    assert not PaperTemplate.objects.exists()
