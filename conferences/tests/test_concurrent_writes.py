@@ -121,6 +121,8 @@ def test_twenty_opinions_sent_at_once_are_all_saved(
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if server.stdout is not None:
+            server.stdout.close()
         log.close()
 
     with sqlite3.connect(database) as db:
