@@ -111,7 +111,9 @@ def test_the_demo_conference_is_recorded_as_data(demo_conference: Conference) ->
     assert directives.count() == 6
     assert all(c.task and c.task.plan_id == conference.plan_id for c in directives)
     assert [p.caption for p in conference.photos.order_by("order")] == CAPTIONS
-    assert all(p.image.read(8) == b"\x89PNG\r\n\x1a\n" for p in conference.photos.all())
+    for photo in conference.photos.all():
+        with photo.image.open("rb") as image:
+            assert image.read(8) == b"\x89PNG\r\n\x1a\n"
 
 
 def test_accepted_opinions_became_tasks_in_a_recorded_amendment(
