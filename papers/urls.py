@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("templates/<int:pk>.docx", views.template_file, name="template_file"),
     path("issued/<int:pk>.<str:fmt>", views.issued_file, name="issued_file"),
+    path("issued/<int:pk>/pdf/<slug:key>/", views.issued_pdf_status, name="issued_pdf_status"),
+    path("<slug:kind>/<int:pk>/pdf/<slug:key>/", views.pdf_status, name="pdf_status"),
     path("<slug:kind>/<int:pk>.<str:fmt>", views.download, name="download"),
     path("number/<slug:kind>/<int:pk>/", views.conference_number, name="conference_number"),
     path("plans/<int:pk>/ke-hoach.docx", views.plan_docx, name="plan_docx"),

@@ -3,6 +3,7 @@ Word templates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -61,51 +62,141 @@ def download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse
     issued = (
         IssuedPaper.objects.filter(kind=kind, object_id=pk, amends=None).exclude(file="").first()
     )
-    try:
-        if issued is not None:
-            # A numbered paper is what was issued, byte for byte, whatever changed since.
-            content, filename, content_type = _issued_content(issued, paper_kind, obj, fmt)
-        else:
-            content, filename, content_type = render_paper(paper_kind, obj, fmt)
-    except (pdf.PdfUnavailable, pdf.PdfError) as error:
-        context = {
-            "message": str(error),
-            "label": paper_kind.label,
-            "docx_url": reverse("papers:download", args=[kind, pk, "docx"]),
-        }
-        return render(request, "papers/pdf_unavailable.html", context, status=503)
-    return _attachment(content, filename, content_type)
+    if issued is not None:
+        # A numbered paper is what was issued, byte for byte, whatever changed since.
+        content, name = _issued_docx(issued, paper_kind, obj)
+    else:
+        content, name = render_word(paper_kind, obj), paper_kind.filename(obj)
+    if fmt == "docx":
+        return _attachment(content, f"{name}.docx", DOCX)
+    return _pdf_answer(
+        request,
+        content,
+        f"{name}.pdf",
+        label=paper_kind.label,
+        docx_url=reverse("papers:download", args=[kind, pk, "docx"]),
+        status_url=lambda key: reverse("papers:pdf_status", args=[kind, pk, key]),
+    )
 
 
-def _issued_content(
-    issued: IssuedPaper, paper_kind: registry.PaperKind, obj: Any, fmt: str
-) -> tuple[bytes, str, str]:
-    content = issued.read()
+def _issued_docx(
+    issued: IssuedPaper, paper_kind: registry.PaperKind, obj: Any
+) -> tuple[bytes, str]:
     name = paper_kind.filename(obj)
     if issued.amends_id:
         name += f"-sua-doi-bo-sung-so-{issued.number:02d}"
-    if fmt == "pdf":
-        return pdf.docx_to_pdf(content), f"{name}.pdf", PDF
-    return content, f"{name}.docx", DOCX
+    return issued.read(), name
+
+
+def _pdf_unavailable(request: HttpRequest, message: str, label: str, docx_url: str) -> HttpResponse:
+    context = {"message": message, "label": label, "docx_url": docx_url}
+    return render(request, "papers/pdf_unavailable.html", context, status=503)
+
+
+def _pdf_answer(
+    request: HttpRequest,
+    content: bytes,
+    filename: str,
+    *,
+    label: str,
+    docx_url: str,
+    status_url: Callable[[str], str],
+) -> HttpResponse:
+    """The PDF when it is made; else a page that waits for the worker's job (202)."""
+    try:
+        state = pdf.request_pdf(content)
+    except (pdf.PdfUnavailable, pdf.PdfError) as error:
+        return _pdf_unavailable(request, str(error), label, docx_url)
+    if state.data is not None:
+        return _attachment(state.data, filename, PDF)
+    if state.error is not None:
+        return _pdf_unavailable(request, state.error, label, docx_url)
+    context = {
+        "label": label,
+        "docx_url": docx_url,
+        "status_url": status_url(state.key),
+        "polling": True,
+    }
+    return render(request, "papers/pdf_pending.html", context, status=202)
+
+
+def _pdf_status(
+    request: HttpRequest, key: str, *, label: str, pdf_url: str, docx_url: str, status_url: str
+) -> HttpResponse:
+    """The fragment the waiting page polls: the link when the PDF is made, the failure, or the
+    same poller again."""
+    if not pdf.is_key(key):
+        raise Http404
+    state = pdf.state(key)
+    context: dict[str, Any] = {
+        "label": label,
+        "docx_url": docx_url,
+        "status_url": status_url,
+        "pdf_url": pdf_url if state.data is not None else None,
+        "error": state.error,
+        "lost": state.data is None and state.error is None and not pdf.is_queued(key),
+    }
+    context["polling"] = not (context["pdf_url"] or context["error"] or context["lost"])
+    return render(request, "papers/_pdf_status.html", context)
+
+
+@login_required
+def pdf_status(request: HttpRequest, kind: str, pk: int, key: str) -> HttpResponse:
+    """Whether the PDF of a paper is made yet (the paper's own permission)."""
+    if kind not in registry.KINDS:
+        raise Http404
+    paper_kind = registry.get(kind)
+    paper_kind.load(request, pk)
+    return _pdf_status(
+        request,
+        key,
+        label=paper_kind.label,
+        pdf_url=reverse("papers:download", args=[kind, pk, "pdf"]),
+        docx_url=reverse("papers:download", args=[kind, pk, "docx"]),
+        status_url=reverse("papers:pdf_status", args=[kind, pk, key]),
+    )
+
+
+def _issued_paper(request: HttpRequest, pk: int) -> tuple[IssuedPaper, registry.PaperKind, Any]:
+    issued = IssuedPaper.objects.filter(pk=pk).exclude(file="").first()
+    if issued is None or issued.kind not in registry.KINDS:
+        raise Http404
+    paper_kind = registry.get(issued.kind)
+    obj = paper_kind.load(request, issued.object_id)  # the same rules as the paper's pages
+    return issued, paper_kind, obj
 
 
 @login_required
 def issued_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """One issued paper (an original or an amendment) as it was issued."""
-    issued = IssuedPaper.objects.filter(pk=pk).exclude(file="").first()
-    if issued is None or issued.kind not in registry.KINDS or fmt not in FORMATS:
+    if fmt not in FORMATS:
         raise Http404
-    paper_kind = registry.get(issued.kind)
-    obj = paper_kind.load(request, issued.object_id)  # the same rules as the paper's pages
-    try:
-        return _attachment(*_issued_content(issued, paper_kind, obj, fmt))
-    except (pdf.PdfUnavailable, pdf.PdfError) as error:
-        context = {
-            "message": str(error),
-            "label": paper_kind.label,
-            "docx_url": reverse("papers:issued_file", args=[pk, "docx"]),
-        }
-        return render(request, "papers/pdf_unavailable.html", context, status=503)
+    issued, paper_kind, obj = _issued_paper(request, pk)
+    content, name = _issued_docx(issued, paper_kind, obj)
+    if fmt == "docx":
+        return _attachment(content, f"{name}.docx", DOCX)
+    return _pdf_answer(
+        request,
+        content,
+        f"{name}.pdf",
+        label=paper_kind.label,
+        docx_url=reverse("papers:issued_file", args=[pk, "docx"]),
+        status_url=lambda key: reverse("papers:issued_pdf_status", args=[pk, key]),
+    )
+
+
+@login_required
+def issued_pdf_status(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Whether the PDF of an issued paper is made yet (the paper's own permission)."""
+    _issued, paper_kind, _obj = _issued_paper(request, pk)
+    return _pdf_status(
+        request,
+        key,
+        label=paper_kind.label,
+        pdf_url=reverse("papers:issued_file", args=[pk, "pdf"]),
+        docx_url=reverse("papers:issued_file", args=[pk, "docx"]),
+        status_url=reverse("papers:issued_pdf_status", args=[pk, key]),
+    )
 
 
 @login_required

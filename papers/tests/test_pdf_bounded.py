@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
+from conftest import World
 from papers import pdf
 
 FAKE_OFFICE = """#!PYTHON
@@ -118,3 +120,134 @@ def test_a_request_that_waits_too_long_for_a_slot_gets_a_clear_message(
     assert len(refused) == 1
     assert "đang tạo" in str(refused[0])
     assert len(runs(office)) == 1
+
+
+# The PDF is made by a django-tasks job in the worker, not in the web request.
+
+
+@pytest.fixture
+def queued(settings: Any) -> Any:
+    """A backend that only records what is enqueued, so nothing runs in the request."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    return default_task_backend
+
+
+def pdf_url(world: World) -> str:
+    return reverse("papers:download", args=["plan", world.plan.pk, "pdf"])
+
+
+def test_four_requests_enqueue_one_job_and_the_job_makes_the_pdf(
+    world: World, office: Path, queued: Any
+) -> None:
+    client = world.client("staff")
+    answers = [client.get(pdf_url(world)) for _ in range(4)]
+    assert [a.status_code for a in answers] == [202] * 4
+    html = answers[0].content.decode()
+    assert "Đang tạo bản PDF" in html
+    assert 'hx-trigger="every 2s"' in html
+    assert all("src=" in tag.split(">", 1)[0] for tag in html.split("<script")[1:])  # CSP
+    assert [r.task.name for r in queued.results] == ["convert_pdf"]
+    assert not office.exists()  # no LibreOffice ran in the requests
+    from papers.tasks import convert_pdf
+
+    (key,) = queued.results[0].args
+    assert convert_pdf.call(key) == "converted"
+    assert convert_pdf.call(key) == "cached"  # idempotent
+    assert len(runs(office)) == 1
+
+    served = client.get(pdf_url(world))
+    assert served.status_code == 200
+    assert served["Content-Type"] == "application/pdf"
+    assert served.content.startswith(b"%PDF")
+    assert len(queued.results) == 1
+
+
+def test_the_status_url_polls_then_links_the_pdf(world: World, office: Path, queued: Any) -> None:
+    from papers.tasks import convert_pdf
+
+    client = world.client("staff")
+    html = client.get(pdf_url(world)).content.decode()
+    (key,) = queued.results[0].args
+    status = reverse("papers:pdf_status", args=["plan", world.plan.pk, key])
+    assert f'hx-get="{status}"' in html
+    waiting = client.get(status, headers={"HX-Request": "true"})
+    assert waiting.status_code == 200
+    assert 'hx-trigger="every 2s"' in waiting.content.decode()
+    convert_pdf.call(key)
+    ready = client.get(status, headers={"HX-Request": "true"}).content.decode()
+    assert "every 2s" not in ready
+    assert f'href="{pdf_url(world)}"' in ready
+
+
+def test_a_failed_job_is_reported_on_the_status_url(
+    world: World, office: Path, queued: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers.tasks import convert_pdf
+
+    client = world.client("staff")
+    client.get(pdf_url(world))
+    (key,) = queued.results[0].args
+
+    def broken(binary: str, content: bytes, timeout: float) -> bytes:
+        raise pdf.PdfError("LibreOffice không chuyển được văn bản sang PDF (mã 1).")
+
+    monkeypatch.setattr(pdf, "_convert", broken)
+    with pytest.raises(pdf.PdfError):
+        convert_pdf.call(key)
+    status = reverse("papers:pdf_status", args=["plan", world.plan.pk, key])
+    html = client.get(status).content.decode()
+    assert "không chuyển được" in html
+    assert "every 2s" not in html
+    assert reverse("papers:download", args=["plan", world.plan.pk, "docx"]) in html
+
+
+def test_the_status_url_checks_the_papers_permission(
+    world: World, office: Path, queued: Any
+) -> None:
+    world.client("staff").get(pdf_url(world))
+    (key,) = queued.results[0].args
+    status = reverse("papers:pdf_status", args=["plan", world.plan.pk, key])
+    assert world.client("outsider").get(status).status_code == 404
+    assert world.client("staff").get(status).status_code == 200
+
+
+def test_with_the_immediate_backend_the_first_request_serves_the_pdf(
+    world: World, office: Path
+) -> None:
+    served = world.client("staff").get(pdf_url(world))
+    assert served.status_code == 200
+    assert served["Content-Type"] == "application/pdf"
+    assert served.content.startswith(b"%PDF")
+    assert len(runs(office)) == 1
+
+
+def test_enqueueing_from_four_threads_gives_one_job(office: Path, queued: Any) -> None:
+    from django_tasks.signals import task_enqueued
+
+    content = docx("<w:document>Nghị quyết</w:document>")
+    enqueued: list[str] = []
+
+    def count(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        enqueued.append(task_result.task.name)
+
+    # Each thread has its own backend instance; the signal is seen from every thread.
+    task_enqueued.connect(count, weak=False)
+    start = threading.Barrier(4)
+    states: list[Any] = [None] * 4
+
+    def ask(index: int) -> None:
+        start.wait()
+        states[index] = pdf.request_pdf(content)
+
+    try:
+        threads = [threading.Thread(target=ask, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        task_enqueued.disconnect(count)
+    assert all(state is not None and state.data is None for state in states)
+    assert enqueued == ["convert_pdf"]
