@@ -251,3 +251,31 @@ def test_enqueueing_from_four_threads_gives_one_job(office: Path, queued: Any) -
         task_enqueued.disconnect(count)
     assert all(state is not None and state.data is None for state in states)
     assert enqueued == ["convert_pdf"]
+
+
+def test_an_issued_paper_is_converted_from_its_stored_bytes_in_the_worker(
+    world: World, meeting: Any, office: Path, queued: Any
+) -> None:
+    from conferences import services as conference_services
+    from papers.models import IssuedPaper
+    from papers.tasks import convert_pdf
+
+    conference_services.set_status(meeting, "closed", by=world.users["clerk"])
+    number = reverse("papers:conference_number", args=["conference_minutes", meeting.pk])
+    assert world.client("clerk").post(number).status_code == 302
+    issued = IssuedPaper.objects.get(kind="conference_minutes")
+    stored = issued.read()
+    url = reverse("papers:issued_file", args=[issued.pk, "pdf"])
+    client = world.client("staff")
+    assert [client.get(url).status_code for _ in range(2)] == [202, 202]
+    assert len(queued.results) == 1
+    (key,) = queued.results[0].args
+    status = reverse("papers:issued_pdf_status", args=[issued.pk, key])
+    assert world.client("outsider").get(status).status_code == 404
+    assert "every 2s" in client.get(status).content.decode()
+    convert_pdf.call(key)
+    assert f'href="{url}"' in client.get(status).content.decode()
+    served = client.get(url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "application/pdf"
+    assert served.content == b"%PDF-1.4 " + stored[-40:]  # the stand-in copies its input's tail
