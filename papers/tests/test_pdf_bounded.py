@@ -279,3 +279,21 @@ def test_an_issued_paper_is_converted_from_its_stored_bytes_in_the_worker(
     assert served.status_code == 200
     assert served["Content-Type"] == "application/pdf"
     assert served.content == b"%PDF-1.4 " + stored[-40:]  # the stand-in copies its input's tail
+
+
+def test_the_database_backends_worker_makes_the_pdf(
+    world: World, office: Path, settings: Any
+) -> None:
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = world.client("staff")
+    assert [client.get(pdf_url(world)).status_code for _ in range(3)] == [202] * 3
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", batch=True, verbosity=0)
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    served = client.get(pdf_url(world))
+    assert served.status_code == 200
+    assert served.content.startswith(b"%PDF")
+    assert len(runs(office)) == 1
