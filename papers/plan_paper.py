@@ -69,9 +69,11 @@ def signer_of(plan: Plan) -> tuple[str, str, str]:
 
 def plan_paper(plan: Plan) -> Paper:
     school = plan.school
+    # The latest number: an amendment's paper is made after its number is taken.
     issued = (
         IssuedPaper.objects.filter(kind=PLAN_KIND, object_id=plan.pk)
-        .select_related("document")
+        .select_related("document", "amends__document")
+        .order_by("-pk")
         .first()
     )
     abbreviation = school.abbreviation or "…"
@@ -79,9 +81,23 @@ def plan_paper(plan: Plan) -> Paper:
     summary = plan.title.removeprefix("Kế hoạch ").strip()
     summary = summary[:1].upper() + summary[1:]
 
-    blocks: list[Block] = [
+    blocks: list[Block] = []
+    if issued is not None and issued.amends is not None:
+        original = issued.amends.document
+        reasons = "; ".join(
+            plan.amendments.exclude(closed_at=None)
+            .filter(closed_at__gt=issued.amends.issued_at)
+            .values_list("reason", flat=True)
+        )
+        blocks.append(
+            Para(
+                f"Kế hoạch này sửa đổi, bổ sung Kế hoạch số {original.symbol} ngày "
+                f"{format_date(original.issued_on)}" + (f" (lý do: {reasons})." if reasons else ".")
+            )
+        )
+    blocks.extend(
         Para(_basis_line(link)) for link in plan.basis_links.select_related("document__doc_type")
-    ]
+    )
     blocks.append(
         Para(f"{school.name} xây dựng Kế hoạch {summary[:1].lower()}{summary[1:]} như sau:")
     )
@@ -168,7 +184,7 @@ def plan_paper(plan: Plan) -> Paper:
         issuing_body=school.name,
         number_line=number_line,
         place=school.place or "",
-        date=plan.issued_on,
+        date=issued.document.issued_on if issued and issued.amends_id else plan.issued_on,
         type_name="Kế hoạch",
         summary=summary,
         blocks=blocks,

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -201,31 +202,60 @@ def issued_pdf_status(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @login_required
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan as a Kế hoạch (the school's own template when it has one)."""
+    """The plan as a Kế hoạch (the school's own template when it has one); once numbered, the
+    paper as it was issued, byte for byte."""
     plan = _plan(request, pk)
-    return _attachment(*render_paper(registry.get(PLAN_KIND), plan, "docx"))
+    paper_kind = registry.get(PLAN_KIND)
+    issued = (
+        IssuedPaper.objects.filter(kind=PLAN_KIND, object_id=plan.pk, amends=None)
+        .exclude(file="")
+        .first()
+    )
+    if issued is not None:
+        content, name = _issued_docx(issued, paper_kind, plan)
+        return _attachment(content, f"{name}.docx", DOCX)
+    return _attachment(*render_paper(paper_kind, plan, "docx"))
+
+
+def plan_amendment_due(plan: Any) -> IssuedPaper | None:
+    """The plan's numbered paper that a new number would amend: an amendment of the plan was
+    closed after its latest paper was numbered."""
+    papers = IssuedPaper.objects.filter(kind=PLAN_KIND, object_id=plan.pk)
+    latest = papers.order_by("-pk").first()
+    original = papers.filter(amends=None).exclude(file="").first()
+    if latest is None or original is None:
+        return None
+    changed = plan.amendments.exclude(closed_at=None).filter(closed_at__gt=latest.issued_at)
+    return original if changed.exists() else None
 
 
 @login_required
 @require_POST
 def plan_number(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take the next number of the school's Kế hoạch series for the plan's year of issue."""
+    """Take the next number of the school's Kế hoạch series for the plan's year of issue; the
+    numbered paper is kept as issued. After a closed amendment, the amended plan takes a number
+    of its own as a Kế hoạch sửa đổi, bổ sung, and the first paper stays as it was."""
     plan = _plan(request, pk, "planning.change_plan")
     if not plan.is_issued or plan.issued_on is None:
         messages.error(request, _("Chỉ lấy số cho kế hoạch đã ban hành."))
         return redirect("planning:plan_detail", pk=plan.pk)
     _mark, title, _name = signer_of(plan)
+    amends = plan_amendment_due(plan)
+    paper_kind = registry.get(PLAN_KIND)
+    summary = plan.title.removeprefix("Kế hoạch ").strip()
     try:
         paper = issue_number(
             issuer=plan.school,
             doc_type=DocumentType.objects.get(code="KH"),
             system=DocumentSystem.STATE,
-            on=plan.issued_on,
+            on=timezone.localdate() if amends else plan.issued_on,
             kind=PLAN_KIND,
             object_id=plan.pk,
-            summary=plan.title.removeprefix("Kế hoạch ").strip(),
+            summary=f"Sửa đổi, bổ sung {summary}" if amends else summary,
             signer_title=title,
             by=request.user,
+            render=lambda: render_word(paper_kind, plan),
+            amends=amends,
         )
     except NumberingError as error:
         messages.error(request, str(error))

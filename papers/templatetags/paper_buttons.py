@@ -12,25 +12,29 @@ from papers import pdf
 register = template.Library()
 
 
-@register.inclusion_tag("papers/_buttons.html")
-def paper_buttons(kind: str, pk: int, label: str) -> dict[str, Any]:
+@register.simple_tag
+def issued_amendments(kind: str, pk: int) -> list[Any]:
+    """Amendments of the object's numbered paper, each as it was issued (the main button keeps
+    serving the original)."""
     from papers.models import IssuedPaper
 
-    # Amendments issued after a reopening, each as it was issued; the main button keeps
-    # serving the original.
-    amendments = (
+    return list(
         IssuedPaper.objects.filter(kind=kind, object_id=pk)
         .exclude(amends=None)
         .exclude(file="")
         .select_related("document")
         .order_by("pk")
     )
+
+
+@register.inclusion_tag("papers/_buttons.html")
+def paper_buttons(kind: str, pk: int, label: str) -> dict[str, Any]:
     return {
         "kind": kind,
         "pk": pk,
         "label": label,
         "pdf": pdf.available(),
-        "amendments": list(amendments),
+        "amendments": issued_amendments(kind, pk),
     }
 
 

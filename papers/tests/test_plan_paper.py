@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 
 import docx
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import World
 from documents.models import Document, DocumentType
@@ -208,3 +210,40 @@ def test_registered_plan_downloads_by_kind(issued: World, role: str, status: int
 def test_unknown_kind_is_not_found(issued: World) -> None:
     url = reverse("papers:download", args=["nothing", issued.plan.pk, "docx"])
     assert issued.client("leadership").get(url).status_code == 404
+
+
+def test_a_numbered_plan_stays_as_issued_and_an_amendment_takes_its_own_number(
+    issued: World,
+) -> None:
+    leader = issued.users["leadership"]
+    client = issued.client("leadership")
+    number_url = reverse("papers:plan_number", args=[issued.plan.pk])
+    docx_url = reverse("papers:plan_docx", args=[issued.plan.pk])
+    client.post(number_url)
+    original = issued.client("staff").get(docx_url).content
+    paper = IssuedPaper.objects.get()
+    assert hashlib.sha256(original).hexdigest() == paper.sha256
+    assert paper.read() == original
+
+    amendment = services.open_amendment(issued.plan, reason="Theo chỉ đạo của Sở", by=leader)
+    issued.task.refresh_from_db()
+    issued.task.title = "Nhiệm vụ đã sửa đổi"
+    services.save_plan_object(issued.task, by=leader)
+    services.close_amendment(amendment, by=leader)
+
+    assert issued.client("staff").get(docx_url).content == original  # frozen
+    assert "Nhiệm vụ đã sửa đổi" not in text_of(docx.Document(io.BytesIO(original)))
+
+    client.post(number_url)
+    client.post(number_url)  # a second click takes no third number
+    assert IssuedPaper.objects.count() == 2
+    amended = IssuedPaper.objects.exclude(amends=None).get()
+    # Numbered the day it is issued, in that calendar year's series (NĐ 30/2020).
+    assert amended.amends == paper and amended.document.issued_on == timezone.localdate()
+    assert amended.document.pk != paper.document.pk
+    text = text_of(docx.Document(io.BytesIO(amended.read())))
+    assert f"Số: {amended.document.symbol}" in text and "Nhiệm vụ đã sửa đổi" in text
+    assert "sửa đổi, bổ sung Kế hoạch số 01/KH-CĐM" in text and "Theo chỉ đạo của Sở" in text
+    assert issued.client("staff").get(docx_url).content == original
+    page = issued.client("staff").get(reverse("planning:plan_detail", args=[issued.plan.pk]))
+    assert reverse("papers:issued_file", args=[amended.pk, "docx"]) in page.content.decode()
