@@ -362,6 +362,7 @@ def document_out(document: Document) -> dict[str, Any]:
         "issued_on": document.issued_on,
         "issuer_name": document.issuer_name,
         "summary": document.summary,
+        "version": document.version,
     }
 
 

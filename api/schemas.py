@@ -163,6 +163,7 @@ class DocumentOut(Schema):
     issued_on: dt.date | None
     issuer_name: str
     summary: str
+    version: int = Field(description="Phiên bản của bản ghi, tăng sau mỗi lần lưu")
 
 
 class FieldErrorOut(Schema):

@@ -28,3 +28,16 @@ def test_plans_targets_and_tasks_show_their_current_version(world: World) -> Non
     assert plan["version"] == world.plan.version > 1
     assert target["version"] == world.target.version > 1
     assert task["version"] == world.task.version
+
+
+def test_documents_show_their_current_version(world: World) -> None:
+    world.document.summary = "Hướng dẫn nhiệm vụ năm học"
+    world.document.save()
+    world.document.refresh_from_db()
+    _token, secret = create_token(world.users["staff"], name="máy chủ báo cáo")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    listed = client.get("/api/documents").json()
+    listed = listed["items"] if isinstance(listed, dict) else listed
+    detail = client.get(f"/api/documents/{world.document.pk}").json()
+    assert detail["version"] == world.document.version > 1
+    assert [d["version"] for d in listed if d["id"] == world.document.pk] == [detail["version"]]
