@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse, QueryDict
+
 from core.text import parse_date
 
 # ASCII digits only, and no more than a signed 64-bit database integer holds.
@@ -39,3 +41,25 @@ def date_param(params: Mapping[str, Any], name: str) -> dt.date | None:
         return parse_date(text)
     except (ValueError, OverflowError):
         return None
+
+
+class StripNulMiddleware:
+    """Drops NUL characters from the query string before any view reads it.
+
+    A text parameter (`?q=`, a search box, a filter) goes straight into a query, and PostgreSQL
+    refuses text with NUL (0x00), a server error for `?q=1%00`. No query string needs one, so
+    they are removed once here rather than at each view (forms already refuse them in fields).
+    """
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in query or "%00" in query:
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            request.GET = QueryDict(cleaned.urlencode())  # immutable, like the original
+        response: HttpResponse = self.get_response(request)
+        return response

@@ -1,8 +1,10 @@
 import datetime as dt
+from typing import Any
 
 import pytest
+from django.http import HttpResponse
 
-from core.query import date_param, id_param, int_param
+from core.query import StripNulMiddleware, date_param, id_param, int_param
 
 
 @pytest.mark.parametrize(
@@ -35,3 +37,14 @@ def test_date_param_refuses_impossible_dates(text: str) -> None:
 def test_date_param_reads_vietnamese_and_iso_dates() -> None:
     assert date_param({"on": "23/8/2023"}, "on") == dt.date(2023, 8, 23)
     assert date_param({"on": "2023-08-23"}, "on") == dt.date(2023, 8, 23)
+
+
+def test_nul_characters_never_reach_a_view(rf: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    def view(request: Any) -> HttpResponse:
+        seen.update(request.GET.lists())
+        return HttpResponse()
+
+    StripNulMiddleware(view)(rf.get("/documents/?q=1%00&%00unit=2&q=a\x00b"))
+    assert seen == {"q": ["1", "ab"], "unit": ["2"]}
