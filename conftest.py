@@ -173,3 +173,17 @@ def world(db: Any) -> World:
         users=users, people=people, plan=plan, area=area, target=target, task=task,
         subtask=subtask, unit_task=unit_task, document=document,
     )  # fmt: skip
+
+
+def close_response(response: Any) -> None:
+    """Close a response that serves a file, as Django's test client closes its own: without the
+    request_finished signal, whose close_old_connections would close the test's database
+    connection inside its transaction (PostgreSQL then fails every later query of the test)."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)

@@ -12,7 +12,7 @@ from conferences import services
 from conferences.images import placeholder_png
 from conferences.models import AgendaItem, Ballot, Conference, VoteMethod
 from conferences.tests.conftest import PASSPHRASE
-from conftest import ROLES, World
+from conftest import ROLES, World, close_response
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
 ALL_ROLES = [*ROLES, "clerk"]
@@ -82,7 +82,7 @@ def test_page_for_role(
     world: World, hall: dict[str, Any], role: str, name: str, url: Any, expected: tuple[int, ...]
 ) -> None:
     response = world.client(role).get(url(hall))
-    response.close()  # a served file (FileResponse) stays open until its response is closed
+    close_response(response)  # a served file (FileResponse) stays open until its response is closed
     status = expected[ALL_ROLES.index(role)]
     assert response.status_code == status, f"{name} as {role}"
     if status == LOGIN:

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import World
+from conftest import World, close_response
 from documents.models import Document, DocumentType, compose_symbol
 
 
@@ -131,7 +131,7 @@ def test_attachment_is_checked_and_served_only_to_the_school(world: World) -> No
     url = reverse("documents:document_file", args=[document.pk])
     response = world.client("staff").get(url)
     assert response.status_code == 200
-    response.close()  # the served file stays open until its response is closed
+    close_response(response)  # the served file stays open until its response is closed
     assert world.client("outsider").get(url).status_code == 404
     assert world.client("anonymous").get(url).status_code == 302
 

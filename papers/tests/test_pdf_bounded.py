@@ -281,6 +281,8 @@ def test_an_issued_paper_is_converted_from_its_stored_bytes_in_the_worker(
     assert served.content == b"%PDF-1.4 " + stored[-40:]  # the stand-in copies its input's tail
 
 
+# The worker commits and closes connections as a real one does: not inside a test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_database_backends_worker_makes_the_pdf(
     world: World, office: Path, settings: Any
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from conftest import ROLES, World
+from conftest import ROLES, World, close_response
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
 
@@ -63,7 +63,7 @@ def test_page_for_role(
     world: World, role: str, name: str, url: Any, expected: tuple[int, ...]
 ) -> None:
     response = world.client(role).get(url(world))
-    response.close()  # a served file (FileResponse) stays open until its response is closed
+    close_response(response)  # a served file (FileResponse) stays open until its response is closed
     status = expected[ROLES.index(role)]
     assert response.status_code == status, f"{name} as {role}"
     if status == LOGIN and role == "anonymous":

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from conftest import ROLES, World
+from conftest import ROLES, World, close_response
 from tracking import services
 from tracking.tests.helpers import PDF, checkin
 
@@ -54,7 +54,7 @@ def test_page_for_role(
     tracked: World, role: str, name: str, url: Any, expected: tuple[int, ...]
 ) -> None:
     response = tracked.client(role).get(url(tracked))
-    response.close()  # a served file (FileResponse) stays open until its response is closed
+    close_response(response)  # a served file (FileResponse) stays open until its response is closed
     status = expected[ROLES.index(role)]
     assert response.status_code == status, f"{name} as {role}"
     if status == LOGIN and role == "anonymous":
