@@ -263,6 +263,26 @@ def _party(m: re.Match[str], n: str | _Upper, num: str, code_g: str, iss_g: str)
     )
 
 
+def _state(
+    m: re.Match[str],
+    n: str | _Upper,
+    number: str,
+    year: str | None,
+    code_g: str | None,
+    iss_g: str | None,
+    kind: str = "",
+) -> _Symbol:
+    """A state symbol (NĐ 30/2020): number[/year]/code-issuer, from the match's named groups."""
+    code = _canonical_code(n[m.start(code_g) : m.end(code_g)]) if code_g else None
+    issuer = _canonical_issuer(n[m.start(iss_g) : m.end(iss_g)]) if iss_g else None
+    head = f"{number}/{year}/" if year else f"{number}/"
+    tail = f"{code}-{issuer}" if code_g and iss_g else f"{code}" if code_g else f"{issuer}"
+    return _Symbol(
+        m.start(), m.end(), number, int(year) if year else None, code, issuer, "state",
+        head + tail, kind,
+    )  # fmt: skip
+
+
 def _parse_symbol(m: re.Match[str], n: str | _Upper) -> _Symbol | None:
     g = m.groupdict()
     if g["q_num"] is not None:
@@ -272,51 +292,11 @@ def _parse_symbol(m: re.Match[str], n: str | _Upper) -> _Symbol | None:
             sym = _party(m, n, "g_num", "g_code", "g_piss")
             sym.kind = "glued"
             return sym
-        code = _canonical_code(n[m.start("g_code") : m.end("g_code")])
-        issuer = _canonical_issuer(n[m.start("g_siss") : m.end("g_siss")])
-        number = g["g_num"]
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            None,
-            code,
-            issuer,
-            "state",
-            f"{number}/{code}-{issuer}",
-            "glued",
-        )
+        return _state(m, n, g["g_num"], None, "g_code", "g_siss", "glued")
     if g["v_num"] is not None:
-        code = _canonical_code(n[m.start("v_code") : m.end("v_code")])
-        issuer = _canonical_issuer(n[m.start("v_iss") : m.end("v_iss")])
-        number, year = g["v_num"], g["v_year"]
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            int(year),
-            code,
-            issuer,
-            "state",
-            f"{number}/{year}/{code}-{issuer}",
-            "glued",
-        )
+        return _state(m, n, g["v_num"], g["v_year"], "v_code", "v_iss", "glued")
     if g["u_num"] is not None:
-        code = _canonical_code(n[m.start("u_code") : m.end("u_code")])
-        issuer = _canonical_issuer(n[m.start("u_iss") : m.end("u_iss")])
-        number, year = g["u_num"], g["u_year"]
-        head = f"{number}/{year}/" if year else f"{number}/"
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            int(year) if year else None,
-            code,
-            issuer,
-            "state",
-            f"{head}{code}-{issuer}",
-            "slug",
-        )
+        return _state(m, n, g["u_num"], g["u_year"], "u_code", "u_iss", "slug")
     if g["o_num"] is not None:
         body = n[m.start("o_body") : m.end("o_body")]
         number = g["o_num"]
@@ -330,65 +310,15 @@ def _parse_symbol(m: re.Match[str], n: str | _Upper) -> _Symbol | None:
             m.start(), m.end(), number, None, None, issuer, "state", f"{number}-{issuer}", "old"
         )
     if g["p_num"] is not None:
-        code = _canonical_code(n[m.start("p_code") : m.end("p_code")])
-        issuer = _canonical_issuer(n[m.start("p_iss") : m.end("p_iss")])
-        number = g["p_num"]
-        return _Symbol(
-            m.start(), m.end(), number, None, code, issuer, "party", f"{number}-{code}/{issuer}"
-        )
+        return _party(m, n, "p_num", "p_code", "p_iss")
     if g["d_num"] is not None:
-        code = _canonical_code(n[m.start("d_code") : m.end("d_code")])
-        issuer = _canonical_issuer(n[m.start("d_iss") : m.end("d_iss")])
-        number, year = g["d_num"], g["d_year"]
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            int(year),
-            code,
-            issuer,
-            "state",
-            f"{number}/{year}/{code}-{issuer}",
-        )
-    number = g["s_num"]
-    year = g["s_year"]
-    head = f"{number}/{year}/" if year else f"{number}/"
+        return _state(m, n, g["d_num"], g["d_year"], "d_code", "d_iss")
+    number, year = g["s_num"], g["s_year"]
     if g["s_code"] is not None:
-        code = _canonical_code(n[m.start("s_code") : m.end("s_code")])
-        issuer = _canonical_issuer(n[m.start("s_iss") : m.end("s_iss")])
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            int(year) if year else None,
-            code,
-            issuer,
-            "state",
-            f"{head}{code}-{issuer}",
-        )
+        return _state(m, n, number, year, "s_code", "s_iss")
     if g["s_code_alone"] is not None:
-        code = _canonical_code(n[m.start("s_code_alone") : m.end("s_code_alone")])
-        return _Symbol(
-            m.start(),
-            m.end(),
-            number,
-            int(year) if year else None,
-            code,
-            None,
-            "state",
-            f"{head}{code}",
-        )
-    issuer = _canonical_issuer(n[m.start("s_body") : m.end("s_body")])
-    return _Symbol(
-        m.start(),
-        m.end(),
-        number,
-        int(year) if year else None,
-        None,
-        issuer,
-        "state",
-        f"{head}{issuer}",
-    )
+        return _state(m, n, number, year, "s_code_alone", None)
+    return _state(m, n, number, year, None, "s_body")
 
 
 # --------------------------------------------------------------------------- lower case
