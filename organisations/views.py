@@ -37,6 +37,7 @@ VIEW_ORG = "organisations.view_organisation"
 CHANGE_ORG = "organisations.change_organisation"
 VIEW_PERSON = "organisations.view_person"
 CHANGE_PERSON = "organisations.change_person"
+MANAGE_ACCOUNT = "organisations.manage_account"
 PAGE_SIZE = 50
 
 
@@ -170,7 +171,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(plan__archived_at__isnull=True)
         .select_related("plan", "lead_unit"),
         "can_change": request.user.has_perm(CHANGE_PERSON, person),
-        "can_manage_account": request.user.has_perm("organisations.manage_account", person),
+        "can_manage_account": request.user.has_perm(MANAGE_ACCOUNT, person),
         "history": history_entries(person),
     }
     return render(request, "organisations/person_detail.html", context)
@@ -242,9 +243,6 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Kết thúc chức vụ: %(position)s") % {"position": position},
         back=reverse("organisations:person_detail", args=[position.person_id]),
     )
-
-
-MANAGE_ACCOUNT = "organisations.manage_account"
 
 
 @login_required
