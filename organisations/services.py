@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -146,13 +147,24 @@ def people_list(school_id: int | None, params: Any) -> QuerySet[Person]:
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
+security_log = logging.getLogger("trongtam.security")
+
+
+def _check_account(person: Person, by: Any) -> None:
+    if person.user is None:
+        raise OrganisationError(_("Người này chưa có tài khoản đăng nhập."))
+    if person.user.is_superuser and not getattr(by, "is_superuser", False):
+        raise OrganisationError(_("Chỉ quản trị hệ thống mới đổi được tài khoản quản trị."))
+
+
 def unlock_login(person: Person, *, by: Any) -> int:
     """Lift the lock that wrong passwords put on a colleague's login (django-axes), at once
     rather than after the cool-off. Returns the number of failure records cleared."""
     from axes.handlers.proxy import AxesProxyHandler
 
-    if person.user is None:
-        raise OrganisationError(_("Người này chưa có tài khoản đăng nhập."))
+    _check_account(person, by)
+    assert person.user is not None
+    security_log.info("login unlocked: %s by %s", person.user.get_username(), by)
     return AxesProxyHandler.reset_attempts(username=person.user.get_username())
 
 
@@ -162,9 +174,10 @@ def reset_password(person: Person, *, by: Any) -> str:
     their sessions elsewhere end and any login lock is lifted."""
     from django.utils.crypto import get_random_string
 
+    _check_account(person, by)
     user = person.user
-    if user is None:
-        raise OrganisationError(_("Người này chưa có tài khoản đăng nhập."))
+    assert user is not None
+    security_log.info("temporary password given: %s by %s", user.get_username(), by)
     temporary = get_random_string(12, _TEMPORARY_ALPHABET)
     user.set_password(temporary)
     user.save(update_fields=["password"])

@@ -69,6 +69,12 @@ def issue_number(
         issuer=issuer, doc_type=doc_type, period=series_period(issuer, system, on)
     )
     series = NumberSeries.objects.select_for_update().get(pk=series.pk)
+    if amends is not None:
+        # Two clicks at once: the second finds the amendment the first made (the series lock
+        # orders them), instead of numbering the same amendment twice.
+        made = IssuedPaper.objects.filter(kind=kind, object_id=object_id, amends=amends).first()
+        if made is not None:
+            return made
     series.last_number += 1
     series.save(update_fields=["last_number"])
     document = Document(

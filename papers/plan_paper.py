@@ -254,3 +254,18 @@ register(
         latest=_latest_plan,
     )
 )
+
+
+def plan_amendment_due(plan: Plan) -> IssuedPaper | None:
+    """The plan's latest numbered paper, which a new number would amend: an amendment of the plan
+    was closed after that paper was numbered (as a conference's reopening does for its papers)."""
+    latest = (
+        IssuedPaper.objects.filter(kind=PLAN_KIND, object_id=plan.pk)
+        .exclude(file="")
+        .order_by("-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    changed = plan.amendments.exclude(closed_at=None).filter(closed_at__gt=latest.issued_at)
+    return latest if changed.exists() else None

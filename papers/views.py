@@ -30,7 +30,7 @@ from papers.numbering import NumberingError, issue_number
 from papers.output import DOCX, FORMATS, PDF, render_word
 from papers.output import render as render_paper
 from papers.placeholders import COMMON
-from papers.plan_paper import PLAN_KIND, signer_of
+from papers.plan_paper import PLAN_KIND, plan_amendment_due, signer_of
 from planning.models import Plan
 
 VIEW_TEMPLATES = "papers.view_templates"
@@ -86,7 +86,10 @@ def _issued_docx(
     name = paper_kind.filename(obj)
     if issued.amends_id:
         name += f"-sua-doi-bo-sung-so-{issued.number:02d}"
-    return issued.read(), name
+    try:
+        return issued.read(), name
+    except OSError as error:  # the stored file is gone (a database restored without its files)
+        raise Http404(_("Không tìm thấy tệp văn bản đã ban hành.")) from error
 
 
 def _pdf_unavailable(request: HttpRequest, message: str, label: str, docx_url: str) -> HttpResponse:
@@ -215,18 +218,6 @@ def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
         content, name = _issued_docx(issued, paper_kind, plan)
         return _attachment(content, f"{name}.docx", DOCX)
     return _attachment(*render_paper(paper_kind, plan, "docx"))
-
-
-def plan_amendment_due(plan: Any) -> IssuedPaper | None:
-    """The plan's numbered paper that a new number would amend: an amendment of the plan was
-    closed after its latest paper was numbered."""
-    papers = IssuedPaper.objects.filter(kind=PLAN_KIND, object_id=plan.pk)
-    latest = papers.order_by("-pk").first()
-    original = papers.filter(amends=None).exclude(file="").first()
-    if latest is None or original is None:
-        return None
-    changed = plan.amendments.exclude(closed_at=None).filter(closed_at__gt=latest.issued_at)
-    return original if changed.exists() else None
 
 
 @login_required

@@ -103,3 +103,16 @@ def test_a_wrong_old_password_is_refused_in_vietnamese(world: World) -> None:
     )
     assert response.status_code == 200
     assert "Mật khẩu cũ không chính xác" in response.content.decode()
+
+
+def test_leadership_cannot_take_over_the_site_administrators_account(world: World) -> None:
+    """A superuser may hold a position in a school; its leadership still gets no password for it."""
+    admin = world.users["clerk"]
+    admin.is_superuser = True
+    admin.save()
+    old = admin.password
+    for name in ("organisations:person_unlock", "organisations:person_password_reset"):
+        url = reverse(name, args=[world.people["clerk"].pk])
+        assert world.client("leadership").post(url).status_code == 403
+    admin.refresh_from_db()
+    assert admin.password == old
