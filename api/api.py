@@ -38,6 +38,7 @@ from api.schemas import (
 )
 from api.services import user_for_token
 from api.throttling import BadTokenThrottle, UserThrottle
+from core.clock import today
 from core.permissions import get_authorised
 from documents.models import Document
 from organisations.membership import membership_of, subtree_ids
@@ -194,7 +195,7 @@ def plans(request: HttpRequest) -> Any:
 @router.get("/plans/{plan_id}", response={200: PlanDetailOut, **FAILS_OBJECT})
 def plan_detail(request: HttpRequest, plan_id: ObjectId) -> Any:
     plan = _plan(request, plan_id)
-    on = default_day(plan, tracking.today())
+    on = default_day(plan, today())
     counts = Task.objects.active().filter(plan=plan).status_counts(on=on)
     return {
         **{f: getattr(plan, f) for f in PlanDetailOut.model_fields if hasattr(plan, f)},
@@ -230,7 +231,7 @@ class TaskFilter(Schema):
 @paginate(Page)
 def plan_tasks(request: HttpRequest, plan_id: ObjectId, filters: Query[TaskFilter]) -> Any:
     plan = _plan(request, plan_id)
-    on = default_day(plan, tracking.today())
+    on = default_day(plan, today())
     tasks = Task.objects.active().filter(plan=plan).order_by("due_date", "code", "pk")
     if filters.status:
         tasks = tasks.with_status(filters.status, on=on)
@@ -261,7 +262,7 @@ class _LazyPage:
 @router.get("/tasks/{task_id}", response={200: TaskOut, **FAILS_OBJECT})
 def task_detail(request: HttpRequest, task_id: ObjectId) -> Any:
     task = _task(request, task_id)
-    return task_out(task, default_day(task.plan, tracking.today()))
+    return task_out(task, default_day(task.plan, today()))
 
 
 @router.get("/tasks/{task_id}/checkins", response={200: list[CheckInOut], **FAILS_OBJECT})
@@ -328,7 +329,7 @@ def _submit_checkin(
             proposals=payload.proposals,
             actual_value=_two_places(payload.actual_value),
         ),
-        on=tracking.today(),
+        on=today(),
         files=uploads,
         expected_version=payload.version,
         consolidate=payload.consolidate,

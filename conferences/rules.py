@@ -2,7 +2,7 @@
 
 import rules
 
-from core.permissions import (
+from organisations.permissions import (
     clerk_of_school,
     in_same_school,
     is_admin,

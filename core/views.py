@@ -3,18 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-
-from core.text import search_terms
-from documents.models import Document
-from organisations.membership import membership_of
-from organisations.models import Organisation, Person
-from planning.models import Plan, Task
-
-SEARCH_LIMIT = 20
 
 
 def render_form(
@@ -46,49 +37,3 @@ def render_form(
 
 def report_error(request: HttpRequest, error: Exception) -> None:
     messages.error(request, str(error))
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request.user)
-    if membership.is_member:
-        plan = Plan.objects.active().filter(school_id=membership.school_id).first()
-        if plan is not None:
-            return redirect("planning:plan_detail", pk=plan.pk)
-        return redirect("planning:plan_list")
-    return render(request, "core/no_school.html")
-
-
-@login_required
-def search(request: HttpRequest) -> HttpResponse:
-    """Search plans, tasks, documents, people and units, ignoring diacritics."""
-    query = request.GET.get("q", "").strip()
-    membership = membership_of(request.user)
-    results: dict[str, list[Any]] = {}
-    if query and search_terms(query) and membership.is_member:
-        school = membership.school_id
-        results = {
-            "plans": list(
-                Plan.objects.active().filter(school_id=school).search(query)[:SEARCH_LIMIT]
-            ),
-            "tasks": list(
-                Task.objects.active()
-                .filter(plan__school_id=school, plan__archived_at__isnull=True)
-                .search(query)
-                .select_related("plan", "lead_unit")[:SEARCH_LIMIT]
-            ),
-            "documents": list(
-                Document.objects.active()
-                .filter(school_id=school)
-                .search(query)
-                .select_related("doc_type")[:SEARCH_LIMIT]
-            ),
-            "people": list(
-                Person.objects.active().filter(school_id=school).search(query)[:SEARCH_LIMIT]
-            ),
-            "units": list(
-                Organisation.objects.active().filter(school_id=school).search(query)[:SEARCH_LIMIT]
-            ),
-        }
-    total = sum(len(rows) for rows in results.values())
-    return render(request, "core/search.html", {"query": query, "results": results, "total": total})

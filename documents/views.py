@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
-from core.permissions import get_authorised, member_school_id, require
+from core.permissions import get_authorised, require
 from core.query import id_param
 from core.versioning import EditConflict
 from core.views import render_form
@@ -22,6 +22,7 @@ from documents import importing, services
 from documents.forms import DocumentForm, ImportRowFormSet, ImportTextForm
 from documents.models import Document, DocumentType
 from organisations.membership import membership_of
+from organisations.permissions import member_school_id
 from planning.models import Plan, Task
 from planning.services import PlanningError
 

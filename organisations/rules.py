@@ -1,6 +1,12 @@
 import rules
 
-from core.permissions import in_same_school, is_admin, is_leadership, is_member, leads_school
+from organisations.permissions import (
+    in_same_school,
+    is_admin,
+    is_leadership,
+    is_member,
+    leads_school,
+)
 
 rules.add_perm("organisations.view_organisation", is_admin | in_same_school)
 rules.add_perm("organisations.manage", is_admin | is_leadership)

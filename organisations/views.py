@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
-from core.permissions import get_authorised, member_school_id, require
+from core.permissions import get_authorised, require
 from core.query import id_param
 from core.versioning import EditConflict
 from core.views import render_form
@@ -32,6 +32,7 @@ from organisations.forms import (
 )
 from organisations.membership import membership_of
 from organisations.models import Organisation, Person, Position
+from organisations.permissions import member_school_id
 
 VIEW_ORG = "organisations.view_organisation"
 CHANGE_ORG = "organisations.change_organisation"

@@ -2,7 +2,7 @@
 
 import rules
 
-from core.permissions import clerk_of_school, in_same_school, is_admin, leads_school
+from organisations.permissions import clerk_of_school, in_same_school, is_admin, leads_school
 
 rules.add_perm("papers.view_templates", is_admin | in_same_school)
 # The leadership and the clerk (văn thư) keep the school's templates.

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from conferences.models import Conference
-from core.permissions import get_authorised, member_school_id
+from core.permissions import get_authorised
 from documents.models import DocumentSystem, DocumentType
 from organisations.models import Organisation
+from organisations.permissions import member_school_id
 from papers import pdf, registry, sandbox, services
 from papers.conference_papers import MINUTES_KIND, RESOLUTION_KIND, amendment_due
 from papers.docx_templates import MAX_TEMPLATE_BYTES, known_placeholders, starter_template

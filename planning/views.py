@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
-from core.permissions import get_authorised, member_school_id, require
+from core.permissions import get_authorised, require
 from core.query import id_param
 from core.versioning import EditConflict
 from core.views import render_form, report_error
 from organisations.membership import membership_of
 from organisations.models import Organisation
+from organisations.permissions import member_school_id
 from planning import services
 from planning.forms import (
     AllocationForm,
@@ -241,8 +242,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The tree is the page's heaviest part (hundreds of tasks): it is rendered once and reused
     # until anything it shows changes (the worker re-renders it after each change, see
     # tracking/refresh.py); statuses depend on the day, so the day is in the key.
+    from core.clock import today
     from tracking.dashboard import cached
-    from tracking.services import today
 
     # The same day as the worker's refresh (tracking.services.today), so it fills these keys.
     parts = cached(plan, f"plan-tree:{today().isoformat()}", lambda: plan_tree(plan))
@@ -810,8 +811,8 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     """A unit's share of the plan: what it leads, coordinates, owns, and its allocated targets."""
     plan = _plan(request, plan_pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
+    from core.clock import today
     from tracking.dashboard import cached
-    from tracking.services import today
 
     tasks = cached(
         plan,

@@ -10,8 +10,8 @@ from typing import Any
 
 import rules
 
-from core.permissions import in_same_school, is_admin, leads_school
 from organisations.membership import membership_of
+from organisations.permissions import in_same_school, is_admin, leads_school
 
 
 @rules.predicate

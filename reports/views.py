@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
+from core.clock import today
 from core.permissions import get_authorised
 from core.views import render_form
 from organisations.membership import membership_of
@@ -25,7 +26,6 @@ from reports.forms import IssueForm, NarrativeForm, ReportCreateForm
 from reports.models import Report, ReportKind
 from reports.paper import figures_of
 from reports.rules import may_write_for
-from tracking.services import today
 
 VIEW = "reports.view_report"
 CHANGE = "reports.change_report"

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.clock import today
 from core.permissions import get_authorised, require
 from core.query import date_param, id_param
 from core.sheets import xlsx_response
@@ -26,7 +27,6 @@ from planning.models import Plan
 from sheets import exports, plan_import
 from sheets.flow import run_import
 from tracking import dashboard as figures
-from tracking import services as tracking_services
 from tracking.filters import filter_tasks
 
 VIEW_PLAN = "planning.view_plan"
@@ -40,7 +40,7 @@ def _plan(request: HttpRequest, pk: int, view: str = VIEW_PLAN, perm: str | None
 
 def _day(request: HttpRequest, plan: Plan) -> dt.date:
     """The day statuses are read on, as on the task list: ?on=dd/mm/yyyy, else today."""
-    return date_param(request.GET, "on") or figures.default_day(plan, tracking_services.today())
+    return date_param(request.GET, "on") or figures.default_day(plan, today())
 
 
 def _year(plan: Plan) -> str:

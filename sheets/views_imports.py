@@ -15,15 +15,16 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.permissions import get_authorised, member_school_id, require
+from core.clock import today
+from core.permissions import get_authorised, require
 from core.sheets import xlsx_response
 from core.text import fold
 from organisations.membership import membership_of
 from organisations.models import Organisation
+from organisations.permissions import member_school_id
 from planning.models import Plan
 from sheets import documents_import, people, reporting
 from sheets.flow import run_import
-from tracking import services as tracking_services
 
 REPORT_UNIT = "sheets.report_unit"
 
@@ -143,7 +144,7 @@ def reporting_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def reporting_sheet(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     plan, unit = _plan_and_unit(request, plan_pk, unit_pk)
-    day = tracking_services.today()
+    day = today()
     data = reporting.reporting_workbook(plan, unit, on=day)
     name = f"bao-cao-tien-do-{_slug(unit.short_name or unit.name)}-{day:%Y-%m-%d}.xlsx"
     return xlsx_response(data, name)
@@ -158,9 +159,7 @@ def reporting_import(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpRe
         purpose="reporting",
         scope=f"{plan.pk}:{unit.pk}",
         read=lambda data: reporting.read_report(plan, unit, data, by=request.user),
-        write=lambda data: reporting.import_report(
-            plan, unit, data, by=request.user, on=tracking_services.today()
-        ),
+        write=lambda data: reporting.import_report(plan, unit, data, by=request.user, on=today()),
         context={
             "title": _("Nhập bảng báo cáo tiến độ của %(unit)s") % {"unit": unit.name},
             "back_url": reverse("sheets:reporting_index") + f"?plan={plan.pk}",

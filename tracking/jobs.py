@@ -17,8 +17,8 @@ def send_notification_email(notification_id: int) -> bool:
 @task()
 def scan_reminders_job(on: str | None = None) -> int:
     """The periodic scan: create today's reminders (idempotent) and notify."""
+    from core.clock import today
     from tracking.reminders import scan_reminders
-    from tracking.services import today
 
     day = dt.date.fromisoformat(on) if on else today()
     return len(scan_reminders(on=day))
@@ -27,7 +27,7 @@ def scan_reminders_job(on: str | None = None) -> int:
 @task()
 def refresh_figures_job(plan_id: int) -> int:
     """Recompute a plan's dashboards and plan-page tree after a change (see tracking.refresh)."""
+    from core.clock import today
     from tracking.refresh import refresh
-    from tracking.services import today
 
     return len(refresh(plan_id, today()))

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
@@ -408,8 +407,3 @@ def save_policy(policy: ReminderPolicy, *, by: Any) -> ReminderPolicy:
     stamp(policy, by)
     policy.save()
     return policy
-
-
-def today() -> dt.date:
-    """The school's today; the only place tracking reads the clock (views and commands call it)."""
-    return timezone.localdate()

@@ -16,12 +16,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.permissions import get_authorised, member_school_id, require
+from core.clock import today
+from core.permissions import get_authorised, require
 from core.query import date_param
 from core.text import format_date
 from core.views import render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
+from organisations.permissions import member_school_id
 from planning.models import Plan, Task, WorkArea
 from tracking import dashboard as figures
 from tracking import services
@@ -69,7 +71,7 @@ def _day(request: HttpRequest, plan: Plan) -> dt.date:
         return day
     if request.GET.get("on"):
         messages.warning(request, _("Ngày xem phải có dạng dd/mm/yyyy."))
-    return figures.default_day(plan, services.today())
+    return figures.default_day(plan, today())
 
 
 def _reporting_units(request: HttpRequest, task: Task) -> Any:
@@ -119,7 +121,7 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
                     proposals=cleaned["proposals"],
                     actual_value=cleaned.get("actual_value"),
                 ),
-                on=services.today(),
+                on=today(),
                 files=uploads,
                 expected_version=cleaned["version"],
                 consolidate=[c.pk for c in cleaned.get("consolidate") or []],
@@ -219,7 +221,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
                 new_due=form.cleaned_data["new_due"],
                 reason=form.cleaned_data["reason"],
                 by=request.user,
-                on=services.today(),
+                on=today(),
             )
         except services.TrackingError as error:
             form.add_error(None, str(error))
@@ -255,7 +257,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 accept=form.cleaned_data["accept"],
                 note=form.cleaned_data["note"],
                 by=request.user,
-                on=services.today(),
+                on=today(),
             )
         except services.TrackingError as error:
             form.add_error(None, str(error))
@@ -297,7 +299,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole plan for leadership: the 2×2 matrix, areas, units, targets, punctuality."""
     plan = _plan(request, pk)
     on = _day(request, plan)
-    body = figures.dashboard_figures(plan, on, None, today=services.today())
+    body = figures.dashboard_figures(plan, on, None, today=today())
     context = {
         "plan": plan,
         "on": on,
@@ -314,7 +316,7 @@ def unit_dashboard(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
     on = _day(request, plan)
-    body = figures.dashboard_figures(plan, on, unit, today=services.today())
+    body = figures.dashboard_figures(plan, on, unit, today=today())
     context = {
         "plan": plan,
         "on": on,

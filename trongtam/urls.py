@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import views as core_views
 from organisations import views as org_views
+from trongtam import views as shell_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("search/", core_views.search, name="search"),
+    path("", shell_views.home, name="home"),
+    path("search/", shell_views.search, name="search"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", org_views.PasswordChange.as_view(), name="password_change"),

@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.permissions import get_authorised, member_school_id, require
+from core.permissions import get_authorised, require
 from core.views import render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
+from organisations.permissions import member_school_id
 from planning.models import Plan
 from workload import excel, services, staffload
 from workload.forms import SectionForm

@@ -32,10 +32,11 @@ from conferences.models import (
 )
 from conferences.views.common import MANAGE, form_page, get_conference, get_part
 from core.audit import history_entries
-from core.permissions import member_school_id, require
+from core.permissions import require
 from core.versioning import EditConflict
 from core.views import report_error
 from organisations.membership import membership_of
+from organisations.permissions import member_school_id
 
 
 @login_required

@@ -12,10 +12,10 @@ from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from core.clock import today
 from core.text import format_number
 from tracking.dashboard import default_day, rag_of
 from tracking.models import Evidence, Notification
-from tracking.services import today
 from tracking.status import RAG_COLOURS, task_status
 
 register = template.Library()

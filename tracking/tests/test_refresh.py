@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import World
+from core.clock import today
 from tracking import dashboard as figures
 from tracking import refresh, services
 from tracking.models import FiguresRefresh, StoredFigures
@@ -111,11 +112,11 @@ def test_the_job_warms_viewed_unit_dashboards_and_the_plan_tree(
         checkin(world, progress=60)
     stamp = figures.stamp_text(figures.change_stamp(world.plan))
     keys = dict(StoredFigures.objects.filter(plan=world.plan).values_list("key", "stamp"))
-    day = figures.default_day(world.plan, services.today()).isoformat()
+    day = figures.default_day(world.plan, today()).isoformat()
     expected = {
         figures.stored_key(f"dashboard:0:{day}"),
         figures.stored_key(f"dashboard:{world.office.pk}:{day}"),
-        figures.stored_key(f"plan-tree:{services.today().isoformat()}"),
+        figures.stored_key(f"plan-tree:{today().isoformat()}"),
     }
     assert expected <= set(keys)
     assert all(keys[key] == stamp for key in expected)
@@ -137,7 +138,7 @@ def test_the_job_warms_viewed_unit_plan_pages(
     with django_capture_on_commit_callbacks(execute=True):
         world.task.title = "Tên mới của nhiệm vụ do phòng chủ trì"
         world.task.save()
-    key = figures.stored_key(f"unit-plan:{world.office.pk}:{services.today().isoformat()}")
+    key = figures.stored_key(f"unit-plan:{world.office.pk}:{today().isoformat()}")
     stamp = figures.stamp_text(figures.change_stamp(world.plan))
     assert StoredFigures.objects.get(plan=world.plan, key=key).stamp == stamp
     with CaptureQueriesContext(connection) as queries:
@@ -162,7 +163,7 @@ def test_a_burst_of_changes_enqueues_one_job_per_plan(settled: World) -> None:
         commit()
         assert job.enqueue.call_count == 1
         # Once the job has started, the next change enqueues again.
-        refresh.refresh(world.plan.pk, services.today())
+        refresh.refresh(world.plan.pk, today())
         checkin(world, progress=50)
         commit()
         assert job.enqueue.call_count == 2
@@ -215,7 +216,7 @@ def test_a_dashboard_asked_for_another_day_is_not_stored(world: World) -> None:
     )
     # The default day's are stored as before.
     client.get(dashboard_url(world))
-    day = figures.default_day(world.plan, services.today()).isoformat()
+    day = figures.default_day(world.plan, today()).isoformat()
     assert StoredFigures.objects.filter(
         plan=world.plan, key=figures.stored_key(f"dashboard:0:{day}")
     ).exists()
