@@ -1,13 +1,14 @@
 """Register the documents cited in a pasted text ("Nhập từ văn bản"), and link them.
 
 Two steps, both here: `find_candidates` reads the text (no writes) for the preview, and
-`register_rows` writes what the clerk confirmed, all or nothing.
+`register_rows` writes what the clerk confirmed, all or nothing, and hands the documents to the
+caller to link (planning links them to a plan or a task: planning/views_bases.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +19,12 @@ from django.utils.translation import gettext as _
 
 from documents.models import Document, DocumentSystem, DocumentType
 from documents.references import Reference, extract_references
-from documents.services import find_existing, register_document, registered_by_key
-from planning import services as planning_services
-from planning.models import Plan, Task
+from documents.services import (
+    DocumentError,
+    find_existing,
+    register_document,
+    registered_by_key,
+)
 
 
 @dataclass
@@ -110,12 +114,12 @@ def register_rows(
     *,
     school_id: int,
     by: Any,
-    plan: Plan | None = None,
-    task: Task | None = None,
+    link: Callable[[list[Document]], None] | None = None,
 ) -> ImportResult:
-    """Register the confirmed rows (reusing documents already in the register) and link them.
+    """Register the confirmed rows (reusing documents already in the register), then `link` them.
 
-    Rows are the cleaned data of the preview's forms. Any failure writes nothing.
+    Rows are the cleaned data of the preview's forms; `link` is the caller's (e.g. planning adds
+    them to a plan's bases). Any failure, of registering or of linking, writes nothing.
     """
     result = ImportResult(created=[], reused=[])
     for row in rows:
@@ -124,7 +128,7 @@ def register_rows(
         existing = row.get("existing")
         if existing is not None:
             if existing.school_id != school_id:
-                raise planning_services.PlanningError(_("Văn bản không thuộc sổ của trường."))
+                raise DocumentError(_("Văn bản không thuộc sổ của trường."))
             result.reused.append(existing)
             continue
         document = Document(
@@ -139,14 +143,6 @@ def register_rows(
             summary=row["summary"],
         )
         result.created.append(register_document(document, by=by))
-    if plan is not None:
-        current = [link.document for link in plan.basis_links.select_related("document")]
-        wanted = current + [d for d in result.documents if d not in current]
-        planning_services.set_plan_bases(plan, wanted, by=by)
-    if task is not None:
-        linked = set(task.basis_links.active().values_list("document_id", flat=True))
-        for document in result.documents:
-            if document.pk not in linked:
-                planning_services.link_basis(task, document, by=by)
-                linked.add(document.pk)
+    if link is not None:
+        link(result.documents)
     return result

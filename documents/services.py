@@ -15,7 +15,11 @@ from documents.models import Document
 from documents.references import symbol_key
 
 
-class DuplicateDocument(Exception):
+class DocumentError(Exception):
+    """A register rule refused the change; the message is for the user."""
+
+
+class DuplicateDocument(DocumentError):
     pass
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
 from core.permissions import get_authorised, require
-from core.query import id_param
 from core.versioning import EditConflict
 from core.views import render_form
 from documents import importing, services
@@ -23,8 +24,6 @@ from documents.forms import DocumentForm, ImportRowFormSet, ImportTextForm
 from documents.models import Document, DocumentType
 from organisations.membership import membership_of
 from organisations.permissions import member_school_id
-from planning.models import Plan, Task
-from planning.services import PlanningError
 
 VIEW = "documents.view_document"
 CHANGE = "documents.change_document"
@@ -127,33 +126,34 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def _import_target(request: HttpRequest) -> tuple[Plan | None, Task | None, str]:
-    """Where the imported documents are linked: a plan's bases, a task's bases, or nowhere."""
-    plan_id, task_id = id_param(request.GET, "plan"), id_param(request.GET, "task")
-    if plan_id is not None:
-        plan = get_authorised(
-            request.user, Plan, "planning.view_plan", "planning.change_plan", pk=plan_id
-        )
-        return plan, None, reverse("planning:plan_detail", args=[plan.pk])
-    if task_id is not None:
-        task = get_authorised(
-            request.user,
-            Task.objects.select_related("plan"),
-            "planning.view_plan",
-            "planning.change_task",
-            pk=task_id,
-        )
-        return None, task, reverse("planning:task_detail", args=[task.pk])
-    require(request.user, "documents.register")
-    return None, None, reverse("documents:document_list")
+@dataclass(frozen=True)
+class ImportTarget:
+    """Where the documents read from a text are linked, for a page above the register.
+
+    `context` names the object for the page ("plan" or "task"), `back` is where the user returns,
+    `link` links the confirmed documents (inside the same transaction as their registration).
+    """
+
+    back: str
+    link: Callable[[list[Document]], None]
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 @login_required
 def document_import(request: HttpRequest) -> HttpResponse:
-    """Paste or upload text → preview of every cited document → confirm → registered and linked."""
-    plan, task, back = _import_target(request)
+    """The register's own "Nhập từ văn bản": the documents are registered, linked nowhere."""
+    require(request.user, "documents.register")
+    return import_page(request)
+
+
+def import_page(request: HttpRequest, target: ImportTarget | None = None) -> HttpResponse:
+    """Paste or upload text → preview of every cited document → confirm → registered and linked.
+
+    The caller has checked the user's right on the target (planning: to change the plan).
+    """
+    back = target.back if target else reverse("documents:document_list")
     school_id = member_school_id(request.user)
-    context: dict[str, Any] = {"plan": plan, "task": task, "back": back}
+    context: dict[str, Any] = {**(target.context if target else {}), "back": back}
     step = request.POST.get("step")
     if request.method == "POST" and step == "confirm":
         text = request.POST.get("text", "")
@@ -161,9 +161,12 @@ def document_import(request: HttpRequest) -> HttpResponse:
         if formset.is_valid():
             try:
                 result = importing.register_rows(
-                    formset.cleaned_data, school_id=school_id, by=request.user, plan=plan, task=task
+                    formset.cleaned_data,
+                    school_id=school_id,
+                    by=request.user,
+                    link=target.link if target else None,
                 )
-            except (services.DuplicateDocument, PlanningError) as error:
+            except services.DocumentError as error:
                 messages.error(request, str(error))
             else:
                 messages.success(

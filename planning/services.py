@@ -166,6 +166,21 @@ def set_plan_bases(plan: Plan, documents: Sequence[Document], *, by: Any) -> Non
             link.save()
 
 
+def add_plan_bases(plan: Plan, documents: Sequence[Document], *, by: Any) -> None:
+    """The plan also cites these documents, after the ones it already cites."""
+    current = [link.document for link in plan.basis_links.select_related("document")]
+    set_plan_bases(plan, current + [d for d in documents if d not in current], by=by)
+
+
+def add_task_bases(task: Task, documents: Sequence[Document], *, by: Any) -> None:
+    """The task also cites these documents (each once)."""
+    linked = set(task.basis_links.active().values_list("document_id", flat=True))
+    for document in documents:
+        if document.pk not in linked:
+            link_basis(task, document, by=by)
+            linked.add(document.pk)
+
+
 @transaction.atomic
 def issue_plan(plan: Plan, *, by: Any, on: dt.date | None = None) -> Plan:
     if plan.is_issued:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import views
+from planning import views, views_bases
 
 app_name = "planning"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/bases/", views.plan_bases, name="plan_bases"),
+    path("<int:pk>/bases/import/", views_bases.plan_bases_import, name="plan_bases_import"),
+    path("tasks/<int:pk>/bases/import/", views_bases.task_bases_import, name="task_bases_import"),
     path("<int:pk>/issue/", views.plan_issue, name="plan_issue"),
     path("<int:pk>/copy/", views.plan_copy, name="plan_copy"),
     path("<int:pk>/amendments/new/", views.amendment_open, name="amendment_open"),

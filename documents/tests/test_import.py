@@ -24,8 +24,17 @@ ARTICLE = (
 URL = reverse("documents:document_import")
 
 
-def preview(world: World, role: str = "clerk", query: str = "", **data: Any) -> Any:
-    return world.client(role).post(URL + query, {"step": "preview", **data})
+def preview(world: World, role: str = "clerk", url: str = URL, **data: Any) -> Any:
+    return world.client(role).post(url, {"step": "preview", **data})
+
+
+def plan_url(world: World) -> str:
+    """The plan's bases, read from a text (planning links what the register's page registers)."""
+    return reverse("planning:plan_bases_import", args=[world.plan.pk])
+
+
+def task_url(world: World) -> str:
+    return reverse("planning:task_bases_import", args=[world.task.pk])
 
 
 class FormFields(HTMLParser):
@@ -136,26 +145,23 @@ def test_row_errors_are_shown_and_nothing_is_written(world: World) -> None:
 
 
 def test_import_into_a_plan_links_its_bases(world: World) -> None:
-    query = f"?plan={world.plan.pk}"
-    response = preview(world, "leadership", query, text=ARTICLE)
-    world.client("leadership").post(URL + query, confirm_data(response))
+    response = preview(world, "leadership", plan_url(world), text=ARTICLE)
+    world.client("leadership").post(plan_url(world), confirm_data(response))
     symbols = [link.document.symbol for link in world.plan.basis_links.select_related("document")]
     assert symbols == ["2457/QĐ-BGDĐT", "5155/BGDĐT-GDĐH", "06/CT-UBND"]
 
 
 def test_import_into_an_issued_plan_needs_an_amendment(world: World) -> None:
     services.issue_plan(world.plan, by=world.users["leadership"])
-    query = f"?plan={world.plan.pk}"
-    response = preview(world, "leadership", query, text=ARTICLE)
-    result = world.client("leadership").post(URL + query, confirm_data(response))
+    response = preview(world, "leadership", plan_url(world), text=ARTICLE)
+    result = world.client("leadership").post(plan_url(world), confirm_data(response))
     assert "Kế hoạch đã ban hành" in result.content.decode()
     assert Document.objects.count() == 1  # all or nothing
 
 
 def test_import_into_a_task(world: World) -> None:
-    query = f"?task={world.task.pk}"
-    response = preview(world, "leadership", query, text=ARTICLE)
-    world.client("leadership").post(URL + query, confirm_data(response))
+    response = preview(world, "leadership", task_url(world), text=ARTICLE)
+    world.client("leadership").post(task_url(world), confirm_data(response))
     assert set(world.task.bases.values_list("symbol", flat=True)) == {
         "2457/QĐ-BGDĐT",
         "5155/BGDĐT-GDĐH",
@@ -205,7 +211,7 @@ def test_who_may_import(world: World) -> None:
     assert world.client("staff").get(URL).status_code == 403
     assert world.client("anonymous").get(URL).status_code == 302
     assert world.client("clerk").get(URL).status_code == 200
-    assert world.client("unit_head").get(URL + f"?plan={world.plan.pk}").status_code == 403
-    assert world.client("outsider").get(URL + f"?plan={world.plan.pk}").status_code == 404
-    assert world.client("outsider").get(URL + f"?task={world.task.pk}").status_code == 404
-    assert world.client("leadership").get(URL + f"?task={world.task.pk}").status_code == 200
+    assert world.client("unit_head").get(plan_url(world)).status_code == 403
+    assert world.client("outsider").get(plan_url(world)).status_code == 404
+    assert world.client("outsider").get(task_url(world)).status_code == 404
+    assert world.client("leadership").get(task_url(world)).status_code == 200
