@@ -188,3 +188,8 @@ def _opinions(
             new_task=new_task,
             by=by,
         )
+
+
+def load_demo(plan: Plan, loader: Any) -> None:
+    """The demo school's conference (demo/loader.py calls every domain's `load_demo`)."""
+    load_conference_demo(plan, loader)

@@ -7,15 +7,17 @@ The file reproduces every fact of the source article; what the article does not 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from conferences.demo import load_conference_demo
 from documents.catalogue import sync_document_types
 from documents.models import Document, DocumentType
 from documents.services import register_document
@@ -94,9 +96,6 @@ class DemoLoader:
         self._goals(school)
         plan = self._plan(school)
         self._admin_account()
-        from workload.demo import load_workload_demo
-
-        load_workload_demo(school, self.people, self.orgs, self.by)
         return plan
 
     def _admin_account(self) -> None:
@@ -288,11 +287,22 @@ def load_demo(path: Path = DATA_FILE) -> tuple[Plan | None, list[tuple[str, str,
         return None, accounts
     loader = DemoLoader(data)
     plan = loader.load()
-    load_conference_demo(plan, loader)
-    from tracking.demo import load_tracking_demo
-
-    load_tracking_demo(plan, loader.by)
-    from reports.demo import load_reports_demo
-
-    load_reports_demo(plan, loader.by)
+    for load_domain in domain_demos():
+        load_domain(plan, loader)
     return plan, loader.accounts
+
+
+def domain_demos() -> list[Any]:
+    """Each domain app's `demo.load_demo(plan, loader)`, in the order of INSTALLED_APPS.
+
+    A domain adds its part of the demo school by having a `demo` module with that function; the
+    loader above builds what they all stand on (the school, its people, documents and plan).
+    """
+    loaders = []
+    for app in apps.get_app_configs():
+        if app.name == "demo" or importlib.util.find_spec(f"{app.name}.demo") is None:
+            continue
+        module = importlib.import_module(f"{app.name}.demo")
+        if hasattr(module, "load_demo"):
+            loaders.append(module.load_demo)
+    return loaders

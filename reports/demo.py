@@ -55,3 +55,8 @@ def load_reports_demo(plan: Plan | None, by: Any) -> None:
         services.create_report(
             plan, kind="unit", unit=unit, cutoff=SEMESTER_CUTOFF, by=by, is_sample=True
         )
+
+
+def load_demo(plan: Plan, loader: Any) -> None:
+    """The demo plan's reports (demo/loader.py calls every domain's `load_demo`)."""
+    load_reports_demo(plan, loader.by)

@@ -225,3 +225,8 @@ def load_tracking_demo(plan: Plan | None, by: Any) -> None:
             value = _value_for(target, (index + 1) / 4, outcome)
             if value is not None:
                 services.record_target_value(target, value, on=day, by=by, is_sample=True)
+
+
+def load_demo(plan: Plan, loader: Any) -> None:
+    """The demo plan's check-ins and readings (demo/loader.py calls every domain's `load_demo`)."""
+    load_tracking_demo(plan, loader.by)

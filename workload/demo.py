@@ -171,3 +171,8 @@ def _sections(
                 if index % 9 == 0 and manual is not None:
                     section.locked_to = manual
                     section.save(update_fields=["locked_to"])
+
+
+def load_demo(plan: Any, loader: Any) -> None:
+    """The demo school's teaching load (demo/loader.py calls every domain's `load_demo`)."""
+    load_workload_demo(plan.school, loader.people, loader.orgs, loader.by)
