@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents import views
+from documents import views, views_excel
 
 app_name = "documents"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.document_list, name="document_list"),
     path("new/", views.document_form, name="document_create"),
     path("import/", views.document_import, name="document_import"),
+    path("register.xlsx", views_excel.documents_export, name="documents_export"),
+    path("import/excel/", views_excel.documents_import, name="documents_import"),
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("<int:pk>/edit/", views.document_form, name="document_edit"),
     path("<int:pk>/archive/", views.document_archive, name="document_archive"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisations import views
+from organisations import views, views_excel
 
 app_name = "organisations"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/rename/", views.organisation_rename, name="organisation_rename"),
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_form, name="person_create"),
+    path("people.xlsx", views_excel.people_export, name="people_export"),
+    path("people/import/", views_excel.people_import, name="people_import"),
+    path("people/sheet/", views_excel.people_sheet, name="people_sheet"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_form, name="person_edit"),
     path("people/<int:pk>/positions/new/", views.position_add, name="position_add"),

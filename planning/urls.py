@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import views, views_bases
+from planning import views, views_bases, views_excel
 
 app_name = "planning"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("tasks/<int:pk>/bases/import/", views_bases.task_bases_import, name="task_bases_import"),
     path("<int:pk>/issue/", views.plan_issue, name="plan_issue"),
     path("<int:pk>/copy/", views.plan_copy, name="plan_copy"),
+    path("<int:pk>/import/", views_excel.plan_import, name="plan_import"),
     path("<int:pk>/amendments/new/", views.amendment_open, name="amendment_open"),
     path("<int:pk>/amendments/close/", views.amendment_close, name="amendment_close"),
     path("<int:plan_pk>/areas/new/", views.area_form, name="area_create"),

@@ -65,6 +65,12 @@ def reporting_unit_ids(user: Any, task: Any) -> set[int]:
     return ids
 
 
+@rules.predicate
+def heads_unit(user: Any, unit: Any) -> bool:
+    """Heads and deputies of the unit, or of a unit above it."""
+    return unit is not None and membership_of(user).heads_unit(unit.pk)
+
+
 reports_for_task = is_person_in_charge | heads_lead_unit | leads_school
 
 rules.add_perm("tracking.view_task", is_admin | in_same_school)
@@ -81,3 +87,6 @@ rules.add_perm("tracking.change_tracking", is_admin | leads_school | heads_lead_
 rules.add_perm("tracking.view_evidence", is_admin | in_same_school)
 rules.add_perm("tracking.view_dashboard", is_admin | in_same_school)
 rules.add_perm("tracking.edit_policy", is_admin | leads_school)
+# A unit's reporting sheet (tracking/excel_reporting.py): its heads (and leadership) report for
+# it; staff do not.
+rules.add_perm("tracking.report_unit", is_admin | leads_school | (in_same_school & heads_unit))

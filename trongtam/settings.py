@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "conferences",
     "tracking",
     "reports",
-    "sheets",
     "api",
     "django_tasks",
     "django_tasks_db",

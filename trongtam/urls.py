@@ -20,7 +20,6 @@ urlpatterns = [
     path("papers/", include("papers.urls")),
     path("tracking/", include("tracking.urls")),
     path("reports/", include("reports.urls")),
-    path("sheets/", include("sheets.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

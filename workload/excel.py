@@ -12,9 +12,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import sheets
 from core.audit import stamp
-from core.sheets import BadWorkbook, ReadResult, RowResult
+from core.sheets.reading import BadWorkbook, ReadResult, RowResult
+from core.sheets.sheet import Column, open_sheet
+from core.sheets.writing import SheetWriter
 from core.text import fold, parse_number
 from organisations.models import Organisation
 from workload import services
@@ -36,9 +37,7 @@ COLUMNS = {
     "manual": "Phân công thủ công",
 }
 REQUIRED = ["code", "course", "group", "kind", "units", "class_size"]
-SHEET_COLUMNS = [
-    sheets.Column(key, label, required=key in REQUIRED) for key, label in COLUMNS.items()
-]
+SHEET_COLUMNS = [Column(key, label, required=key in REQUIRED) for key, label in COLUMNS.items()]
 
 
 def _key(value: Any) -> str:
@@ -47,7 +46,7 @@ def _key(value: Any) -> str:
 
 def read_sections(term: Term, data: bytes) -> ReadResult:
     """Check every row of the uploaded sheet against the semester; writes nothing."""
-    sheet = sheets.open_sheet(data, SHEET_COLUMNS, max_rows=MAX_ROWS)
+    sheet = open_sheet(data, SHEET_COLUMNS, max_rows=MAX_ROWS)
     position = sheet.positions
     rules = services.rules_for(term)
     groups = _index(
@@ -207,7 +206,7 @@ def import_sections(term: Term, data: bytes, *, by: Any) -> ReadResult:
 
 def template_workbook() -> bytes:
     """An empty sheet with the expected headers, for the training office to fill in."""
-    workbook = sheets.SheetWriter(write_only=False)
+    workbook = SheetWriter(write_only=False)
     workbook.sheet("Lớp học phần", list(COLUMNS.values()), [])
     return workbook.to_bytes()
 
@@ -230,7 +229,7 @@ def assignment_workbook(term: Term) -> bytes:
         ]
         for s in sections
     ]  # fmt: skip
-    workbook = sheets.SheetWriter(write_only=False)
+    workbook = SheetWriter(write_only=False)
     header = [*COLUMNS.values(), "Giờ chuẩn", "Mã giảng viên", "Giảng viên", "Đã chốt"]
     workbook.sheet("Phân công", header, rows)
     return workbook.to_bytes()
@@ -246,7 +245,7 @@ def statements_workbook(term: Term, only: Lecturer | None = None) -> bytes:
         .select_related("kind", "group")
     ):
         by_lecturer.setdefault(section.assigned_to_id, []).append(section)
-    workbook = sheets.SheetWriter(write_only=False)
+    workbook = SheetWriter(write_only=False)
     summary = [
         [
             r.lecturer.code, r.lecturer.person.full_name, str(r.lecturer.group), r.lecturer.title,

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised, require
+from core.sheets.flow import run_import
 from core.views import render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
@@ -175,60 +173,28 @@ def section_lock(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "workload-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @login_required
 def term_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload → check every row (nothing written) → confirm → all rows or none."""
+    """Upload → check every row (nothing written) → confirm → all rows or none
+    (core/sheets/flow.py)."""
     term = _term(request, pk, MANAGE)
-    context: dict[str, Any] = {"term": term}
-    if request.method == "POST" and request.POST.get("token"):
-        token = request.POST["token"]
-        pending = request.session.get("workload_import", {})
-        if pending.get("token") != token or pending.get("term") != term.pk:
-            messages.error(request, _("Phiên nhập đã hết hạn: hãy chọn lại tệp."))
-            return redirect("workload:term_import", pk=term.pk)
-        path = _upload_dir() / f"{token}.xlsx"
-        try:
-            result = excel.import_sections(term, path.read_bytes(), by=request.user)
-        except (excel.BadWorkbook, services.WorkloadError, FileNotFoundError) as error:
-            messages.error(request, str(error))
-            return redirect("workload:term_import", pk=term.pk)
-        finally:
-            path.unlink(missing_ok=True)
-            request.session.pop("workload_import", None)
-        counts = result.counts
-        messages.success(
-            request,
-            _("Đã nhập: %(create)d lớp mới, %(update)d lớp cập nhật, %(unchanged)d lớp không đổi.")
-            % counts,
-        )
-        return redirect("workload:term_detail", pk=term.pk)
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["error"] = _("Hãy chọn tệp Excel (.xlsx).")
-            return render(request, "workload/import.html", context, status=400)
-        data = upload.read()
-        try:
-            result = excel.read_sections(term, data)
-        except (excel.BadWorkbook, services.WorkloadError) as error:
-            context["error"] = str(error)
-            return render(request, "workload/import.html", context, status=400)
-        context["result"] = result
-        if not result.errors:
-            token = uuid.uuid4().hex
-            (_upload_dir() / f"{token}.xlsx").write_bytes(data)
-            request.session["workload_import"] = {"token": token, "term": term.pk}
-            context["token"] = token
-        return render(
-            request, "workload/import.html", context, status=200 if not result.errors else 400
-        )
-    return render(request, "workload/import.html", context)
+    retry_url = reverse("workload:term_import", args=[term.pk])
+    return run_import(
+        request,
+        purpose="workload",
+        scope=term.pk,
+        read=lambda data: excel.read_sections(term, data),
+        write=lambda data: excel.import_sections(term, data, by=request.user),
+        context={"term": term},
+        done_url=reverse("workload:term_detail", args=[term.pk]),
+        template="workload/import.html",
+        done_message=_(
+            "Đã nhập: %(create)d lớp mới, %(update)d lớp cập nhật, %(unchanged)d lớp không đổi."
+        ),
+        errors=(services.WorkloadError,),
+        retry_url=retry_url,
+        expired_message=_("Phiên nhập đã hết hạn: hãy chọn lại tệp."),
+    )
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""core.sheets and the number/date parsers it relies on."""
+"""core.sheets (reading, sheet, rows, writing) and the number/date parsers it relies on."""
 
 from __future__ import annotations
 
@@ -13,18 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from core.sheets import (
-    BadWorkbook,
-    Column,
-    Lookup,
-    Out,
-    ReadResult,
-    SheetWriter,
-    ascii_filename,
-    check_unique,
-    open_sheet,
-    xlsx_response,
-)
+from core.sheets.reading import BadWorkbook, ReadResult
+from core.sheets.rows import Lookup, check_unique
+from core.sheets.sheet import Column, open_sheet
+from core.sheets.writing import Out, SheetWriter, ascii_filename, xlsx_response
 from core.text import format_date, format_number, parse_date, parse_number
 
 # Parsers -------------------------------------------------------------------------------------
@@ -279,7 +271,7 @@ def test_download_names_keep_vietnamese() -> None:
 
 
 def test_row_limit_also_holds_while_streaming_an_open_workbook() -> None:
-    from core.sheets import open_workbook
+    from core.sheets.reading import open_workbook
 
     data = data_of(book([[f"K{n}", "x"] for n in range(5)]))
     with pytest.raises(BadWorkbook, match="hơn 3 dòng dữ liệu"):

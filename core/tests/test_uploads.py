@@ -11,7 +11,8 @@ from collections.abc import Callable
 import pytest
 from openpyxl import Workbook
 
-from core.sheets import BadWorkbook, Column, open_sheet
+from core.sheets.reading import BadWorkbook
+from core.sheets.sheet import Column, open_sheet
 from core.uploads import ArchiveRefused, MiB, check_package, check_zip
 
 COLUMNS = [Column("code", "Mã", required=True), Column("name", "Tên đơn vị")]

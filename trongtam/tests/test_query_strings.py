@@ -56,7 +56,7 @@ def _kwargs(route: str, world: World, meeting: Any) -> dict[str, Any] | None:
         ("documents/<int:pk>", world.document), ("organisations/people/<int:pk>", world.people["staff"]),
         ("organisations/<int:pk>", world.faculty), ("conferences/<int:pk>", meeting),
         ("tracking/plans/<int:pk>", world.plan), ("tracking/tasks/<int:pk>", world.task),
-        ("sheets/plans/<int:pk>", world.plan), ("papers/plans/<int:pk>", world.plan),
+        ("papers/plans/<int:pk>", world.plan),
     ]  # fmt: skip
     kwargs: dict[str, Any] = {}
     for argument in ("plan_pk", "unit_pk", "school_pk", "pk", "kind"):
@@ -102,8 +102,8 @@ def urls(world: World, conference: Any) -> list[str]:  # noqa: F811
         ("planning:task_create", [world.plan.pk]),
         ("organisations:organisation_create", []),
         ("documents:document_create", []),
-        ("sheets:plan_import", [world.plan.pk]),
-        ("sheets:reporting_index", []),
+        ("planning:plan_import", [world.plan.pk]),
+        ("tracking:reporting_index", []),
         ("tracking:dashboard", [world.plan.pk]),
     ]:
         assert reverse(name, args=args) in found
