@@ -90,6 +90,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.errors import DomainError
 from core.text import fold, format_number, parse_date, parse_number
 from core.uploads import ArchiveRefused, DamagedArchive, check_xml_parts, check_zip
 
@@ -113,7 +114,7 @@ ACTION_LABELS = {
 }
 
 
-class BadWorkbook(Exception):
+class BadWorkbook(DomainError):
     """The file cannot be read as the expected workbook; the message says why in Vietnamese."""
 
 
