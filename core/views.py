@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -46,6 +47,7 @@ def render_form(
 
 
 def report_error(request: HttpRequest, error: Exception) -> None:
+    """Flashes a refused service call's message (the views that do not use `attempt` yet)."""
     messages.error(request, str(error))
 
 
@@ -60,7 +62,7 @@ def attempt(
     request: HttpRequest,
     action: Callable[[], T],
     *,
-    form: Any = None,
+    form: forms.BaseForm | None = None,
     field: str | None = None,
     success: str | Callable[[T], str] | None = None,
 ) -> Done[T] | None:
