@@ -1,6 +1,7 @@
-"""The API's errors in one shape (`ErrorOut`) and in Vietnamese, whoever raises them: our services,
-django-ninja's validation (422), its authentication (401) and throttling (429), a missing object
-(404). A generated client reads every error the same way."""
+"""The API's errors in one shape (`ErrorOut`, core.endpoints) and in Vietnamese, whoever raises
+them: our services (core.errors.DomainError, with its status), django-ninja's validation (422), its
+authentication (401) and throttling (429), a missing object (404). A generated client reads every
+error the same way."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from tracking import services as tracking
+from core.errors import DomainError
 
 # The names of the views' parameter models, which are not fields a client sends.
 _WRAPPERS = {"payload", "filters", "pagination"}
@@ -112,7 +113,7 @@ def install(api: NinjaAPI) -> None:
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return respond(request, 403, _http_error_message(403))
 
-    @api.exception_handler(tracking.TrackingError)
-    def tracking_error(request: HttpRequest, exc: tracking.TrackingError) -> HttpResponse:
-        status = 409 if isinstance(exc, tracking.StaleTask) else 400
-        return respond(request, status, str(exc))
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        # A rule of a service refused the request: its own status (400, 409…), its own message.
+        return respond(request, exc.status, str(exc))

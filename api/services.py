@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from api.models import ApiToken
 from core.audit import stamp
 from core.database_busy import is_busy
+from core.errors import DomainError
 
 TOKEN_PREFIX = "tt_"
 MAX_ACTIVE_TOKENS = 10
 
 
-class TokenError(Exception):
+class TokenError(DomainError):
     pass
 
 

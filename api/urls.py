@@ -1,7 +1,7 @@
 from django.urls import path
 
 from api import views
-from api.api import api
+from api.site import api
 
 urlpatterns = [
     path("tokens/", views.tokens, name="api_tokens"),

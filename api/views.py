@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from api import services
 from api.models import ApiToken
 from core.forms import StyledFormMixin
+from core.views import attempt
 
 
 def _user(request: HttpRequest) -> Any:
@@ -31,11 +32,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        try:
-            _token, secret = services.create_token(request.user, name=form.cleaned_data["name"])
-        except services.TokenError as error:
-            form.add_error(None, str(error))
-        else:
+        name = form.cleaned_data["name"]
+        created = attempt(
+            request, lambda: services.create_token(request.user, name=name), form=form
+        )
+        if created:
+            _token, secret = created.value
             form = TokenForm()
     rows = ApiToken.objects.filter(user=_user(request))
     return render(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import Change, author, changes_between
+from core.errors import DomainError
 
 
 class Versioned(models.Model):
@@ -38,7 +39,7 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
-class EditConflict(Exception):
+class EditConflict(DomainError):
     """Someone saved the object after this editor opened the form (HTTP 409 Conflict)."""
 
     status = 409

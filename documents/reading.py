@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from core.errors import DomainError
 from core.uploads import ArchiveRefused, DamagedArchive, MiB, check_package
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -31,7 +32,7 @@ _R, _HYPERLINK, _T, _BR = f"{W}r", f"{W}hyperlink", f"{W}t", f"{W}br"
 _RUN_TEXT = {f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(DomainError):
     """The file is not text or Word; the message says so in Vietnamese."""
 
 

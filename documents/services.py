@@ -9,18 +9,21 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.errors import DomainError
 from core.text import normalise
 from core.versioning import claim_version
 from documents.models import Document
 from documents.references import symbol_key
 
 
-class DocumentError(Exception):
+class DocumentError(DomainError):
     """A register rule refused the change; the message is for the user."""
 
 
 class DuplicateDocument(DocumentError):
-    pass
+    """The register already holds a document with this number (HTTP 409 Conflict)."""
+
+    status = 409
 
 
 _SUMMARY_LEAD = re.compile(r"^\s*(?:v/v|về việc|về)\s*[:.]?\s+", re.IGNORECASE)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
+from core.errors import DomainError
 from core.permissions import get_authorised, require
 from core.versioning import EditConflict
 from core.views import render_form
@@ -166,7 +167,7 @@ def import_page(request: HttpRequest, target: ImportTarget | None = None) -> Htt
                     by=request.user,
                     link=target.link if target else None,
                 )
-            except services.DocumentError as error:
+            except DomainError as error:  # the register's, or the linking caller's
                 messages.error(request, str(error))
             else:
                 messages.success(

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.errors import DomainError
 from core.versioning import claim_version
 from organisations.models import (
     Organisation,
@@ -22,7 +23,7 @@ from organisations.models import (
 )
 
 
-class OrganisationError(Exception):
+class OrganisationError(DomainError):
     pass
 
 

@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.permissions import get_authorised, require
 from core.query import id_param
-from core.versioning import EditConflict
-from core.views import render_form
+from core.views import attempt, render_form
 from organisations import services
 from organisations.forms import (
     EndPositionForm,
@@ -115,11 +114,10 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
         org = Organisation(parent_id=id_param(request.GET, "parent") or membership.school_id)
     form = OrganisationForm(request.POST or None, instance=org, school_id=membership.school_id)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_organisation(form.instance, by=request.user)
-        except services.OrganisationError as error:
-            form.add_error(None, str(error))
-        else:
+        saved = attempt(
+            request, lambda: services.save_organisation(form.instance, by=request.user), form=form
+        )
+        if saved:
             return redirect("organisations:organisation_detail", pk=form.instance.pk)
     back = (
         reverse("organisations:organisation_detail", args=[pk])
@@ -187,13 +185,14 @@ def person_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         person = Person(school_id=member_school_id(request.user))
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_person(
+        saved = attempt(
+            request,
+            lambda: services.save_person(
                 form.instance, by=request.user, expected_version=form.expected_version
-            )
-        except EditConflict as conflict:
-            form.conflict(conflict)
-        else:
+            ),
+            form=form,
+        )
+        if saved:
             return redirect("organisations:person_detail", pk=form.instance.pk)
     back = (
         reverse("organisations:person_detail", args=[pk])
@@ -212,11 +211,10 @@ def position_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=Position(person=person), school_id=person.school_id
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.add_position(form.instance, by=request.user)
-        except services.OrganisationError as error:
-            form.add_error(None, str(error))
-        else:
+        added = attempt(
+            request, lambda: services.add_position(form.instance, by=request.user), form=form
+        )
+        if added:
             return redirect("organisations:person_detail", pk=person.pk)
     return render_form(
         request,
@@ -232,11 +230,10 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
     get_authorised(request.user, Person, VIEW_PERSON, CHANGE_PERSON, pk=position.person_id)
     form = EndPositionForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.end_position(position, on=form.cleaned_data["on"], by=request.user)
-        except services.OrganisationError as error:
-            form.add_error(None, str(error))
-        else:
+        on = form.cleaned_data["on"]
+        if attempt(
+            request, lambda: services.end_position(position, on=on, by=request.user), form=form
+        ):
             return redirect("organisations:person_detail", pk=position.person_id)
     return render_form(
         request,
@@ -250,15 +247,12 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_authorised(request.user, Person, VIEW_PERSON, MANAGE_ACCOUNT, pk=pk)
-    try:
-        services.unlock_login(person, by=request.user)
-    except services.OrganisationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Đã mở khoá đăng nhập cho %(name)s: có thể đăng nhập lại ngay.") % {"name": person},
-        )
+    attempt(
+        request,
+        lambda: services.unlock_login(person, by=request.user),
+        success=_("Đã mở khoá đăng nhập cho %(name)s: có thể đăng nhập lại ngay.")
+        % {"name": person},
+    )
     return redirect("organisations:person_detail", pk=person.pk)
 
 
@@ -269,15 +263,13 @@ def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """A temporary password, shown on this one response only (never stored in clear, never
     cached): the colleague changes it after logging in."""
     person = get_authorised(request.user, Person, VIEW_PERSON, MANAGE_ACCOUNT, pk=pk)
-    try:
-        temporary = services.reset_password(person, by=request.user)
-    except services.OrganisationError as error:
-        messages.error(request, str(error))
+    reset = attempt(request, lambda: services.reset_password(person, by=request.user))
+    if not reset:
         return redirect("organisations:person_detail", pk=person.pk)
     return render(
         request,
         "organisations/temporary_password.html",
-        {"person": person, "temporary": temporary},
+        {"person": person, "temporary": reset.value},
     )
 
 

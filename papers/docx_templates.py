@@ -21,6 +21,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import SecurityError
 
+from core.errors import DomainError
 from core.uploads import ArchiveRefused, DamagedArchive, check_package
 from papers.layout import Heading, Paper, Para, Table, _font, render_docx
 from papers.placeholders import COMMON
@@ -34,7 +35,7 @@ MAX_PART_BYTES = 16 * 1024 * 1024
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 
-class TemplateRejected(Exception):
+class TemplateRejected(DomainError):
     """The upload is not a template this kind can use; the message says why, in Vietnamese."""
 
 

@@ -12,13 +12,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.errors import DomainError
 from documents.models import Document, DocumentSystem, DocumentType
 from documents.services import register_document
 from organisations.models import Organisation
 from papers.models import IssuedPaper, NumberSeries
 
 
-class NumberingError(Exception):
+class NumberingError(DomainError):
     pass
 
 

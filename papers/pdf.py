@@ -43,6 +43,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+
 TIMEOUT_SECONDS = 90
 SLOT_WAIT_SECONDS = 120.0
 CACHE_FOLDER = "cache/pdf"
@@ -52,12 +54,16 @@ SOURCE_FOLDER = "cache/pdf-src"
 QUEUED_STALE_SECONDS = 15 * 60
 
 
-class PdfUnavailable(Exception):
-    """LibreOffice is not installed on this server."""
+class PdfUnavailable(DomainError):
+    """LibreOffice is not installed on this server (HTTP 503: the .docx is still there)."""
+
+    status = 503
 
 
-class PdfError(Exception):
-    """The conversion ran and failed."""
+class PdfError(DomainError):
+    """The conversion ran and failed, or found no free slot in time (HTTP 503: try again)."""
+
+    status = 503
 
 
 def office_binary() -> str | None:

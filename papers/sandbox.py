@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from jinja2 import Environment, StrictUndefined, Undefined, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from core.errors import DomainError
+
 # Filters a template may use, with the number of constant arguments each accepts.
 FILTERS: dict[str, int] = {
     "upper": 0,
@@ -52,7 +54,7 @@ MAX_CONSTANT = 1000
 ANY_FIELD = frozenset({"*"})
 
 
-class Forbidden(Exception):
+class Forbidden(DomainError):
     """The template uses something outside the documented set; the message names it."""
 
 

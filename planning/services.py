@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.errors import DomainError
 from core.versioning import Versioned, claim_version
 from documents.models import Document
 from organisations.models import Organisation
@@ -38,7 +39,7 @@ from planning.models import (
 M = TypeVar("M", bound=models.Model)
 
 
-class PlanningError(Exception):
+class PlanningError(DomainError):
     """A rule of planning was broken; the message is shown to the user as is."""
 
 

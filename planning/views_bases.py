@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from core.permissions import get_authorised
 from documents.models import Document
-from documents.services import DocumentError
 from documents.views import ImportTarget, import_page
 from planning import services
 from planning.models import Plan, Task
@@ -19,10 +18,7 @@ def plan_bases_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_authorised(request.user, Plan, "planning.view_plan", "planning.change_plan", pk=pk)
 
     def link(documents: list[Document]) -> None:
-        try:
-            services.add_plan_bases(plan, documents, by=request.user)
-        except services.PlanningError as error:
-            raise DocumentError(str(error)) from error
+        services.add_plan_bases(plan, documents, by=request.user)
 
     back = reverse("planning:plan_detail", args=[plan.pk])
     return import_page(request, ImportTarget(back=back, link=link, context={"plan": plan}))
@@ -39,10 +35,7 @@ def task_bases_import(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
     def link(documents: list[Document]) -> None:
-        try:
-            services.add_task_bases(task, documents, by=request.user)
-        except services.PlanningError as error:
-            raise DocumentError(str(error)) from error
+        services.add_task_bases(task, documents, by=request.user)
 
     back = reverse("planning:task_detail", args=[task.pk])
     return import_page(request, ImportTarget(back=back, link=link, context={"task": task}))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.errors import DomainError
 from documents.models import DocumentSystem, DocumentType
 from organisations.models import Organisation, Person, Position, Role
 from papers.numbering import NumberingError, issue_number
@@ -21,8 +21,14 @@ from reports.models import NARRATIVE_FIELDS, Report, ReportKind, ReportPeriod, R
 TEXT_LIMIT = 50_000
 
 
-class StaleReport(ValidationError):
+class ReportError(DomainError):
+    """A rule of reports was broken; the message is shown to the user as is."""
+
+
+class StaleReport(ReportError):
     """Someone else saved the report since the form was opened (optimistic concurrency)."""
+
+    status = 409
 
     def __init__(self, report: Report) -> None:
         self.report = report
@@ -58,16 +64,14 @@ def create_report(
 ) -> Report:
     """A new draft report whose narrative parts are drafted from the check-ins up to the cut-off."""
     if kind not in ReportKind.values:
-        raise ValidationError(_("Loại báo cáo không hợp lệ."))
+        raise ReportError(_("Loại báo cáo không hợp lệ."))
     if (kind == ReportKind.UNIT) != (unit is not None):
-        raise ValidationError(
-            _("Báo cáo của đơn vị cần chọn đơn vị; báo cáo của trường thì không.")
-        )
+        raise ReportError(_("Báo cáo của đơn vị cần chọn đơn vị; báo cáo của trường thì không."))
     if unit is not None and unit.school_id != plan.school_id:
-        raise ValidationError(_("Đơn vị không thuộc trường của kế hoạch."))
+        raise ReportError(_("Đơn vị không thuộc trường của kế hoạch."))
     start = period_start or plan.starts_on
     if not plan.starts_on <= cutoff <= plan.ends_on:
-        raise ValidationError(
+        raise ReportError(
             _("Ngày tính số liệu phải trong năm học (%(start)s – %(end)s).")
             % {
                 "start": plan.starts_on.strftime("%d/%m/%Y"),
@@ -75,7 +79,7 @@ def create_report(
             }
         )
     if start > cutoff:
-        raise ValidationError(_("Ngày bắt đầu kỳ báo cáo phải trước ngày tính số liệu."))
+        raise ReportError(_("Ngày bắt đầu kỳ báo cáo phải trước ngày tính số liệu."))
     report = Report(
         plan=plan,
         kind=kind,
@@ -102,9 +106,9 @@ def _lock(report: Report, expected_version: int | None) -> Report:
     if expected_version is not None and fresh.version != expected_version:
         raise StaleReport(fresh)
     if fresh.is_issued:
-        raise ValidationError(_("Báo cáo đã ban hành, không sửa được nữa."))
+        raise ReportError(_("Báo cáo đã ban hành, không sửa được nữa."))
     if fresh.is_archived:
-        raise ValidationError(_("Báo cáo đã lưu trữ."))
+        raise ReportError(_("Báo cáo đã lưu trữ."))
     return fresh
 
 
@@ -122,7 +126,7 @@ def update_narrative(
         if field in texts:
             value = (texts[field] or "").strip()
             if len(value) > TEXT_LIMIT:
-                raise ValidationError(
+                raise ReportError(
                     _("Một phần của báo cáo dài quá %(n)s ký tự.") % {"n": TEXT_LIMIT}
                 )
             setattr(fresh, field, value)
@@ -172,9 +176,9 @@ def issue_report(
     the figures as they stand."""
     fresh = _lock(report, expected_version)
     if signer not in signer_choices(fresh, on):
-        raise ValidationError(_("Người ký không có chức vụ ký báo cáo này."))
+        raise ReportError(_("Người ký không có chức vụ ký báo cáo này."))
     if on < fresh.cutoff:
-        raise ValidationError(_("Ngày ban hành không được trước ngày tính số liệu."))
+        raise ReportError(_("Ngày ban hành không được trước ngày tính số liệu."))
     issuer = fresh.unit or fresh.plan.school
     mark, title, name = signing_block(signer)
     try:
@@ -190,7 +194,7 @@ def issue_report(
             by=by,
         )
     except NumberingError as error:
-        raise ValidationError(str(error)) from error
+        raise ReportError(str(error)) from error
     fresh.snapshot = figures.compute(fresh)
     fresh.status = ReportStatus.ISSUED
     fresh.issued_on = on

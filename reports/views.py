@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.clock import today
 from core.permissions import get_authorised
-from core.views import render_form
+from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from papers.models import IssuedPaper
@@ -110,8 +110,9 @@ def report_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
         data = form.cleaned_data
         if not may_write_for(request.user, plan, data["unit"]):
             raise PermissionDenied
-        try:
-            report = services.create_report(
+        created = attempt(
+            request,
+            lambda: services.create_report(
                 plan,
                 kind=data["kind"],
                 cutoff=data["cutoff"],
@@ -119,17 +120,14 @@ def report_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
                 period=data.get("period") or None,
                 period_start=data.get("period_start"),
                 by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Đã tạo dự thảo báo cáo; phần nội dung đã soạn sẵn từ báo cáo tiến độ, hãy rà soát."
-                ),
-            )
-            return redirect("reports:report_detail", pk=report.pk)
+            ),
+            form=form,
+            success=_(
+                "Đã tạo dự thảo báo cáo; phần nội dung đã soạn sẵn từ báo cáo tiến độ, hãy rà soát."
+            ),
+        )
+        if created:
+            return redirect("reports:report_detail", pk=created.value.pk)
     return render_form(
         request,
         form,
@@ -240,8 +238,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             stale = error.report
             form.add_error(None, error.message)
             data["version"] = str(stale.version)  # type: ignore[index]
-        except ValidationError as error:
-            form.add_error(None, error)
+        except services.ReportError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Đã lưu nội dung báo cáo."))
             if request.headers.get("HX-Request"):
@@ -283,20 +281,20 @@ def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.issue_report(
+        data = form.cleaned_data
+        issued = attempt(
+            request,
+            lambda: services.issue_report(
                 report,
                 by=request.user,
-                on=form.cleaned_data["issued_on"],
-                signer=form.cleaned_data["signer"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Đã ban hành báo cáo; số liệu được giữ nguyên như lúc ban hành.")
-            )
+                on=data["issued_on"],
+                signer=data["signer"],
+                expected_version=data["version"],
+            ),
+            form=form,
+            success=_("Đã ban hành báo cáo; số liệu được giữ nguyên như lúc ban hành."),
+        )
+        if issued:
             return redirect(back)
     return render_form(
         request,
@@ -315,10 +313,11 @@ def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_archive(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, CHANGE)
-    try:
-        services.archive_report(report, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    archived = attempt(
+        request,
+        lambda: services.archive_report(report, by=request.user),
+        success=_("Đã lưu trữ dự thảo báo cáo."),
+    )
+    if not archived:
         return redirect("reports:report_detail", pk=report.pk)
-    messages.success(request, _("Đã lưu trữ dự thảo báo cáo."))
     return redirect("reports:report_list", plan_pk=report.plan_id)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.errors import DomainError
 from organisations.models import Organisation
 from planning.models import ProgressMode, Task
 from tracking.evidence import MAX_FILES, BadEvidence, clean_name, sniff
@@ -34,12 +35,14 @@ from tracking.models import (
 from tracking.status import RunState, weighted_progress
 
 
-class TrackingError(Exception):
+class TrackingError(DomainError):
     """A rule of tracking was broken; the message is shown to the user as is."""
 
 
 class StaleTask(TrackingError):
     """Someone else changed the task since the form was opened (optimistic concurrency)."""
+
+    status = 409
 
     def __init__(self, task: Task) -> None:
         self.task = task

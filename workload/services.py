@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.errors import DomainError
 from organisations.models import Position
 from workload import balancer, norms
 from workload.models import (
@@ -31,7 +32,7 @@ from workload.models import (
 logger = logging.getLogger(__name__)
 
 
-class WorkloadError(Exception):
+class WorkloadError(DomainError):
     """A rule of the workload module was broken; the message is shown as is."""
 
 

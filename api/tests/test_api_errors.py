@@ -8,10 +8,13 @@ from decimal import Decimal
 import pytest
 from django.db import OperationalError
 from django.db.models import QuerySet
+from django.test import Client
 
 from api.services import create_token
 from api.tests.test_api import CHECKIN, call
 from conftest import World
+from core.errors import DomainError
+from planning.services import PlanningError
 from tracking import services as tracking_services
 
 
@@ -137,3 +140,45 @@ def test_a_checkin_locked_out_of_the_database_is_a_declared_503(
     for path in ["/api/tasks/{task_id}/checkins", "/api/tasks/{task_id}/checkins/upload"]:
         declared = paths[path]["post"]["responses"]["503"]["content"]["application/json"]
         assert declared["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (PlanningError("Kế hoạch đã được lưu trữ, không thể sửa."), 400),
+        (DomainError("Nhiệm vụ vừa được người khác cập nhật.", status=409), 409),
+    ],
+)
+def test_a_domain_error_in_an_endpoint_is_its_status_and_its_vietnamese_message(
+    world: World,
+    tokens: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    error: DomainError,
+    status: int,
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(tracking_services, "submit_checkin", refuse)
+    payload = {**CHECKIN, "unit_id": world.faculty.pk}
+    response = call("post", f"/api/tasks/{world.task.pk}/checkins", tokens["staff"], data=payload)
+    assert response.status_code == status
+    assert response.json() == {"detail": error.message}
+
+
+def test_an_unexpected_error_in_an_endpoint_is_a_bare_500(
+    world: World, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(tracking_services, "submit_checkin", crash)
+    payload = {**CHECKIN, "unit_id": world.faculty.pk}
+    response = Client(raise_request_exception=False).post(
+        f"/api/tasks/{world.task.pk}/checkins",
+        data=payload,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {tokens['staff']}",
+    )
+    assert response.status_code == 500
+    assert b"secret internal detail" not in response.content

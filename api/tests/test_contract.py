@@ -15,8 +15,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from api.api import api
 from api.services import create_token
+from api.site import api
 from conftest import World
 from trongtam.wsgi import application
 

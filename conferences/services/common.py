@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from conferences.models import Conference
 from core.audit import stamp
+from core.errors import DomainError
 from core.text import format_date
 from planning import services as plan_services
 from planning.models import Plan
@@ -18,7 +19,7 @@ M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
 
 
-class ConferenceError(Exception):
+class ConferenceError(DomainError):
     """A rule of the conference was broken; the message is shown to the user as is."""
 
 

@@ -33,8 +33,7 @@ from conferences.models import (
 from conferences.views.common import MANAGE, form_page, get_conference, get_part
 from core.audit import history_entries
 from core.permissions import require
-from core.versioning import EditConflict
-from core.views import report_error
+from core.views import attempt
 from organisations.membership import membership_of
 from organisations.permissions import member_school_id
 
@@ -88,16 +87,15 @@ def conference_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
         conference = Conference(school_id=member_school_id(request.user))
     form = ConferenceForm(request.POST or None, instance=conference, school_id=conference.school_id)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.create_conference(
+        saved = attempt(
+            request,
+            lambda: services.create_conference(
                 form.instance, by=request.user, expected_version=form.expected_version
-            )
-        except EditConflict as conflict:
-            form.conflict(conflict)
-        except services.ConferenceError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("conferences:detail", pk=saved.pk)
+            ),
+            form=form,
+        )
+        if saved:
+            return redirect("conferences:detail", pk=saved.value.pk)
     back = reverse("conferences:detail", args=[pk]) if pk else reverse("conferences:list")
     return form_page(request, form, title=_("Sửa hội nghị") if pk else _("Hội nghị mới"), back=back)
 
@@ -128,15 +126,15 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def conference_status(request: HttpRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
-    try:
-        services.set_status(
+    attempt(
+        request,
+        lambda: services.set_status(
             conference,
             request.POST.get("status", ""),
             by=request.user,
             reason=request.POST.get("reason", ""),
-        )
-    except services.ConferenceError as error:
-        report_error(request, error)
+        ),
+    )
     return redirect("conferences:detail", pk=pk)
 
 
@@ -167,18 +165,19 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
             on=conference.held_on,
         )
         people += [p for p in data["people"] if p not in people]
-        try:
-            services.summon_group(
+        summoned = attempt(
+            request,
+            lambda: services.summon_group(
                 conference,
                 name=data["name"],
                 people=people,
                 guests=data["guests"].splitlines(),
                 counts_for_quorum=data["counts_for_quorum"],
                 by=request.user,
-            )
-        except services.ConferenceError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
+        )
+        if summoned:
             return redirect("conferences:detail", pk=pk)
     return form_page(
         request,
@@ -246,15 +245,15 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one invitee present or absent; HTMX gets the row back and the quorum, live."""
     invitation = get_part(request, Invitation.objects.select_related("person"), pk, MANAGE)
-    try:
-        services.mark_attendance(
+    attempt(
+        request,
+        lambda: services.mark_attendance(
             invitation,
             attendance=request.POST.get("attendance", ""),
             reason=request.POST.get("reason", ""),
             by=request.user,
-        )
-    except services.ConferenceError as error:
-        report_error(request, error)
+        ),
+    )
     if request.htmx:  # type: ignore[attr-defined]
         context = {
             "invitation": invitation,
@@ -314,9 +313,9 @@ def archive(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if model is None:
         raise PermissionDenied
     obj = get_part(request, model.objects.all(), pk, MANAGE)
-    try:
-        services.archive_conference_object(obj, by=request.user)
-        messages.success(request, _("Đã lưu trữ."))
-    except services.ConferenceError as error:
-        report_error(request, error)
+    attempt(
+        request,
+        lambda: services.archive_conference_object(obj, by=request.user),
+        success=_("Đã lưu trữ."),
+    )
     return redirect(BACK_TO.get(kind, "conferences:detail"), pk=obj.conference_id)

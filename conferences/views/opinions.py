@@ -15,7 +15,7 @@ from conferences import services
 from conferences.forms import AnswerForm, OpinionForm
 from conferences.models import Opinion
 from conferences.views.common import ANSWER, MANAGE, form_page, get_conference, get_part
-from core.views import report_error
+from core.views import attempt
 from organisations.membership import membership_of
 
 
@@ -59,8 +59,9 @@ def opinion_submit(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("conferences:opinions", args=[pk])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.submit_opinion(
+        sent = attempt(
+            request,
+            lambda: services.submit_opinion(
                 conference,
                 author=membership_of(request.user).person,
                 anonymous=data["anonymous"],
@@ -68,12 +69,12 @@ def opinion_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 content=data["content"],
                 task=data["task"],
                 target=data["target"],
-            )
-        except services.ConferenceError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
             # The same message either way: nothing about the new opinion goes into the session.
-            messages.success(request, _("Đã gửi ý kiến. Câu trả lời sẽ được công khai tại đây."))
+            success=_("Đã gửi ý kiến. Câu trả lời sẽ được công khai tại đây."),
+        )
+        if sent:
             return redirect(back)
     return form_page(
         request,
@@ -118,8 +119,9 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 due_date=data["due_date"],
                 parent=data["task_parent"],
             )
-        try:
-            services.answer_opinion(
+        answered = attempt(
+            request,
+            lambda: services.answer_opinion(
                 opinion,
                 kind=data["kind"],
                 answer=data["answer"],
@@ -127,11 +129,12 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 existing_task=data["existing_task"],
                 new_task=new_task,
                 by=request.user,
-            )
-        except services.ConferenceError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã trả lời ý kiến số %(n)s.") % {"n": opinion.number})
+            ),
+            form=form,
+            # Made once the answer is saved, with the opinion's number as it is then.
+            success=lambda _answered: _("Đã trả lời ý kiến số %(n)s.") % {"n": opinion.number},
+        )
+        if answered:
             return redirect(
                 reverse("conferences:opinions", args=[conference.pk]) + f"#y-kien-{opinion.number}"
             )
@@ -153,8 +156,7 @@ def opinion_merge(request: HttpRequest, pk: int) -> HttpResponse:
     into = get_object_or_404(
         Opinion.objects.active(), pk=request.POST.get("into") or 0, conference=opinion.conference
     )
-    try:
-        services.merge_opinion(opinion, into=into, by=request.user)
+    if attempt(request, lambda: services.merge_opinion(opinion, into=into, by=request.user)):
         opinion.refresh_from_db()
         into.refresh_from_db()
         messages.success(
@@ -162,8 +164,6 @@ def opinion_merge(request: HttpRequest, pk: int) -> HttpResponse:
             _("Đã gộp ý kiến số %(a)s vào ý kiến số %(b)s.")
             % {"a": opinion.number, "b": into.number},
         )
-    except services.ConferenceError as error:
-        report_error(request, error)
     return redirect("conferences:opinions", pk=opinion.conference_id)
 
 
@@ -172,12 +172,11 @@ def opinion_merge(request: HttpRequest, pk: int) -> HttpResponse:
 def opinion_number(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretary numbers the opinions received since the last numbering."""
     conference = get_conference(request, pk, MANAGE)
-    try:
-        count = services.number_opinions(conference, by=request.user)
-    except services.ConferenceError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Đã đánh số %(n)s ý kiến.") % {"n": count})
+    attempt(
+        request,
+        lambda: services.number_opinions(conference, by=request.user),
+        success=lambda count: _("Đã đánh số %(n)s ý kiến.") % {"n": count},
+    )
     return redirect("conferences:opinions", pk=pk)
 
 

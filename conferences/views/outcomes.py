@@ -3,7 +3,6 @@ photos, and the papers (minutes, resolution, news article)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from conferences.forms import (
 )
 from conferences.models import Conclusion, EmulationLaunch, EmulationPledge, Photo
 from conferences.views.common import ASSIGN, MANAGE, form_page, get_conference, get_part
-from core.views import report_error
+from core.views import attempt
 
 
 @login_required
@@ -50,11 +49,12 @@ def conclusion_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConclusionForm(request.POST or None, school_id=conference.school_id)
     back = reverse("conferences:outcomes", args=[pk])
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_conclusion(conference, by=request.user, **form.cleaned_data)
-        except services.ConferenceError as error:
-            form.add_error(None, str(error))
-        else:
+        recorded = attempt(
+            request,
+            lambda: services.record_conclusion(conference, by=request.user, **form.cleaned_data),
+            form=form,
+        )
+        if recorded:
             return redirect(back)
     return form_page(
         request,
@@ -76,18 +76,19 @@ def conclusion_task(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("conferences:outcomes", args=[conference.pk])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.conclusion_to_task(
+        assigned = attempt(
+            request,
+            lambda: services.conclusion_to_task(
                 conclusion,
                 existing_task=data["existing_task"],
                 parent=data["parent"],
                 title=data["title"],
                 by=request.user,
-            )
-        except services.ConferenceError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Kết luận đã thành nhiệm vụ của kế hoạch."))
+            ),
+            form=form,
+            success=_("Kết luận đã thành nhiệm vụ của kế hoạch."),
+        )
+        if assigned:
             return redirect(back)
     return form_page(
         request,
@@ -139,16 +140,19 @@ def photos(request: HttpRequest, pk: int) -> HttpResponse:
         if form is None:
             return HttpResponse(status=403)
         if form.is_valid():
-            try:
-                services.add_photo(
+            data = form.cleaned_data
+            added = attempt(
+                request,
+                lambda: services.add_photo(
                     conference,
-                    content=form.cleaned_data["image"].read(),
-                    caption=form.cleaned_data["caption"],
+                    content=data["image"].read(),
+                    caption=data["caption"],
                     by=request.user,
-                )
-            except services.ConferenceError as error:
-                form.add_error("image", str(error))
-            else:
+                ),
+                form=form,
+                field="image",
+            )
+            if added:
                 return redirect("conferences:photos", pk=pk)
     context = {
         "conference": conference,
@@ -205,12 +209,14 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     if can_manage:
         form = ArticleForm(request.POST or None, initial={"text": text})
         if request.method == "POST" and form.is_valid():
-            try:
-                services.save_article(conference, text=form.cleaned_data["text"], by=request.user)
-            except services.ConferenceError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Đã lưu bài tin đã biên tập."))
+            text = form.cleaned_data["text"]
+            saved = attempt(
+                request,
+                lambda: services.save_article(conference, text=text, by=request.user),
+                form=form,
+                success=_("Đã lưu bài tin đã biên tập."),
+            )
+            if saved:
                 return redirect("conferences:article", pk=pk)
     elif request.method == "POST":
         return HttpResponse(status=403)
@@ -229,11 +235,11 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def article_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
-    try:
-        services.regenerate_article(conference, by=request.user)
-        messages.success(request, _("Đã viết lại bài tin từ dữ liệu hội nghị."))
-    except services.ConferenceError as error:
-        report_error(request, error)
+    attempt(
+        request,
+        lambda: services.regenerate_article(conference, by=request.user),
+        success=_("Đã viết lại bài tin từ dữ liệu hội nghị."),
+    )
     return redirect("conferences:article", pk=pk)
 
 
@@ -241,9 +247,9 @@ def article_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
-    try:
-        services.publish_article(conference, by=request.user)
-        messages.success(request, _("Đã duyệt đăng bài tin."))
-    except services.ConferenceError as error:
-        report_error(request, error)
+    attempt(
+        request,
+        lambda: services.publish_article(conference, by=request.user),
+        success=_("Đã duyệt đăng bài tin."),
+    )
     return redirect("conferences:article", pk=pk)

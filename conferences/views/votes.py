@@ -22,7 +22,7 @@ from conferences.forms import (
 )
 from conferences.models import Attendance, BallotCast, VoteItem, VoteMethod
 from conferences.views.common import MANAGE, get_conference, get_part
-from core.views import report_error
+from core.views import attempt
 from organisations.membership import membership_of
 
 
@@ -68,10 +68,10 @@ def vote_add(request: HttpRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     form = VoteItemForm(request.POST)
     if form.is_valid():
-        try:
-            services.add_vote_item(conference, by=request.user, **form.cleaned_data)
-        except services.ConferenceError as error:
-            report_error(request, error)
+        attempt(
+            request,
+            lambda: services.add_vote_item(conference, by=request.user, **form.cleaned_data),
+        )
     else:
         messages.error(request, _("Cần ghi nội dung biểu quyết."))
     return redirect("conferences:votes", pk=pk)
@@ -94,10 +94,7 @@ def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
             _form_error(request, form)
             return redirect("conferences:votes", pk=item.conference_id)
         passphrase = form.cleaned_data["passphrase"]
-    try:
-        services.open_vote(item, by=request.user, passphrase=passphrase)
-    except services.ConferenceError as error:
-        report_error(request, error)
+    attempt(request, lambda: services.open_vote(item, by=request.user, passphrase=passphrase))
     return redirect("conferences:votes", pk=item.conference_id)
 
 
@@ -107,10 +104,10 @@ def vote_hands(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_part(request, VoteItem.objects.all(), pk, MANAGE)
     form = HandsForm(request.POST)
     if form.is_valid():
-        try:
-            services.record_show_of_hands(item, by=request.user, **form.cleaned_data)
-        except services.ConferenceError as error:
-            report_error(request, error)
+        attempt(
+            request,
+            lambda: services.record_show_of_hands(item, by=request.user, **form.cleaned_data),
+        )
     else:
         messages.error(request, _("Số phiếu phải là số tự nhiên."))
     return redirect("conferences:votes", pk=item.conference_id)
@@ -125,10 +122,8 @@ def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         _form_error(request, form)
         return redirect("conferences:votes", pk=item.conference_id)
-    try:
-        services.close_vote(item, by=request.user, passphrase=form.cleaned_data["passphrase"])
-    except services.ConferenceError as error:
-        report_error(request, error)
+    passphrase = form.cleaned_data["passphrase"]
+    attempt(request, lambda: services.close_vote(item, by=request.user, passphrase=passphrase))
     return redirect("conferences:votes", pk=item.conference_id)
 
 
@@ -142,10 +137,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     if person is None or not form.is_valid():
         messages.error(request, _("Hãy chọn một phương án."))
         return redirect("conferences:votes", pk=item.conference_id)
-    try:
-        services.cast_ballot(item, person=person, choice=form.cleaned_data["choice"])
-    except services.ConferenceError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Đã ghi nhận phiếu của bạn. Không ai xem được bạn đã chọn gì."))
+    choice = form.cleaned_data["choice"]
+    attempt(
+        request,
+        lambda: services.cast_ballot(item, person=person, choice=choice),
+        success=_("Đã ghi nhận phiếu của bạn. Không ai xem được bạn đã chọn gì."),
+    )
     return redirect("conferences:votes", pk=item.conference_id)

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from conftest import World
 from organisations.models import Position
@@ -95,13 +94,13 @@ def test_unit_report_counts_the_units_tasks(tracked: World) -> None:
 
 
 def test_unit_report_needs_a_unit_of_the_school(world: World) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.ReportError):
         services.create_report(world.plan, kind="unit", cutoff=CUTOFF, by=None)
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.ReportError):
         services.create_report(
             world.plan, kind="unit", unit=world.other_school, cutoff=CUTOFF, by=None
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.ReportError):
         services.create_report(world.plan, kind="year", cutoff=dt.date(2025, 1, 1), by=None)
 
 
@@ -144,7 +143,7 @@ def test_issue_takes_a_bc_number_and_freezes_the_figures(tracked: World) -> None
     live = figures.compute(issued)
     assert live != frozen
     assert "số nhiệm vụ theo lĩnh vực" in figures.differences(frozen, live)
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.ReportError):
         services.update_narrative(issued, by=None, texts={"situation": "x"}, expected_version=None)
 
 
@@ -179,7 +178,7 @@ def test_a_deputy_signs_for_the_head(tracked: World) -> None:
 
 def test_only_a_current_signer_of_the_report_may_sign(tracked: World) -> None:
     outsider = Position.objects.get(person=tracked.people["outsider"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.ReportError):
         services.issue_report(semester(tracked), by=None, on=CUTOFF, signer=outsider)
 
 

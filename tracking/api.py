@@ -1,48 +1,33 @@
-"""The JSON API (django-ninja): the same rules as the pages, through the same services.
+"""Tracking in the JSON API: a plan's day and status counts, targets with their RAG, tasks with
+their status, and check-ins, read and sent (mounted by the `api` app, see core.endpoints)."""
 
-Authentication by per-user token (`Authorization: Bearer tt_…`); an outsider gets 404 for
-another school's objects, a member without the right 403. Every status an operation can answer
-is declared in the OpenAPI schema with its body (errors: `ErrorOut`, in Vietnamese), and
-api/tests/test_contract.py holds the API to it.
-"""
-
-from collections.abc import Callable
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from ninja import Field, File, Form, NinjaAPI, Path, Query, Router, Schema, Status, UploadedFile
-from ninja.errors import AuthenticationError, Throttled
-from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import HttpBearer
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja.pagination import paginate
+from pydantic import Field, field_validator
 
-from api import errors
-from api.schemas import (
+from core.clock import today
+from core.endpoints import (
+    FAILS_OBJECT,
     MAX_ID,
-    CheckInForm,
-    CheckInIn,
-    CheckInOut,
-    DocumentOut,
     ErrorOut,
     Id,
-    PlanDetailOut,
-    PlanOut,
-    TargetOut,
-    TaskOut,
-    UnitOut,
+    LazyPage,
+    ObjectId,
+    Page,
+    register,
 )
-from api.services import user_for_token
-from api.throttling import BadTokenThrottle, UserThrottle
-from core.clock import today
 from core.permissions import get_authorised
-from documents.models import Document
-from organisations.membership import membership_of, subtree_ids
+from organisations.membership import subtree_ids
 from organisations.models import Organisation
+from planning.api import PlanDetailOut, TargetOut, TaskOut
 from planning.models import Plan, Target, Task
 from tracking import services as tracking
 from tracking.dashboard import default_day, rag_of
@@ -52,85 +37,68 @@ from tracking.rules import reporting_unit_ids
 from tracking.status import TaskStatus, task_status
 
 
-class TokenAuth(HttpBearer):
-    def __call__(self, request: HttpRequest) -> Any | None:
-        # An address that keeps sending missing or wrong tokens is slowed down before its next
-        # token is even looked at, so guessing is no faster with a valid one in the mix.
-        throttle = BadTokenThrottle()
-        if throttle.exhausted(request):
-            raise Throttled(wait=throttle.wait())  # type: ignore[arg-type]
-        user = super().__call__(request)
-        if user is None:
-            throttle.count_failure(request)
-        return user
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+class EvidenceOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    url: str
 
 
-token_auth = TokenAuth()
+class CheckInOut(Schema):
+    id: int
+    task_id: int
+    unit_id: int
+    role: str
+    reported_on: dt.date
+    progress: int
+    actual_value: Decimal | None
+    done: str
+    difficulties: str
+    proposals: str
+    confidence: str
+    on_time: bool
+    consolidated_into_id: int | None
+    evidence: list[EvidenceOut]
 
 
-def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    page = login_required(view)
-
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated and request.path.endswith("/openapi.json"):
-            try:
-                user = token_auth(request)
-            except Throttled as exc:
-                return api.on_exception(request, exc)
-            if user is None:
-                return api.on_exception(request, AuthenticationError())
-            return view(request, *args, **kwargs)
-        return page(request, *args, **kwargs)
-
-    return guarded
+# Free text: no NUL character (PostgreSQL refuses it in text columns).
+TEXT = r"^[^\x00]*$"
+# The `done` text must say something: at least one character other than white space (as
+# Python's str.strip sees it, which also strips the separators \x1c–\x1f).
+SAID = r"^[^\x00]*[^\x00\s\x1c-\x1f][^\x00]*$"
+# The largest figure the actual value's column (14 digits, 2 after the point) holds.
+MAX_ACTUAL = 999_999_999_999.99
 
 
-api = NinjaAPI(
-    title="Trọng Tâm API",
-    version="1",
-    description=_(
-        "Kế hoạch, chỉ tiêu, nhiệm vụ, báo cáo tiến độ, văn bản và đơn vị của trường. "
-        "Xác thực bằng khóa API: `Authorization: Bearer tt_…` (tạo tại /api/tokens/)."
-    ),
-    auth=token_auth,
-    throttle=[UserThrottle()],
-    # The docs page only for signed-in users; the schema (same decorator) also for a token holder
-    # (see _docs_access): a generated client fetches it with its token.
-    docs_decorator=_docs_access,
-    urls_namespace="api",
-)
-errors.install(api)
+class CheckInIn(Schema):
+    unit_id: Id
+    progress: int = Field(ge=0, le=100)
+    done: str = Field(min_length=1, max_length=10_000, pattern=SAID)
+    confidence: str = Field(pattern="^(high|medium|low)$")
+    difficulties: str = Field(default="", max_length=10_000, pattern=TEXT)
+    proposals: str = Field(default="", max_length=10_000, pattern=TEXT)
+    # Any number within the column's range, as the schema says; rounded to 2 decimal places when
+    # stored (_two_places), so the validation accepts every value the schema allows.
+    actual_value: float | None = Field(
+        default=None,
+        ge=-MAX_ACTUAL,
+        le=MAX_ACTUAL,
+        allow_inf_nan=False,
+        description="Làm tròn đến 2 chữ số thập phân khi lưu.",
+    )
+    version: int | None = Field(default=None, ge=0, le=MAX_ID)
+    consolidate: list[Id] = Field(default=[], max_length=100)
 
 
-# What every operation may answer besides its success: no or a bad token (401), too many
-# requests (429); with parameters, input the schema refuses (422); with an object's id, an object
-# that does not exist or belongs to another school (404).
-FAILS = {401: ErrorOut, 429: ErrorOut}
-FAILS_INPUT = {**FAILS, 422: ErrorOut}
-FAILS_OBJECT = {**FAILS_INPUT, 404: ErrorOut}
-# An object's id in a path: a positive 64-bit integer (see api.schemas.Id).
-ObjectId = Annotated[int, Path(ge=1, le=MAX_ID)]
-MAX_PAGE = 100
-MAX_OFFSET = 1_000_000_000
+class CheckInForm(CheckInIn):
+    """The same fields as multipart form data, which has no null: an empty value or the word
+    `null` stands for it (what a client generated from the schema sends for a null)."""
 
-
-class Page(LimitOffsetPagination):
-    """Limit/offset pages with bounds in the schema: a page of 10³⁰ rows or a negative offset is
-    refused (422) before any query, instead of overflowing the database's integers."""
-
-    class Input(Schema):
-        limit: int = Field(MAX_PAGE, ge=1, le=MAX_PAGE, description="Số dòng mỗi trang.")
-        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Bỏ qua bao nhiêu dòng đầu.")
-
-
-def _school_id(request: HttpRequest) -> int | None:
-    return membership_of(request.auth).school_id  # type: ignore[attr-defined]
+    @field_validator("actual_value", "version", mode="before")
+    @classmethod
+    def _form_null(cls, value: Any) -> Any:
+        return None if value in ("", "null") else value
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
@@ -181,15 +149,7 @@ def checkin_out(checkin: CheckIn) -> dict[str, Any]:
     }
 
 
-router = Router(tags=["kế hoạch"])
-
-
-@router.get("/plans", response={200: list[PlanOut], **FAILS})
-def plans(request: HttpRequest) -> Any:
-    return [
-        {**PlanOut.from_orm(p).dict(), "year_label": p.year_label}
-        for p in Plan.objects.active().filter(school_id=_school_id(request))
-    ]
+router = register("/", Router(tags=["kế hoạch"]))
 
 
 @router.get("/plans/{plan_id}", response={200: PlanDetailOut, **FAILS_OBJECT})
@@ -240,23 +200,7 @@ def plan_tasks(request: HttpRequest, plan_id: ObjectId, filters: Query[TaskFilte
         tasks = tasks.filter(Q(lead_unit__in=ids) | Q(owner_unit__in=ids))
     if filters.area:
         tasks = tasks.filter(area_id=filters.area)
-    return _LazyPage(tasks, lambda task: task_out(task, on))
-
-
-class _LazyPage:
-    """Slices the queryset first (pagination), then turns only the page into dicts."""
-
-    def __init__(self, rows: Any, out: Callable[[Any], dict[str, Any]]) -> None:
-        self.rows, self.out = rows, out
-
-    def __len__(self) -> int:
-        return int(self.rows.count())
-
-    def count(self) -> int:
-        return len(self)
-
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        return [self.out(row) for row in self.rows[key]]
+    return LazyPage(tasks, lambda task: task_out(task, on))
 
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, **FAILS_OBJECT})
@@ -341,51 +285,3 @@ def _two_places(value: float | None) -> Decimal | None:
     if value is None:
         return None
     return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-@router.get("/documents", response={200: list[DocumentOut], **FAILS_INPUT}, tags=["văn bản"])
-@paginate(Page)
-def documents(request: HttpRequest) -> Any:
-    return _LazyPage(
-        Document.objects.active()
-        .filter(school_id=_school_id(request))
-        .select_related("doc_type")
-        .order_by("-issued_on", "symbol", "pk"),
-        document_out,
-    )
-
-
-def document_out(document: Document) -> dict[str, Any]:
-    return {
-        "id": document.pk,
-        "symbol": document.symbol,
-        "doc_type": document.doc_type.name if document.doc_type else None,
-        "issued_on": document.issued_on,
-        "issuer_name": document.issuer_name,
-        "summary": document.summary,
-        "version": document.version,
-    }
-
-
-@router.get(
-    "/documents/{document_id}", response={200: DocumentOut, **FAILS_OBJECT}, tags=["văn bản"]
-)
-def document_detail(request: HttpRequest, document_id: ObjectId) -> Any:
-    document = get_authorised(
-        request.auth,  # type: ignore[attr-defined]
-        Document.objects.active().select_related("doc_type"),
-        "documents.view_document",
-        pk=document_id,
-    )
-    return document_out(document)
-
-
-@router.get("/units", response={200: list[UnitOut], **FAILS}, tags=["đơn vị"])
-def units(request: HttpRequest) -> Any:
-    school_id = _school_id(request)
-    if school_id is None:
-        return []
-    return list(Organisation.objects.active().filter(school_id=school_id).order_by("order", "name"))
-
-
-api.add_router("/", router)

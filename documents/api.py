@@ -1,0 +1,62 @@
+"""The documents register in the JSON API (mounted by the `api` app, see core.endpoints)."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from pydantic import Field
+
+from core.endpoints import FAILS_INPUT, FAILS_OBJECT, LazyPage, ObjectId, Page, register
+from core.permissions import get_authorised
+from documents.models import Document
+from organisations.api import school_id
+
+
+class DocumentOut(Schema):
+    id: int
+    symbol: str
+    doc_type: str | None
+    issued_on: dt.date | None
+    issuer_name: str
+    summary: str
+    version: int = Field(description="Phiên bản của bản ghi, tăng sau mỗi lần lưu")
+
+
+router = register("/", Router(tags=["văn bản"]))
+
+
+@router.get("/documents", response={200: list[DocumentOut], **FAILS_INPUT})
+@paginate(Page)
+def documents(request: HttpRequest) -> Any:
+    return LazyPage(
+        Document.objects.active()
+        .filter(school_id=school_id(request))
+        .select_related("doc_type")
+        .order_by("-issued_on", "symbol", "pk"),
+        document_out,
+    )
+
+
+def document_out(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "symbol": document.symbol,
+        "doc_type": document.doc_type.name if document.doc_type else None,
+        "issued_on": document.issued_on,
+        "issuer_name": document.issuer_name,
+        "summary": document.summary,
+        "version": document.version,
+    }
+
+
+@router.get("/documents/{document_id}", response={200: DocumentOut, **FAILS_OBJECT})
+def document_detail(request: HttpRequest, document_id: ObjectId) -> Any:
+    document = get_authorised(
+        request.auth,  # type: ignore[attr-defined]
+        Document.objects.active().select_related("doc_type"),
+        "documents.view_document",
+        pk=document_id,
+    )
+    return document_out(document)
