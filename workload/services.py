@@ -1,23 +1,24 @@
-"""Teaching-load actions: targets from the rules, the balancer's instance, runs, locks, results."""
+"""Teaching-load actions: targets from the rules, the balancer's instance, runs, locks, results.
+
+A run is queued here and executed by the background job in ``workload.tasks``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from organisations.models import Position
-from workload import balancer, norms
+from workload import norms
+from workload.balancer import instance as problem
 from workload.models import (
     Availability,
     BalanceRun,
@@ -27,8 +28,7 @@ from workload.models import (
     Section,
     Term,
 )
-
-logger = logging.getLogger(__name__)
+from workload.tasks import balance_term
 
 
 class WorkloadError(Exception):
@@ -179,7 +179,7 @@ def eligible_ids(
     return [pk for pk in dict.fromkeys(candidates) if pk not in excluded]
 
 
-def build_instance(term: Term, *, previous: str | None = "assigned_to") -> balancer.Instance:
+def build_instance(term: Term, *, previous: str | None = "assigned_to") -> problem.Instance:
     """The balancer's exchange format for this semester (ids are lecturer and section codes)."""
     rows = lecturer_rows(term)
     lecturers = [row.lecturer for row in rows]
@@ -197,7 +197,7 @@ def build_instance(term: Term, *, previous: str | None = "assigned_to") -> balan
     for section in sections:
         eligible = [ids[pk] for pk in eligible_ids(section, lecturers, by_group) if pk in ids]
         instance_sections.append(
-            balancer.Section(
+            problem.Section(
                 id=f"S{section.pk}",
                 hours=float(section.hours),
                 eligible=tuple(eligible),
@@ -209,9 +209,9 @@ def build_instance(term: Term, *, previous: str | None = "assigned_to") -> balan
         assigned = getattr(section, f"{previous}_id") if previous else None
         if assigned in ids:
             previous_assignment[f"S{section.pk}"] = ids[assigned]
-    return balancer.Instance(
+    return problem.Instance(
         lecturers=[
-            balancer.Lecturer(
+            problem.Lecturer(
                 id=ids[row.lecturer.pk],
                 target=float(row.target.target),
                 max_load=float(row.target.max_load),
@@ -237,63 +237,8 @@ def start_run(term: Term, *, by: Any, time_limit: int = 60) -> BalanceRun:
     run = BalanceRun.objects.create(
         term=term, created_by=by, time_limit=time_limit, instance=instance.to_dict()
     )
-    from workload.tasks import balance_term
-
     transaction.on_commit(lambda: balance_term.enqueue(run.pk))
     return run
-
-
-def execute_run(run_id: int) -> BalanceRun:
-    """Run the balancer for a queued run, recording progress as it goes (the job's body)."""
-    run = BalanceRun.objects.get(pk=run_id)
-    if run.status != RunStatus.QUEUED:
-        return run
-    BalanceRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
-    last_write = [0.0]
-    lock = threading.Lock()
-
-    def progress(event: dict[str, Any]) -> None:
-        # The solver may call from its own threads: write at most once a second, each write on
-        # that thread's own connection, and never let a progress write break the run.
-        now = time.monotonic()
-        with lock:
-            if now - last_write[0] < 1.0:
-                return
-            last_write[0] = now
-        try:
-            BalanceRun.objects.filter(pk=run.pk).update(progress=_jsonable(event))
-        except Exception:  # pragma: no cover - progress is best effort
-            logger.warning("Could not record balancing progress", exc_info=True)
-        finally:
-            if threading.current_thread() is not threading.main_thread():
-                close_old_connections()
-
-    try:
-        result = balancer.balance(
-            balancer.Instance.from_dict(run.instance), time_limit=run.time_limit, progress=progress
-        )
-    except Exception as error:
-        logger.exception("Balancing run %s failed", run.pk)
-        BalanceRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=str(error), finished_at=timezone.now()
-        )
-        raise
-    status = RunStatus.INFEASIBLE if result.status == "INFEASIBLE" else RunStatus.DONE
-    BalanceRun.objects.filter(pk=run.pk).update(
-        status=status, result=_jsonable(result.to_dict()), finished_at=timezone.now(), progress={}
-    )
-    run.refresh_from_db()
-    return run
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
-    return value
 
 
 @transaction.atomic

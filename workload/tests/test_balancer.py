@@ -16,19 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from workload import balancer
-from workload.balancer import (
-    Instance,
-    InstanceError,
-    Lecturer,
-    Section,
-    balance,
-    diagnose_infeasibility,
-    evaluate,
-    format_vn,
-    greedy,
-    lp_bound,
-)
+from workload.balancer import solve
+from workload.balancer.bounds import lp_bound
+from workload.balancer.diagnosis import diagnose_infeasibility
+from workload.balancer.greedy import greedy
+from workload.balancer.instance import Instance, InstanceError, Lecturer, Section, evaluate
+from workload.balancer.result import format_vn
+from workload.balancer.solve import balance
 from workload.instances import generate
 
 
@@ -581,7 +575,7 @@ def test_starved_solver_is_never_worse_than_greedy(
     # ones depends on the machine's load, as the whole call also has a wall-clock limit):
     # e.g. seed 2: 2 087.8 vs 291.9, seed 4: 657.6 vs 395.7, seed 5: 298.5 vs 233.3. Stage 2
     # started from stage 1's uneven solution and had no time to beat greedy.
-    monkeypatch.setattr(balancer.cp_model, "CpSolver", _StarvedSolver)
+    monkeypatch.setattr(cp_model, "CpSolver", _StarvedSolver)
     inst = generate(60, 170, seed)
     g = evaluate(inst, greedy(inst))
     assert g.feasible
@@ -603,8 +597,8 @@ def test_last_resort_fallback_to_greedy_keeps_the_promise(
 ) -> None:
     # Without the local search, a starved stage 2 ends above greedy's imbalance on these
     # seeds (as before the fix); the final check must then hand components back to greedy.
-    monkeypatch.setattr(balancer.cp_model, "CpSolver", _StarvedSolver)
-    monkeypatch.setattr(balancer, "_improve", lambda prep, comp, sol, cap, deadline: dict(sol))
+    monkeypatch.setattr(cp_model, "CpSolver", _StarvedSolver)
+    monkeypatch.setattr(solve, "improve", lambda prep, comp, sol, cap, deadline: dict(sol))
     inst = generate(60, 170, seed)
     g = evaluate(inst, greedy(inst))
     result = balance(inst, time_limit=2.0, workers=1)
@@ -654,7 +648,7 @@ class _HintCheckingSolver(_CpSolver):
 def test_every_stage_gets_a_complete_feasible_hint(
     with_wishes: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(balancer.cp_model, "CpSolver", _HintCheckingSolver)
+    monkeypatch.setattr(cp_model, "CpSolver", _HintCheckingSolver)
     _HintCheckingSolver.checked = 0
     inst = generate(30, 85, 2)
     if with_wishes:
