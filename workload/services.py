@@ -9,8 +9,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,9 @@ from workload.models import (
 )
 from workload.tasks import balance_term
 
+SizeBand = tuple[int, int | None, Decimal]
+"""A class-size band of the rules: (smallest size, largest size or None, coefficient)."""
+
 
 class WorkloadError(Exception):
     """A rule of the workload module was broken; the message is shown as is."""
@@ -44,11 +47,11 @@ def rules_for(term: Term) -> RuleSet:
     return rules
 
 
-def size_bands(rules: RuleSet) -> list[tuple[int, int | None, Decimal]]:
+def size_bands(rules: RuleSet) -> list[SizeBand]:
     return [(b.min_size, b.max_size, b.coefficient) for b in rules.size_bands.all()]
 
 
-def refresh_hours(section: Section, rules: RuleSet, bands: list[Any] | None = None) -> None:
+def refresh_hours(section: Section, rules: RuleSet, bands: list[SizeBand] | None = None) -> None:
     """Convert the section to giờ chuẩn with the school's table in force."""
     if section.kind.rules_id != rules.pk:
         raise WorkloadError(_("Loại hoạt động không thuộc quy định đang áp dụng."))
@@ -62,7 +65,7 @@ def refresh_hours(section: Section, rules: RuleSet, bands: list[Any] | None = No
 
 
 @transaction.atomic
-def save_section(section: Section, *, by: Any) -> Section:
+def save_section(section: Section, *, by: User) -> Section:
     refresh_hours(section, rules_for(section.term))
     stamp(section, by)
     section.save()
@@ -225,7 +228,7 @@ def build_instance(term: Term, *, previous: str | None = "assigned_to") -> probl
 
 
 @transaction.atomic
-def start_run(term: Term, *, by: Any, time_limit: int = 60) -> BalanceRun:
+def start_run(term: Term, *, by: User, time_limit: int = 60) -> BalanceRun:
     """Queue a balancing run; the worker picks it up after the transaction commits."""
     if term.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise WorkloadError(_("Đang có một lượt phân công tự động chưa xong."))
@@ -242,7 +245,7 @@ def start_run(term: Term, *, by: Any, time_limit: int = 60) -> BalanceRun:
 
 
 @transaction.atomic
-def apply_run(run: BalanceRun, *, by: Any) -> int:
+def apply_run(run: BalanceRun, *, by: User) -> int:
     """Make the run's assignment the semester's assignment; returns how many sections changed."""
     if run.status != RunStatus.DONE:
         raise WorkloadError(_("Chỉ áp dụng được một lượt tính đã có phương án."))
@@ -266,7 +269,7 @@ def apply_run(run: BalanceRun, *, by: Any) -> int:
 
 
 @transaction.atomic
-def lock_section(section: Section, lecturer: Lecturer | None, *, by: Any) -> Section:
+def lock_section(section: Section, lecturer: Lecturer | None, *, by: User) -> Section:
     """A head of department fixes (or frees) a section's lecturer; the optimiser keeps it."""
     if lecturer is not None and lecturer.group.school_id != section.term.school_id:
         raise WorkloadError(_("Giảng viên không thuộc trường."))
@@ -306,7 +309,7 @@ def ensure_term(school_id: int, start_year: int, semester: int) -> Term:
 
 
 @transaction.atomic
-def toggle_wish(section: Section, lecturer: Lecturer, *, by: Any) -> bool:
+def toggle_wish(section: Section, lecturer: Lecturer, *, by: User) -> bool:
     """Add or remove the lecturer's wish for the section; returns whether it is now wished."""
     if section.preferred_by.filter(pk=lecturer.pk).exists():
         section.preferred_by.remove(lecturer)

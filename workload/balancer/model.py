@@ -179,7 +179,7 @@ class ComponentModel:
     def add_hint(self, assignment: Mapping[int, int], floor: int = 0) -> None:
         """Hint every variable from ``assignment``. ``floor`` is the stage-1 floor ``run_solver``
         adds (``D ≥ floor``), so that the hinted ``D`` is feasible in that model too."""
-        self.model.clear_hints()
+        self.model.proto.clear_solution_hint()
         prep = self.prep
         loads = {i: prep.fixed_load_h[i] for i in self.lecturers}
         complete = True
