@@ -45,6 +45,8 @@ def _choose_hour_scale(values: Iterable[float]) -> tuple[int, bool]:
 
 @dataclass
 class Component:
+    """Lecturers and free sections joined by eligibility: solved apart from the others."""
+
     lecturers: list[int]
     sections: list[int]  # indices of free sections
 
