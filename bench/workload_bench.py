@@ -37,7 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ortools import __version__ as ortools_version
 
-from workload.balancer import balance, evaluate, greedy, lp_bound
+from workload.balancer.bounds import lp_bound
+from workload.balancer.greedy import greedy
+from workload.balancer.instance import evaluate
+from workload.balancer.solve import balance
 from workload.instances import GeneratorParams, generate
 
 SLACK_SECONDS = 2.0  # model building and JSON work around the solver's own time limit

@@ -1,25 +1,29 @@
-from typing import Any
+"""Who may see and change the teaching load (django-rules permissions of the workload app)."""
+
+from __future__ import annotations
 
 import rules
+from django.contrib.auth.models import AnonymousUser, User
 
 from organisations.membership import membership_of
 from organisations.permissions import in_same_school, is_admin, leads_school
+from workload.models import Lecturer, Section
 
 
 @rules.predicate
-def heads_section_group(user: Any, section: Any) -> bool:
+def heads_section_group(user: User | AnonymousUser, section: Section | None) -> bool:
     """Heads of a faculty or subject group fix the lecturers of their own sections."""
     return section is not None and membership_of(user).heads_unit(section.group_id)
 
 
 @rules.predicate
-def is_unit_head_in_school(user: Any, obj: Any) -> bool:
+def is_unit_head_in_school(user: User | AnonymousUser, lecturer: Lecturer | None) -> bool:
     membership = membership_of(user)
-    return obj is not None and membership.is_unit_head and in_same_school(user, obj)
+    return lecturer is not None and membership.is_unit_head and in_same_school(user, lecturer)
 
 
 @rules.predicate
-def is_the_lecturer(user: Any, lecturer: Any) -> bool:
+def is_the_lecturer(user: User | AnonymousUser, lecturer: Lecturer | None) -> bool:
     person = membership_of(user).person
     return lecturer is not None and person is not None and lecturer.person_id == person.pk
 

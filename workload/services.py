@@ -1,24 +1,25 @@
-"""Teaching-load actions: targets from the rules, the balancer's instance, runs, locks, results."""
+"""Teaching-load actions: targets from the rules, the balancer's instance, runs, locks, results.
+
+A run is queued here and executed by the background job in ``workload.tasks``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from core.errors import DomainError
 from organisations.models import Position
-from workload import balancer, norms
+from workload import norms
+from workload.balancer import instance as problem
 from workload.models import (
     Availability,
     BalanceRun,
@@ -28,8 +29,10 @@ from workload.models import (
     Section,
     Term,
 )
+from workload.tasks import balance_term
 
-logger = logging.getLogger(__name__)
+SizeBand = tuple[int, int | None, Decimal]
+"""A class-size band of the rules: (smallest size, largest size or None, coefficient)."""
 
 
 class WorkloadError(DomainError):
@@ -45,11 +48,11 @@ def rules_for(term: Term) -> RuleSet:
     return rules
 
 
-def size_bands(rules: RuleSet) -> list[tuple[int, int | None, Decimal]]:
+def size_bands(rules: RuleSet) -> list[SizeBand]:
     return [(b.min_size, b.max_size, b.coefficient) for b in rules.size_bands.all()]
 
 
-def refresh_hours(section: Section, rules: RuleSet, bands: list[Any] | None = None) -> None:
+def refresh_hours(section: Section, rules: RuleSet, bands: list[SizeBand] | None = None) -> None:
     """Convert the section to giờ chuẩn with the school's table in force."""
     if section.kind.rules_id != rules.pk:
         raise WorkloadError(_("Loại hoạt động không thuộc quy định đang áp dụng."))
@@ -63,7 +66,7 @@ def refresh_hours(section: Section, rules: RuleSet, bands: list[Any] | None = No
 
 
 @transaction.atomic
-def save_section(section: Section, *, by: Any) -> Section:
+def save_section(section: Section, *, by: User) -> Section:
     refresh_hours(section, rules_for(section.term))
     stamp(section, by)
     section.save()
@@ -180,7 +183,7 @@ def eligible_ids(
     return [pk for pk in dict.fromkeys(candidates) if pk not in excluded]
 
 
-def build_instance(term: Term, *, previous: str | None = "assigned_to") -> balancer.Instance:
+def build_instance(term: Term, *, previous: str | None = "assigned_to") -> problem.Instance:
     """The balancer's exchange format for this semester (ids are lecturer and section codes)."""
     rows = lecturer_rows(term)
     lecturers = [row.lecturer for row in rows]
@@ -198,7 +201,7 @@ def build_instance(term: Term, *, previous: str | None = "assigned_to") -> balan
     for section in sections:
         eligible = [ids[pk] for pk in eligible_ids(section, lecturers, by_group) if pk in ids]
         instance_sections.append(
-            balancer.Section(
+            problem.Section(
                 id=f"S{section.pk}",
                 hours=float(section.hours),
                 eligible=tuple(eligible),
@@ -210,9 +213,9 @@ def build_instance(term: Term, *, previous: str | None = "assigned_to") -> balan
         assigned = getattr(section, f"{previous}_id") if previous else None
         if assigned in ids:
             previous_assignment[f"S{section.pk}"] = ids[assigned]
-    return balancer.Instance(
+    return problem.Instance(
         lecturers=[
-            balancer.Lecturer(
+            problem.Lecturer(
                 id=ids[row.lecturer.pk],
                 target=float(row.target.target),
                 max_load=float(row.target.max_load),
@@ -226,7 +229,7 @@ def build_instance(term: Term, *, previous: str | None = "assigned_to") -> balan
 
 
 @transaction.atomic
-def start_run(term: Term, *, by: Any, time_limit: int = 60) -> BalanceRun:
+def start_run(term: Term, *, by: User, time_limit: int = 60) -> BalanceRun:
     """Queue a balancing run; the worker picks it up after the transaction commits."""
     if term.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise WorkloadError(_("Đang có một lượt phân công tự động chưa xong."))
@@ -238,67 +241,12 @@ def start_run(term: Term, *, by: Any, time_limit: int = 60) -> BalanceRun:
     run = BalanceRun.objects.create(
         term=term, created_by=by, time_limit=time_limit, instance=instance.to_dict()
     )
-    from workload.tasks import balance_term
-
     transaction.on_commit(lambda: balance_term.enqueue(run.pk))
     return run
 
 
-def execute_run(run_id: int) -> BalanceRun:
-    """Run the balancer for a queued run, recording progress as it goes (the job's body)."""
-    run = BalanceRun.objects.get(pk=run_id)
-    if run.status != RunStatus.QUEUED:
-        return run
-    BalanceRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
-    last_write = [0.0]
-    lock = threading.Lock()
-
-    def progress(event: dict[str, Any]) -> None:
-        # The solver may call from its own threads: write at most once a second, each write on
-        # that thread's own connection, and never let a progress write break the run.
-        now = time.monotonic()
-        with lock:
-            if now - last_write[0] < 1.0:
-                return
-            last_write[0] = now
-        try:
-            BalanceRun.objects.filter(pk=run.pk).update(progress=_jsonable(event))
-        except Exception:  # pragma: no cover - progress is best effort
-            logger.warning("Could not record balancing progress", exc_info=True)
-        finally:
-            if threading.current_thread() is not threading.main_thread():
-                close_old_connections()
-
-    try:
-        result = balancer.balance(
-            balancer.Instance.from_dict(run.instance), time_limit=run.time_limit, progress=progress
-        )
-    except Exception as error:
-        logger.exception("Balancing run %s failed", run.pk)
-        BalanceRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=str(error), finished_at=timezone.now()
-        )
-        raise
-    status = RunStatus.INFEASIBLE if result.status == "INFEASIBLE" else RunStatus.DONE
-    BalanceRun.objects.filter(pk=run.pk).update(
-        status=status, result=_jsonable(result.to_dict()), finished_at=timezone.now(), progress={}
-    )
-    run.refresh_from_db()
-    return run
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
-    return value
-
-
 @transaction.atomic
-def apply_run(run: BalanceRun, *, by: Any) -> int:
+def apply_run(run: BalanceRun, *, by: User) -> int:
     """Make the run's assignment the semester's assignment; returns how many sections changed."""
     if run.status != RunStatus.DONE:
         raise WorkloadError(_("Chỉ áp dụng được một lượt tính đã có phương án."))
@@ -322,7 +270,7 @@ def apply_run(run: BalanceRun, *, by: Any) -> int:
 
 
 @transaction.atomic
-def lock_section(section: Section, lecturer: Lecturer | None, *, by: Any) -> Section:
+def lock_section(section: Section, lecturer: Lecturer | None, *, by: User) -> Section:
     """A head of department fixes (or frees) a section's lecturer; the optimiser keeps it."""
     if lecturer is not None and lecturer.group.school_id != section.term.school_id:
         raise WorkloadError(_("Giảng viên không thuộc trường."))
@@ -362,7 +310,7 @@ def ensure_term(school_id: int, start_year: int, semester: int) -> Term:
 
 
 @transaction.atomic
-def toggle_wish(section: Section, lecturer: Lecturer, *, by: Any) -> bool:
+def toggle_wish(section: Section, lecturer: Lecturer, *, by: User) -> bool:
     """Add or remove the lecturer's wish for the section; returns whether it is now wished."""
     if section.preferred_by.filter(pk=lecturer.pk).exists():
         section.preferred_by.remove(lecturer)

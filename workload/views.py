@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,6 +30,12 @@ from workload.models import BalanceRun, Lecturer, RuleSet, Section, Term
 VIEW = "workload.view_term"
 MANAGE = "workload.manage_term"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SignedInRequest(HttpRequest):
+    """A request behind ``@login_required``: its user is signed in (for the type checker)."""
+
+    user: User
 
 
 def _term(request: HttpRequest, pk: int, perm: str | None = None) -> Term:
@@ -153,7 +160,7 @@ def term_sections(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def section_lock(request: HttpRequest, pk: int) -> HttpResponse:
+def section_lock(request: SignedInRequest, pk: int) -> HttpResponse:
     section = get_authorised(
         request.user, Section.objects.select_related("term"), VIEW, "workload.lock_section", pk=pk
     )
@@ -205,7 +212,7 @@ def import_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_start(request: HttpRequest, pk: int) -> HttpResponse:
+def run_start(request: SignedInRequest, pk: int) -> HttpResponse:
     term = _term(request, pk, MANAGE)
     try:
         time_limit = int(request.POST.get("time_limit") or 60)
@@ -249,7 +256,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def run_apply(request: SignedInRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, MANAGE)
     try:
         changed = services.apply_run(run, by=request.user)
@@ -309,7 +316,7 @@ def staff_load(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 @login_required
 def section_form(
-    request: HttpRequest, pk: int | None = None, term_pk: int | None = None
+    request: SignedInRequest, pk: int | None = None, term_pk: int | None = None
 ) -> HttpResponse:
     """Enter or correct one section by hand (the Excel import does many at once)."""
     if pk is not None:
@@ -345,7 +352,7 @@ def section_form(
 
 @login_required
 @require_POST
-def section_wish(request: HttpRequest, pk: int) -> HttpResponse:
+def section_wish(request: SignedInRequest, pk: int) -> HttpResponse:
     """A lecturer marks (or unmarks) a wish to teach a section; the optimiser honours it when it can."""
     section = get_object_or_404(Section.objects.select_related("term"), pk=pk)
     person = membership_of(request.user).person

@@ -1,7 +1,7 @@
 """``python manage.py balance_workload INSTANCE.json --time-limit 60 --out RESULT.json``.
 
 Reads a teaching-load instance, computes the fairest assignment with
-:func:`workload.balancer.balance` and writes the result JSON. Touches no database, so it runs
+:func:`workload.balancer.solve.balance` and writes the result JSON. Touches no database, so it runs
 on a machine where the database is not configured (``requires_system_checks = []``: the
 checks would import models and may need the database settings).
 """
@@ -15,7 +15,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from workload.balancer import Instance, InstanceError, Result, balance
+from workload.balancer.instance import Instance, InstanceError
+from workload.balancer.result import Result
+from workload.balancer.solve import balance
 
 
 def run(
