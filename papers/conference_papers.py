@@ -1,6 +1,6 @@
 """A conference's Biên bản (minutes) and Nghị quyết (resolution) in the official layout.
 
-Written from the same data as the texts on the conference's pages (`conferences.papers.
+Written from the same data as the texts on the conference's pages (`conferences.texts.
 paper_context`): time and place, attendance against the quorum rule, chair and secretary, agenda,
 opinions and answers, votes, the emulation launch, the chair's conclusions. The minutes are signed
 by the secretary and the chair side by side; the resolution "TM. ĐOÀN CHỦ TỊCH" (one chair:
@@ -15,7 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from conferences.models import Conference, ConferenceReopening
-from conferences.papers import count_label, lcfirst, paper_context
+from conferences.texts import count_label, lcfirst, paper_context
 from core.permissions import get_authorised
 from core.text import format_date, format_number, paper_date
 from papers.layout import ROMAN, Block, Heading, Paper, Para, Signature, Table

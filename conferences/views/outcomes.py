@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conferences import papers, services
+from conferences import services, texts
 from conferences.forms import (
     ArticleForm,
     ConclusionForm,
@@ -173,8 +173,8 @@ def photo_file(request: HttpRequest, pk: int) -> FileResponse:
 # Papers -----------------------------------------------------------------------------------------
 
 PAPERS = {
-    "minutes": (papers.minutes, _("Biên bản hội nghị")),
-    "resolution": (papers.resolution, _("Nghị quyết hội nghị")),
+    "minutes": (texts.minutes, _("Biên bản hội nghị")),
+    "resolution": (texts.resolution, _("Nghị quyết hội nghị")),
 }
 
 
@@ -199,7 +199,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     """The news article: generated from the data, editable by the secretary before publishing."""
     conference = get_conference(request, pk)
     can_manage = request.user.has_perm(MANAGE, conference)
-    generated = papers.article(conference)
+    generated = texts.article(conference)
     text = conference.article_text or generated
     form = None
     if can_manage:

@@ -1,7 +1,7 @@
 """The conference's papers — minutes (biên bản), resolution (nghị quyết), news article — written
 from the recorded data through text templates, never typed free-hand.
 
-Word output comes later; these are the texts it will carry.
+Word output comes later (papers/conference_papers.py); these are the texts it will carry.
 """
 
 from __future__ import annotations
