@@ -1,7 +1,8 @@
-"""The conference's papers — minutes (biên bản), resolution (nghị quyết), news article — written
+"""The conference's texts — minutes (biên bản), resolution (nghị quyết), news article — written
 from the recorded data through text templates, never typed free-hand.
 
-Word output comes later (papers/conference_papers.py); these are the texts it will carry.
+`paper_context` reads that data once; the Word papers (`conferences.papers`) are written from it
+too.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from conferences.models import (
     VoteItem,
     VoteStatus,
 )
-from conferences.services.hall import QuorumState, quorum
+from conferences.quorum import QuorumState, quorum
 from core.text import paper_date
 from planning.models import PlanBasis, Task
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conferences import services, texts
+from conferences import texts
 from conferences.models import Conference
+from conferences.quorum import quorum
 from demo.loader import load_demo
 from planning.models import PlanAmendment
 
@@ -131,7 +132,7 @@ def test_accepted_opinions_became_tasks_in_a_recorded_amendment(
 def test_minutes_and_resolution_come_from_the_data(demo_conference: Conference) -> None:
     minutes = texts.minutes(demo_conference)
     assert "Lạng Sơn, ngày 26 tháng 9 năm 2023" in minutes
-    state = services.quorum(demo_conference)
+    state = quorum(demo_conference)
     assert state.absent == 2 and state.reached
     assert "BIÊN BẢN" in minutes and f"có mặt: {state.present}; vắng: 2" in minutes
     assert "đạt, Hội nghị đủ điều kiện tiến hành" in minutes

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import World
-from papers import pdf
+from papers import pdf, tasks
 
 FAKE_OFFICE = """#!PYTHON
 # Stands in for soffice: logs its start and end, takes a moment, writes a PDF of its input.
@@ -239,7 +239,7 @@ def test_enqueueing_from_four_threads_gives_one_job(office: Path, queued: Any) -
 
     def ask(index: int) -> None:
         start.wait()
-        states[index] = pdf.request_pdf(content)
+        states[index] = tasks.request_pdf(content)
 
     try:
         threads = [threading.Thread(target=ask, args=(i,)) for i in range(4)]
@@ -261,7 +261,7 @@ def test_an_issued_paper_is_converted_from_its_stored_bytes_in_the_worker(
     from papers.tasks import convert_pdf
 
     conference_services.set_status(meeting, "closed", by=world.users["clerk"])
-    number = reverse("papers:conference_number", args=["conference_minutes", meeting.pk])
+    number = reverse("conferences:paper_number", args=[meeting.pk, "minutes"])
     assert world.client("clerk").post(number).status_code == 302
     issued = IssuedPaper.objects.get(kind="conference_minutes")
     stored = issued.read()

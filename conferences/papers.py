@@ -1,4 +1,6 @@
-"""A conference's Biên bản (minutes) and Nghị quyết (resolution) in the official layout.
+"""A conference's Biên bản (minutes) and Nghị quyết (resolution) in the official layout: the paper
+kinds `conference_minutes` and `conference_resolution` (registered when the papers app imports
+this module), and what their numbers mean for the conference (amendments after a reopening).
 
 Written from the same data as the texts on the conference's pages (`conferences.texts.
 paper_context`): time and place, attendance against the quorum rule, chair and secretary, agenda,
@@ -18,7 +20,7 @@ from conferences.models import Conference, ConferenceReopening
 from conferences.texts import count_label, lcfirst, paper_context
 from core.permissions import get_authorised
 from core.text import format_date, format_number, paper_date
-from papers.layout import ROMAN, Block, Heading, Paper, Para, Signature, Table
+from papers.layout import ROMAN, Block, Heading, Paper, Para, Signature, Table, recipients
 from papers.models import IssuedPaper
 from papers.placeholders import common_context
 from papers.registry import PaperKind, register
@@ -51,6 +53,14 @@ def issue_state(kind: str, conference: Conference) -> tuple[IssuedPaper | None, 
     ).exists():
         return None, latest
     return latest, latest.amends
+
+
+def has_issued_papers(conference: Conference) -> bool:
+    """Whether the conference's biên bản or nghị quyết has a number (then only the leadership
+    may reopen it)."""
+    return IssuedPaper.objects.filter(
+        kind__in=[MINUTES_KIND, RESOLUTION_KIND], object_id=conference.pk
+    ).exists()
 
 
 def amendment_due(kind: str, conference: Conference) -> IssuedPaper | None:
@@ -395,13 +405,11 @@ def resolution_paper(conference: Conference) -> Paper:
         signing_mark=mark,
         signer_title=title,
         signer_name=name,
-        recipients=[
-            "Sở GD&ĐT (để báo cáo);",
-            "Đảng ủy, Ban Giám hiệu;",
-            "Công đoàn, Đoàn Thanh niên;",
-            "Các phòng, khoa, trung tâm;",
-            f"Lưu: VT, {abbreviation}.",
-        ],
+        recipients=recipients(
+            ["Đảng ủy, Ban Giám hiệu", "Công đoàn, Đoàn Thanh niên", "Các phòng, khoa, trung tâm"],
+            report_to="Sở GD&ĐT",
+            kept=f"VT, {abbreviation}",
+        ),
     )
     return _as_amendment(paper, RESOLUTION_KIND, conference)
 
