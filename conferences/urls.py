@@ -37,6 +37,7 @@ urlpatterns = [
     path("<int:pk>/photos/", outcomes.photos, name="photos"),
     path("photos/<int:pk>/", outcomes.photo_file, name="photo_file"),
     path("<int:pk>/papers/<str:kind>/", outcomes.paper, name="paper"),
+    path("<int:pk>/papers/<str:kind>/number/", outcomes.paper_number, name="paper_number"),
     path("<int:pk>/article/", outcomes.article, name="article"),
     path("<int:pk>/article/regenerate/", outcomes.article_regenerate, name="article_regenerate"),
     path("<int:pk>/article/publish/", outcomes.article_publish, name="article_publish"),

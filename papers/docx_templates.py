@@ -15,6 +15,7 @@ import zipfile
 from typing import Any
 
 from django.utils.translation import gettext as _
+from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
@@ -24,6 +25,7 @@ from jinja2.sandbox import SecurityError
 from core.errors import DomainError
 from core.uploads import ArchiveRefused, DamagedArchive, check_package
 from papers.layout import Heading, Paper, Para, Table, _font, render_docx
+from papers.models import PaperTemplate
 from papers.placeholders import COMMON
 from papers.registry import PaperKind
 from papers.sandbox import ANY_FIELD, Forbidden, check_syntax, environment, plain
@@ -41,8 +43,6 @@ class TemplateRejected(DomainError):
 
 def active_template(school: Any, kind_code: str) -> Any:
     """The school's template in use for the kind, or None (the built-in layout applies)."""
-    from papers.models import PaperTemplate
-
     if school is None:
         return None
     template = PaperTemplate.objects.filter(school=school, kind=kind_code, is_active=True).first()
@@ -318,9 +318,7 @@ def starter_template(kind: PaperKind, sample: Any = None) -> bytes:
 
 def _loop_recipients(data: bytes) -> bytes:
     """Wrap the one recipient line in a paragraph loop over `noi_nhan`."""
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
+    document = Document(io.BytesIO(data))
     for table in document.tables:
         for row in table.rows:
             for cell in row.cells:

@@ -96,6 +96,16 @@ class Paper:
     date_line: str = ""
 
 
+def recipients(to: Sequence[str] = (), *, report_to: str = "", kept: str) -> list[str]:
+    """The lines of "Nơi nhận" as every paper writes them: the body reported to first ("Sở GD&ĐT
+    (để báo cáo);"), then each recipient, each line ending in ";", and last where the copy is kept
+    ("Lưu: VT, CĐM.")."""
+    lines = [f"{report_to} (để báo cáo);"] if report_to else []
+    lines.extend(f"{recipient};" for recipient in to)
+    lines.append(f"Lưu: {kept}.")
+    return lines
+
+
 def _font(
     run: object, size: float, *, bold: bool = False, italic: bool = False, underline: bool = False
 ) -> None:
@@ -228,6 +238,7 @@ def render_docx(paper: Paper) -> bytes:
     if paper.signatures:
         _signatures(document, paper.signatures, verbatim=paper.verbatim)
         if paper.recipients:
+            _line(document, "", 6)
             _recipients(document, paper.recipients)
     else:
         _signing_block(document, paper)
@@ -262,11 +273,10 @@ def _signatures(
         _sign(cell, signature, verbatim=verbatim)
 
 
-def _recipients(document: object, recipients: Sequence[str]) -> None:
-    _line(document, "", 6)
-    _line(document, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for recipient in recipients:
-        _line(document, f"- {recipient}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+def _recipients(container: object, lines: Sequence[str]) -> None:
+    _line(container, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in lines:
+        _line(container, f"- {line}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
 
 
 def _signing_block(document: object, paper: Paper) -> None:
@@ -277,9 +287,7 @@ def _signing_block(document: object, paper: Paper) -> None:
     recipients_cell, signer_cell = signing.rows[0].cells
     recipients_cell._element.remove(recipients_cell.paragraphs[0]._element)
     signer_cell._element.remove(signer_cell.paragraphs[0]._element)
-    _line(recipients_cell, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for recipient in paper.recipients:
-        _line(recipients_cell, f"- {recipient}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _recipients(recipients_cell, paper.recipients)
     _sign(
         signer_cell,
         Signature(paper.signing_mark, paper.signer_title, paper.signer_name),

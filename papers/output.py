@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from papers import docx_templates, pdf
 from papers.layout import render_docx
 from papers.registry import PaperKind
 
@@ -17,12 +18,10 @@ FORMATS = ("docx", "pdf")
 
 
 def render_word(kind: PaperKind, obj: Any) -> bytes:
-    from papers.docx_templates import active_template, fill
-
-    template = active_template(kind.school_of(obj), kind.code)
+    template = docx_templates.active_template(kind.school_of(obj), kind.code)
     if template is not None:
         try:
-            return fill(template.read(), kind.context(obj))
+            return docx_templates.fill(template.read(), kind.context(obj))
         except Exception:  # the template passed its check on other data; never fail the download
             logger.exception("School template for %s could not be filled; built-in used", kind.code)
     return render_docx(kind.build(obj))
@@ -38,7 +37,5 @@ def render(kind: PaperKind, obj: Any, fmt: str = "docx") -> tuple[bytes, str, st
         raise ValueError(fmt)
     content = render_word(kind, obj)
     if fmt == "pdf":
-        from papers.pdf import docx_to_pdf
-
-        return docx_to_pdf(content), f"{kind.filename(obj)}.pdf", PDF
+        return pdf.docx_to_pdf(content), f"{kind.filename(obj)}.pdf", PDF
     return content, f"{kind.filename(obj)}.docx", DOCX

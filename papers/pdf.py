@@ -14,12 +14,9 @@ LibreOffice is heavy (a process of a few hundred MB, seconds of CPU), so convers
   MEDIA_ROOT/cache, which the kernel releases if the process dies. A request that waits longer
   than SLOT_WAIT_SECONDS gets a clear message (503) and the .docx link instead.
 
-The conversion runs in the django-tasks worker (`papers.tasks.convert_pdf`), not in the web
-request: `request_pdf` answers from the cache, or keeps the .docx under
-`cache/pdf-src/<key>.docx` and enqueues one job per key (a marker file made with O_EXCL under
-MEDIA_ROOT/cache/queued, so simultaneous requests for one paper enqueue one job), and the page
-polls `state(key)` until the PDF, or the failure the job kept under `cache/pdf/<key>.failed`, is
-there. The job takes only the key, so nothing but bytes in the storage passes between them.
+The conversion runs in the django-tasks worker, not in the web request: `papers.tasks` keeps the
+request's side (the cache, the queue, the state a waiting page polls) and the job that calls
+`docx_to_pdf`.
 """
 
 from __future__ import annotations
@@ -35,7 +32,6 @@ import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -48,10 +44,6 @@ from core.errors import DomainError
 TIMEOUT_SECONDS = 90
 SLOT_WAIT_SECONDS = 120.0
 CACHE_FOLDER = "cache/pdf"
-SOURCE_FOLDER = "cache/pdf-src"
-# A queued marker older than this belongs to a job that was lost (worker killed, queue emptied):
-# the next request enqueues again.
-QUEUED_STALE_SECONDS = 15 * 60
 
 
 class PdfUnavailable(DomainError):
@@ -126,7 +118,12 @@ def _hold_one_of(paths: list[Path], deadline: float) -> Iterator[None]:
         time.sleep(0.1)
 
 
-def _cached(name: str) -> bytes | None:
+def pdf_name(key: str) -> str:
+    return f"{CACHE_FOLDER}/{key}.pdf"
+
+
+def cached(name: str) -> bytes | None:
+    """What the default storage keeps under `name`, or None."""
     if not default_storage.exists(name):
         return None
     with default_storage.open(name, "rb") as stored:
@@ -134,7 +131,8 @@ def _cached(name: str) -> bytes | None:
     return data
 
 
-def _keep(name: str, data: bytes) -> None:
+def keep(name: str, data: bytes) -> None:
+    """Keep `data` under `name` once (the first keeper wins)."""
     if default_storage.exists(name):
         return
     saved = default_storage.save(name, ContentFile(data))
@@ -150,19 +148,19 @@ def docx_to_pdf(content: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
             _("Máy chủ chưa cài LibreOffice nên chưa tạo được tệp PDF; hãy tải bản .docx.")
         )
     key = content_key(content)
-    name = f"{CACHE_FOLDER}/{key}.pdf"
-    if (found := _cached(name)) is not None:
+    name = pdf_name(key)
+    if (found := cached(name)) is not None:
         return found
     deadline = time.monotonic() + SLOT_WAIT_SECONDS
     folder = _lock_folder()
     # Requests for the same content queue behind the one converting it (256 buckets of keys).
     with _hold_one_of([folder / f"pdf-{key[:2]}.lock"], deadline):
-        if (found := _cached(name)) is not None:
+        if (found := cached(name)) is not None:
             return found
         slots = max(1, int(getattr(settings, "PDF_CONVERSION_SLOTS", 1)))
         with _hold_one_of([folder / f"pdf-slot-{i}.lock" for i in range(slots)], deadline):
             data = _convert(binary, content, timeout)
-        _keep(name, data)
+        keep(name, data)
     return data
 
 
@@ -209,136 +207,3 @@ def _convert(binary: str, content: bytes, timeout: float) -> bytes:
                 % {"code": result.returncode, "detail": detail}
             )
         return target.read_bytes()
-
-
-# The worker's part: requests enqueue, the job converts.
-
-
-@dataclass(frozen=True)
-class PdfState:
-    """Where a paper's PDF is: `data` when made, `error` when the job failed, else on its way."""
-
-    key: str
-    data: bytes | None = None
-    error: str | None = None
-
-
-def is_key(text: str) -> bool:
-    """A content key as `content_key` makes it (64 lowercase hex digits): nothing else reaches a
-    storage path."""
-    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
-
-
-def pdf_name(key: str) -> str:
-    return f"{CACHE_FOLDER}/{key}.pdf"
-
-
-def failure_name(key: str) -> str:
-    return f"{CACHE_FOLDER}/{key}.failed"
-
-
-def source_name(key: str) -> str:
-    return f"{SOURCE_FOLDER}/{key}.docx"
-
-
-def _queued_marker(key: str) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "cache" / "queued"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"pdf-{key}"
-
-
-def _claim(key: str) -> bool:
-    """True for the one caller that may enqueue the job of `key` (O_EXCL: the first wins)."""
-    marker = _queued_marker(key)
-    try:
-        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        try:
-            age = time.time() - marker.stat().st_mtime
-        except FileNotFoundError:  # the job just finished; its PDF or failure is there
-            return False
-        if age < QUEUED_STALE_SECONDS:
-            return False
-        marker.unlink(missing_ok=True)
-        return _claim(key)
-    os.close(fd)
-    return True
-
-
-def _release(key: str) -> None:
-    _queued_marker(key).unlink(missing_ok=True)
-
-
-def _failure(key: str) -> str | None:
-    found = _cached(failure_name(key))
-    return None if found is None else found.decode("utf-8", "replace")
-
-
-def state(key: str) -> PdfState:
-    """What the status page shows: the PDF, the job's failure, or neither yet."""
-    if (found := _cached(pdf_name(key))) is not None:
-        return PdfState(key, data=found)
-    if (error := _failure(key)) is not None:
-        return PdfState(key, error=error)
-    return PdfState(key)
-
-
-def is_queued(key: str) -> bool:
-    marker = _queued_marker(key)
-    try:
-        return time.time() - marker.stat().st_mtime < QUEUED_STALE_SECONDS
-    except FileNotFoundError:
-        return False
-
-
-def request_pdf(content: bytes) -> PdfState:
-    """The PDF of a .docx if it is made; otherwise make sure one job is on its way.
-
-    Raises PdfUnavailable without LibreOffice (nothing is enqueued then). With a backend that
-    runs jobs at once (tests, or TASKS without a worker) the returned state already has the PDF
-    or the failure.
-    """
-    if not available():
-        raise PdfUnavailable(
-            _("Máy chủ chưa cài LibreOffice nên chưa tạo được tệp PDF; hãy tải bản .docx.")
-        )
-    key = content_key(content)
-    if (found := _cached(pdf_name(key))) is not None:
-        return PdfState(key, data=found)
-    if not _claim(key):
-        return state(key)
-    try:
-        # Asking again after a failure is a new attempt.
-        default_storage.delete(failure_name(key))
-        default_storage.delete(source_name(key))
-        default_storage.save(source_name(key), ContentFile(content))
-        from papers.tasks import convert_pdf
-
-        convert_pdf.enqueue(key)
-    except BaseException:
-        _release(key)
-        raise
-    return state(key)
-
-
-def convert_stored(key: str) -> str:
-    """The job's work: convert the .docx kept under `key` and keep the PDF (idempotent).
-
-    A failure is kept for the status page (`cache/pdf/<key>.failed`) and raised, so the worker
-    records it too. The kept .docx and the queued marker are removed in every case.
-    """
-    try:
-        if default_storage.exists(pdf_name(key)):
-            return "cached"
-        source = _cached(source_name(key))
-        if source is None:
-            return "missing"
-        try:
-            docx_to_pdf(source)
-        except (PdfUnavailable, PdfError) as error:
-            _keep(failure_name(key), str(error).encode("utf-8"))
-            raise
-        return "converted"
-    finally:
-        default_storage.delete(source_name(key))
-        _release(key)

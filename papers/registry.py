@@ -1,6 +1,8 @@
 """The kinds of paper the product writes, in one registry.
 
-Each app that writes a paper registers a `PaperKind` in its `AppConfig.ready()`:
+Each app that writes a paper registers a `PaperKind` in its own `papers` module (`planning.papers`,
+`conferences.papers`, `reports.papers`), which the papers app imports at start
+(`autodiscover_modules("papers")` in its `AppConfig.ready`):
 
 - `build(obj)` returns the built-in layout (`papers.layout.Paper`);
 - `context(obj)` returns the placeholders a school's own .docx template may use (documented in

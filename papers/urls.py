@@ -22,7 +22,4 @@ urlpatterns = [
     path("issued/<int:pk>/pdf/<slug:key>/", views.issued_pdf_status, name="issued_pdf_status"),
     path("<slug:kind>/<int:pk>/pdf/<slug:key>/", views.pdf_status, name="pdf_status"),
     path("<slug:kind>/<int:pk>.<str:fmt>", views.download, name="download"),
-    path("number/<slug:kind>/<int:pk>/", views.conference_number, name="conference_number"),
-    path("plans/<int:pk>/ke-hoach.docx", views.plan_docx, name="plan_docx"),
-    path("plans/<int:pk>/number/", views.plan_number, name="plan_number"),
 ]

@@ -1,4 +1,4 @@
-"""Download the papers the product writes; give an issued paper its number; the school's own
+"""Download the papers the product writes (as they were issued, once numbered); the school's own
 Word templates."""
 
 from __future__ import annotations
@@ -13,39 +13,22 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from conferences.models import Conference
 from core.permissions import get_authorised
-from documents.models import DocumentSystem, DocumentType
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
-from papers import pdf, registry, sandbox, services
-from papers.conference_papers import MINUTES_KIND, RESOLUTION_KIND, amendment_due
+from papers import registry, sandbox, services, tasks
 from papers.docx_templates import MAX_TEMPLATE_BYTES, known_placeholders, starter_template
 from papers.models import IssuedPaper, PaperTemplate
-from papers.numbering import NumberingError, issue_number
 from papers.output import DOCX, FORMATS, PDF, render_word
-from papers.output import render as render_paper
+from papers.pdf import PdfError, PdfUnavailable
 from papers.placeholders import COMMON
-from papers.plan_paper import PLAN_KIND, plan_amendment_due, signer_of
-from planning.models import Plan
 
 VIEW_TEMPLATES = "papers.view_templates"
 MANAGE_TEMPLATES = "papers.manage_templates"
-
-
-def _plan(request: HttpRequest, pk: int, perm: str | None = None) -> Plan:
-    return get_authorised(
-        request.user,
-        Plan.objects.select_related("school__parent"),
-        "planning.view_plan",
-        perm,
-        pk=pk,
-    )
 
 
 def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -61,14 +44,7 @@ def download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse
         raise Http404
     paper_kind = registry.get(kind)
     obj = paper_kind.load(request, pk)
-    issued = (
-        IssuedPaper.objects.filter(kind=kind, object_id=pk, amends=None).exclude(file="").first()
-    )
-    if issued is not None:
-        # A numbered paper is what was issued, byte for byte, whatever changed since.
-        content, name = _issued_docx(issued, paper_kind, obj)
-    else:
-        content, name = render_word(paper_kind, obj), paper_kind.filename(obj)
+    content, name = current_docx(paper_kind, obj)
     if fmt == "docx":
         return _attachment(content, f"{name}.docx", DOCX)
     return _pdf_answer(
@@ -79,6 +55,25 @@ def download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse
         docx_url=reverse("papers:download", args=[kind, pk, "docx"]),
         status_url=lambda key: reverse("papers:pdf_status", args=[kind, pk, key]),
     )
+
+
+def current_docx(paper_kind: registry.PaperKind, obj: Any) -> tuple[bytes, str]:
+    """(the .docx, its download name without extension) of the paper about `obj`: once numbered,
+    what was issued, byte for byte, whatever changed since; before, written now."""
+    issued = (
+        IssuedPaper.objects.filter(kind=paper_kind.code, object_id=obj.pk, amends=None)
+        .exclude(file="")
+        .first()
+    )
+    if issued is not None:
+        return _issued_docx(issued, paper_kind, obj)
+    return render_word(paper_kind, obj), paper_kind.filename(obj)
+
+
+def docx_answer(paper_kind: registry.PaperKind, obj: Any) -> HttpResponse:
+    """The paper about `obj` as a .docx download (see current_docx)."""
+    content, name = current_docx(paper_kind, obj)
+    return _attachment(content, f"{name}.docx", DOCX)
 
 
 def _issued_docx(
@@ -109,8 +104,8 @@ def _pdf_answer(
 ) -> HttpResponse:
     """The PDF when it is made; else a page that waits for the worker's job (202)."""
     try:
-        state = pdf.request_pdf(content)
-    except (pdf.PdfUnavailable, pdf.PdfError) as error:
+        state = tasks.request_pdf(content)
+    except (PdfUnavailable, PdfError) as error:
         return _pdf_unavailable(request, str(error), label, docx_url)
     if state.data is not None:
         return _attachment(state.data, filename, PDF)
@@ -130,16 +125,16 @@ def _pdf_status(
 ) -> HttpResponse:
     """The fragment the waiting page polls: the link when the PDF is made, the failure, or the
     same poller again."""
-    if not pdf.is_key(key):
+    if not tasks.is_key(key):
         raise Http404
-    state = pdf.state(key)
+    state = tasks.state(key)
     context: dict[str, Any] = {
         "label": label,
         "docx_url": docx_url,
         "status_url": status_url,
         "pdf_url": pdf_url if state.data is not None else None,
         "error": state.error,
-        "lost": state.data is None and state.error is None and not pdf.is_queued(key),
+        "lost": state.data is None and state.error is None and not tasks.is_queued(key),
     }
     context["polling"] = not (context["pdf_url"] or context["error"] or context["lost"])
     return render(request, "papers/_pdf_status.html", context)
@@ -202,115 +197,6 @@ def issued_pdf_status(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         docx_url=reverse("papers:issued_file", args=[pk, "docx"]),
         status_url=reverse("papers:issued_pdf_status", args=[pk, key]),
     )
-
-
-@login_required
-def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan as a Kế hoạch (the school's own template when it has one); once numbered, the
-    paper as it was issued, byte for byte."""
-    plan = _plan(request, pk)
-    paper_kind = registry.get(PLAN_KIND)
-    issued = (
-        IssuedPaper.objects.filter(kind=PLAN_KIND, object_id=plan.pk, amends=None)
-        .exclude(file="")
-        .first()
-    )
-    if issued is not None:
-        content, name = _issued_docx(issued, paper_kind, plan)
-        return _attachment(content, f"{name}.docx", DOCX)
-    return _attachment(*render_paper(paper_kind, plan, "docx"))
-
-
-@login_required
-@require_POST
-def plan_number(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take the next number of the school's Kế hoạch series for the plan's year of issue; the
-    numbered paper is kept as issued. After a closed amendment, the amended plan takes a number
-    of its own as a Kế hoạch sửa đổi, bổ sung, and the first paper stays as it was."""
-    plan = _plan(request, pk, "planning.change_plan")
-    if not plan.is_issued or plan.issued_on is None:
-        messages.error(request, _("Chỉ lấy số cho kế hoạch đã ban hành."))
-        return redirect("planning:plan_detail", pk=plan.pk)
-    _mark, title, _name = signer_of(plan)
-    amends = plan_amendment_due(plan)
-    paper_kind = registry.get(PLAN_KIND)
-    summary = plan.title.removeprefix("Kế hoạch ").strip()
-    try:
-        paper = issue_number(
-            issuer=plan.school,
-            doc_type=DocumentType.objects.get(code="KH"),
-            system=DocumentSystem.STATE,
-            on=timezone.localdate() if amends else plan.issued_on,
-            kind=PLAN_KIND,
-            object_id=plan.pk,
-            summary=f"Sửa đổi, bổ sung {summary}" if amends else summary,
-            signer_title=title,
-            by=request.user,
-            render=lambda: render_word(paper_kind, plan),
-            amends=amends,
-        )
-    except NumberingError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Kế hoạch mang số %(symbol)s và đã vào sổ văn bản.")
-            % {"symbol": paper.document.symbol},
-        )
-    return redirect("planning:plan_detail", pk=plan.pk)
-
-
-CONFERENCE_TYPES = {MINUTES_KIND: ("BB", "minutes"), RESOLUTION_KIND: ("NQ", "resolution")}
-
-
-@login_required
-@require_POST
-def conference_number(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """The biên bản or nghị quyết of a finished conference takes the school's next number."""
-    if kind not in CONFERENCE_TYPES:
-        raise Http404
-    code, tab = CONFERENCE_TYPES[kind]
-    conference = get_authorised(
-        request.user,
-        Conference.objects.active().select_related("school__parent", "kind"),
-        "conferences.view_conference",
-        "conferences.manage_conference",
-        pk=pk,
-    )
-    back = redirect("conferences:paper", pk=conference.pk, kind=tab)
-    if not conference.is_closed:
-        messages.error(request, _("Chỉ lấy số khi hội nghị đã kết thúc."))
-        return back
-    paper_kind = registry.get(kind)
-    paper = paper_kind.build(conference)
-    signer = paper.signatures[-1] if paper.signatures else None
-    title = (signer.mark or signer.title) if signer else (paper.signing_mark or paper.signer_title)
-    # Reopened since its paper was numbered: what is issued now is an amendment, a new number;
-    # the paper already issued stays as it is.
-    amends = amendment_due(kind, conference)
-    try:
-        issued = issue_number(
-            issuer=conference.school,
-            doc_type=DocumentType.objects.get(code=code),
-            system=DocumentSystem.STATE,
-            on=conference.held_on,
-            kind=kind,
-            object_id=conference.pk,
-            summary=paper.summary,
-            signer_title=title.capitalize(),
-            by=request.user,
-            render=lambda: render_word(paper_kind, conference),
-            amends=amends,
-        )
-    except NumberingError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("%(type)s mang số %(symbol)s và đã vào sổ văn bản.")
-            % {"type": paper.type_name, "symbol": issued.document.symbol},
-        )
-    return back
 
 
 # --- the school's own Word templates ---------------------------------------------------------

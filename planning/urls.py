@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import views, views_bases, views_excel
+from planning import paper_views, views, views_bases, views_excel
 
 app_name = "planning"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/import/", views_excel.plan_import, name="plan_import"),
     path("<int:pk>/amendments/new/", views.amendment_open, name="amendment_open"),
     path("<int:pk>/amendments/close/", views.amendment_close, name="amendment_close"),
+    path("<int:pk>/ke-hoach.docx", paper_views.plan_docx, name="plan_docx"),
+    path("<int:pk>/number/", paper_views.plan_number, name="plan_number"),
     path("<int:plan_pk>/areas/new/", views.area_form, name="area_create"),
     path("areas/<int:pk>/edit/", views.area_form, name="area_edit"),
     path("<int:plan_pk>/targets/new/", views.target_form, name="target_create"),

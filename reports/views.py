@@ -24,7 +24,7 @@ from planning.models import Plan
 from reports import figures, services
 from reports.forms import IssueForm, NarrativeForm, ReportCreateForm
 from reports.models import Report, ReportKind
-from reports.paper import figures_of
+from reports.papers import figures_of
 from reports.rules import may_write_for
 
 VIEW = "reports.view_report"

@@ -13,7 +13,7 @@ class ConferenceReopening(models.Model):
     """A finished conference opened again: who, when and why.
 
     Papers numbered before a reopening stay as issued; what changes afterwards can only be
-    issued as an amendment with a number of its own (papers.views.conference_number).
+    issued as an amendment with a number of its own (conferences.views.outcomes.paper_number).
     """
 
     conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="reopenings")

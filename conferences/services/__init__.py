@@ -2,10 +2,8 @@
 
 from conferences.services.common import ConferenceError, archive_conference_object, save
 from conferences.services.hall import (
-    QuorumState,
     create_conference,
     mark_attendance,
-    quorum,
     select_people,
     set_status,
     summon_group,
@@ -40,7 +38,6 @@ __all__ = [
     "AlreadyVoted",
     "ConferenceError",
     "NewTask",
-    "QuorumState",
     "add_photo",
     "add_vote_item",
     "answer_opinion",
@@ -55,7 +52,6 @@ __all__ = [
     "number_opinions",
     "open_vote",
     "publish_article",
-    "quorum",
     "record_conclusion",
     "record_show_of_hands",
     "regenerate_article",

@@ -1,14 +1,13 @@
-"""The hall: creating the conference, summoning people, taking attendance, the live quorum."""
+"""The hall: creating the conference, summoning people, taking attendance (the quorum they
+make is conferences.quorum)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from conferences.models import (
     Invitation,
     InviteeGroup,
 )
+from conferences.papers import has_issued_papers
 from conferences.services.common import ConferenceError, ensure_open
 from conferences.services.opinions import number_opinions
 from core.audit import stamp
@@ -46,15 +46,6 @@ def create_conference(
     stamp(conference, by)
     conference.save()
     return conference
-
-
-# Apps that issue numbered papers about a conference register a check here (papers does, in its
-# AppConfig.ready), so that this app need not know them.
-issued_paper_checks: list[Callable[[Conference], bool]] = []
-
-
-def has_issued_papers(conference: Conference) -> bool:
-    return any(check(conference) for check in issued_paper_checks)
 
 
 @transaction.atomic
@@ -160,47 +151,6 @@ def mark_attendance(
     stamp(invitation, by)
     invitation.save()
     return invitation
-
-
-@dataclass(frozen=True)
-class QuorumState:
-    summoned: int
-    present: int
-    absent: int
-    unmarked: int
-    needed: int
-    rule: str
-    others_present: int  # guests and others outside the quorum
-
-    @property
-    def reached(self) -> bool:
-        return self.summoned > 0 and self.present >= self.needed
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.present / self.summoned) if self.summoned else 0
-
-
-def quorum(conference: Conference) -> QuorumState:
-    """Who is summoned and present, against the kind's quorum rule, in one query."""
-    counted = Q(group__counts_for_quorum=True, group__archived_at__isnull=True)
-    totals = conference.invitations.active().aggregate(
-        summoned=Count("pk", filter=counted),
-        present=Count("pk", filter=counted & Q(attendance=Attendance.PRESENT)),
-        absent=Count("pk", filter=counted & Q(attendance=Attendance.ABSENT)),
-        others_present=Count("pk", filter=~counted & Q(attendance=Attendance.PRESENT)),
-    )
-    kind = conference.kind
-    summoned = totals["summoned"]
-    return QuorumState(
-        summoned=summoned,
-        present=totals["present"],
-        absent=totals["absent"],
-        unmarked=summoned - totals["present"] - totals["absent"],
-        needed=kind.quorum_needed(summoned),
-        rule=kind.quorum_label,
-        others_present=totals["others_present"],
-    )
 
 
 def select_people(

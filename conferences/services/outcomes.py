@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences import papers
+from conferences import texts
 from conferences.images import NotAnImage, sniff_image
 from conferences.models import Conclusion, Conference, Photo
 from conferences.services.common import ConferenceError, ensure_open
@@ -150,7 +150,7 @@ def save_article(conference: Conference, *, text: str, by: Any) -> Conference:
 def regenerate_article(conference: Conference, *, by: Any) -> Conference:
     """Write the article again from the recorded data, replacing any edit (kept in history)."""
     ensure_open(conference)
-    conference.article_text = papers.article(conference)
+    conference.article_text = texts.article(conference)
     stamp(conference, by, _("Viết lại bài tin từ dữ liệu hội nghị"))
     conference.save(update_fields=["article_text", "search_text"])
     return conference
@@ -160,7 +160,7 @@ def regenerate_article(conference: Conference, *, by: Any) -> Conference:
 def publish_article(conference: Conference, *, by: Any) -> Conference:
     ensure_open(conference)
     if not conference.article_text:
-        conference.article_text = papers.article(conference)
+        conference.article_text = texts.article(conference)
     conference.article_published_at = timezone.now()
     stamp(conference, by, _("Duyệt đăng bài tin"))
     conference.save(update_fields=["article_text", "article_published_at", "search_text"])

@@ -29,8 +29,8 @@ from conferences.models import (
     VoteMethod,
     VoteStatus,
 )
+from conferences.quorum import quorum
 from conferences.services.common import ConferenceError, ensure_open
-from conferences.services.hall import quorum
 from core.audit import stamp
 from organisations.models import Person
 

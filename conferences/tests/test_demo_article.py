@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conferences import papers, services
+from conferences import texts
 from conferences.models import Conference
+from conferences.quorum import quorum
 from demo.loader import load_demo
 from planning.models import PlanAmendment
 
@@ -75,7 +76,7 @@ def demo_conference(db: None) -> Conference:
 
 
 def test_the_article_states_every_fact_of_the_source(demo_conference: Conference) -> None:
-    text = papers.article(demo_conference)
+    text = texts.article(demo_conference)
     flat = " ".join(text.split())
     for fact in FACTS:
         assert fact in flat, fact
@@ -129,11 +130,11 @@ def test_accepted_opinions_became_tasks_in_a_recorded_amendment(
 
 
 def test_minutes_and_resolution_come_from_the_data(demo_conference: Conference) -> None:
-    minutes = papers.minutes(demo_conference)
+    minutes = texts.minutes(demo_conference)
     assert "Lạng Sơn, ngày 26 tháng 9 năm 2023" in minutes
-    state = services.quorum(demo_conference)
+    state = quorum(demo_conference)
     assert state.absent == 2 and state.reached
     assert "BIÊN BẢN" in minutes and f"có mặt: {state.present}; vắng: 2" in minutes
     assert "đạt, Hội nghị đủ điều kiện tiến hành" in minutes
-    resolution = papers.resolution(demo_conference)
+    resolution = texts.resolution(demo_conference)
     assert "NGHỊ QUYẾT" in resolution and "với 08 nhiệm vụ, giải pháp chủ yếu" in resolution

@@ -19,6 +19,7 @@ from conferences.models import (
     ConferenceKind,
     VoteMethod,
 )
+from conferences.quorum import quorum
 from conferences.tests.conftest import PASSPHRASE, present
 from conftest import World
 from planning import services as plan_services
@@ -26,11 +27,11 @@ from planning.models import PlanAmendment
 
 
 def test_quorum_is_two_thirds_of_those_summoned(world: World, conference: Conference) -> None:
-    state = services.quorum(conference)
+    state = quorum(conference)
     assert (state.summoned, state.present, state.needed) == (4, 1, 3)  # ⌈4 × 2/3⌉
     assert not state.reached
     present(conference, world.people["leadership"], world.people["clerk"])
-    state = services.quorum(conference)
+    state = quorum(conference)
     assert state.present == 3 and state.reached
 
 
@@ -47,14 +48,14 @@ def test_attendance_is_final_once_the_conference_is_closed(
 
 def test_one_invitee_is_removed_by_archiving(world: World, conference: Conference) -> None:
     invitation = conference.invitations.get(person=world.people["unit_head"])
-    before = services.quorum(conference).summoned
+    before = quorum(conference).summoned
     response = world.client("clerk").post(
         reverse("conferences:archive", args=["invitation", invitation.pk])
     )
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.is_archived  # kept, in the history, not deleted
-    assert services.quorum(conference).summoned == before - 1
+    assert quorum(conference).summoned == before - 1
     page = world.client("clerk").get(reverse("conferences:attendance", args=[conference.pk]))
     assert f'id="invitation-{invitation.pk}"' not in page.content.decode()
 
@@ -66,7 +67,7 @@ def test_absence_keeps_its_reason(world: World, conference: Conference) -> None:
     )
     invitation.refresh_from_db()
     assert invitation.absence_reason == "Đi công tác"
-    assert services.quorum(conference).absent == 1
+    assert quorum(conference).absent == 1
 
 
 def test_a_person_in_two_groups_is_summoned_once(world: World, conference: Conference) -> None:
@@ -78,7 +79,7 @@ def test_a_person_in_two_groups_is_summoned_once(world: World, conference: Confe
         counts_for_quorum=False,
         by=None,
     )
-    state = services.quorum(conference)
+    state = quorum(conference)
     assert state.summoned == 4  # the guest group does not count, the principal counts once
     assert conference.invitations.filter(person=world.people["leadership"]).count() == 1
 

@@ -30,6 +30,7 @@ from conferences.models import (
     Photo,
     VoteItem,
 )
+from conferences.quorum import quorum
 from conferences.views.common import MANAGE, form_page, get_conference, get_part
 from core.audit import history_entries
 from core.permissions import require
@@ -113,7 +114,7 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chairs": conference.chairs.active().select_related("person"),
         "groups": groups,
         "agenda": conference.agenda_items.active().select_related("presenter"),
-        "quorum": services.quorum(conference),
+        "quorum": quorum(conference),
         "can_manage": request.user.has_perm(MANAGE, conference),
         "statuses": ConferenceStatus.choices,
         "history": history_entries(conference),
@@ -234,7 +235,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "conference": conference,
         "groups": groups,
-        "quorum": services.quorum(conference),
+        "quorum": quorum(conference),
         "tab": "attendance",
     }
     return render(request, "conferences/attendance.html", context)
@@ -258,7 +259,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
         context = {
             "invitation": invitation,
             "conference": invitation.conference,
-            "quorum": services.quorum(invitation.conference),
+            "quorum": quorum(invitation.conference),
             "oob": True,
         }
         return render(request, "conferences/_attendance_row.html", context)
@@ -271,7 +272,7 @@ def quorum_box(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "conferences/_quorum.html",
-        {"conference": conference, "quorum": services.quorum(conference)},
+        {"conference": conference, "quorum": quorum(conference)},
     )
 
 

@@ -1,16 +1,17 @@
 """What the conference decides and leaves: conclusions → tasks, the emulation launch and pledge,
-photos, and the papers (minutes, resolution, news article)."""
+photos, and the papers (minutes, resolution, news article; the numbers of the Word papers)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conferences import papers, services
+from conferences import services, texts
 from conferences.forms import (
     ArticleForm,
     ConclusionForm,
@@ -19,9 +20,15 @@ from conferences.forms import (
     PhotoForm,
     PledgeForm,
 )
-from conferences.models import Conclusion, EmulationLaunch, EmulationPledge, Photo
-from conferences.views.common import ASSIGN, MANAGE, form_page, get_conference, get_part
+from conferences.models import Conclusion, Conference, EmulationLaunch, EmulationPledge, Photo
+from conferences.papers import MINUTES_KIND, RESOLUTION_KIND, amendment_due
+from conferences.views.common import ASSIGN, MANAGE, VIEW, form_page, get_conference, get_part
+from core.permissions import get_authorised
 from core.views import attempt
+from documents.models import DocumentSystem, DocumentType
+from papers import registry
+from papers.numbering import NumberingError, issue_number
+from papers.output import render_word
 
 
 @login_required
@@ -177,8 +184,8 @@ def photo_file(request: HttpRequest, pk: int) -> FileResponse:
 # Papers -----------------------------------------------------------------------------------------
 
 PAPERS = {
-    "minutes": (papers.minutes, _("Biên bản hội nghị")),
-    "resolution": (papers.resolution, _("Nghị quyết hội nghị")),
+    "minutes": (texts.minutes, _("Biên bản hội nghị")),
+    "resolution": (texts.resolution, _("Nghị quyết hội nghị")),
 }
 
 
@@ -194,8 +201,64 @@ def paper(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         "title": title,
         "kind": kind,
         "tab": "papers",
+        # Those who run the conference take its papers' numbers.
+        "can_number": request.user.has_perm(MANAGE, conference),
     }
     return render(request, "conferences/paper.html", context)
+
+
+# The Word papers that take a number: the tab → (the paper kind, the document type).
+NUMBERED = {"minutes": (MINUTES_KIND, "BB"), "resolution": (RESOLUTION_KIND, "NQ")}
+
+
+@login_required
+@require_POST
+def paper_number(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The biên bản or nghị quyết of a finished conference takes the school's next number."""
+    if kind not in NUMBERED:
+        raise Http404
+    paper_code, type_code = NUMBERED[kind]
+    conference = get_authorised(
+        request.user,
+        Conference.objects.active().select_related("school__parent", "kind"),
+        VIEW,
+        MANAGE,
+        pk=pk,
+    )
+    back = redirect("conferences:paper", pk=conference.pk, kind=kind)
+    if not conference.is_closed:
+        messages.error(request, _("Chỉ lấy số khi hội nghị đã kết thúc."))
+        return back
+    paper_kind = registry.get(paper_code)
+    paper = paper_kind.build(conference)
+    signer = paper.signatures[-1] if paper.signatures else None
+    title = (signer.mark or signer.title) if signer else (paper.signing_mark or paper.signer_title)
+    # Reopened since its paper was numbered: what is issued now is an amendment, a new number;
+    # the paper already issued stays as it is.
+    amends = amendment_due(paper_code, conference)
+    try:
+        issued = issue_number(
+            issuer=conference.school,
+            doc_type=DocumentType.objects.get(code=type_code),
+            system=DocumentSystem.STATE,
+            on=conference.held_on,
+            kind=paper_code,
+            object_id=conference.pk,
+            summary=paper.summary,
+            signer_title=title.capitalize(),
+            by=request.user,
+            render=lambda: render_word(paper_kind, conference),
+            amends=amends,
+        )
+    except NumberingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(type)s mang số %(symbol)s và đã vào sổ văn bản.")
+            % {"type": paper.type_name, "symbol": issued.document.symbol},
+        )
+    return back
 
 
 @login_required
@@ -203,7 +266,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     """The news article: generated from the data, editable by the secretary before publishing."""
     conference = get_conference(request, pk)
     can_manage = request.user.has_perm(MANAGE, conference)
-    generated = papers.article(conference)
+    generated = texts.article(conference)
     text = conference.article_text or generated
     form = None
     if can_manage:

@@ -21,6 +21,7 @@ from conferences.forms import (
     VoteItemForm,
 )
 from conferences.models import Attendance, BallotCast, VoteItem, VoteMethod
+from conferences.quorum import quorum
 from conferences.views.common import MANAGE, get_conference, get_part
 from core.views import attempt
 from organisations.membership import membership_of
@@ -56,7 +57,7 @@ def vote_list(request: HttpRequest, pk: int) -> HttpResponse:
         "ballot_form": BallotForm(),
         "open_form": OpenBallotForm() if can_manage else None,
         "close_form": CloseBallotForm() if can_manage else None,
-        "quorum": services.quorum(conference),
+        "quorum": quorum(conference),
         "tab": "votes",
     }
     return render(request, "conferences/vote_list.html", context)

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from papers import pdf
+from papers.models import IssuedPaper
 
 register = template.Library()
 
@@ -16,8 +17,6 @@ register = template.Library()
 def issued_amendments(kind: str, pk: int) -> list[Any]:
     """Amendments of the object's numbered paper, each as it was issued (the main button keeps
     serving the original)."""
-    from papers.models import IssuedPaper
-
     return list(
         IssuedPaper.objects.filter(kind=kind, object_id=pk)
         .exclude(amends=None)
@@ -41,10 +40,3 @@ def paper_buttons(kind: str, pk: int, label: str) -> dict[str, Any]:
 @register.simple_tag
 def pdf_available() -> bool:
     return pdf.available()
-
-
-@register.simple_tag(takes_context=True)
-def may_number(context: Any, conference: Any) -> bool:
-    """Whether the signed-in user runs this conference (and so may take its papers' numbers)."""
-    request = context.get("request")
-    return bool(request and request.user.has_perm("conferences.manage_conference", conference))

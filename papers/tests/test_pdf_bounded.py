@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import World
-from papers import pdf
+from papers import pdf, tasks
 
 FAKE_OFFICE = """#!PYTHON
 # Stands in for soffice: logs its start and end, takes a moment, writes a PDF of its input.
@@ -150,11 +150,9 @@ def test_four_requests_enqueue_one_job_and_the_job_makes_the_pdf(
     assert all("src=" in tag.split(">", 1)[0] for tag in html.split("<script")[1:])  # CSP
     assert [r.task.name for r in queued.results] == ["convert_pdf"]
     assert not office.exists()  # no LibreOffice ran in the requests
-    from papers.tasks import convert_pdf
-
     (key,) = queued.results[0].args
-    assert convert_pdf.call(key) == "converted"
-    assert convert_pdf.call(key) == "cached"  # idempotent
+    assert tasks.convert_pdf.call(key) == "converted"
+    assert tasks.convert_pdf.call(key) == "cached"  # idempotent
     assert len(runs(office)) == 1
 
     served = client.get(pdf_url(world))
@@ -165,8 +163,6 @@ def test_four_requests_enqueue_one_job_and_the_job_makes_the_pdf(
 
 
 def test_the_status_url_polls_then_links_the_pdf(world: World, office: Path, queued: Any) -> None:
-    from papers.tasks import convert_pdf
-
     client = world.client("staff")
     html = client.get(pdf_url(world)).content.decode()
     (key,) = queued.results[0].args
@@ -175,7 +171,7 @@ def test_the_status_url_polls_then_links_the_pdf(world: World, office: Path, que
     waiting = client.get(status, headers={"HX-Request": "true"})
     assert waiting.status_code == 200
     assert 'hx-trigger="every 2s"' in waiting.content.decode()
-    convert_pdf.call(key)
+    tasks.convert_pdf.call(key)
     ready = client.get(status, headers={"HX-Request": "true"}).content.decode()
     assert "every 2s" not in ready
     assert f'href="{pdf_url(world)}"' in ready
@@ -184,8 +180,6 @@ def test_the_status_url_polls_then_links_the_pdf(world: World, office: Path, que
 def test_a_failed_job_is_reported_on_the_status_url(
     world: World, office: Path, queued: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from papers.tasks import convert_pdf
-
     client = world.client("staff")
     client.get(pdf_url(world))
     (key,) = queued.results[0].args
@@ -195,7 +189,7 @@ def test_a_failed_job_is_reported_on_the_status_url(
 
     monkeypatch.setattr(pdf, "_convert", broken)
     with pytest.raises(pdf.PdfError):
-        convert_pdf.call(key)
+        tasks.convert_pdf.call(key)
     status = reverse("papers:pdf_status", args=["plan", world.plan.pk, key])
     html = client.get(status).content.decode()
     assert "không chuyển được" in html
@@ -239,7 +233,7 @@ def test_enqueueing_from_four_threads_gives_one_job(office: Path, queued: Any) -
 
     def ask(index: int) -> None:
         start.wait()
-        states[index] = pdf.request_pdf(content)
+        states[index] = tasks.request_pdf(content)
 
     try:
         threads = [threading.Thread(target=ask, args=(i,)) for i in range(4)]
@@ -258,10 +252,9 @@ def test_an_issued_paper_is_converted_from_its_stored_bytes_in_the_worker(
 ) -> None:
     from conferences import services as conference_services
     from papers.models import IssuedPaper
-    from papers.tasks import convert_pdf
 
     conference_services.set_status(meeting, "closed", by=world.users["clerk"])
-    number = reverse("papers:conference_number", args=["conference_minutes", meeting.pk])
+    number = reverse("conferences:paper_number", args=[meeting.pk, "minutes"])
     assert world.client("clerk").post(number).status_code == 302
     issued = IssuedPaper.objects.get(kind="conference_minutes")
     stored = issued.read()
@@ -273,7 +266,7 @@ def test_an_issued_paper_is_converted_from_its_stored_bytes_in_the_worker(
     status = reverse("papers:issued_pdf_status", args=[issued.pk, key])
     assert world.client("outsider").get(status).status_code == 404
     assert "every 2s" in client.get(status).content.decode()
-    convert_pdf.call(key)
+    tasks.convert_pdf.call(key)
     assert f'href="{url}"' in client.get(status).content.decode()
     served = client.get(url)
     assert served.status_code == 200

@@ -119,7 +119,7 @@ def test_uploaded_template_is_used_for_the_download(world: World, school: Any) -
     assert "- Sở GD&ĐT (để báo cáo);" in text  # escaped for Word, readable again
     assert "1 Tuyển sinh và duy trì sĩ số (Khoa Tự nhiên)" in text
     # The plan page's own button goes through the same output.
-    legacy = world.client("staff").get(reverse("papers:plan_docx", args=[world.plan.pk]))
+    legacy = world.client("staff").get(reverse("planning:plan_docx", args=[world.plan.pk]))
     assert "MẪU RIÊNG CỦA TRƯỜNG" in text_of(open_docx(legacy.content))
     # Another school keeps the built-in layout.
     assert template.school_id == world.school.pk

@@ -56,7 +56,6 @@ def _kwargs(route: str, world: World, meeting: Any) -> dict[str, Any] | None:
         ("documents/<int:pk>", world.document), ("organisations/people/<int:pk>", world.people["staff"]),
         ("organisations/<int:pk>", world.faculty), ("conferences/<int:pk>", meeting),
         ("tracking/plans/<int:pk>", world.plan), ("tracking/tasks/<int:pk>", world.task),
-        ("papers/plans/<int:pk>", world.plan),
     ]  # fmt: skip
     kwargs: dict[str, Any] = {}
     for argument in ("plan_pk", "unit_pk", "school_pk", "pk", "kind"):

@@ -25,7 +25,7 @@ def _download(world: World, conference: Conference, role: str = "staff") -> byte
 
 
 def _number(world: World, conference: Conference) -> None:
-    url = reverse("papers:conference_number", args=[MINUTES, conference.pk])
+    url = reverse("conferences:paper_number", args=[conference.pk, "minutes"])
     assert world.client("clerk").post(url).status_code == 302
 
 

@@ -1,4 +1,5 @@
-"""The year plan as a Kế hoạch in the official layout, written from the plan's data."""
+"""The year plan as a Kế hoạch in the official layout, written from the plan's data: the paper
+kind `plan` (registered when the papers app imports this module), and the plan's amendments."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.http import HttpRequest
 from core.permissions import get_authorised
 from core.text import format_date, format_number
 from organisations.models import Person, Position, Role
-from papers.layout import Block, Heading, Paper, Para, Table
+from papers.layout import Block, Heading, Paper, Para, Table, recipients
 from papers.models import IssuedPaper
 from papers.placeholders import common_context
 from papers.registry import PaperKind, register
@@ -191,12 +192,11 @@ def plan_paper(plan: Plan) -> Paper:
         signing_mark=mark,
         signer_title=title,
         signer_name=name,
-        recipients=[
-            "Sở GD&ĐT (để báo cáo);",
-            "Đảng ủy, Ban Giám hiệu;",
-            "Các phòng, khoa, trung tâm, đoàn thể;",
-            f"Lưu: VT, {abbreviation}.",
-        ],
+        recipients=recipients(
+            ["Đảng ủy, Ban Giám hiệu", "Các phòng, khoa, trung tâm, đoàn thể"],
+            report_to="Sở GD&ĐT",
+            kept=f"VT, {abbreviation}",
+        ),
     )
 
 

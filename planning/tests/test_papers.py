@@ -37,7 +37,7 @@ def issued(world: World) -> World:
 
 
 def download(world: World, role: str = "staff") -> docx.document.Document:
-    response = world.client(role).get(reverse("papers:plan_docx", args=[world.plan.pk]))
+    response = world.client(role).get(reverse("planning:plan_docx", args=[world.plan.pk]))
     assert response.status_code == 200
     return docx.Document(io.BytesIO(response.content))
 
@@ -101,12 +101,12 @@ def test_number_is_taken_once_and_registered(issued: World) -> None:
     client = issued.client("leadership")
     assert (
         issued.client("staff")
-        .post(reverse("papers:plan_number", args=[issued.plan.pk]))
+        .post(reverse("planning:plan_number", args=[issued.plan.pk]))
         .status_code
         == 403
     )
-    client.post(reverse("papers:plan_number", args=[issued.plan.pk]))
-    client.post(reverse("papers:plan_number", args=[issued.plan.pk]))
+    client.post(reverse("planning:plan_number", args=[issued.plan.pk]))
+    client.post(reverse("planning:plan_number", args=[issued.plan.pk]))
     paper = IssuedPaper.objects.get()
     assert paper.document.symbol == "01/KH-CĐM"
     assert Document.objects.filter(symbol="01/KH-CĐM", issued_on=dt.date(2023, 9, 5)).count() == 1
@@ -177,13 +177,13 @@ def test_party_paper_carries_the_party_title() -> None:
 def test_outsider_cannot_download(issued: World) -> None:
     assert (
         issued.client("outsider")
-        .get(reverse("papers:plan_docx", args=[issued.plan.pk]))
+        .get(reverse("planning:plan_docx", args=[issued.plan.pk]))
         .status_code
         == 404
     )
     assert (
         issued.client("anonymous")
-        .get(reverse("papers:plan_docx", args=[issued.plan.pk]))
+        .get(reverse("planning:plan_docx", args=[issued.plan.pk]))
         .status_code
         == 302
     )
@@ -217,8 +217,8 @@ def test_a_numbered_plan_stays_as_issued_and_an_amendment_takes_its_own_number(
 ) -> None:
     leader = issued.users["leadership"]
     client = issued.client("leadership")
-    number_url = reverse("papers:plan_number", args=[issued.plan.pk])
-    docx_url = reverse("papers:plan_docx", args=[issued.plan.pk])
+    number_url = reverse("planning:plan_number", args=[issued.plan.pk])
+    docx_url = reverse("planning:plan_docx", args=[issued.plan.pk])
     client.post(number_url)
     original = issued.client("staff").get(docx_url).content
     paper = IssuedPaper.objects.get()

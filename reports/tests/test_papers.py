@@ -15,7 +15,7 @@ from conftest import World
 from organisations.models import Position
 from papers import registry
 from reports import figures, services
-from reports.paper import count_rows, target_rows
+from reports.papers import count_rows, target_rows
 from reports.tests.helpers import CUTOFF, report_on, semester, track, unit_report
 
 

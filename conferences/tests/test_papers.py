@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from conferences import services
 from conferences.models import Conference, ConferenceChair
 from conftest import World
 from papers import pdf
+from papers.models import IssuedPaper
 from papers.tests.helpers import assert_decree_30_page, open_docx, text_of
 
 
@@ -185,10 +187,7 @@ def test_conference_page_offers_the_downloads(
 
 
 def test_finished_conference_papers_take_a_number_once(world: World, meeting: Conference) -> None:
-    from conferences import services
-    from papers.models import IssuedPaper
-
-    url = reverse("papers:conference_number", args=["conference_resolution", meeting.pk])
+    url = reverse("conferences:paper_number", args=[meeting.pk, "resolution"])
     page = reverse("conferences:paper", args=[meeting.pk, "resolution"])
     assert "Lấy số văn bản" not in world.client("clerk").get(page).content.decode()
     world.client("clerk").post(url)  # still in session: refused
@@ -206,8 +205,8 @@ def test_finished_conference_papers_take_a_number_once(world: World, meeting: Co
     )
     left = open_docx(download(world, "conference_resolution", meeting)).tables[0].rows[0].cells[0]
     assert left.paragraphs[-1].text == "Số: 01/NQ-CĐM"
-    minutes = reverse("papers:conference_number", args=["conference_minutes", meeting.pk])
+    minutes = reverse("conferences:paper_number", args=[meeting.pk, "minutes"])
     world.client("clerk").post(minutes)
     assert IssuedPaper.objects.get(kind="conference_minutes").document.symbol == "01/BB-CĐM"
-    plan = reverse("papers:conference_number", args=["plan", world.plan.pk])
+    plan = reverse("conferences:paper_number", args=[meeting.pk, "plan"])
     assert world.client("leadership").post(plan).status_code == 404

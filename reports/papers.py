@@ -1,4 +1,6 @@
-"""A report as a BÁO CÁO in the official layout (NĐ 30/2020/NĐ-CP), with its figures.
+"""A report as a BÁO CÁO in the official layout (NĐ 30/2020/NĐ-CP), with its figures: the paper
+kinds `report_semester`, `report_year` and `report_unit` (registered when the papers app imports
+this module).
 
 The figures come from `reports.figures`: live for a draft, the frozen snapshot once issued.
 """
@@ -10,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from core.permissions import get_authorised
-from papers.layout import ROMAN, Block, Heading, Paper, Para, Table
+from papers.layout import ROMAN, Block, Heading, Paper, Para, Table, recipients
 from papers.models import IssuedPaper
 from papers.placeholders import common_context
 from papers.registry import PaperKind, register
@@ -238,16 +240,14 @@ def report_paper(report: Report) -> Paper:
     )
 
     if unit is None:
-        parent = school.parent.name if school.parent else ""
-        recipients = [
-            *([f"{parent} (để báo cáo);"] if parent else []),
-            "Đảng ủy, Ban Giám hiệu;",
-            "Các phòng, khoa, trung tâm, đoàn thể;",
-            f"Lưu: VT, {abbreviation}.",
-        ]
+        sent_to = recipients(
+            ["Đảng ủy, Ban Giám hiệu", "Các phòng, khoa, trung tâm, đoàn thể"],
+            report_to=school.parent.name if school.parent else "",
+            kept=f"VT, {abbreviation}",
+        )
         parent_body = (school.parent.short_name or school.parent.name) if school.parent else ""
     else:
-        recipients = ["Ban Giám hiệu (để báo cáo);", f"Lưu: {unit.short_name or unit.name}."]
+        sent_to = recipients(report_to="Ban Giám hiệu", kept=unit.short_name or unit.name)
         parent_body = school.name
     return Paper(
         parent_body=parent_body,
@@ -261,7 +261,7 @@ def report_paper(report: Report) -> Paper:
         signing_mark=report.signing_mark,
         signer_title=report.signer_title or ("Hiệu trưởng" if unit is None else "Trưởng đơn vị"),
         signer_name=report.signer_name,
-        recipients=recipients,
+        recipients=sent_to,
     )
 
 
@@ -379,18 +379,17 @@ LABELS = {
 }
 
 
-def register_kinds() -> None:
-    for kind, label in LABELS.items():
-        register(
-            PaperKind(
-                code=f"report_{kind}",
-                label=label,
-                build=report_paper,
-                context=report_context,
-                load=_loader(kind),
-                filename=_filename,
-                school_of=lambda report: report.plan.school,
-                placeholders=PLACEHOLDERS,
-                latest=_latest(kind),
-            )
+for _kind, _label in LABELS.items():
+    register(
+        PaperKind(
+            code=f"report_{_kind}",
+            label=_label,
+            build=report_paper,
+            context=report_context,
+            load=_loader(_kind),
+            filename=_filename,
+            school_of=lambda report: report.plan.school,
+            placeholders=PLACEHOLDERS,
+            latest=_latest(_kind),
         )
+    )
