@@ -12,10 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.apps import AppConfig
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.signals import post_migrate
 from django.test import Client
 
+from conferences.kinds import sync_conference_kinds
+from conferences.models import ConferenceKind
 from core.browser import browser, chromium_path
 from demo.loader import DEMO_PASSWORD, load_demo
 from documents.catalogue import sync_document_types
@@ -25,6 +29,22 @@ from planning import services
 from planning.models import Plan, Target, Task, WorkArea
 
 ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
+
+
+def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
+    """Put back the rows the data migrations load (document types, conference kinds).
+
+    A transactional test ends by flushing every table, and the flush then sends post_migrate:
+    the tests after it on the same process (pytest-xdist hands a worker whole files in any
+    order, transactional ones among them) find the database as migrating left it.
+    """
+    if sender.name == "documents":
+        sync_document_types(DocumentType)
+    elif sender.name == "conferences":
+        sync_conference_kinds(ConferenceKind)
+
+
+post_migrate.connect(reload_migrated_rows, dispatch_uid="tests-reload-migrated-rows")
 
 
 @pytest.fixture(autouse=True)
@@ -113,9 +133,6 @@ def world(db: Any) -> World:
         other_school, other_unit, "Người Ngoài", "outsider", "Hiệu trưởng", Role.LEADERSHIP
     )
 
-    if not DocumentType.objects.filter(code="QĐ").exists():
-        # A transactional test (the browser scenarios) flushes the rows the migrations load.
-        sync_document_types(DocumentType)
     qd = DocumentType.objects.get(code="QĐ")
     document = Document.objects.create(
         school=school,
