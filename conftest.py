@@ -1,17 +1,27 @@
-"""Shared fixtures: a small school with one person per role, and an outsider from another school."""
+"""Shared fixtures: a small school with one person per role, and an outsider from another school;
+the demo school loaded once per test module; the browser scenarios' Chromium and live server."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.apps import AppConfig
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models.signals import post_migrate
 from django.test import Client
 
+from conferences.kinds import sync_conference_kinds
+from conferences.models import ConferenceKind
+from core.browser import browser, chromium_path
+from demo.loader import DEMO_PASSWORD, load_demo
 from documents.catalogue import sync_document_types
 from documents.models import Document, DocumentType
 from organisations.models import Organisation, Person, Position, Role
@@ -19,6 +29,22 @@ from planning import services
 from planning.models import Plan, Target, Task, WorkArea
 
 ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
+
+
+def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
+    """Put back the rows the data migrations load (document types, conference kinds).
+
+    A transactional test ends by flushing every table, and the flush then sends post_migrate:
+    the tests after it on the same process (pytest-xdist hands a worker whole files in any
+    order, transactional ones among them) find the database as migrating left it.
+    """
+    if sender.name == "documents":
+        sync_document_types(DocumentType)
+    elif sender.name == "conferences":
+        sync_conference_kinds(ConferenceKind)
+
+
+post_migrate.connect(reload_migrated_rows, dispatch_uid="tests-reload-migrated-rows")
 
 
 @pytest.fixture(autouse=True)
@@ -107,9 +133,6 @@ def world(db: Any) -> World:
         other_school, other_unit, "Người Ngoài", "outsider", "Hiệu trưởng", Role.LEADERSHIP
     )
 
-    if not DocumentType.objects.filter(code="QĐ").exists():
-        # A transactional test (the browser scenarios) flushes the rows the migrations load.
-        sync_document_types(DocumentType)
     qd = DocumentType.objects.get(code="QĐ")
     document = Document.objects.create(
         school=school,
@@ -187,3 +210,60 @@ def close_response(response: Any) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def demo_plan(django_db_setup: None, django_db_blocker: Any) -> Iterator[Plan]:
+    """The demo school (demo.loader), loaded once for the tests of a module that read it.
+
+    Loaded inside a transaction that stays open for the module and is rolled back after it: each
+    test runs in a savepoint of it (pytest-django's `db`), so what one test changes is undone
+    before the next. Not for transactional tests, which would flush the tables under it. In
+    parallel runs a module's tests stay on one worker (scripts/test.sh: `--dist loadfile`).
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            plan, _accounts = load_demo()
+            assert plan is not None
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield plan
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium (core.browser), skipped where it is missing, required under CI."""
+    if chromium_path() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required under CI (Debian package 'chromium').")
+        pytest.skip("Chromium is not installed")
+    with browser() as instance:
+        yield instance
+
+
+@pytest.fixture
+def demo_server(transactional_db: None, live_server: Any) -> str:
+    """The demo school served by a live server (on a free port of its own), for a browser.
+
+    Loaded afresh for every scenario: the server's thread sees only committed rows, and a
+    transactional test empties the tables after it.
+    """
+    load_demo()
+    return str(live_server.url)
+
+
+def login(page: Any, base: str, username: str) -> None:
+    """Log a browser page in as one of the demo accounts."""
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

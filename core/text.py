@@ -37,11 +37,37 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _base_letters() -> dict[int, str]:
+    """Each precomposed Latin letter with diacritics -> its base letter, and Đ -> D."""
+    table: dict[int, str] = {}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and base.isascii():
+            table[code] = base
+    # Đ is a letter of its own, not D with a mark; Ð (U+00D0) is its look-alike (see normalise).
+    table.update({ord("Đ"): "D", ord("đ"): "d", ord("\u00d0"): "D"})
+    return table
+
+
+# The one table of Vietnamese (and other Latin) letters without their diacritics: search folding
+# below and the reference reader (documents.reference_text) both fold with it.
+BASE_LETTERS: dict[int, str] = _base_letters()
+
+
+def fold_letters(text: str) -> str:
+    """Letters without diacritics, case kept, one character for one: "Đắk Lắk" -> "Dak Lak".
+
+    Offsets into the result are offsets into `text` (the reference reader relies on it).
+    """
+    return text.translate(BASE_LETTERS)
+
+
 def fold(text: str) -> str:
     """Lower-case text without diacritics, for search: "Nguyễn Thế Dương" -> "nguyen the duong"."""
-    decomposed = unicodedata.normalize("NFD", normalise(text).lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    letters = fold_letters(normalise(text).lower())
+    # Marks the table does not know (on non-Latin letters, or left uncombined) go too.
+    decomposed = unicodedata.normalize("NFD", letters)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def search_terms(query: str) -> list[str]:

@@ -3,7 +3,8 @@
 Split from ``documents/references.py`` (one concern per module, the reader having grown with the
 shapes of web, table and PDF text): this module makes the NFC text and its one-for-one *folded*
 copy on which every pattern runs, and loads the type codes (the catalogue, plus the spellings of
-``data/symbol_variants.json``). Pure Python, standard library only.
+``data/symbol_variants.json``). Pure Python: the standard library and core.text (the letters
+without diacritics).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from core.text import BASE_LETTERS
 
 TYPES_PATH = Path(__file__).resolve().parent / "data" / "document_types.json"
 # Codes of real symbols that the catalogue does not list (QĐi, CTHĐ, SL): read, never offered.
@@ -89,16 +92,9 @@ _SPACES = (
 
 
 def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        ch = chr(cp)
-        base = unicodedata.normalize("NFD", ch)[0]
-        if base != ch and len(base) == 1 and base.isascii():
-            table[cp] = base
-    for ch in "ĐÐ":
-        table[ord(ch)] = "D"
-    for ch in "đð":
-        table[ord(ch)] = "d"
+    # The letters as search folds them (core.text), case kept; then what the reader also reads
+    # as one: the eth look-alike of đ, every dash, every space, the slash look-alikes.
+    table: dict[int, str] = {**BASE_LETTERS, ord("ð"): "d"}
     for ch in _DASHES:
         table[ord(ch)] = "-"
     for ch in _SPACES:

@@ -3,9 +3,13 @@
 # Under CI=true: SQLite with the browser scenarios and the PDF tests (Chromium and LibreOffice are
 # installed if missing), then the suite again on a throwaway PostgreSQL cluster; a missing Chromium,
 # LibreOffice or PostgreSQL is a failure.
+# Both runs are spread over PYTEST_WORKERS processes (pytest-xdist; default `auto`, one per core;
+# 0 runs in this process alone). Each worker has its own test database and temporary folders,
+# and runs whole test files, so a module's tests share one load of the demo school (`demo_plan`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+PARALLEL=(-n "${PYTEST_WORKERS:-auto}" --dist loadfile)
 
 if [[ "${CI:-}" == "true" ]]; then
   bash scripts/ensure-chromium.sh
@@ -13,9 +17,9 @@ if [[ "${CI:-}" == "true" ]]; then
 fi
 
 echo "== pytest on SQLite =="
-env -u DATABASE_URL $PY -m pytest "$@"
+env -u DATABASE_URL $PY -m pytest "${PARALLEL[@]}" "$@"
 
 if [[ "${CI:-}" == "true" || "${WITH_POSTGRES:-}" == "1" ]]; then
   echo "== pytest on PostgreSQL =="
-  bash scripts/with-postgres.sh $PY -m pytest -m "not browser" "$@"
+  bash scripts/with-postgres.sh $PY -m pytest "${PARALLEL[@]}" -m "not browser" "$@"
 fi

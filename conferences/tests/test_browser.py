@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from conferences import services
 from conferences.models import Conference, ConferenceStatus, Opinion
-from core.browser import browser, chromium_path
-from demo.loader import DEMO_PASSWORD, load_demo
+from conftest import login
 from organisations.models import Organisation
 from planning.models import Task
 
@@ -19,29 +16,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def chromium() -> Iterator[Any]:
-    if chromium_path() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required under CI (Debian package 'chromium').")
-        pytest.skip("Chromium is not installed")
-    with browser() as instance:
-        yield instance
-
-
-@pytest.fixture
-def demo_server(transactional_db: None, live_server: Any) -> str:
-    load_demo()
-    # The secretary reopens the session so that opinions are taken again.
+def demo_server(demo_server: str) -> str:
+    # The secretary reopens the demo conference so that opinions are taken again.
     services.set_status(Conference.objects.get(), ConferenceStatus.IN_SESSION, by=None)
-    return str(live_server.url)
-
-
-def login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    return demo_server
 
 
 def test_opinion_from_a_phone_is_answered_and_becomes_a_task(

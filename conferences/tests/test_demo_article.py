@@ -7,8 +7,7 @@ import pytest
 from conferences import texts
 from conferences.models import Conference
 from conferences.quorum import quorum
-from demo.loader import load_demo
-from planning.models import PlanAmendment
+from planning.models import Plan, PlanAmendment
 
 CAPTIONS = [
     "Toàn cảnh Hội nghị",
@@ -70,8 +69,8 @@ FACTS = [
 
 
 @pytest.fixture
-def demo_conference(db: None) -> Conference:
-    load_demo()
+def demo_conference(demo_plan: Plan, db: None) -> Conference:
+    # The demo school is loaded once for the module (conftest's `demo_plan`).
     return Conference.objects.select_related("plan").get()
 
 

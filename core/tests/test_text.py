@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from core.text import (
     fold,
+    fold_letters,
     format_number,
     name_sort_key,
     normalise,
@@ -26,6 +27,17 @@ def test_fold_reads_nfd_and_look_alike_eth() -> None:
 
     assert fold(unicodedata.normalize("NFD", "Quyết định")) == "quyet dinh"
     assert fold("QÐ-BGDÐT") == "qd-bgddt"  # U+00D0, as OCR types it
+
+
+def test_fold_letters_keeps_case_and_length() -> None:
+    # One character for one: the reference reader maps offsets of the folded text back.
+    assert fold_letters("Đắk Lắk – QĐ-UBND") == "Dak Lak – QD-UBND"
+    assert fold_letters("Nguyễn Thế Dương").lower() == fold("Nguyễn Thế Dương")
+
+
+@given(st.text())
+def test_fold_letters_is_one_character_for_one(text: str) -> None:
+    assert len(fold_letters(text)) == len(text)
 
 
 def test_search_terms_split_and_fold() -> None:

@@ -1,4 +1,7 @@
-"""The demo school reproduces every fact of the source article, and loads once."""
+"""The demo school reproduces every fact of the source article, and loads once.
+
+The school is loaded once for the module (conftest's `demo_plan`); each test's changes roll back.
+"""
 
 from __future__ import annotations
 
@@ -19,10 +22,8 @@ from planning.models import Plan
 
 
 @pytest.fixture
-def demo(db: None) -> Plan:
-    plan, _accounts = load_demo()
-    assert plan is not None
-    return plan
+def demo(demo_plan: Plan, db: None) -> Plan:
+    return demo_plan
 
 
 def test_the_four_bases_as_written_in_the_article(demo: Plan) -> None:

@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from core.browser import browser, chromium_path
-from demo.loader import DEMO_PASSWORD, load_demo
+from conftest import login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    if chromium_path() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required under CI (Debian package 'chromium').")
-        pytest.skip("Chromium is not installed")
-    with browser() as instance:
-        yield instance
-
-
-@pytest.fixture
-def demo_server(transactional_db: None, live_server: Any) -> str:
-    load_demo()
-    return str(live_server.url)
-
-
-def login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_principal_opens_the_plan_and_a_task(chromium: Any, demo_server: str) -> None:

@@ -3,36 +3,17 @@ checks it (dry run) on a phone, and confirms; the plan page then shows the chang
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
-from core.browser import browser, chromium_path
-from demo.loader import DEMO_PASSWORD, load_demo
+from demo.loader import DEMO_PASSWORD
 from planning import services
 from planning.models import Plan, Task
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    if chromium_path() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required under CI (Debian package 'chromium').")
-        pytest.skip("Chromium is not installed")
-    with browser() as instance:
-        yield instance
-
-
-@pytest.fixture
-def demo_server(transactional_db: None, live_server: Any) -> str:
-    load_demo()
-    return str(live_server.url)
 
 
 def test_principal_edits_the_plan_in_excel_on_a_phone(

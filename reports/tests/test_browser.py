@@ -6,16 +6,16 @@ from typing import Any
 
 import pytest
 
+from conftest import login
 from papers.models import IssuedPaper
-from planning.tests.test_browser import chromium, demo_server, login  # noqa: F401
 from reports.models import Report
 
 pytestmark = pytest.mark.browser
 
 
 def test_principal_edits_and_issues_the_year_report(
-    chromium: Any,  # noqa: F811
-    demo_server: str,  # noqa: F811
+    chromium: Any,
+    demo_server: str,
 ) -> None:
     report = Report.objects.get(kind="year")
     desk = chromium.new_page(viewport={"width": 1280, "height": 900})

@@ -11,16 +11,15 @@ from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
-from demo.loader import load_demo
+from planning.models import Plan
 from reports import figures
 from reports.demo import load_reports_demo
 from reports.models import Report
 
 
 @pytest.mark.django_db
-def test_demo_has_an_issued_semester_report_and_drafts() -> None:
-    plan, _accounts = load_demo()
-    assert plan is not None
+def test_demo_has_an_issued_semester_report_and_drafts(demo_plan: Plan) -> None:
+    plan = demo_plan
     semester = Report.objects.get(plan=plan, kind="semester")
     assert semester.is_issued and semester.is_sample
     assert semester.cutoff.isoformat() == "2024-01-05"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from conftest import login
 from planning.models import Task
-from planning.tests.test_browser import chromium, demo_server, login  # noqa: F401
 from tracking.models import CheckIn
 from tracking.tests.helpers import PDF
 
@@ -25,8 +25,8 @@ def evidence_file(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_staff_reports_on_a_phone_and_leadership_sees_it(
-    chromium: Any,  # noqa: F811
-    demo_server: str,  # noqa: F811
+    chromium: Any,
+    demo_server: str,
     evidence_file: Path,
 ) -> None:
     task = Task.objects.get(code="KHCN.2")  # Nông Thị Hạnh is in charge

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from planning.tests.test_browser import chromium, demo_server, login  # noqa: F401
+from conftest import login
 from tracking import excel_reporting
 from tracking.models import CheckIn
 
 pytestmark = pytest.mark.browser
 
 
-def test_unit_head_reports_through_the_sheet_on_a_phone(chromium: Any, demo_server: str) -> None:  # noqa: F811
+def test_unit_head_reports_through_the_sheet_on_a_phone(chromium: Any, demo_server: str) -> None:
     page = chromium.new_page(viewport={"width": 390, "height": 844}, accept_downloads=True)
     login(page, demo_server, "nguyenthiphuongloan")
     page.goto(f"{demo_server}/tracking/")

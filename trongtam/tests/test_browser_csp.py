@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from conferences.models import Conference
+from conftest import login
 from planning.models import Plan, Task
-from planning.tests.test_browser import chromium, demo_server, login  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +24,8 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 
 def test_main_pages_have_no_csp_violation_or_script_error(
-    chromium: Any,  # noqa: F811
-    demo_server: str,  # noqa: F811
+    chromium: Any,
+    demo_server: str,
 ) -> None:
     plan = Plan.objects.get()
     task = Task.objects.get(code="KHCN.2")
