@@ -44,12 +44,12 @@ from documents.models import Document
 from organisations.membership import membership_of, subtree_ids
 from organisations.models import Organisation
 from planning.models import Plan, Target, Task
+from planning.status import TaskStatus, task_status
 from tracking import services as tracking
 from tracking.dashboard import default_day, rag_of
 from tracking.evidence import max_bytes
 from tracking.models import CheckIn, Evidence
 from tracking.rules import reporting_unit_ids
-from tracking.status import TaskStatus, task_status
 
 
 class TokenAuth(HttpBearer):

@@ -18,7 +18,7 @@ from core.text import school_year_label
 from core.versioning import Versioned
 from documents.models import Document
 from organisations.models import Organisation, Person
-from tracking.status import RunState, TaskStatus
+from planning.status import RunState, TaskStatus
 
 
 class StrategicGoal(Versioned, Archivable):
@@ -338,7 +338,7 @@ class TaskQuerySet(ArchivableQuerySet):
     def unfinished(self) -> TaskQuerySet:
         return self.filter(completed_on__isnull=True)
 
-    # Status in SQL, mirroring tracking.status.compute_status (tested against it), so that lists
+    # Status in SQL, mirroring planning.status.compute_status (tested against it), so that lists
     # and dashboards count and filter without loading every task.
 
     def status_q(self, status: str, *, on: dt.date) -> Q:

@@ -24,9 +24,9 @@ from core.text import format_date, format_number
 from organisations.membership import subtree_ids
 from organisations.models import Organisation
 from planning.models import Target, Task, TaskQuerySet, WorkArea
+from planning.status import RunState, target_rag
 from tracking import dashboard
 from tracking.models import CheckIn, CheckInRole, TargetReading
-from tracking.status import RunState, target_rag
 
 CELLS = ("done_on_time", "done_late", "open_in_time", "open_overdue")
 

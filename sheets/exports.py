@@ -20,9 +20,9 @@ from documents.models import Document
 from organisations.membership import subtree_ids
 from organisations.models import Organisation, Person, Position
 from planning.models import Plan, Target, Task, TaskCoordination
+from planning.status import Rag, task_status
 from tracking.dashboard import rag_of
 from tracking.models import CheckIn
-from tracking.status import Rag, task_status
 
 # Column headers shared with the import (sheets/plan_import.py) --------------------------------
 

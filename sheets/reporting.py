@@ -34,10 +34,10 @@ from core.sheets import (
 from core.text import format_date, format_number
 from organisations.models import Organisation
 from planning.models import Plan, Task, TaskCoordination
+from planning.status import RunState
 from sheets.exports import tree_order
 from tracking import services
 from tracking.models import CheckIn, Confidence
-from tracking.status import RunState
 
 SHEET = "Báo cáo tiến độ"
 COLUMNS = [

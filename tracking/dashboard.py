@@ -32,8 +32,8 @@ from planning.models import (
     TaskQuerySet,
     WorkArea,
 )
+from planning.status import MATRIX, RAG_COLOURS, Rag, RunState, TaskStatus, target_rag
 from tracking.models import CheckIn, Extension, ExtensionStatus, StoredFigures
-from tracking.status import MATRIX, RAG_COLOURS, Rag, RunState, TaskStatus, target_rag
 
 MATRIX_LABELS = {
     "done_on_time": TaskStatus.DONE_ON_TIME.label,

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Organisation, Position, Role
 from planning.models import Plan, PlanStatus, Task
+from planning.status import RunState
 from tracking.models import EscalationLevel, Reminder, ReminderKind, ReminderPolicy
 from tracking.notify import notify
-from tracking.status import RunState
 
 NAGGING = (ReminderKind.CHECKIN_MISSING, ReminderKind.OVERDUE)
 

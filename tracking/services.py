@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.audit import stamp
 from organisations.models import Organisation
 from planning.models import ProgressMode, Task
+from planning.status import RunState, weighted_progress
 from tracking.evidence import MAX_FILES, BadEvidence, clean_name, sniff
 from tracking.models import (
     CheckIn,
@@ -31,7 +32,6 @@ from tracking.models import (
     ReminderPolicy,
     TargetReading,
 )
-from tracking.status import RunState, weighted_progress
 
 
 class TrackingError(Exception):

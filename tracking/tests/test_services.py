@@ -11,9 +11,9 @@ from django.conf import settings
 
 from conftest import World
 from planning.models import ProgressMode, Task
+from planning.status import RunState
 from tracking import services
 from tracking.models import CheckIn, Evidence, Extension, TargetReading
-from tracking.status import RunState
 from tracking.tests.helpers import DAY, PDF, PNG, checkin, data
 
 
