@@ -32,6 +32,7 @@ from planning.models import (
     TaskCoordination,
     WorkArea,
 )
+from planning.tree import plan_tree, unit_tree, unit_tree_key
 from tracking import dashboard as figures
 from tracking.models import CheckIn, Extension, FiguresRefresh, StoredFigures
 
@@ -101,8 +102,6 @@ def refresh(plan_id: int, today: dt.date) -> list[str]:
     """Recompute and store what today's requests will ask for: the leadership dashboard, the
     unit dashboards and unit plan pages someone has opened today, and the plan page's task
     tree. Returns the keys."""
-    from planning.views import plan_tree, unit_tree, unit_tree_key
-
     FiguresRefresh.objects.filter(plan_id=plan_id).update(pending=False)
     plan = Plan.objects.select_related("school").filter(pk=plan_id).first()
     if plan is None:
@@ -120,7 +119,7 @@ def refresh(plan_id: int, today: dt.date) -> list[str]:
             jobs[figures.dashboard_key(unit.pk, on)] = lambda unit=unit: figures.dashboard_body(
                 plan, on, unit
             )
-        # Units' plan pages opened today (planning.views.unit_plan) are kept warm too.
+        # Units' plan pages opened today (planning.views.unit_plan, built by planning.tree) are kept warm too.
         for unit in _units_viewed(plan, "unit-plan:", today):
             jobs[unit_tree_key(unit.pk, today)] = lambda unit=unit: unit_tree(plan, unit)
         for key, compute in jobs.items():
