@@ -1,7 +1,7 @@
 """The task tree of a plan and a unit's share of it, rendered as HTML fragments.
 
-Builders only (no request, no view): the plan page and the unit's plan page keep them cached,
-and the worker warms them (tracking/refresh.py) without importing a views module.
+Builders only (no request, no view): the plan page and the unit's plan page cache them under the
+plan's figures version (planning/figures_cache.py).
 """
 
 from __future__ import annotations

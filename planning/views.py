@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
+from core.clock import today
 from core.permissions import get_authorised, require
 from core.query import id_param
 from core.versioning import EditConflict
@@ -23,7 +24,7 @@ from core.views import render_form, report_error
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
-from planning import services
+from planning import figures_cache, services
 from planning.forms import (
     AllocationForm,
     AmendmentForm,
@@ -100,14 +101,10 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    # The tree is the page's heaviest part (hundreds of tasks): it is rendered once and reused
-    # until anything it shows changes (the worker re-renders it after each change, see
-    # tracking/refresh.py); statuses depend on the day, so the day is in the key.
-    from core.clock import today
-    from tracking.dashboard import cached
-
-    # The same day as the worker's refresh (tracking.services.today), so it fills these keys.
-    parts = cached(plan, f"plan-tree:{today().isoformat()}", lambda: plan_tree(plan))
+    # The tree is the page's heaviest part (hundreds of tasks): it is rendered once per figures
+    # version of the plan (planning/figures_cache.py); statuses depend on the day, so the day is
+    # in the key.
+    parts = figures_cache.cached(plan, f"plan-tree:{today().isoformat()}", lambda: plan_tree(plan))
     can_change = request.user.has_perm(CHANGE, plan)
     bases = plan.basis_links.select_related("document__doc_type", "document__issuer")
     context = {
@@ -672,13 +669,8 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     """A unit's share of the plan: what it leads, coordinates, owns, and its allocated targets."""
     plan = _plan(request, plan_pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
-    from core.clock import today
-    from tracking.dashboard import cached
-
-    tasks = cached(
-        plan,
-        unit_tree_key(unit.pk, today()),
-        lambda: unit_tree(plan, unit),
+    tasks = figures_cache.cached(
+        plan, unit_tree_key(unit.pk, today()), lambda: unit_tree(plan, unit)
     )
     allocations = list(
         TargetAllocation.objects.filter(

@@ -3,37 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import zlib
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-from django.db.models import BinaryField, Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from documents.models import Document
 from organisations.membership import subtree_ids
-from organisations.models import Organisation, Person
+from organisations.models import Organisation
+from planning import figures_cache
 from planning.models import (
     Plan,
-    StrategicGoal,
     Target,
     Task,
-    TaskBasis,
-    TaskCoordination,
     TaskQuerySet,
     WorkArea,
 )
 from planning.status import MATRIX, RAG_COLOURS, Rag, RunState, TaskStatus, target_rag
-from tracking.models import CheckIn, Extension, ExtensionStatus, StoredFigures
+from tracking.models import CheckIn, Extension, ExtensionStatus
 
 MATRIX_LABELS = {
     "done_on_time": TaskStatus.DONE_ON_TIME.label,
@@ -49,141 +40,6 @@ MATRIX_COLOURS = {
 }
 
 
-def _stamp_annotations() -> dict[str, Any]:
-    """What changes whenever a figure of the plan's pages may change, as one row of subqueries.
-
-    Every save of a task, target, extension or unit leaves a history row; check-ins only add
-    rows; derived progress is written by update() and summed.
-    """
-
-    def latest(model: Any, **lookup: Any) -> Subquery:
-        rows = model.objects.filter(**lookup).order_by().values(*lookup.keys())
-        return Subquery(rows.annotate(m=Max("pk")).values("m")[:1])
-
-    return {
-        "stamp_tasks": latest(Task.history.model, plan_id=OuterRef("pk")),
-        "stamp_targets": latest(Target.history.model, plan_id=OuterRef("pk")),
-        "stamp_checkins": latest(CheckIn, task__plan_id=OuterRef("pk")),
-        "stamp_extensions": latest(Extension.history.model, task__plan_id=OuterRef("pk")),
-        "stamp_units": latest(Organisation.history.model, school_id=OuterRef("school_id")),
-        # The plan page's task tree also shows coordinating units, bases and people.
-        "stamp_coordinations": latest(TaskCoordination.history.model, task__plan_id=OuterRef("pk")),
-        "stamp_bases": latest(TaskBasis.history.model, task__plan_id=OuterRef("pk")),
-        "stamp_people": latest(Person.history.model, school_id=OuterRef("school_id")),
-        "stamp_documents": latest(Document.history.model, school_id=OuterRef("school_id")),
-        # Area names (dashboards, the plan page's targets) and the goals targets serve.
-        "stamp_areas": latest(WorkArea.history.model, plan_id=OuterRef("pk")),
-        "stamp_goals": latest(StrategicGoal.history.model, school_id=OuterRef("school_id")),
-        "stamp_derived": Subquery(
-            Task.objects.filter(plan_id=OuterRef("pk"))
-            .order_by()
-            .values("plan_id")
-            .annotate(s=Sum("derived_progress"))
-            .values("s")[:1]
-        ),
-    }
-
-
-STAMP_FIELDS = tuple(_stamp_annotations())
-# Part of every stored key: bump it when the shape of stored figures changes.
-FIGURES_VERSION = 4
-
-
-# Building the stamp query (ten subqueries) costs more Python than running it: it is compiled
-# once per database and run with the plan's id (and the stored key) as parameters.
-_PLAN_MARK = -917_263_001
-_KEY_MARK = "\x00tracking-figures-key\x00"
-_COMPILED: dict[tuple[str, bool], tuple[str, tuple[Any, ...]]] = {}
-
-
-def _stamp_sql(with_stored: bool) -> tuple[str, tuple[Any, ...]]:
-    cache_key = (connection.alias, with_stored)
-    if cache_key not in _COMPILED:
-        rows = Plan.objects.filter(pk=_PLAN_MARK).annotate(**_stamp_annotations())
-        fields: tuple[str, ...] = STAMP_FIELDS
-        if with_stored:
-            stored = StoredFigures.objects.filter(plan_id=OuterRef("pk"), key=_KEY_MARK)
-            rows = rows.annotate(
-                stored_stamp=Subquery(stored.values("stamp")[:1]),
-                stored_value=Subquery(stored.values("value")[:1], output_field=BinaryField()),
-            )
-            fields += ("stored_stamp", "stored_value")
-        sql, params = rows.values_list(*fields).query.sql_with_params()
-        assert params.count(_PLAN_MARK) == 1 and params.count(_KEY_MARK) == 2 * with_stored
-        _COMPILED[cache_key] = (sql, tuple(params))
-    return _COMPILED[cache_key]
-
-
-def _stamp_row(plan_id: int, key: str | None = None) -> tuple[Any, ...]:
-    sql, marked = _stamp_sql(key is not None)
-    params = [plan_id if p == _PLAN_MARK else key if p == _KEY_MARK else p for p in marked]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        raise Plan.DoesNotExist
-    return tuple(row)
-
-
-def change_stamp(plan: Plan) -> tuple[Any, ...]:
-    """The plan's change stamp, in one query."""
-    return _stamp_row(plan.pk)
-
-
-def stamp_text(parts: tuple[Any, ...]) -> str:
-    return "-".join(str(part) for part in parts)
-
-
-def stored_key(key: str) -> str:
-    return f"v{FIGURES_VERSION}:{get_language()}:{key}"
-
-
-def _dump(value: Any) -> bytes:
-    """JSON, not pickle: what is stored is rendered HTML and counts, and reading it back must not
-    run code whoever wrote the row. HTML comes back as a plain string: callers mark it safe."""
-    return zlib.compress(json.dumps(value, ensure_ascii=False).encode(), 1)
-
-
-def _load(data: Any) -> Any:
-    return json.loads(zlib.decompress(bytes(data)))
-
-
-def store(plan_id: int, key: str, stamp: str, value: Any) -> None:
-    """Keep figures computed at `stamp` (one upsert)."""
-    StoredFigures.objects.bulk_create(
-        [
-            StoredFigures(
-                plan_id=plan_id, key=key, stamp=stamp, value=_dump(value),
-                computed_at=timezone.now(),
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["plan", "key"],
-        update_fields=["stamp", "value", "computed_at"],
-    )  # fmt: skip
-
-
-def cached(plan: Plan, key: str, compute: Callable[[], Any]) -> Any:
-    """The figures computed by `compute()`, reused while nothing of the plan changes.
-
-    One query reads the plan's change stamp together with the stored figures and the stamp they
-    were computed at: when the two stamps agree (the worker has refreshed them after the last
-    change, or an earlier request computed them), they are used; otherwise they are computed
-    here and stored. Figures are therefore never older than the data.
-    """
-    full_key = stored_key(key)
-    *parts, stored_stamp, stored_value = _stamp_row(plan.pk, full_key)
-    stamp = stamp_text(tuple(parts))
-    if stored_value is not None and stored_stamp == stamp:
-        try:
-            return _load(stored_value)
-        except Exception:  # stored by an older version of the code: recompute
-            pass
-    value = compute()
-    store(plan.pk, full_key, stamp, value)
-    return value
-
-
 def dashboard_key(unit_id: int | None, on: dt.date) -> str:
     return f"dashboard:{unit_id or 0}:{on.isoformat()}"
 
@@ -196,9 +52,9 @@ def default_day(plan: Plan, today: dt.date) -> dt.date:
 def dashboard_figures(plan: Plan, on: dt.date, unit: Organisation | None, *, today: dt.date) -> Any:
     """The dashboard's body as of `on`, for the whole plan or a unit.
 
-    Only the default day's figures (the one the worker keeps warm) are stored. Any other day can
-    be asked (?on=…): storing each would let any reader fill the store one row per day asked,
-    so those are computed for the request and not kept.
+    Only the default day's figures are cached (per figures version of the plan, see
+    planning/figures_cache.py). Any other day can be asked (?on=…): caching each would let any
+    reader fill the cache one entry per day asked, so those are computed for the request.
     """
 
     def compute() -> Any:
@@ -206,7 +62,9 @@ def dashboard_figures(plan: Plan, on: dt.date, unit: Organisation | None, *, tod
 
     if on != default_day(plan, today):
         return compute()
-    return cached(plan, dashboard_key(unit.pk if unit is not None else None, on), compute)
+    return figures_cache.cached(
+        plan, dashboard_key(unit.pk if unit is not None else None, on), compute
+    )
 
 
 def scope(plan: Plan, unit: Organisation | None = None) -> TaskQuerySet:
@@ -450,7 +308,7 @@ def attention(tasks: TaskQuerySet, on: dt.date, limit: int = 10) -> dict[str, An
 
 
 def dashboard_body(plan: Plan, on: dt.date, unit: Organisation | None) -> str:
-    """The dashboard's figures as HTML: what is stored (nothing in it depends on the viewer)."""
+    """The dashboard's figures as HTML: what is cached (nothing in it depends on the viewer)."""
     return render_to_string("tracking/_dashboard_body.html", dashboard_context(plan, on, unit))
 
 

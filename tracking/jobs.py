@@ -22,12 +22,3 @@ def scan_reminders_job(on: str | None = None) -> int:
 
     day = dt.date.fromisoformat(on) if on else today()
     return len(scan_reminders(on=day))
-
-
-@task()
-def refresh_figures_job(plan_id: int) -> int:
-    """Recompute a plan's dashboards and plan-page tree after a change (see tracking.refresh)."""
-    from core.clock import today
-    from tracking.refresh import refresh
-
-    return len(refresh(plan_id, today()))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from organisations.models import Organisation
+from planning import figures_cache
 from planning.models import ProgressMode, Task
 from planning.status import RunState, weighted_progress
 from tracking.evidence import MAX_FILES, BadEvidence, clean_name, sniff
@@ -305,6 +306,8 @@ def refresh_derived_progress(task_id: int | None) -> None:
         value = weighted_progress(rows)
         if value != task.derived_progress:
             Task.objects.filter(pk=task.pk).update(derived_progress=value)
+            # update() sends no signal: the plan's figures change all the same.
+            figures_cache.changed(plan_id=task.plan_id)
         task_id = task.parent_id
 
 

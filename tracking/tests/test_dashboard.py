@@ -1,4 +1,4 @@
-"""The dashboards' figures, and their cache that any change of the plan invalidates."""
+"""The dashboards' figures, and their cache that any committed change of the plan invalidates."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from conftest import World
-from planning.models import Task
+from conftest import World, commit
+from planning.models import Plan, Task
 from tracking import dashboard as figures
 from tracking import services
 from tracking.tests.helpers import checkin
@@ -46,10 +46,17 @@ def test_a_checkin_shows_at_once_despite_the_cache(world: World) -> None:
     )
     checkin(world, progress=100, on=dt.date(2024, 6, 5))
     assert cell(client.get(url).content.decode(), "done_late") == 1
-    # Derived progress is written by update(): it changes the stamp too.
-    before = figures.change_stamp(world.plan)
-    Task.objects.filter(pk=world.task.pk).update(derived_progress=37)
-    assert figures.change_stamp(world.plan) != before
+
+
+def test_derived_progress_bumps_the_figures_version(settled: World) -> None:
+    """Derived progress is written by update(), which sends no signal: the service bumps the
+    plan's figures version itself, once committed."""
+    world = settled
+    before = Plan.objects.get(pk=world.plan.pk).figures_version
+    Task.objects.filter(pk=world.subtask.pk).update(progress=37)
+    services.refresh_derived_progress(world.task.pk)
+    assert commit() == 1
+    assert Plan.objects.get(pk=world.plan.pk).figures_version == before + 1
 
 
 def test_unit_dashboard_counts_only_the_unit(world: World) -> None:
