@@ -21,8 +21,8 @@ from organisations.membership import subtree_ids
 from organisations.models import Organisation, Person, Position
 from planning.models import Plan, Target, Task, TaskCoordination
 from planning.status import Rag, task_status
-from tracking.dashboard import rag_of
 from tracking.models import CheckIn
+from tracking.target_figures import rag_of
 
 # Column headers shared with the import (sheets/plan_import.py) --------------------------------
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from conftest import World, commit
 from planning.models import Plan, Task
-from tracking import dashboard as figures
-from tracking import services
+from tracking import services, task_figures
 from tracking.tests.helpers import checkin
 
 ON = "?on=10/06/2024"
@@ -82,18 +81,18 @@ def test_figures_from_one_grouped_query_match_direct_counts(world: World) -> Non
     from tracking.tests.test_query_counts import DAY, grow
 
     grow(world, 3)
-    tasks = figures.scope(world.plan)
-    rows = figures.task_rows(tasks, DAY)
-    assert figures.counts_of(rows) == tasks.status_counts(on=DAY)
+    tasks = task_figures.scope(world.plan)
+    rows = task_figures.task_rows(tasks, DAY)
+    assert task_figures.counts_of(rows) == tasks.status_counts(on=DAY)
     for by in ("area_id", "lead_unit_id"):
-        for row in figures.breakdown_of(rows, by, {}):
+        for row in task_figures.breakdown_of(rows, by, {}):
             assert row.counts == tasks.filter(**{by: row.pk}).status_counts(on=DAY), (by, row.pk)
     due = (
         tasks.filter(run_state="active")
         .annotate(baseline=Coalesce("original_due_date", "due_date"))
         .filter(baseline__lte=DAY)
     )
-    head = figures.headline_of(rows)
+    head = task_figures.headline_of(rows)
     assert head["due"] == due.count() > 0
     assert head["due_on_time"] == sum(
         1 for t in due if t.completed_on and t.completed_on <= t.baseline
@@ -102,7 +101,7 @@ def test_figures_from_one_grouped_query_match_direct_counts(world: World) -> Non
         head["extended"]
         == tasks.filter(run_state="active", original_due_date__isnull=False).count()
     )
-    for entry in figures.punctuality(world.plan, tasks, DAY, rows):
+    for entry in task_figures.punctuality(world.plan, tasks, DAY, rows):
         mine = due.filter(lead_unit=entry.unit)
         assert entry.tasks_due == mine.count()
         assert entry.tasks_on_time == sum(
