@@ -112,9 +112,13 @@ def cached(plan: Plan, key: str, compute: Callable[[], Any]) -> Any:
 
 
 def _wait_for(key: str) -> Any:
+    """The value once another request has stored it, or _MISSING after WAIT seconds; each look is
+    a query of the database cache, so the looks grow further apart (50 ms doubling to 0.5 s)."""
     deadline = time.monotonic() + WAIT
+    pause = POLL
     while time.monotonic() < deadline:
-        time.sleep(POLL)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
         value = cache.get(key, _MISSING)
         if value is not _MISSING:
             return value
