@@ -48,13 +48,17 @@ post_migrate.connect(reload_migrated_rows, dispatch_uid="tests-reload-migrated-r
 
 
 @pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    """Cached pages are keyed by row ids, which a rolled-back test hands out again."""
+def empty_cache(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Cached pages are keyed by row ids, which a rolled-back test hands out again. The cache is
+    a table of the test database (settings.CACHES), emptied around every test, even one that
+    does not touch the database itself."""
     from django.core.cache import cache
 
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @dataclass
@@ -196,6 +200,27 @@ def world(db: Any) -> World:
         users=users, people=people, plan=plan, area=area, target=target, task=task,
         subtask=subtask, unit_task=unit_task, document=document,
     )  # fmt: skip
+
+
+def commit() -> int:
+    """Run the on-commit callbacks queued so far and forget them, as a commit would (the test's
+    transaction never commits; equal callbacks are queued once per transaction, so those left
+    queued would swallow the next ones: see planning/figures_cache.py)."""
+    from django.db import connection
+
+    queued = [entry[1] for entry in connection.run_on_commit]
+    connection.run_on_commit.clear()
+    for callback in queued:
+        callback()
+    return len(queued)
+
+
+@pytest.fixture
+def settled(world: World) -> World:
+    """The world as if its setup had committed: a test's own change is then the only one waiting
+    for `commit()`."""
+    commit()
+    return world
 
 
 def close_response(response: Any) -> None:

@@ -11,7 +11,7 @@ The archive (.tar.gz) holds:
   rows of each model, and the size and sha256 of every other member;
 - `database.json`: every row of every model, through each model's base manager (archived rows
   too), except data that is derived and rebuilt on demand (sessions, the job queue, and models
-  marked `backup_skip = True`, such as tracking's stored figures);
+  marked `backup_skip = True`; the cache is a table of its own, not a model, and is emptied);
 - `media/…`: every uploaded file under MEDIA_ROOT, except the `cache/` folder (derived files).
 
 Restore checks every checksum before touching anything, refuses a database that holds user
@@ -41,6 +41,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.serializers import json as django_json
 from django.core.serializers.json import DjangoJSONEncoder
@@ -328,6 +329,8 @@ def empty_database(using: str = DEFAULT_DB_ALIAS) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", database=using, interactive=False, verbosity=0)
+    # What is cached was computed from the rows just emptied (and its keys hold their ids).
+    cache.clear()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,7 +19,7 @@ from core.text import school_year_label
 from core.versioning import Versioned
 from documents.models import Document
 from organisations.models import Organisation, Person
-from tracking.status import RunState, TaskStatus
+from planning.status import RunState, TaskStatus
 
 
 class StrategicGoal(Versioned, Archivable):
@@ -94,8 +95,11 @@ class Plan(Versioned, Archivable):
         related_name="copies",
     )
     bases = models.ManyToManyField(Document, through="PlanBasis", related_name="plans")  # type: ignore[var-annotated]
+    # Bumped after each committed change of what the plan's pages compute (planning.figures_cache):
+    # part of their cache keys. Written by UPDATE only: save() leaves it alone (see below).
+    figures_version = models.PositiveBigIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["figures_version"])
 
     class Meta:
         verbose_name = _("kế hoạch năm học")
@@ -111,6 +115,17 @@ class Plan(Versioned, Archivable):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A plan read before a change was committed would write back an older figures version,
+        # which could then be bumped to a number whose cached figures predate the change.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "figures_version"
+            ]
+        super().save(*args, **kwargs)
 
     def search_source(self) -> list[str]:
         return [self.title, self.theme, self.year_label]
@@ -338,7 +353,7 @@ class TaskQuerySet(ArchivableQuerySet):
     def unfinished(self) -> TaskQuerySet:
         return self.filter(completed_on__isnull=True)
 
-    # Status in SQL, mirroring tracking.status.compute_status (tested against it), so that lists
+    # Status in SQL, mirroring planning.status.compute_status (tested against it), so that lists
     # and dashboards count and filter without loading every task.
 
     def status_q(self, status: str, *, on: dt.date) -> Q:

@@ -13,10 +13,10 @@ from django.db.models.functions import Coalesce
 
 from core.text import format_date
 from planning.models import WorkArea
+from planning.status import RunState
 from reports.figures import cell_q, report_tasks
 from reports.models import ReportKind, ReportPeriod
 from tracking.models import CheckIn, CheckInRole
-from tracking.status import RunState
 
 NO_AREA = "Chưa xếp lĩnh vực"
 

@@ -24,9 +24,9 @@ from core.text import format_date, format_number
 from organisations.membership import subtree_ids
 from organisations.models import Organisation
 from planning.models import Target, Task, TaskQuerySet, WorkArea
-from tracking import dashboard
+from planning.status import RunState, target_rag
+from tracking import task_figures
 from tracking.models import CheckIn, CheckInRole, TargetReading
-from tracking.status import RunState, target_rag
 
 CELLS = ("done_on_time", "done_late", "open_in_time", "open_overdue")
 
@@ -181,7 +181,7 @@ def _task_list(tasks: TaskQuerySet, on: dt.date, *, only_overdue: bool) -> list[
             "days_late": (on - baseline).days if cell == "open_overdue" else 0,
             "progress": "" if progress is None else f"{progress}%",
             "reported_on": format_date(task.reported_then),
-            "state": str(dashboard.MATRIX_LABELS[cell]),
+            "state": str(task_figures.MATRIX_LABELS[cell]),
         })  # fmt: skip
     return result
 
@@ -234,7 +234,7 @@ def compute(report: Any) -> dict[str, Any]:
             "checkins_on_time": p.checkins_on_time,
             "score": format_number(Decimal(str(p.score))) if p.score is not None else "",
         }
-        for p in dashboard.punctuality(plan, tasks, on)
+        for p in task_figures.punctuality(plan, tasks, on)
     ]
     targets = _targets(report, unit_ids)
     states = {"green": 0, "amber": 0, "red": 0, "none": 0}

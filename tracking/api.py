@@ -29,12 +29,13 @@ from organisations.membership import subtree_ids
 from organisations.models import Organisation
 from planning.api import PlanDetailOut, TargetOut, TaskOut
 from planning.models import Plan, Target, Task
+from planning.status import TaskStatus, task_status
 from tracking import services as tracking
-from tracking.dashboard import default_day, rag_of
+from tracking.dashboard import default_day
 from tracking.evidence import max_bytes
 from tracking.models import CheckIn, Evidence
 from tracking.rules import reporting_unit_ids
-from tracking.status import TaskStatus, task_status
+from tracking.target_figures import rag_of
 
 
 class EvidenceOut(Schema):

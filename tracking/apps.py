@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class TrackingConfig(AppConfig):
@@ -8,8 +8,15 @@ class TrackingConfig(AppConfig):
     verbose_name = "Theo dõi tiến độ"
 
     def ready(self) -> None:
-        # Keep dashboards warm after committed changes (tracking/refresh.py).
-        from tracking import refresh
-        from tracking.models import CheckIn
+        # Check-ins, extensions and readings change what the plan's pages show: their saves bump
+        # the plan's figures version, as planning's own rows do (planning/figures_cache.py).
+        from planning import figures_cache
+        from tracking.models import CheckIn, Extension, TargetReading
 
-        post_save.connect(refresh.checkin_saved, sender=CheckIn, dispatch_uid="tracking-refresh")
+        for model in (CheckIn, Extension):
+            uid = f"tracking-figures-{model._meta.label_lower}"
+            post_save.connect(figures_cache.task_row_saved, sender=model, dispatch_uid=uid)
+            post_delete.connect(figures_cache.task_row_saved, sender=model, dispatch_uid=uid)
+        uid = "tracking-figures-targetreading"
+        post_save.connect(figures_cache.target_row_saved, sender=TargetReading, dispatch_uid=uid)
+        post_delete.connect(figures_cache.target_row_saved, sender=TargetReading, dispatch_uid=uid)

@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from planning.models import Plan, ProgressMode, Target, Task
+from planning.status import RunState
 from tracking import services
-from tracking.status import RunState
 
 DONE = [
     "Đã triển khai theo kế hoạch, tổ chức họp giao ban và phân công cụ thể.",

@@ -31,9 +31,9 @@ from planning.excel import (
     unit_name,
 )
 from planning.models import Plan, Target, Task
-from tracking.dashboard import rag_of
+from planning.status import Rag, task_status
 from tracking.models import CheckIn
-from tracking.status import Rag, task_status
+from tracking.target_figures import rag_of
 
 # Tasks and targets ----------------------------------------------------------------------------
 

@@ -29,9 +29,9 @@ from core.text import format_date, format_number
 from organisations.models import Organisation
 from planning.excel import tree_order
 from planning.models import Plan, Task, TaskCoordination
+from planning.status import RunState
 from tracking import services
 from tracking.models import CheckIn, Confidence
-from tracking.status import RunState
 
 SHEET = "Báo cáo tiến độ"
 COLUMNS = [

@@ -11,8 +11,8 @@ from django.db.models import Q
 from organisations.membership import subtree_ids
 from organisations.models import Organisation
 from planning.models import Plan, Task, TaskQuerySet, WorkArea
+from planning.status import MATRIX, TaskStatus
 from tracking.forms import TaskFilterForm
-from tracking.status import MATRIX, TaskStatus
 
 
 @dataclass

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, StyledFormMixin
 from organisations.models import Organisation
 from planning.models import ProgressMode
+from planning.status import RunState
 from tracking.evidence import ACCEPTED_EXTENSIONS, MAX_FILES, max_bytes
 from tracking.models import CheckIn, Confidence, ReminderPolicy
-from tracking.status import RunState
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organisations.models import Organisation
-from planning.models import Plan, Target, Task
+from planning.models import Target, Task
 
 
 class Confidence(models.TextChoices):
@@ -285,42 +285,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class StoredFigures(models.Model):
-    """Figures of a plan's pages (dashboards, the plan page's task tree), computed once and kept
-    with the change stamp they were computed at (`tracking.dashboard.cached`).
-
-    Kept in the database so that the web processes and the worker share them: the worker
-    recomputes them after each committed change, and a request uses them only while the plan's
-    stamp still matches (else it computes them itself). Not user data: safe to empty.
-    """
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    stamp = models.CharField(max_length=500)
-    value = models.BinaryField()
-    computed_at = models.DateTimeField()
-    backup_skip = True  # core/backup.py: rebuilt on demand, not worth restoring
-
-    class Meta:
-        verbose_name = _("số liệu tính sẵn")
-        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="stored_figures_once")]
-
-    def __str__(self) -> str:
-        return f"{self.plan_id} {self.key}"
-
-
-class FiguresRefresh(models.Model):
-    """One pending recomputation per plan: a burst of changes enqueues a single job."""
-
-    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    pending = models.BooleanField(default=False)
-    requested_at = models.DateTimeField(null=True, blank=True)
-    backup_skip = True  # core/backup.py
-
-    class Meta:
-        verbose_name = _("yêu cầu tính lại số liệu")
-
-    def __str__(self) -> str:
-        return f"{self.plan_id} {'pending' if self.pending else 'idle'}"

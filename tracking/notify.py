@@ -1,6 +1,7 @@
 """One way to tell people something: an in-app notification, and the same words by e-mail.
 
-E-mail leaves only after the transaction commits, through a job that takes the notification's id.
+E-mail leaves only after the transaction commits, through a background job (django-tasks,
+`send_notification_email`) that takes the notification's id, never a model object.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from tracking.models import Notification, Reminder
 
@@ -55,7 +57,6 @@ def notify(
             )
         )
     if email:
-        from tracking.jobs import send_notification_email
 
         def enqueue(pk: int) -> None:
             send_notification_email.enqueue(pk)
@@ -83,3 +84,9 @@ def deliver_email(notification_id: int) -> bool:
     send_plain_mail(address, notification.title, body)
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
+
+
+@task()
+def send_notification_email(notification_id: int) -> bool:
+    """The background job: e-mail one notification (see `deliver_email`)."""
+    return deliver_email(notification_id)

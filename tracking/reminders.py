@@ -17,12 +17,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_tasks import task as background_task
 
+from core.clock import today
 from organisations.models import Organisation, Position, Role
 from planning.models import Plan, PlanStatus, Task
+from planning.status import RunState
 from tracking.models import EscalationLevel, Reminder, ReminderKind, ReminderPolicy
 from tracking.notify import notify
-from tracking.status import RunState
 
 NAGGING = (ReminderKind.CHECKIN_MISSING, ReminderKind.OVERDUE)
 
@@ -254,3 +256,11 @@ def _record(
     except IntegrityError:  # another scan created it at the same moment
         return None
     return reminder
+
+
+@background_task()
+def scan_reminders_job(on: str | None = None) -> int:
+    """The periodic scan as a background job (django-tasks; the day as ISO text): create the
+    day's reminders (idempotent) and notify."""
+    day = dt.date.fromisoformat(on) if on else today()
+    return len(scan_reminders(on=day))

@@ -12,6 +12,7 @@ import rules
 
 from organisations.membership import membership_of
 from organisations.permissions import in_same_school, is_admin, leads_school
+from tracking.services import lead_unit_id_of
 
 
 @rules.predicate
@@ -53,8 +54,6 @@ def reporting_unit_ids(user: Any, task: Any) -> set[int]:
     """The units the user may send a check-in for on this task (the page's choices, the API's
     check): the lead unit for those who report for the task; every coordinating unit for
     leadership and administrators, else the coordinating units the user heads."""
-    from tracking.services import lead_unit_id_of
-
     ids: set[int] = set()
     if user.has_perm("tracking.report_task", task):
         ids.add(lead_unit_id_of(task))

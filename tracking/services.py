@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from core.audit import stamp
 from core.errors import DomainError
 from organisations.models import Organisation
+from planning import figures_cache
 from planning.models import ProgressMode, Task
+from planning.status import RunState, weighted_progress
 from tracking.evidence import MAX_FILES, BadEvidence, clean_name, sniff
 from tracking.models import (
     CheckIn,
@@ -32,7 +34,6 @@ from tracking.models import (
     ReminderPolicy,
     TargetReading,
 )
-from tracking.status import RunState, weighted_progress
 
 
 class TrackingError(DomainError):
@@ -308,6 +309,8 @@ def refresh_derived_progress(task_id: int | None) -> None:
         value = weighted_progress(rows)
         if value != task.derived_progress:
             Task.objects.filter(pk=task.pk).update(derived_progress=value)
+            # update() sends no signal: the plan's figures change all the same.
+            figures_cache.changed(plan_id=task.plan_id)
         task_id = task.parent_id
 
 

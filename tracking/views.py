@@ -25,6 +25,7 @@ from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
 from planning.models import Plan, Task, WorkArea
+from planning.status import TaskStatus, task_status
 from tracking import dashboard as figures
 from tracking import services
 from tracking.filters import filter_tasks
@@ -37,7 +38,7 @@ from tracking.forms import (
 )
 from tracking.models import CheckIn, CheckInRole, Evidence, Extension, Notification
 from tracking.rules import reporting_unit_ids
-from tracking.status import TaskStatus, task_status
+from tracking.task_figures import MATRIX_LABELS
 
 VIEW_TASK = "tracking.view_task"
 PAGE_SIZE = 50
@@ -357,7 +358,7 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": list(TaskStatus),
         "status": status,
         "cell": cell,
-        "cell_label": figures.MATRIX_LABELS.get(cell, ""),
+        "cell_label": MATRIX_LABELS.get(cell, ""),
         "unit": unit,
         "lead": lead,
         "area": area,

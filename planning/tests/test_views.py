@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.urls import reverse
 
-from conftest import World
-from planning import services
+from conftest import World, commit
+from core.clock import today
+from planning import figures_cache, services
 from planning.models import Plan, Task
 
 
@@ -258,28 +260,34 @@ def test_task_page_names_the_conference_opinion_it_came_from(world: World) -> No
     assert "Từ ý kiến tham góp" in page and "Nên số hóa hồ sơ tuyển sinh" in page
 
 
-def test_plan_page_shows_changes_at_once_despite_its_cache(world: World) -> None:
+def test_plan_page_shows_changes_at_once_despite_its_cache(settled: World) -> None:
+    """Each change, once committed, bumps the plan's figures version: the next view shows it."""
+    world = settled
     url = reverse("planning:plan_detail", args=[world.plan.pk])
     client = world.client("staff")
     assert "Tuyển sinh và duy trì sĩ số" in client.get(url).content.decode()
     leader = world.users["leadership"]
     world.task.title = "Tuyển sinh, giữ sĩ số toàn khóa"
     services.save_plan_object(world.task, by=leader)
+    commit()
     assert "Tuyển sinh, giữ sĩ số toàn khóa" in client.get(url).content.decode()
     services.set_coordinations(
         world.task,
         [(world.office, "Tổng hợp"), (world.school.children.get(code="bgh"), "Chỉ đạo")],
         by=leader,
     )
+    commit()
     assert "Phối hợp: Ban Giám hiệu" in client.get(url).content.decode()
     world.people["staff"].full_name = "Hoàng Văn Ân"
     world.people["staff"].save()
+    commit()
     assert "Phụ trách: Hoàng Văn Ân" in client.get(url).content.decode()
 
 
-def test_plan_page_parts_follow_every_change_they_show(world: World) -> None:
-    """The plan page's tree and targets are stored between requests; a renamed area, a changed
+def test_plan_page_parts_follow_every_change_they_show(settled: World) -> None:
+    """The plan page's tree and targets are cached between requests; a renamed area, a changed
     target and a new task each show at once, and only those who may edit see the editing links."""
+    world = settled
     url = reverse("planning:plan_detail", args=[world.plan.pk])
     clients = ((world.client("leadership"), True), (world.client("staff"), False))
     by = world.users["leadership"]
@@ -301,22 +309,18 @@ def test_plan_page_parts_follow_every_change_they_show(world: World) -> None:
 
     for change in (rename_area, rename_target, add_task):
         for client, _editor in clients:
-            client.get(url)  # stored
+            client.get(url)  # cached
         shown = change()
+        commit()
         for client, editor in clients:
             body = client.get(url).content.decode()
             assert shown in body, change.__name__
             assert (area_edit in body) is editor
 
 
-def test_stored_plan_page_parts_are_json_and_stay_escaped(world: World) -> None:
-    """What the plan page stores between requests is JSON (reading it runs no code), and a title
-    with markup is shown as text whether the tree was just rendered or read back."""
-    import json
-    import zlib
-
-    from tracking.models import StoredFigures
-
+def test_cached_plan_page_parts_stay_escaped(world: World) -> None:
+    """A title with markup is shown as text whether the tree was just rendered or read back from
+    the cache."""
     world.task.title = '<script>alert("x")</script>'
     services.save_plan_object(world.task, by=world.users["leadership"])
     url = reverse("planning:plan_detail", args=[world.plan.pk])
@@ -325,6 +329,6 @@ def test_stored_plan_page_parts_are_json_and_stay_escaped(world: World) -> None:
         body = client.get(url).content.decode()
         assert '<script>alert("x")</script>' not in body
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
-    row = StoredFigures.objects.get(plan=world.plan, key__contains="plan-tree:")
-    parts = json.loads(zlib.decompress(bytes(row.value)))
+    plan = Plan.objects.get(pk=world.plan.pk)
+    parts = cache.get(figures_cache.key_of(plan, f"plan-tree:{today().isoformat()}"))
     assert "&lt;script&gt;" in parts["tree_html"] and parts["root_count"] >= 1

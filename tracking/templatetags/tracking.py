@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from core.clock import today
 from core.text import format_number
-from tracking.dashboard import default_day, rag_of
+from planning.status import RAG_COLOURS, task_status
+from tracking.dashboard import default_day
 from tracking.models import Evidence, Notification
-from tracking.status import RAG_COLOURS, task_status
+from tracking.target_figures import rag_of
 
 register = template.Library()
 

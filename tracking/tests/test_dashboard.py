@@ -1,4 +1,4 @@
-"""The dashboards' figures, and their cache that any change of the plan invalidates."""
+"""The dashboards' figures, and their cache that any committed change of the plan invalidates."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import datetime as dt
 
 from django.urls import reverse
 
-from conftest import World
-from planning.models import Task
-from tracking import dashboard as figures
-from tracking import services
+from conftest import World, commit
+from planning.models import Plan, Task
+from tracking import services, task_figures
 from tracking.tests.helpers import checkin
 
 ON = "?on=10/06/2024"
@@ -46,10 +45,17 @@ def test_a_checkin_shows_at_once_despite_the_cache(world: World) -> None:
     )
     checkin(world, progress=100, on=dt.date(2024, 6, 5))
     assert cell(client.get(url).content.decode(), "done_late") == 1
-    # Derived progress is written by update(): it changes the stamp too.
-    before = figures.change_stamp(world.plan)
-    Task.objects.filter(pk=world.task.pk).update(derived_progress=37)
-    assert figures.change_stamp(world.plan) != before
+
+
+def test_derived_progress_bumps_the_figures_version(settled: World) -> None:
+    """Derived progress is written by update(), which sends no signal: the service bumps the
+    plan's figures version itself, once committed."""
+    world = settled
+    before = Plan.objects.get(pk=world.plan.pk).figures_version
+    Task.objects.filter(pk=world.subtask.pk).update(progress=37)
+    services.refresh_derived_progress(world.task.pk)
+    assert commit() == 1
+    assert Plan.objects.get(pk=world.plan.pk).figures_version == before + 1
 
 
 def test_unit_dashboard_counts_only_the_unit(world: World) -> None:
@@ -75,18 +81,18 @@ def test_figures_from_one_grouped_query_match_direct_counts(world: World) -> Non
     from tracking.tests.test_query_counts import DAY, grow
 
     grow(world, 3)
-    tasks = figures.scope(world.plan)
-    rows = figures.task_rows(tasks, DAY)
-    assert figures.counts_of(rows) == tasks.status_counts(on=DAY)
+    tasks = task_figures.scope(world.plan)
+    rows = task_figures.task_rows(tasks, DAY)
+    assert task_figures.counts_of(rows) == tasks.status_counts(on=DAY)
     for by in ("area_id", "lead_unit_id"):
-        for row in figures.breakdown_of(rows, by, {}):
+        for row in task_figures.breakdown_of(rows, by, {}):
             assert row.counts == tasks.filter(**{by: row.pk}).status_counts(on=DAY), (by, row.pk)
     due = (
         tasks.filter(run_state="active")
         .annotate(baseline=Coalesce("original_due_date", "due_date"))
         .filter(baseline__lte=DAY)
     )
-    head = figures.headline_of(rows)
+    head = task_figures.headline_of(rows)
     assert head["due"] == due.count() > 0
     assert head["due_on_time"] == sum(
         1 for t in due if t.completed_on and t.completed_on <= t.baseline
@@ -95,7 +101,7 @@ def test_figures_from_one_grouped_query_match_direct_counts(world: World) -> Non
         head["extended"]
         == tasks.filter(run_state="active", original_due_date__isnull=False).count()
     )
-    for entry in figures.punctuality(world.plan, tasks, DAY, rows):
+    for entry in task_figures.punctuality(world.plan, tasks, DAY, rows):
         mine = due.filter(lead_unit=entry.unit)
         assert entry.tasks_due == mine.count()
         assert entry.tasks_on_time == sum(

@@ -11,9 +11,9 @@ from django.conf import settings
 
 from conftest import World
 from planning.models import ProgressMode, Task
+from planning.status import RunState
 from tracking import services
 from tracking.models import CheckIn, Evidence, Extension, TargetReading
-from tracking.status import RunState
 from tracking.tests.helpers import DAY, PDF, PNG, checkin, data
 
 
@@ -202,7 +202,7 @@ def test_extension_flow_keeps_original_and_measures_punctuality_on_it(world: Wor
     tasks = Task.objects.filter(pk=world.task.pk)
     on = dt.date(2024, 7, 1)
     assert tasks.status_counts(on=on)["done_on_time"] == 1  # within the current deadline
-    from tracking.dashboard import headline
+    from tracking.task_figures import headline
 
     figures = headline(tasks, on)
     assert figures["due"] == 1 and figures["due_on_time"] == 0  # late against the original

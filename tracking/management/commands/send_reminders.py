@@ -9,8 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from core.clock import today
-from tracking.jobs import scan_reminders_job
-from tracking.reminders import scan_reminders
+from tracking.reminders import scan_reminders, scan_reminders_job
 
 
 class Command(BaseCommand):

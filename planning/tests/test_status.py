@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracking.status import (
+from planning.status import (
     Rag,
     RunState,
     TaskStatus,

@@ -1,0 +1,231 @@
+"""The plan pages: the list, a plan, its editing, issuing, amendments, copy and archiving."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.audit import history_entries
+from core.clock import today
+from core.permissions import get_authorised, require
+from core.versioning import EditConflict
+from core.views import render_form, report_error
+from organisations.membership import membership_of
+from organisations.models import Organisation
+from organisations.permissions import member_school_id
+from planning import figures_cache, services
+from planning.forms import AmendmentForm, CopyPlanForm, PlanBasesForm, PlanForm
+from planning.models import Plan, Target, Task, WorkArea
+from planning.tree import plan_tree
+from planning.views.common import CHANGE, VIEW, authorised_plan
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    plans = (
+        Plan.objects.active().filter(school_id=membership.school_id).select_related("copied_from")
+    )
+    return render(
+        request,
+        "planning/plan_list.html",
+        {"plans": plans, "can_add": request.user.has_perm("planning.add_plan")},
+    )
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "planning.add_plan")
+    school = get_object_or_404(Organisation, pk=member_school_id(request.user))
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_plan(school=school, by=request.user, **form.cleaned_data)
+        except services.PlanningError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã tạo dự thảo kế hoạch."))
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render_form(
+        request, form, title=_("Kế hoạch năm học mới"), back=reverse("planning:plan_list")
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authorised_plan(request, pk)
+    # The tree is the page's heaviest part (hundreds of tasks): it is rendered once per figures
+    # version of the plan (planning/figures_cache.py); statuses depend on the day, so the day is
+    # in the key.
+    parts = figures_cache.cached(plan, f"plan-tree:{today().isoformat()}", lambda: plan_tree(plan))
+    can_change = request.user.has_perm(CHANGE, plan)
+    bases = plan.basis_links.select_related("document__doc_type", "document__issuer")
+    context = {
+        "plan": plan,
+        # Rendered by our own templates (autoescaped) and stored as text: safe to insert.
+        "tree_html": mark_safe(parts["tree_html"]),
+        "root_count": parts["root_count"],
+        "targets_html": mark_safe(parts[f"targets_html_{int(can_change)}"]),
+        "bases": bases,
+        "amendment": services.open_amendment_of(plan),
+        "amendments": plan.amendments.select_related("opened_by__person"),
+        "can_change": can_change,
+        "history": history_entries(plan),
+    }
+    return render(request, "planning/plan_detail.html", context)
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authorised_plan(request, pk, CHANGE)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_plan_object(
+                form.instance, by=request.user, expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            form.conflict(conflict)
+        except services.PlanningError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render_form(
+        request, form, title=_("Sửa kế hoạch"), back=reverse("planning:plan_detail", args=[pk])
+    )
+
+
+@login_required
+def plan_bases(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authorised_plan(request, pk, CHANGE)
+    initial = {"documents": [link.document_id for link in plan.basis_links.all()]}
+    form = PlanBasesForm(request.POST or None, initial=initial, school_id=plan.school_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_plan_bases(plan, list(form.cleaned_data["documents"]), by=request.user)
+        except services.PlanningError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render_form(
+        request,
+        form,
+        title=_("Văn bản căn cứ của kế hoạch"),
+        back=reverse("planning:plan_detail", args=[pk]),
+        intro=_("Giữ Ctrl (hoặc chạm giữ trên điện thoại) để chọn nhiều văn bản."),
+    )
+
+
+@login_required
+@require_POST
+def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authorised_plan(request, pk, CHANGE)
+    try:
+        services.issue_plan(plan, by=request.user)
+        messages.success(
+            request, _("Đã ban hành kế hoạch. Từ nay mọi thay đổi cần một đợt sửa đổi, bổ sung.")
+        )
+    except services.PlanningError as error:
+        report_error(request, error)
+    return redirect("planning:plan_detail", pk=plan.pk)
+
+
+@login_required
+def amendment_open(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authorised_plan(request, pk, CHANGE)
+    form = AmendmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.open_amendment(plan, reason=form.cleaned_data["reason"], by=request.user)
+        except services.PlanningError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render_form(
+        request,
+        form,
+        title=_("Mở đợt sửa đổi, bổ sung kế hoạch"),
+        back=reverse("planning:plan_detail", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def amendment_close(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authorised_plan(request, pk, CHANGE)
+    amendment = services.open_amendment_of(plan)
+    if amendment is not None:
+        services.close_amendment(amendment, by=request.user)
+        messages.success(request, _("Đã kết thúc đợt sửa đổi; kế hoạch được khóa lại."))
+    return redirect("planning:plan_detail", pk=plan.pk)
+
+
+@login_required
+def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authorised_plan(request, pk, CHANGE)
+    form = CopyPlanForm(request.POST or None, initial={"start_year": plan.start_year + 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.copy_plan(
+                plan, start_year=form.cleaned_data["start_year"], by=request.user
+            )
+        except services.PlanningError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã tạo dự thảo kế hoạch năm học mới từ kế hoạch này."))
+            return redirect("planning:plan_detail", pk=copy.pk)
+    return render_form(
+        request,
+        form,
+        title=_("Sao kế hoạch sang năm học mới"),
+        back=reverse("planning:plan_detail", args=[pk]),
+        intro=_(
+            "Lĩnh vực, chỉ tiêu thường niên và các nhiệm vụ chưa hoàn thành được chuyển sang dự thảo "
+            "mới, kèm liên kết về nơi xuất xứ."
+        ),
+        submit=_("Tạo dự thảo"),
+    )
+
+
+@login_required
+@require_POST
+def archive(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Archive a plan, area, target or task (never a hard delete)."""
+    models: dict[str, Any] = {"plan": Plan, "area": WorkArea, "target": Target, "task": Task}
+    model = models.get(kind)
+    if model is None:
+        raise PermissionDenied
+    queryset = (
+        model.objects.select_related() if model is Plan else model.objects.select_related("plan")
+    )
+    obj = get_authorised(
+        request.user, queryset, VIEW, "planning.change_task" if model is Task else CHANGE, pk=pk
+    )
+    plan = obj if isinstance(obj, Plan) else obj.plan
+    try:
+        services.archive_plan_object(obj, by=request.user)
+        messages.success(request, _("Đã lưu trữ."))
+    except services.PlanningError as error:
+        report_error(request, error)
+        return redirect(_detail_url(obj))
+    if isinstance(obj, Plan):
+        return redirect("planning:plan_list")
+    return redirect("planning:plan_detail", pk=plan.pk)
+
+
+def _detail_url(obj: Any) -> str:
+    if isinstance(obj, Task):
+        return reverse("planning:task_detail", args=[obj.pk])
+    if isinstance(obj, Target):
+        return reverse("planning:target_detail", args=[obj.pk])
+    plan = obj if isinstance(obj, Plan) else obj.plan
+    return reverse("planning:plan_detail", args=[plan.pk])

@@ -1,0 +1,165 @@
+"""Targets of a plan and their allocation to units (with the units' proposals)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.audit import history_entries
+from core.permissions import get_authorised
+from core.query import id_param
+from core.versioning import EditConflict
+from core.views import render_form, report_error
+from planning import services
+from planning.forms import AllocationForm, DecisionForm, ProposalForm, TargetForm
+from planning.models import Target, TargetAllocation
+from planning.views.common import CHANGE, VIEW, authorised_plan
+
+
+@login_required
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_authorised(
+        request.user,
+        Target.objects.select_related(
+            "plan__school", "area", "responsible_unit", "strategic_goal", "carried_from__plan"
+        ),
+        VIEW,
+        pk=pk,
+    )
+    allocations = target.allocations.select_related("unit", "decided_by__person")
+    can_change = request.user.has_perm(CHANGE, target)
+    context = {
+        "target": target,
+        "plan": target.plan,
+        "allocations": allocations,
+        "tasks": target.tasks.active().select_related("lead_unit"),
+        "can_change": can_change,
+        "allocation_form": AllocationForm(school_id=target.plan.school_id) if can_change else None,
+        "history": history_entries(target),
+    }
+    return render(request, "planning/target_detail.html", context)
+
+
+@login_required
+def target_form(
+    request: HttpRequest, plan_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
+    if pk is not None:
+        target = get_authorised(
+            request.user, Target.objects.select_related("plan"), VIEW, CHANGE, pk=pk
+        )
+        plan = target.plan
+    else:
+        plan = authorised_plan(request, plan_pk, CHANGE)  # type: ignore[arg-type]
+        target = Target(plan=plan, area_id=id_param(request.GET, "area"))
+    form = TargetForm(request.POST or None, instance=target, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_plan_object(
+                form.instance, by=request.user, expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            form.conflict(conflict)
+        except services.PlanningError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("planning:target_detail", pk=form.instance.pk)
+    back = (
+        reverse("planning:target_detail", args=[pk])
+        if pk
+        else reverse("planning:plan_detail", args=[plan.pk])
+    )
+    return render_form(
+        request, form, title=_("Sửa chỉ tiêu") if pk else _("Thêm chỉ tiêu"), back=back
+    )
+
+
+@login_required
+@require_POST
+def allocation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_authorised(
+        request.user, Target.objects.select_related("plan"), VIEW, CHANGE, pk=pk
+    )
+    form = AllocationForm(request.POST, school_id=target.plan.school_id)
+    if form.is_valid():
+        try:
+            services.allocate_target(
+                target, form.cleaned_data["unit"], form.cleaned_data["value"], by=request.user
+            )
+            messages.success(request, _("Đã giao chỉ tiêu cho đơn vị."))
+        except services.PlanningError as error:
+            report_error(request, error)
+    else:
+        messages.error(
+            request, _("Dữ liệu chưa hợp lệ: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+    return redirect("planning:target_detail", pk=target.pk)
+
+
+def _allocation(request: HttpRequest, pk: int, perm: str) -> TargetAllocation:
+    return get_authorised(
+        request.user,
+        TargetAllocation.objects.select_related("target__plan", "unit"),
+        VIEW,
+        perm,
+        pk=pk,
+    )
+
+
+@login_required
+def allocation_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = _allocation(request, pk, "planning.propose_allocation")
+    form = ProposalForm(request.POST or None, initial={"value": allocation.value})
+    back = reverse("planning:unit_plan", args=[allocation.target.plan_id, allocation.unit_id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.propose_allocation(allocation, by=request.user, **form.cleaned_data)
+        except services.PlanningError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã gửi đề xuất tới Ban giám hiệu."))
+            return redirect(back)
+    return render_form(
+        request,
+        form,
+        title=_("Đề xuất điều chỉnh chỉ tiêu: %(name)s") % {"name": allocation.target.name},
+        back=back,
+        intro=_("Giá trị đang giao cho %(unit)s: %(value)s %(uom)s")
+        % {
+            "unit": allocation.unit,
+            "value": allocation.value,
+            "uom": allocation.target.unit_of_measure,
+        },
+        submit=_("Gửi đề xuất"),
+    )
+
+
+@login_required
+def allocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = _allocation(request, pk, "planning.decide_allocation")
+    form = DecisionForm(request.POST or None)
+    back = reverse("planning:target_detail", args=[allocation.target_id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_allocation(
+                allocation,
+                accept=form.cleaned_data["accept"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except services.PlanningError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(back)
+    intro = _("%(unit)s đề xuất %(value)s thay cho %(old)s. Lý do: %(reason)s") % {
+        "unit": allocation.unit,
+        "value": allocation.proposed_value,
+        "old": allocation.value,
+        "reason": allocation.proposal_reason,
+    }
+    return render_form(request, form, title=_("Xem xét đề xuất của đơn vị"), back=back, intro=intro)

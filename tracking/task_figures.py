@@ -1,0 +1,217 @@
+"""Task figures of a plan (or of a unit's share): the status matrix, the breakdowns by area
+and unit, the headline rates, the units' punctuality and what needs attention; each in a
+fixed number of queries whatever the plan's size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+
+from organisations.membership import subtree_ids
+from organisations.models import Organisation
+from planning.models import Plan, Task, TaskQuerySet
+from planning.status import MATRIX, RunState, TaskStatus
+from tracking.models import CheckIn, Extension, ExtensionStatus
+
+MATRIX_LABELS = {
+    "done_on_time": TaskStatus.DONE_ON_TIME.label,
+    "done_late": TaskStatus.DONE_LATE.label,
+    "open_in_time": TaskStatus.IN_PROGRESS.label,
+    "open_overdue": TaskStatus.OVERDUE.label,
+}
+MATRIX_COLOURS = {
+    "done_on_time": "#198754",
+    "done_late": "#fd7e14",
+    "open_in_time": "#0d6efd",
+    "open_overdue": "#dc3545",
+}
+
+
+def scope(plan: Plan, unit: Organisation | None = None) -> TaskQuerySet:
+    """The tasks a dashboard counts: the whole plan, or those a unit (with its sub-units) leads
+    or owns."""
+    tasks = Task.objects.active().filter(plan=plan)
+    if unit is not None:
+        ids = subtree_ids({unit.pk}, plan.school_id)
+        tasks = tasks.filter(Q(lead_unit__in=ids) | Q(owner_unit__in=ids))
+    return tasks
+
+
+def percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class Cell:
+    key: str
+    label: str
+    count: int
+    share: float | None
+    colour: str
+
+
+def matrix(counts: dict[str, int]) -> list[Cell]:
+    total = sum(counts.get(s, 0) for statuses in MATRIX.values() for s in statuses)
+    cells = []
+    for key, statuses in MATRIX.items():
+        count = sum(counts.get(s, 0) for s in statuses)
+        cells.append(
+            Cell(key, str(MATRIX_LABELS[key]), count, percent(count, total), MATRIX_COLOURS[key])
+        )
+    return cells
+
+
+STATUS_KEYS = tuple(str(status) for status in TaskStatus)
+
+
+def task_rows(tasks: TaskQuerySet, on: dt.date) -> list[dict[str, Any]]:
+    """Status counts and deadline counts per (area, lead unit), in one query.
+
+    The matrix, both breakdowns, the headline and the tasks' half of punctuality are sums of
+    these rows (a few hundred at most), so the seven status conditions are compiled and the
+    tasks scanned once rather than five times.
+    """
+    active = Q(run_state=RunState.ACTIVE)
+    due = active & Q(baseline__lte=on)
+    annotations = {
+        str(status): Count("pk", filter=Task.objects.status_q(status, on=on))
+        for status in TaskStatus
+    }
+    return list(
+        tasks.alias(baseline=Coalesce("original_due_date", "due_date"))
+        .order_by()
+        .values("area_id", "lead_unit_id")
+        .annotate(
+            **annotations,
+            due=Count("pk", filter=due),
+            due_done=Count("pk", filter=due & Q(completed_on__lte=on)),
+            due_on_time=Count("pk", filter=due & Q(completed_on__lte=F("baseline"))),
+            extended=Count("pk", filter=active & Q(original_due_date__isnull=False)),
+        )
+    )
+
+
+def counts_of(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {key: sum(int(row[key] or 0) for row in rows) for key in STATUS_KEYS}
+
+
+def headline_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The share of due tasks done, done on time against the original deadline, and overdue."""
+    row = {
+        key: sum(int(r[key] or 0) for r in rows)
+        for key in ("due", "due_done", "due_on_time", "extended")
+    }
+    return {
+        **row,
+        "done_rate": percent(row["due_done"], row["due"]),
+        "on_time_rate": percent(row["due_on_time"], row["due"]),
+    }
+
+
+def headline(tasks: TaskQuerySet, on: dt.date) -> dict[str, Any]:
+    return headline_of(task_rows(tasks, on))
+
+
+@dataclass
+class BreakdownRow:
+    pk: int | None
+    name: str
+    counts: dict[str, int]
+    total: int
+    cells: list[Cell] = field(default_factory=list)
+
+
+def breakdown_of(
+    rows: list[dict[str, Any]], by: str, names: dict[int, str], *, none_label: str = "—"
+) -> list[BreakdownRow]:
+    """Status counts grouped by a field of the rows (area_id, lead_unit_id)."""
+    grouped: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[by]].append(row)
+    result = []
+    for key, items in grouped.items():
+        counts = counts_of(items)
+        result.append(
+            BreakdownRow(
+                pk=key,
+                name=names.get(key, "—") if key is not None else none_label,
+                counts=counts,
+                total=sum(counts.values()),
+                cells=matrix(counts),
+            )
+        )
+    result.sort(key=lambda r: (r.pk is None, r.name))
+    return result
+
+
+def breakdown(
+    tasks: TaskQuerySet, by: str, names: dict[int, str], on: dt.date, *, none_label: str = "—"
+) -> list[BreakdownRow]:
+    """Status counts grouped by a field (area_id, lead_unit_id), in one query."""
+    return breakdown_of(task_rows(tasks, on), by, names, none_label=none_label)
+
+
+@dataclass
+class Punctuality:
+    unit: Organisation
+    tasks_due: int
+    tasks_on_time: int
+    checkins: int
+    checkins_on_time: int
+
+    @property
+    def score(self) -> float | None:
+        return percent(self.tasks_on_time + self.checkins_on_time, self.tasks_due + self.checkins)
+
+
+def punctuality(
+    plan: Plan, tasks: TaskQuerySet, on: dt.date, rows: list[dict[str, Any]] | None = None
+) -> list[Punctuality]:
+    """Units ranked by administrative discipline: tasks done by their original deadline and
+    check-ins sent within their period. `rows`: `task_rows(tasks, on)` if already read."""
+    by_unit: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for row in task_rows(tasks, on) if rows is None else rows:
+        if row["lead_unit_id"] is not None and row["due"]:
+            counts = by_unit[row["lead_unit_id"]]
+            counts[0] += row["due"]
+            counts[1] += row["due_on_time"]
+    for row in (
+        CheckIn.objects.filter(task__in=tasks, reported_on__lte=on)
+        .order_by()
+        .values("unit_id")
+        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+    ):
+        by_unit[row["unit_id"]][2:4] = [row["total"], row["on_time"]]
+    units = Organisation.objects.in_bulk(list(by_unit))
+    ranking = [Punctuality(units[pk], *values) for pk, values in by_unit.items() if pk in units]
+    ranking.sort(key=lambda p: (-(p.score or 0), p.unit.name))
+    return ranking
+
+
+def attention(tasks: TaskQuerySet, on: dt.date, limit: int = 10) -> dict[str, Any]:
+    """What needs attention: the most overdue tasks, the latest low-confidence reports, pending
+    extensions."""
+    overdue = list(
+        tasks.overdue(on=on)
+        .select_related("lead_unit", "person_in_charge")
+        .order_by("due_date", "pk")[:limit]
+    )
+    for task in overdue:
+        task.days_overdue = (on - task.due_date).days
+    worried = list(
+        CheckIn.objects.filter(task__in=tasks, confidence="low", reported_on__lte=on)
+        .filter(task__completed_on__isnull=True)
+        .select_related("task", "unit")
+        .order_by("-reported_on", "-pk")[:limit]
+    )
+    extensions = list(
+        Extension.objects.filter(task__in=tasks, status=ExtensionStatus.PENDING)
+        .select_related("task", "requested_by__person")
+        .order_by("requested_at")[:limit]
+    )
+    return {"overdue": overdue, "worried": worried, "extensions": extensions}
