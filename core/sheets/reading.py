@@ -27,6 +27,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from core.errors import DomainError
 from core.text import fold, format_number
 from core.uploads import ArchiveRefused, DamagedArchive, check_xml_parts, check_zip
 
@@ -45,7 +46,7 @@ ACTION_LABELS = {
 }
 
 
-class BadWorkbook(Exception):
+class BadWorkbook(DomainError):
     """The file cannot be read as the expected workbook; the message says why in Vietnamese."""
 
 
