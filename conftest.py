@@ -44,7 +44,8 @@ def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
         sync_conference_kinds(ConferenceKind)
 
 
-post_migrate.connect(reload_migrated_rows, dispatch_uid="tests-reload-migrated-rows")
+RELOAD_UID = "tests-reload-migrated-rows"
+post_migrate.connect(reload_migrated_rows, dispatch_uid=RELOAD_UID)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, StyledFormMixin
 from core.versioning import VersionedFormMixin
 from documents.models import Document, DocumentSystem, DocumentType
+from documents.reading import UnreadableFile, text_from_upload
 from organisations.models import Organisation
 
 MAX_FILE_SIZE = 20 * 1024 * 1024
@@ -83,8 +84,6 @@ class ImportTextForm(StyledFormMixin, forms.Form):
     upload = forms.FileField(label=_("hoặc chọn tệp .docx / .txt"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        from documents.reading import UnreadableFile, text_from_upload
-
         data = super().clean() or {}
         upload = data.get("upload")
         if upload:

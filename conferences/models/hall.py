@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Archivable
+from core.text import format_number
 from core.versioning import Versioned
 from organisations.models import Organisation, Person
 
@@ -74,8 +75,6 @@ class ConferenceKind(models.Model):
     @property
     def pass_label(self) -> str:
         """ "50%" """
-        from core.text import format_number
-
         return f"{format_number(self.pass_share * 100)}%"
 
     def passes(self, yes: int, base: int) -> bool:

@@ -13,14 +13,16 @@ import io
 import json
 import shutil
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.db.models.signals import post_migrate
 
-from conftest import World
+from conftest import RELOAD_UID, World, reload_migrated_rows
 from core import backup
 from organisations.models import Organisation
 from tracking import services
@@ -28,6 +30,15 @@ from tracking.models import Evidence
 from tracking.tests.helpers import PDF, checkin
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def bare_flush(db: Any) -> Iterator[None]:
+    """A restore flushes the tables and must find them as flush leaves them; the suite otherwise
+    puts the migrated rows back after every flush (conftest.reload_migrated_rows)."""
+    post_migrate.disconnect(dispatch_uid=RELOAD_UID)
+    yield
+    post_migrate.connect(reload_migrated_rows, dispatch_uid=RELOAD_UID)
 
 
 @pytest.fixture
