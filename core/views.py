@@ -65,6 +65,7 @@ def attempt(
     form: forms.BaseForm | None = None,
     field: str | None = None,
     success: str | Callable[[T], str] | None = None,
+    refused: Callable[[DomainError], object] | None = None,
 ) -> Done[T] | None:
     """Runs `action` (a service call) for a view and tells the user how it went.
 
@@ -73,7 +74,9 @@ def attempt(
     the message goes on `form` (on `field`, or on the whole form), or without a form into a flash
     message, and None is returned: the view shows the form again, or redirects all the same. An
     edit conflict on a versioned form is shown by `form.conflict`, which arms the form for a
-    deliberate second save.
+    deliberate second save. `refused`, when given, is then called with the error, for a page that
+    shows more than its message (tracking's forms: the latest progress of a task updated in
+    between).
     """
     try:
         value = action()
@@ -84,6 +87,8 @@ def attempt(
             form.conflict(error)
         else:
             form.add_error(field, str(error))
+        if refused is not None:
+            refused(error)
         return None
     if success is not None:
         messages.success(request, success(value) if callable(success) else success)
