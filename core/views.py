@@ -46,11 +46,6 @@ def render_form(
     return render(request, template, context, status=status)
 
 
-def report_error(request: HttpRequest, error: Exception) -> None:
-    """Flashes a refused service call's message (the views that do not use `attempt` yet)."""
-    messages.error(request, str(error))
-
-
 @dataclass(frozen=True)
 class Done(Generic[T]):
     """A service call that went through, with what the service returned."""
