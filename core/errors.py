@@ -1,7 +1,7 @@
 """The one kind of error a domain raises when its rules refuse what the user asked.
 
 A service raises a subclass (PlanningError, TrackingError, EditConflict…) with the message the user
-is told, in Vietnamese; a page shows it (core.views.submit), the JSON API answers it as `ErrorOut`
+is told, in Vietnamese; a page shows it (core.views.attempt), the JSON API answers it as `ErrorOut`
 with the error's HTTP status (api.errors).
 """
 

@@ -46,11 +46,6 @@ def render_form(
     return render(request, template, context, status=status)
 
 
-def report_error(request: HttpRequest, error: Exception) -> None:
-    """Flashes a refused service call's message (the views that do not use `attempt` yet)."""
-    messages.error(request, str(error))
-
-
 @dataclass(frozen=True)
 class Done(Generic[T]):
     """A service call that went through, with what the service returned."""
@@ -65,6 +60,7 @@ def attempt(
     form: forms.BaseForm | None = None,
     field: str | None = None,
     success: str | Callable[[T], str] | None = None,
+    refused: Callable[[DomainError], object] | None = None,
 ) -> Done[T] | None:
     """Runs `action` (a service call) for a view and tells the user how it went.
 
@@ -73,7 +69,9 @@ def attempt(
     the message goes on `form` (on `field`, or on the whole form), or without a form into a flash
     message, and None is returned: the view shows the form again, or redirects all the same. An
     edit conflict on a versioned form is shown by `form.conflict`, which arms the form for a
-    deliberate second save.
+    deliberate second save. `refused`, when given, is then called with the error, for a page that
+    shows more than its message (tracking's forms: the latest progress of a task updated in
+    between).
     """
     try:
         value = action()
@@ -84,6 +82,8 @@ def attempt(
             form.conflict(error)
         else:
             form.add_error(field, str(error))
+        if refused is not None:
+            refused(error)
         return None
     if success is not None:
         messages.success(request, success(value) if callable(success) else success)

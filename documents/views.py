@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,10 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
-from core.errors import DomainError
 from core.permissions import get_authorised, require
-from core.versioning import EditConflict
-from core.views import render_form
+from core.views import attempt, render_form
 from documents import importing, services
 from documents.forms import DocumentForm, ImportRowFormSet, ImportTextForm
 from documents.models import Document, DocumentType
@@ -77,17 +74,16 @@ def document_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         document = Document(school_id=member_school_id(request.user))
     form = DocumentForm(request.POST or None, request.FILES or None, instance=document)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.register_document(
+        saved = attempt(
+            request,
+            lambda: services.register_document(
                 form.instance, by=request.user, expected_version=form.expected_version
-            )
-        except EditConflict as conflict:
-            form.conflict(conflict)
-        except services.DuplicateDocument as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã lưu văn bản %(symbol)s.") % {"symbol": saved.symbol})
-            return redirect("documents:document_detail", pk=saved.pk)
+            ),
+            form=form,
+            success=lambda kept: _("Đã lưu văn bản %(symbol)s.") % {"symbol": kept.symbol},
+        )
+        if saved:
+            return redirect("documents:document_detail", pk=saved.value.pk)
     back = (
         reverse("documents:document_detail", args=[pk])
         if pk
@@ -111,8 +107,12 @@ def document_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_POST
 def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_authorised(request.user, Document, VIEW, CHANGE, pk=pk)
-    services.archive_document(document, by=request.user)
-    messages.success(request, _("Đã lưu trữ văn bản."))
+    if not attempt(
+        request,
+        lambda: services.archive_document(document, by=request.user),
+        success=_("Đã lưu trữ văn bản."),
+    ):
+        return redirect("documents:document_detail", pk=document.pk)
     return redirect("documents:document_list")
 
 
@@ -160,21 +160,20 @@ def import_page(request: HttpRequest, target: ImportTarget | None = None) -> Htt
         text = request.POST.get("text", "")
         formset = ImportRowFormSet(request.POST, prefix="row", form_kwargs={"school_id": school_id})
         if formset.is_valid():
-            try:
-                result = importing.register_rows(
+            registered = attempt(  # refused by the register's rules, or the linking caller's
+                request,
+                lambda: importing.register_rows(
                     formset.cleaned_data,
                     school_id=school_id,
                     by=request.user,
                     link=target.link if target else None,
-                )
-            except DomainError as error:  # the register's, or the linking caller's
-                messages.error(request, str(error))
-            else:
-                messages.success(
-                    request,
+                ),
+                success=lambda result: (
                     _("Đã vào sổ %(created)d văn bản mới, dùng lại %(reused)d văn bản đã có.")
-                    % {"created": len(result.created), "reused": len(result.reused)},
-                )
+                    % {"created": len(result.created), "reused": len(result.reused)}
+                ),
+            )
+            if registered:
                 return redirect(back)
         return _preview(request, text, school_id, context, formset)
     form = ImportTextForm(request.POST or None, request.FILES or None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeDoneView, PasswordChangeView
 from django.core.paginator import Paginator
@@ -134,9 +133,14 @@ def organisation_rename(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"name": org.name, "short_name": org.short_name}
     )
     if request.method == "POST" and form.is_valid():
-        services.rename_organisation(org, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Đã đổi tên; tên cũ được lưu cùng thời gian sử dụng."))
-        return redirect("organisations:organisation_detail", pk=org.pk)
+        renamed = attempt(
+            request,
+            lambda: services.rename_organisation(org, by=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Đã đổi tên; tên cũ được lưu cùng thời gian sử dụng."),
+        )
+        if renamed:
+            return redirect("organisations:organisation_detail", pk=org.pk)
     return render_form(
         request,
         form,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised
+from core.views import attempt
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
 from papers import registry, sandbox, services, tasks
@@ -316,8 +317,9 @@ def template_file(request: HttpRequest, pk: int) -> HttpResponse:
 def template_stop(request: HttpRequest, school_pk: int, kind: str) -> HttpResponse:
     school = _school(request, school_pk)
     paper_kind = _kind(kind)
-    services.stop_template(school, kind, by=request.user)
-    messages.success(
-        request, _("“%(kind)s” trở lại mẫu dựng sẵn của hệ thống.") % {"kind": paper_kind.label}
+    attempt(
+        request,
+        lambda: services.stop_template(school, kind, by=request.user),
+        success=_("“%(kind)s” trở lại mẫu dựng sẵn của hệ thống.") % {"kind": paper_kind.label},
     )
     return redirect("papers:templates", school_pk=school.pk)

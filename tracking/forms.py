@@ -5,12 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from core.forms import DateInput, StyledFormMixin
 from organisations.models import Organisation
 from planning.models import ProgressMode
 from planning.status import RunState
 from tracking.evidence import ACCEPTED_EXTENSIONS, MAX_FILES, max_bytes
 from tracking.models import CheckIn, Confidence, ReminderPolicy
+from tracking.services import StaleTask
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -39,7 +41,28 @@ class MultipleFileField(forms.FileField):
         return list(files)
 
 
-class CheckInForm(StyledFormMixin, forms.Form):
+class StaleTaskMixin:
+    """A form posted with the task's version it was opened at (its hidden `version`).
+
+    When someone else updated the task in between (StaleTask), `refused` keeps the refusal in
+    `stale`, for the page to show the latest progress, and moves the hidden version on to the one
+    now seen, so that sending again goes through (the view passes it to core.views.attempt).
+    """
+
+    stale: StaleTask | None = None
+    # Provided by the form class this is mixed into.
+    data: Any
+    add_prefix: Any
+
+    def refused(self, error: DomainError) -> None:
+        if isinstance(error, StaleTask):
+            self.stale = error
+            data = self.data.copy()
+            data[self.add_prefix("version")] = str(error.task.version)
+            self.data = data
+
+
+class CheckInForm(StaleTaskMixin, StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     unit = forms.ModelChoiceField(
         label=_("Báo cáo với tư cách"), queryset=Organisation.objects.none()
@@ -106,7 +129,7 @@ class CheckInForm(StyledFormMixin, forms.Form):
             del self.fields["consolidate"]
 
 
-class TrackingForm(StyledFormMixin, forms.Form):
+class TrackingForm(StaleTaskMixin, StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     progress_mode = forms.ChoiceField(label=_("Cách tính tiến độ"), choices=ProgressMode.choices)
     run_state = forms.ChoiceField(label=_("Tình trạng"), choices=RunState.choices)

@@ -20,7 +20,7 @@ from core.clock import today
 from core.permissions import get_authorised, require
 from core.query import date_param
 from core.text import format_date
-from core.views import render_form
+from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
@@ -96,21 +96,20 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
         if can_consolidate
         else CheckIn.objects.none()
     )
-    data = request.POST.copy() if request.method == "POST" else None
     form = CheckInForm(
-        data,
+        request.POST if request.method == "POST" else None,
         request.FILES or None,
         units=units,
         has_target=task.target_id is not None,
         contributions=contributions,
         initial={"version": task.version, "progress": task.progress},
     )
-    stale = None
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         uploads = [services.Upload(f.name, f.read()) for f in cleaned["evidence"]]
-        try:
-            services.submit_checkin(
+        submitted = attempt(
+            request,
+            lambda: services.submit_checkin(
                 task,
                 by=request.user,
                 unit=cleaned["unit"],
@@ -126,15 +125,12 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
                 files=uploads,
                 expected_version=cleaned["version"],
                 consolidate=[c.pk for c in cleaned.get("consolidate") or []],
-            )
-        except services.StaleTask as error:
-            stale = error
-            form.add_error(None, str(error))
-            data["version"] = str(error.task.version)  # type: ignore[index]
-        except services.TrackingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã gửi báo cáo tiến độ."))
+            ),
+            form=form,
+            refused=form.refused,
+            success=_("Đã gửi báo cáo tiến độ."),
+        )
+        if submitted:
             return redirect(reverse("planning:task_detail", args=[task.pk]) + "#tien-do")
     return render_form(
         request,
@@ -143,7 +139,7 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
         back=reverse("planning:task_detail", args=[task.pk]),
         submit=_("Gửi báo cáo"),
         template="tracking/checkin_form.html",
-        extra={"task": task, "stale": stale, "multipart": True},
+        extra={"task": task, "stale": form.stale, "multipart": True},
     )
 
 
@@ -152,34 +148,31 @@ def tracking_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """How progress is measured (entered or derived) and whether the task runs, is paused or
     cancelled."""
     task = _task(request, pk, "tracking.change_tracking")
-    data = request.POST.copy() if request.method == "POST" else None
     form = TrackingForm(
-        data,
+        request.POST if request.method == "POST" else None,
         initial={
             "version": task.version,
             "progress_mode": task.progress_mode,
             "run_state": task.run_state,
         },
     )
-    stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_tracking(
+        cleaned = form.cleaned_data
+        updated = attempt(
+            request,
+            lambda: services.update_tracking(
                 task,
                 by=request.user,
-                progress_mode=form.cleaned_data["progress_mode"],
-                run_state=form.cleaned_data["run_state"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.StaleTask as error:
-            stale = error
-            form.add_error(None, str(error))
-            data["version"] = str(error.task.version)  # type: ignore[index]
-        except services.TrackingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã cập nhật."))
+                progress_mode=cleaned["progress_mode"],
+                run_state=cleaned["run_state"],
+                reason=cleaned["reason"],
+                expected_version=cleaned["version"],
+            ),
+            form=form,
+            refused=form.refused,
+            success=_("Đã cập nhật."),
+        )
+        if updated:
             return redirect(reverse("planning:task_detail", args=[task.pk]) + "#tien-do")
     return render_form(
         request,
@@ -187,7 +180,7 @@ def tracking_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Cách theo dõi: %(task)s") % {"task": task},
         back=reverse("planning:task_detail", args=[task.pk]),
         template="tracking/checkin_form.html",
-        extra={"task": task, "stale": stale},
+        extra={"task": task, "stale": form.stale},
     )
 
 
@@ -216,18 +209,16 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtensionForm(request.POST or None)
     back = reverse("planning:task_detail", args=[task.pk]) + "#tien-do"
     if request.method == "POST" and form.is_valid():
-        try:
-            services.request_extension(
-                task,
-                new_due=form.cleaned_data["new_due"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                on=today(),
-            )
-        except services.TrackingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã gửi đề nghị gia hạn tới Ban giám hiệu."))
+        new_due, reason = form.cleaned_data["new_due"], form.cleaned_data["reason"]
+        requested = attempt(
+            request,
+            lambda: services.request_extension(
+                task, new_due=new_due, reason=reason, by=request.user, on=today()
+            ),
+            form=form,
+            success=_("Đã gửi đề nghị gia hạn tới Ban giám hiệu."),
+        )
+        if requested:
             return redirect(back)
     due = format_date(task.due_date) or "—"
     return render_form(
@@ -252,18 +243,16 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtensionDecisionForm(request.POST or None)
     back = reverse("planning:task_detail", args=[extension.task_id]) + "#tien-do"
     if request.method == "POST" and form.is_valid():
-        try:
-            services.decide_extension(
-                extension,
-                accept=form.cleaned_data["accept"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-                on=today(),
-            )
-        except services.TrackingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã ghi quyết định gia hạn."))
+        accept, note = form.cleaned_data["accept"], form.cleaned_data["note"]
+        decided = attempt(
+            request,
+            lambda: services.decide_extension(
+                extension, accept=accept, note=note, by=request.user, on=today()
+            ),
+            form=form,
+            success=_("Đã ghi quyết định gia hạn."),
+        )
+        if decided:
             return redirect(back)
     intro = _("Đề nghị gia hạn từ %(old)s đến %(new)s. Lý do: %(reason)s") % {
         "old": format_date(extension.previous_due) or "—",
@@ -396,12 +385,13 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
     policy = services.policy_for(school.pk)
     form = ReminderPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_policy(form.instance, by=request.user)
-        except services.TrackingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã lưu quy tắc nhắc việc."))
+        saved = attempt(
+            request,
+            lambda: services.save_policy(form.instance, by=request.user),
+            form=form,
+            success=_("Đã lưu quy tắc nhắc việc."),
+        )
+        if saved:
             return redirect("tracking:policy")
     return render_form(
         request,

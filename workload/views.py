@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised, require
 from core.sheets.flow import run_import
-from core.views import render_form
+from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
@@ -171,10 +171,7 @@ def section_lock(request: SignedInRequest, pk: int) -> HttpResponse:
         ).first()
         if lecturer is None:
             raise Http404
-    try:
-        services.lock_section(section, lecturer, by=request.user)
-    except services.WorkloadError as error:
-        messages.error(request, str(error))
+    attempt(request, lambda: services.lock_section(section, lecturer, by=request.user))
     return redirect(
         reverse("workload:term_sections", args=[section.term_id]) + f"?q={section.code}"
     )
@@ -216,16 +213,15 @@ def run_start(request: SignedInRequest, pk: int) -> HttpResponse:
     term = _term(request, pk, MANAGE)
     try:
         time_limit = int(request.POST.get("time_limit") or 60)
-        run = services.start_run(term, by=request.user, time_limit=time_limit)
-    except (services.WorkloadError, ValueError) as error:
-        messages.error(
-            request,
-            str(error)
-            if isinstance(error, services.WorkloadError)
-            else _("Thời gian không hợp lệ."),
-        )
+    except ValueError:
+        messages.error(request, _("Thời gian không hợp lệ."))
         return redirect("workload:term_detail", pk=term.pk)
-    return redirect("workload:run_detail", pk=run.pk)
+    started = attempt(
+        request, lambda: services.start_run(term, by=request.user, time_limit=time_limit)
+    )
+    if not started:
+        return redirect("workload:term_detail", pk=term.pk)
+    return redirect("workload:run_detail", pk=started.value.pk)
 
 
 def _run(request: HttpRequest, pk: int, perm: str | None = None) -> BalanceRun:
@@ -258,14 +254,15 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_apply(request: SignedInRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, MANAGE)
-    try:
-        changed = services.apply_run(run, by=request.user)
-    except services.WorkloadError as error:
-        messages.error(request, str(error))
-        return redirect("workload:run_detail", pk=run.pk)
-    messages.success(
-        request, _("Đã áp dụng phân công: %(n)d lớp học phần thay đổi giảng viên.") % {"n": changed}
+    applied = attempt(
+        request,
+        lambda: services.apply_run(run, by=request.user),
+        success=lambda changed: (
+            _("Đã áp dụng phân công: %(n)d lớp học phần thay đổi giảng viên.") % {"n": changed}
+        ),
     )
+    if not applied:
+        return redirect("workload:run_detail", pk=run.pk)
     return redirect("workload:term_detail", pk=run.term_id)
 
 
@@ -327,23 +324,31 @@ def section_form(
     else:
         term = _term(request, term_pk, MANAGE)  # type: ignore[arg-type]
         section = Section(term=term)
-    try:
-        rules = services.rules_for(term)
-    except services.WorkloadError as error:
-        messages.error(request, str(error))
+    rules = attempt(request, lambda: services.rules_for(term))
+    if not rules:
         return redirect("workload:term_detail", pk=term.pk)
-    form = SectionForm(request.POST or None, instance=section, rules=rules)
+    form = SectionForm(request.POST or None, instance=section, rules=rules.value)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+
+        @transaction.atomic
+        def save() -> Section:
             saved = services.save_section(form.instance, by=request.user)
             for name in ("open_to_groups", "only_lecturers", "excluded"):
                 getattr(saved, name).set(form.cleaned_data[name])
-        messages.success(
+            return saved
+
+        done = attempt(
             request,
-            _("Đã lưu lớp học phần %(code)s: %(hours)s giờ chuẩn.")
-            % {"code": saved.code, "hours": saved.hours},
+            save,
+            form=form,
+            success=lambda saved: (
+                _("Đã lưu lớp học phần %(code)s: %(hours)s giờ chuẩn.")
+                % {"code": saved.code, "hours": saved.hours}
+            ),
         )
-        return redirect(reverse("workload:term_sections", args=[term.pk]) + f"?q={saved.code}")
+        if done:
+            code = done.value.code
+            return redirect(reverse("workload:term_sections", args=[term.pk]) + f"?q={code}")
     title = _("Sửa lớp học phần") if pk else _("Thêm lớp học phần")
     return render_form(
         request, form, title=title, back=reverse("workload:term_sections", args=[term.pk])
@@ -375,13 +380,11 @@ def year_view(request: HttpRequest, pk: int) -> HttpResponse:
     term = _term(request, pk)
     first = term if term.semester == 1 else term.other
     second = term.other if term.semester == 1 else term
-    try:
-        rows = services.year_rows(first, second)
-    except services.WorkloadError as error:
-        messages.error(request, str(error))
+    rows = attempt(request, lambda: services.year_rows(first, second))
+    if not rows:
         return redirect("workload:term_detail", pk=term.pk)
     return render(
         request,
         "workload/year.html",
-        {"term": term, "first": first, "second": second, "rows": rows},
+        {"term": term, "first": first, "second": second, "rows": rows.value},
     )

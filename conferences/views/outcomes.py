@@ -27,7 +27,7 @@ from core.permissions import get_authorised
 from core.views import attempt
 from documents.models import DocumentSystem, DocumentType
 from papers import registry
-from papers.numbering import NumberingError, issue_number
+from papers.numbering import issue_number
 from papers.output import render_word
 
 
@@ -236,8 +236,9 @@ def paper_number(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     # Reopened since its paper was numbered: what is issued now is an amendment, a new number;
     # the paper already issued stays as it is.
     amends = amendment_due(paper_code, conference)
-    try:
-        issued = issue_number(
+    attempt(
+        request,
+        lambda: issue_number(
             issuer=conference.school,
             doc_type=DocumentType.objects.get(code=type_code),
             system=DocumentSystem.STATE,
@@ -249,15 +250,12 @@ def paper_number(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             by=request.user,
             render=lambda: render_word(paper_kind, conference),
             amends=amends,
-        )
-    except NumberingError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda issued: (
             _("%(type)s mang số %(symbol)s và đã vào sổ văn bản.")
-            % {"type": paper.type_name, "symbol": issued.document.symbol},
-        )
+            % {"type": paper.type_name, "symbol": issued.document.symbol}
+        ),
+    )
     return back
 
 

@@ -91,6 +91,20 @@ def test_an_edit_conflict_on_a_versioned_form_is_shown_as_a_conflict() -> None:
     assert form.data["version"] == "7"
 
 
+def test_a_refusal_is_handed_on_after_the_user_is_told_and_only_a_refusal() -> None:
+    form = NameForm(QueryDict("name=x"))
+    assert form.is_valid()
+    seen: list[tuple[str, list[str]]] = []
+
+    def keep(error: DomainError) -> None:
+        seen.append((str(error), form.non_field_errors()))
+
+    assert attempt(_request(), lambda: _refuse("Đã có người sửa."), form=form, refused=keep) is None
+    assert seen == [("Đã có người sửa.", ["Đã có người sửa."])]
+    assert attempt(_request(), lambda: 3, form=form, refused=keep) == Done(3)
+    assert len(seen) == 1
+
+
 def test_an_error_that_is_no_rule_of_the_domain_is_not_hidden() -> None:
     def crash() -> None:
         raise RuntimeError("bug")

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import get_authorised, require
-from core.versioning import EditConflict
-from core.views import render_form
+from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.permissions import member_school_id
 from planning import services
@@ -33,15 +32,14 @@ def area_form(
         area = WorkArea(plan=plan, order=plan.areas.count() + 1)
     form = WorkAreaForm(request.POST or None, instance=area)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_plan_object(
+        saved = attempt(
+            request,
+            lambda: services.save_plan_object(
                 form.instance, by=request.user, expected_version=form.expected_version
-            )
-        except EditConflict as conflict:
-            form.conflict(conflict)
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
+        )
+        if saved:
             return redirect(reverse("planning:plan_detail", args=[plan.pk]) + "#muc-tieu")
     title = _("Sửa lĩnh vực công tác") if pk else _("Thêm lĩnh vực công tác")
     return render_form(
@@ -73,13 +71,14 @@ def goal_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         goal = StrategicGoal(school_id=member_school_id(request.user))
     form = StrategicGoalForm(request.POST or None, instance=goal, school_id=goal.school_id)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_strategic_goal(
+        saved = attempt(
+            request,
+            lambda: services.save_strategic_goal(
                 form.instance, by=request.user, expected_version=form.expected_version
-            )
-        except EditConflict as conflict:
-            form.conflict(conflict)
-        else:
+            ),
+            form=form,
+        )
+        if saved:
             return redirect("planning:goal_list")
     title = _("Sửa mục tiêu chiến lược") if pk else _("Thêm mục tiêu chiến lược")
     return render_form(request, form, title=title, back=reverse("planning:goal_list"))

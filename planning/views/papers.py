@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised
+from core.views import attempt
 from documents.models import DocumentSystem, DocumentType
 from papers import registry
-from papers.numbering import NumberingError, issue_number
+from papers.numbering import issue_number
 from papers.output import render_word
 from papers.views import docx_answer
 from planning.models import Plan
@@ -51,12 +52,14 @@ def plan_number(request: HttpRequest, pk: int) -> HttpResponse:
     amends = plan_amendment_due(plan)
     paper_kind = registry.get(PLAN_KIND)
     summary = plan.title.removeprefix("Kế hoạch ").strip()
-    try:
-        paper = issue_number(
+    on = timezone.localdate() if amends else plan.issued_on
+    attempt(
+        request,
+        lambda: issue_number(
             issuer=plan.school,
             doc_type=DocumentType.objects.get(code="KH"),
             system=DocumentSystem.STATE,
-            on=timezone.localdate() if amends else plan.issued_on,
+            on=on,
             kind=PLAN_KIND,
             object_id=plan.pk,
             summary=f"Sửa đổi, bổ sung {summary}" if amends else summary,
@@ -64,13 +67,10 @@ def plan_number(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             render=lambda: render_word(paper_kind, plan),
             amends=amends,
-        )
-    except NumberingError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda paper: (
             _("Kế hoạch mang số %(symbol)s và đã vào sổ văn bản.")
-            % {"symbol": paper.document.symbol},
-        )
+            % {"symbol": paper.document.symbol}
+        ),
+    )
     return redirect("planning:plan_detail", pk=plan.pk)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,8 +16,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.clock import today
 from core.permissions import get_authorised, require
-from core.versioning import EditConflict
-from core.views import render_form, report_error
+from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
@@ -48,13 +46,14 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     school = get_object_or_404(Organisation, pk=member_school_id(request.user))
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.create_plan(school=school, by=request.user, **form.cleaned_data)
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã tạo dự thảo kế hoạch."))
-            return redirect("planning:plan_detail", pk=plan.pk)
+        created = attempt(
+            request,
+            lambda: services.create_plan(school=school, by=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Đã tạo dự thảo kế hoạch."),
+        )
+        if created:
+            return redirect("planning:plan_detail", pk=created.value.pk)
     return render_form(
         request, form, title=_("Kế hoạch năm học mới"), back=reverse("planning:plan_list")
     )
@@ -89,15 +88,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_plan_object(
+        saved = attempt(
+            request,
+            lambda: services.save_plan_object(
                 form.instance, by=request.user, expected_version=form.expected_version
-            )
-        except EditConflict as conflict:
-            form.conflict(conflict)
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
+        )
+        if saved:
             return redirect("planning:plan_detail", pk=plan.pk)
     return render_form(
         request, form, title=_("Sửa kế hoạch"), back=reverse("planning:plan_detail", args=[pk])
@@ -110,11 +108,10 @@ def plan_bases(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"documents": [link.document_id for link in plan.basis_links.all()]}
     form = PlanBasesForm(request.POST or None, initial=initial, school_id=plan.school_id)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.set_plan_bases(plan, list(form.cleaned_data["documents"]), by=request.user)
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
+        documents = list(form.cleaned_data["documents"])
+        if attempt(
+            request, lambda: services.set_plan_bases(plan, documents, by=request.user), form=form
+        ):
             return redirect("planning:plan_detail", pk=plan.pk)
     return render_form(
         request,
@@ -129,13 +126,11 @@ def plan_bases(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
-    try:
-        services.issue_plan(plan, by=request.user)
-        messages.success(
-            request, _("Đã ban hành kế hoạch. Từ nay mọi thay đổi cần một đợt sửa đổi, bổ sung.")
-        )
-    except services.PlanningError as error:
-        report_error(request, error)
+    attempt(
+        request,
+        lambda: services.issue_plan(plan, by=request.user),
+        success=_("Đã ban hành kế hoạch. Từ nay mọi thay đổi cần một đợt sửa đổi, bổ sung."),
+    )
     return redirect("planning:plan_detail", pk=plan.pk)
 
 
@@ -144,11 +139,12 @@ def amendment_open(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     form = AmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.open_amendment(plan, reason=form.cleaned_data["reason"], by=request.user)
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
+        reason = form.cleaned_data["reason"]
+        if attempt(
+            request,
+            lambda: services.open_amendment(plan, reason=reason, by=request.user),
+            form=form,
+        ):
             return redirect("planning:plan_detail", pk=plan.pk)
     return render_form(
         request,
@@ -164,8 +160,11 @@ def amendment_close(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     amendment = services.open_amendment_of(plan)
     if amendment is not None:
-        services.close_amendment(amendment, by=request.user)
-        messages.success(request, _("Đã kết thúc đợt sửa đổi; kế hoạch được khóa lại."))
+        attempt(
+            request,
+            lambda: services.close_amendment(amendment, by=request.user),
+            success=_("Đã kết thúc đợt sửa đổi; kế hoạch được khóa lại."),
+        )
     return redirect("planning:plan_detail", pk=plan.pk)
 
 
@@ -174,15 +173,15 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     form = CopyPlanForm(request.POST or None, initial={"start_year": plan.start_year + 1})
     if request.method == "POST" and form.is_valid():
-        try:
-            copy = services.copy_plan(
-                plan, start_year=form.cleaned_data["start_year"], by=request.user
-            )
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã tạo dự thảo kế hoạch năm học mới từ kế hoạch này."))
-            return redirect("planning:plan_detail", pk=copy.pk)
+        start_year = form.cleaned_data["start_year"]
+        copied = attempt(
+            request,
+            lambda: services.copy_plan(plan, start_year=start_year, by=request.user),
+            form=form,
+            success=_("Đã tạo dự thảo kế hoạch năm học mới từ kế hoạch này."),
+        )
+        if copied:
+            return redirect("planning:plan_detail", pk=copied.value.pk)
     return render_form(
         request,
         form,
@@ -211,11 +210,11 @@ def archive(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         request.user, queryset, VIEW, "planning.change_task" if model is Task else CHANGE, pk=pk
     )
     plan = obj if isinstance(obj, Plan) else obj.plan
-    try:
-        services.archive_plan_object(obj, by=request.user)
-        messages.success(request, _("Đã lưu trữ."))
-    except services.PlanningError as error:
-        report_error(request, error)
+    if not attempt(
+        request,
+        lambda: services.archive_plan_object(obj, by=request.user),
+        success=_("Đã lưu trữ."),
+    ):
         return redirect(_detail_url(obj))
     if isinstance(obj, Plan):
         return redirect("planning:plan_list")

@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.permissions import get_authorised
 from core.query import id_param
-from core.versioning import EditConflict
-from core.views import render_form, report_error
+from core.views import attempt, render_form
 from planning import services
 from planning.forms import AllocationForm, DecisionForm, ProposalForm, TargetForm
 from planning.models import Target, TargetAllocation
@@ -59,15 +58,14 @@ def target_form(
         target = Target(plan=plan, area_id=id_param(request.GET, "area"))
     form = TargetForm(request.POST or None, instance=target, plan=plan)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_plan_object(
+        saved = attempt(
+            request,
+            lambda: services.save_plan_object(
                 form.instance, by=request.user, expected_version=form.expected_version
-            )
-        except EditConflict as conflict:
-            form.conflict(conflict)
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
+        )
+        if saved:
             return redirect("planning:target_detail", pk=form.instance.pk)
     back = (
         reverse("planning:target_detail", args=[pk])
@@ -87,13 +85,12 @@ def allocation_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = AllocationForm(request.POST, school_id=target.plan.school_id)
     if form.is_valid():
-        try:
-            services.allocate_target(
-                target, form.cleaned_data["unit"], form.cleaned_data["value"], by=request.user
-            )
-            messages.success(request, _("Đã giao chỉ tiêu cho đơn vị."))
-        except services.PlanningError as error:
-            report_error(request, error)
+        unit, value = form.cleaned_data["unit"], form.cleaned_data["value"]
+        attempt(
+            request,
+            lambda: services.allocate_target(target, unit, value, by=request.user),
+            success=_("Đã giao chỉ tiêu cho đơn vị."),
+        )
     else:
         messages.error(
             request, _("Dữ liệu chưa hợp lệ: %(errors)s") % {"errors": form.errors.as_text()}
@@ -117,12 +114,13 @@ def allocation_propose(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProposalForm(request.POST or None, initial={"value": allocation.value})
     back = reverse("planning:unit_plan", args=[allocation.target.plan_id, allocation.unit_id])
     if request.method == "POST" and form.is_valid():
-        try:
-            services.propose_allocation(allocation, by=request.user, **form.cleaned_data)
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã gửi đề xuất tới Ban giám hiệu."))
+        proposed = attempt(
+            request,
+            lambda: services.propose_allocation(allocation, by=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Đã gửi đề xuất tới Ban giám hiệu."),
+        )
+        if proposed:
             return redirect(back)
     return render_form(
         request,
@@ -145,16 +143,15 @@ def allocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None)
     back = reverse("planning:target_detail", args=[allocation.target_id])
     if request.method == "POST" and form.is_valid():
-        try:
-            services.decide_allocation(
-                allocation,
-                accept=form.cleaned_data["accept"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
+        accept, note = form.cleaned_data["accept"], form.cleaned_data["note"]
+        decided = attempt(
+            request,
+            lambda: services.decide_allocation(
+                allocation, accept=accept, note=note, by=request.user
+            ),
+            form=form,
+        )
+        if decided:
             return redirect(back)
     intro = _("%(unit)s đề xuất %(value)s thay cho %(old)s. Lý do: %(reason)s") % {
         "unit": allocation.unit,

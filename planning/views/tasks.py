@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.permissions import get_authorised, require
 from core.query import id_param
-from core.versioning import EditConflict
-from core.views import render_form, report_error
+from core.views import attempt, render_form
 from organisations.models import Organisation
 from planning import services
 from planning.forms import CoordinationFormSet, TaskBasisForm, TaskForm
@@ -113,17 +112,15 @@ def task_form(
             for f in formset.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        try:
-            with transaction.atomic():
-                services.save_plan_object(
-                    form.instance, by=request.user, expected_version=form.expected_version
-                )
-                services.set_coordinations(form.instance, rows, by=request.user)
-        except EditConflict as conflict:
-            form.conflict(conflict)
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
+
+        @transaction.atomic
+        def save() -> None:
+            services.save_plan_object(
+                form.instance, by=request.user, expected_version=form.expected_version
+            )
+            services.set_coordinations(form.instance, rows, by=request.user)
+
+        if attempt(request, save, form=form):
             return redirect("planning:task_detail", pk=form.instance.pk)
     back = (
         reverse("planning:task_detail", args=[pk])
@@ -148,15 +145,10 @@ def basis_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = TaskBasisForm(request.POST, school_id=task.plan.school_id)
     if form.is_valid():
-        try:
-            services.link_basis(
-                task,
-                form.cleaned_data["document"],
-                clause=form.cleaned_data["clause"],
-                by=request.user,
-            )
-        except services.PlanningError as error:
-            report_error(request, error)
+        document, clause = form.cleaned_data["document"], form.cleaned_data["clause"]
+        attempt(
+            request, lambda: services.link_basis(task, document, clause=clause, by=request.user)
+        )
     else:
         messages.error(request, _("Hãy chọn một văn bản trong sổ văn bản."))
     return redirect("planning:task_detail", pk=task.pk)
@@ -169,8 +161,5 @@ def basis_remove(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, TaskBasis.objects.select_related("task__plan"), VIEW, None, pk=pk
     )
     require(request.user, "planning.change_task", link.task)
-    try:
-        services.unlink_basis(link, by=request.user)
-    except services.PlanningError as error:
-        report_error(request, error)
+    attempt(request, lambda: services.unlink_basis(link, by=request.user))
     return redirect("planning:task_detail", pk=link.task_id)

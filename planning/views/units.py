@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.clock import today
 from core.permissions import require
+from core.views import attempt
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from planning import figures_cache, services
@@ -74,6 +74,10 @@ def unit_plan_approve(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpR
     plan = authorised_plan(request, plan_pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
     require(request.user, "planning.approve_unit_plan", unit)
-    services.approve_unit_plan(services.unit_plan_for(plan, unit), by=request.user)
-    messages.success(request, _("Đã duyệt kế hoạch của đơn vị."))
+    unit_plan_row = services.unit_plan_for(plan, unit)
+    attempt(
+        request,
+        lambda: services.approve_unit_plan(unit_plan_row, by=request.user),
+        success=_("Đã duyệt kế hoạch của đơn vị."),
+    )
     return redirect("planning:unit_plan", plan_pk=plan.pk, unit_pk=unit.pk)
