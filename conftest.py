@@ -48,13 +48,24 @@ RELOAD_UID = "tests-reload-migrated-rows"
 post_migrate.connect(reload_migrated_rows, dispatch_uid=RELOAD_UID)
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
 @pytest.fixture(autouse=True)
-def empty_cache(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+def empty_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     """Cached pages are keyed by row ids, which a rolled-back test hands out again. The cache is
-    a table of the test database (settings.CACHES), emptied around every test, even one that
-    does not touch the database itself."""
+    a table of the test database (settings.CACHES), emptied around every test that may reach the
+    database (a test that may not cannot read the cache either)."""
+    uses_database = request.node.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(request.fixturenames)
+    )
+    if not uses_database:
+        yield
+        return
     from django.core.cache import cache
 
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
+    request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock():
         cache.clear()
     yield
