@@ -6,6 +6,7 @@ is declared in the OpenAPI schema with its body (errors: `ErrorOut`, in Vietname
 api/tests/test_contract.py holds the API to it.
 """
 
+import functools
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
@@ -43,6 +44,7 @@ from core.permissions import get_authorised
 from documents.models import Document
 from organisations.membership import membership_of, subtree_ids
 from organisations.models import Organisation
+from organisations.scoping import membership_scope
 from planning.models import Plan, Target, Task
 from tracking import services as tracking
 from tracking.dashboard import default_day, rag_of
@@ -106,6 +108,21 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 errors.install(api)
+
+
+def _in_token_scope(operation: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an operation in the scope of the token's membership: the middleware scoped the request
+    before the token was read (organisations.scoping)."""
+
+    @functools.wraps(operation)
+    def scoped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        with membership_scope(request.auth):  # type: ignore[attr-defined]
+            return operation(request, *args, **kwargs)
+
+    return scoped
+
+
+api.add_decorator(_in_token_scope)
 
 
 # What every operation may answer besides its success: no or a bad token (401), too many

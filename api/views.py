@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from api import services
 from api.models import ApiToken
 from core.forms import StyledFormMixin
+from organisations.membership import membership_of
 
 
 def _user(request: HttpRequest) -> Any:
@@ -32,7 +33,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, secret = services.create_token(request.user, name=form.cleaned_data["name"])
+            _token, secret = services.create_token(
+                request.user,
+                name=form.cleaned_data["name"],
+                organisation_id=membership_of(request.user).school_id,
+            )
         except services.TokenError as error:
             form.add_error(None, str(error))
         else:

@@ -373,7 +373,7 @@ def templates(request: HttpRequest, school_pk: int) -> HttpResponse:
             errors[posted_kind] = " ".join(str(m) for e in form.errors.values() for m in e)
     stored = list(
         PaperTemplate.objects.filter(school=school)
-        .select_related("uploaded_by__person")
+        .select_related("uploaded_by")
         .order_by("-uploaded_at", "-pk")
     )
     kinds = []

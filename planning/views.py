@@ -257,7 +257,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "targets_html": mark_safe(parts[f"targets_html_{int(can_change)}"]),
         "bases": bases,
         "amendment": services.open_amendment_of(plan),
-        "amendments": plan.amendments.select_related("opened_by__person"),
+        "amendments": plan.amendments.select_related("opened_by"),
         "can_change": can_change,
         "history": history_entries(plan),
     }
@@ -496,7 +496,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         VIEW,
         pk=pk,
     )
-    allocations = target.allocations.select_related("unit", "decided_by__person")
+    allocations = target.allocations.select_related("unit", "decided_by")
     can_change = request.user.has_perm(CHANGE, target)
     context = {
         "target": target,
@@ -822,9 +822,9 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     allocations = list(
         TargetAllocation.objects.filter(
             target__plan=plan, unit=unit, target__archived_at__isnull=True
-        ).select_related("target", "decided_by__person")
+        ).select_related("target", "decided_by")
     )
-    unit_plan_row = plan.unit_plans.filter(unit=unit).select_related("approved_by__person").first()
+    unit_plan_row = plan.unit_plans.filter(unit=unit).select_related("approved_by").first()
     context = {
         "plan": plan,
         "unit": unit,

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
@@ -55,7 +54,9 @@ FIELDS = ("doc_type", "issued_on", "issuer_name", "signer_title", "summary")
 
 def _issuers(school_id: int) -> Lookup:
     """Bodies above schools and the school's own units, by name, short name or abbreviation."""
-    bodies = Organisation.objects.active().filter(Q(school__isnull=True) | Q(school_id=school_id))
+    bodies = Organisation.objects.active().outside_schools() | Organisation.objects.active().filter(
+        school_id=school_id
+    )
     return Lookup(bodies, ("name", "short_name"), _("cơ quan"))
 
 

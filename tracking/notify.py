@@ -14,11 +14,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from organisations.membership import person_record
 from tracking.models import Notification, Reminder
 
 
 def email_of(user: Any) -> str:
-    person = getattr(user, "person", None)
+    person = person_record(user)
     return (getattr(person, "email", "") or user.email or "").strip()
 
 
@@ -68,9 +69,7 @@ def notify(
 
 def deliver_email(notification_id: int) -> bool:
     """Send one notification by e-mail, once; False when there is nothing to send."""
-    notification = (
-        Notification.objects.select_related("user__person").filter(pk=notification_id).first()
-    )
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or notification.emailed_at is not None:
         return False
     address = email_of(notification.user)

@@ -25,9 +25,7 @@ def opinion_list(request: HttpRequest, pk: int) -> HttpResponse:
     opinions = list(
         Opinion.objects.main()
         .filter(conference=conference)
-        .select_related(
-            "author", "task", "target", "forwarded_to", "resulting_task", "answered_by__person"
-        )
+        .select_related("author", "task", "target", "forwarded_to", "resulting_task", "answered_by")
         .prefetch_related(
             Prefetch(
                 "duplicates",

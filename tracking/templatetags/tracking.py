@@ -69,7 +69,7 @@ def tracking_panel(context: Any, task: Any) -> dict[str, Any]:
     user = context["request"].user
     on = _day_for(context, task)
     checkins = list(
-        task.checkins.select_related("unit", "submitted_by__person", "consolidated_into")
+        task.checkins.select_related("unit", "submitted_by", "consolidated_into")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
         .order_by("-reported_on", "-pk")[:30]
     )
@@ -78,9 +78,7 @@ def tracking_panel(context: Any, task: Any) -> dict[str, Any]:
         "on": on,
         "info": task_status(task, on),
         "checkins": checkins,
-        "extensions": list(
-            task.extensions.select_related("requested_by__person", "decided_by__person")
-        ),
+        "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
         "can_checkin": user.has_perm("tracking.checkin_task", task),
         "can_extend": user.has_perm("tracking.request_extension", task)
         and task.completed_on is None,

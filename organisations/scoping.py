@@ -1,0 +1,83 @@
+"""One scoping mechanism for data that belongs to an organisation (django-scopes).
+
+Every model owned by a school (or by a Sở…: the top of a tree, Organisation.school) has a scoped
+default manager (`scoped_manager`): inside `scope(school=<organisation id>)` its queries see that
+organisation's rows only, and outside any scope they raise ScopeError instead of reading every
+school's data. A request gets its scope from ActiveOrganisationMiddleware (the active membership);
+the worker's jobs, management commands, the demo loader, data migrations and the admin site say
+`scopes_disabled()` explicitly. Forward relations (`task.plan`) use the plain base manager and are
+never scoped; reverse ones (`plan.tasks`) are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django_scopes import ScopedManager, scope, scopes_disabled
+
+from organisations.membership import (
+    ACTIVE_ORGANISATION_KEY,
+    Membership,
+    activate_membership,
+    membership_of,
+)
+
+# The one scope dimension: the id of the organisation whose data is visible.
+DIMENSION = "school"
+
+
+def scoped_manager(path: str, queryset_class: type[models.QuerySet[Any]] = models.QuerySet) -> Any:
+    """A default manager scoped by `path`, the model's way to its organisation (e.g.
+    `plan__school`), keeping the model's own queryset methods (`.active()`…)."""
+    return ScopedManager(models.Manager.from_queryset(queryset_class), **{DIMENSION: path})
+
+
+@contextmanager
+def membership_scope(user: Any, membership: Membership | None = None) -> Iterator[None]:
+    """The scope of what `user` may see: the active membership's organisation; nothing for a
+    signed-in user who belongs to none; everything for a site administrator without one."""
+    membership = membership or membership_of(user)
+    if membership.school_id is not None:
+        with scope(**{DIMENSION: membership.school_id}):
+            yield
+    elif getattr(user, "is_superuser", False):
+        with scopes_disabled():
+            yield
+    else:
+        # An empty list filters every scoped query to nothing (None would filter nothing out).
+        with scope(**{DIMENSION: []}):
+            yield
+
+
+class ActiveOrganisationMiddleware:
+    """After authentication: activate the session's membership and run the request in its scope.
+
+    Anonymous requests read no organisation's data (an empty scope); the admin site is for
+    superusers across every organisation (scopes disabled there).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.admin_prefix = ""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            with scope(**{DIMENSION: []}):
+                return self.get_response(request)
+        if user.is_superuser and request.path.startswith(self._admin_prefix()):
+            with scopes_disabled():
+                return self.get_response(request)
+        membership = activate_membership(user, request.session.get(ACTIVE_ORGANISATION_KEY))
+        with membership_scope(user, membership):
+            return self.get_response(request)
+
+    def _admin_prefix(self) -> str:
+        if not self.admin_prefix:
+            self.admin_prefix = reverse("admin:index")
+        return self.admin_prefix
