@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django_scopes import scopes_disabled
 
 from documents.catalogue import sync_document_types
 from documents.models import Document, DocumentType
@@ -29,6 +30,15 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def unscoped_test_body() -> Iterator[None]:
+    """A test body makes and reads rows of several schools directly: scopes are disabled around
+    it, as in a job or a command. A request through the test client still runs in the scope the
+    middleware gives it (organisations.scoping); a test of the scoping itself enters its own."""
+    with scopes_disabled():
+        yield
 
 
 @dataclass

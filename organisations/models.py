@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Archivable, ArchivableQuerySet
+from core.scopes import ScopedArchivableManager, ScopedManager
 from core.text import name_sort_key, split_name
 from core.versioning import Versioned
 
@@ -106,7 +107,7 @@ class Organisation(Archivable):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     history = HistoricalRecords()
-    objects = OrganisationQuerySet.as_manager()  # type: ignore[misc]
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đơn vị")
@@ -240,6 +241,7 @@ class Person(Versioned, Archivable):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("school")
 
     class Meta:
         verbose_name = _("cán bộ, viên chức")
@@ -290,6 +292,9 @@ class PositionQuerySet(models.QuerySet):
         )
 
 
+PositionManager = ScopedManager.from_queryset(PositionQuerySet)
+
+
 class Position(models.Model):
     """A person's post in a unit; a person may hold several (Bí thư Đảng ủy and Hiệu trưởng)."""
 
@@ -307,7 +312,7 @@ class Position(models.Model):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     history = HistoricalRecords()
-    objects = PositionQuerySet.as_manager()
+    objects = PositionManager("person__school")
 
     class Meta:
         verbose_name = _("chức vụ")

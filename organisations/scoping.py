@@ -1,12 +1,10 @@
-"""One scoping mechanism for data that belongs to an organisation (django-scopes).
+"""The scope of a request: the active membership's organisation (django-scopes).
 
 Every model owned by a school (or by a Sở…: the top of a tree, Organisation.school) has a scoped
-default manager (`scoped_manager`): inside `scope(school=<organisation id>)` its queries see that
-organisation's rows only, and outside any scope they raise ScopeError instead of reading every
-school's data. A request gets its scope from ActiveOrganisationMiddleware (the active membership);
-the worker's jobs, management commands, the demo loader, data migrations and the admin site say
-`scopes_disabled()` explicitly. Forward relations (`task.plan`) use the plain base manager and are
-never scoped; reverse ones (`plan.tasks`) are.
+default manager (core.scopes): inside `scope(school=<organisation id>)` its queries see that
+organisation's rows only, and outside any scope they raise ScopeError. A request gets its scope
+from ActiveOrganisationMiddleware; the worker's jobs, management commands, the demo loader and the
+admin site say `scopes_disabled()` explicitly.
 """
 
 from __future__ import annotations
@@ -15,26 +13,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django_scopes import ScopedManager, scope, scopes_disabled
+from django_scopes import scope, scopes_disabled
 
+from core.scopes import DIMENSION
 from organisations.membership import (
     ACTIVE_ORGANISATION_KEY,
     Membership,
     activate_membership,
     membership_of,
 )
-
-# The one scope dimension: the id of the organisation whose data is visible.
-DIMENSION = "school"
-
-
-def scoped_manager(path: str, queryset_class: type[models.QuerySet[Any]] = models.QuerySet) -> Any:
-    """A default manager scoped by `path`, the model's way to its organisation (e.g.
-    `plan__school`), keeping the model's own queryset methods (`.active()`…)."""
-    return ScopedManager(models.Manager.from_queryset(queryset_class), **{DIMENSION: path})
 
 
 @contextmanager

@@ -56,8 +56,10 @@ def _stamp_annotations() -> dict[str, Any]:
     rows; derived progress is written by update() and summed.
     """
 
+    # Built at import, outside any scope: subqueries bound to the (scoped) plan row, so the base
+    # manager, which is never scoped (core.scopes).
     def latest(model: Any, **lookup: Any) -> Subquery:
-        rows = model.objects.filter(**lookup).order_by().values(*lookup.keys())
+        rows = model._base_manager.filter(**lookup).order_by().values(*lookup.keys())
         return Subquery(rows.annotate(m=Max("pk")).values("m")[:1])
 
     return {
@@ -75,7 +77,7 @@ def _stamp_annotations() -> dict[str, Any]:
         "stamp_areas": latest(WorkArea.history.model, plan_id=OuterRef("pk")),
         "stamp_goals": latest(StrategicGoal.history.model, school_id=OuterRef("school_id")),
         "stamp_derived": Subquery(
-            Task.objects.filter(plan_id=OuterRef("pk"))
+            Task._base_manager.filter(plan_id=OuterRef("pk"))
             .order_by()
             .values("plan_id")
             .annotate(s=Sum("derived_progress"))

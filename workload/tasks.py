@@ -2,9 +2,11 @@
 
 from django_tasks import task
 
+from core.scopes import unscoped
 from workload import services
 
 
 @task()
+@unscoped
 def balance_term(run_id: int) -> str:
     return str(services.execute_run(run_id).status)

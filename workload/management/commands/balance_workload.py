@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.scopes import unscoped
 from workload.balancer import Instance, InstanceError, Result, balance
 
 
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             "--workers", type=int, default=2, help="Số luồng của CP-SAT (mặc định 2)"
         )
 
+    @unscoped
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = int(options.get("verbosity", 1))
         out = options.get("out")
