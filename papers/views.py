@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from conferences.models import Conference
 from core.permissions import get_authorised
 from documents.models import DocumentSystem, DocumentType
+from organisations.membership import staff_records
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
 from papers import pdf, registry, sandbox, services
@@ -374,6 +375,7 @@ def templates(request: HttpRequest, school_pk: int) -> HttpResponse:
     stored = list(
         PaperTemplate.objects.filter(school=school)
         .select_related("uploaded_by")
+        .prefetch_related(staff_records("uploaded_by"))
         .order_by("-uploaded_at", "-pk")
     )
     kinds = []
