@@ -2,7 +2,7 @@
 
 A user may work in several organisations at once (two schools; a school and the Sở GD&ĐT): each
 is a membership, one staff record (Person) per organisation. One membership is active at a time:
-the one chosen in the session (the switcher in the navigation, organisations.views.switch), else
+the one chosen in the session (the switcher in the navigation, organisations.views.switch_organisation), else
 the first in a stable order (the oldest record). What a user sees and may do is decided by the
 active membership alone; `school_id` is its organisation (a school, or a Sở…: the top of a tree).
 """
@@ -22,6 +22,8 @@ _CACHE_ATTR = "_trongtam_membership"
 _RECORDS_ATTR = "_trongtam_memberships"
 # The session's choice of organisation (its id), set by the switcher.
 ACTIVE_ORGANISATION_KEY = "trongtam_active_organisation"
+# Where a list's prefetch (staff_records) leaves each user's staff records.
+_PREFETCHED_ATTR = "staff_records"
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,6 @@ def person_record(user: Any) -> Person | None:
         return prefetched[0] if prefetched else None
     with scopes_disabled():
         return Person.objects.filter(user=user).order_by("pk").first()
-
-
-_PREFETCHED_ATTR = "staff_records"
 
 
 def staff_records(user_path: str) -> Prefetch:

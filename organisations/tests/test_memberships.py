@@ -273,3 +273,29 @@ def test_jobs_and_commands_run_with_scopes_disabled(world: World) -> None:
     with scope():
         scan_reminders_job.func(on=dt.date(2024, 6, 15).isoformat())
         call_command("send_reminders", "--date", "15/06/2024", "--now", stdout=io.StringIO())
+
+
+def test_the_admin_site_shows_every_organisation_to_a_superuser(world: World, multi: Multi) -> None:
+    admin = world.users["leadership"]
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    client = _client(admin)
+    page = client.get("/admin/planning/plan/").content.decode()
+    assert world.plan.title in page and multi.other_plan.title in page
+    # Outside the admin site a superuser with a membership works inside it, as anyone does.
+    plans = client.get(reverse("planning:plan_list")).content.decode()
+    assert world.plan.title in plans and multi.other_plan.title not in plans
+
+
+def test_a_signed_in_user_of_no_organisation_reads_nothing(world: World, multi: Multi) -> None:
+    from django.contrib.auth import get_user_model
+
+    nobody = get_user_model().objects.create_user(username="nobody", password="x-nobody")
+    client = _client(nobody)
+    assert client.get(reverse("planning:task_detail", args=[world.task.pk])).status_code in (
+        403,
+        404,
+    )
+    assert (
+        world.task.title not in client.get(reverse("search"), {"q": "tuyen sinh"}).content.decode()
+    )
