@@ -101,7 +101,9 @@ _COMPILED: dict[tuple[str, bool], tuple[str, tuple[Any, ...]]] = {}
 def _stamp_sql(with_stored: bool) -> tuple[str, tuple[Any, ...]]:
     cache_key = (connection.alias, with_stored)
     if cache_key not in _COMPILED:
-        rows = Plan.objects.filter(pk=_PLAN_MARK).annotate(**_stamp_annotations())
+        # Compiled once per process, for every school: the base manager, never scoped (the
+        # plan was authorised, in the request's scope, before its figures are asked for).
+        rows = Plan._base_manager.filter(pk=_PLAN_MARK).annotate(**_stamp_annotations())
         fields: tuple[str, ...] = STAMP_FIELDS
         if with_stored:
             stored = StoredFigures.objects.filter(plan_id=OuterRef("pk"), key=_KEY_MARK)
