@@ -32,11 +32,12 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="session")
 def unscoped_test_body() -> Iterator[None]:
-    """A test body makes and reads rows of several schools directly: scopes are disabled around
-    it, as in a job or a command. A request through the test client still runs in the scope the
-    middleware gives it (organisations.scoping); a test of the scoping itself enters its own."""
+    """Test bodies and fixtures (of any scope) make and read rows of several schools directly:
+    scopes are disabled around the whole session, as in a job or a command. A request through the
+    test client still runs in the scope the middleware gives it (organisations.scoping); a test of
+    the scoping itself enters its own."""
     with scopes_disabled():
         yield
 
