@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_migrate
 from django.test import Client
+from django_scopes import scopes_disabled
 
 from conferences.kinds import sync_conference_kinds
 from conferences.models import ConferenceKind
@@ -71,6 +72,16 @@ def empty_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     with django_db_blocker.unblock():
         cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def unscoped_test_body() -> Iterator[None]:
+    """Test bodies and fixtures (of any scope) make and read rows of several schools directly:
+    scopes are disabled around the whole session, as in a job or a command. A request through the
+    test client still runs in the scope the middleware gives it (organisations.scoping); a test of
+    the scoping itself enters its own."""
+    with scopes_disabled():
+        yield
 
 
 @dataclass

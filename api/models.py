@@ -1,4 +1,8 @@
-"""Per-user API tokens: only a hash is stored; the token itself is shown once, when created."""
+"""Per-user API tokens: only a hash is stored; the token itself is shown once, when created.
+
+A token belongs to one membership: it acts in the organisation that was active when it was made
+(a user working in two schools makes a token in each); none recorded: the user's first one.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,14 @@ from simple_history.models import HistoricalRecords
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     name = models.CharField(_("tên gợi nhớ"), max_length=100)
     prefix = models.CharField(max_length=12, editable=False)

@@ -14,6 +14,7 @@ from api.models import ApiToken
 from core.audit import stamp
 from core.database_busy import is_busy
 from core.errors import DomainError
+from organisations.membership import activate_membership
 
 TOKEN_PREFIX = "tt_"
 MAX_ACTIVE_TOKENS = 10
@@ -28,8 +29,11 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def create_token(user: Any, *, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; the secret is returned once and only its hash is kept."""
+def create_token(
+    user: Any, *, name: str, organisation_id: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for `user` acting in `organisation_id` (their membership there); the secret
+    is returned once and only its hash is kept."""
     name = (name or "").strip()
     if not name:
         raise TokenError(_("Cần đặt tên gợi nhớ cho khóa."))
@@ -38,7 +42,13 @@ def create_token(user: Any, *, name: str) -> tuple[ApiToken, str]:
             _("Mỗi người dùng tối đa %(n)s khóa đang hiệu lực.") % {"n": MAX_ACTIVE_TOKENS}
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name[:100], prefix=secret[:10], key_hash=hash_token(secret))
+    token = ApiToken(
+        user=user,
+        organisation_id=organisation_id,
+        name=name[:100],
+        prefix=secret[:10],
+        key_hash=hash_token(secret),
+    )
     stamp(token, user)
     token.save()
     return token, secret
@@ -54,7 +64,8 @@ def revoke_token(token: ApiToken, *, by: Any) -> ApiToken:
 
 
 def user_for_token(secret: str) -> Any | None:
-    """The active user a token belongs to, or None."""
+    """The active user a token belongs to, or None; their membership in the token's organisation
+    is the one the request's rules read (organisations.membership)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
     token = (
@@ -73,4 +84,5 @@ def user_for_token(secret: str) -> Any | None:
             # stayed taken past the busy wait (core.database_busy); the next request stamps it.
             if not is_busy(error):
                 raise
+    activate_membership(token.user, token.organisation_id)
     return token.user

@@ -11,6 +11,7 @@ is declared in the OpenAPI schema with its body (errors: `ErrorOut`, in Vietname
 api/tests/test_contract.py holds the API to it.
 """
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ from api import errors
 from api.services import user_for_token
 from api.throttling import BadTokenThrottle, UserThrottle
 from core import endpoints
+from organisations.scoping import membership_scope
 
 
 class TokenAuth(HttpBearer):
@@ -90,6 +92,22 @@ api = _Api(
     urls_namespace="api",
 )
 errors.install(api)
+
+
+def _in_token_scope(operation: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an operation in the scope of the token's membership: the middleware scoped the request
+    before the token was read (organisations.scoping)."""
+
+    @functools.wraps(operation)
+    def scoped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        with membership_scope(request.auth):  # type: ignore[attr-defined]  # set by token_auth
+            return operation(request, *args, **kwargs)
+
+    return scoped
+
+
+# Inherited by every router mounted below.
+api.add_decorator(_in_token_scope)
 
 
 # Every app's `api` module announces its router when imported (core.endpoints.register).

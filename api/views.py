@@ -16,6 +16,7 @@ from api import services
 from api.models import ApiToken
 from core.forms import StyledFormMixin
 from core.views import attempt
+from organisations.membership import membership_of
 
 
 def _user(request: HttpRequest) -> Any:
@@ -33,8 +34,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["name"]
+        organisation_id = membership_of(request.user).school_id
         created = attempt(
-            request, lambda: services.create_token(request.user, name=name), form=form
+            request,
+            lambda: services.create_token(request.user, name=name, organisation_id=organisation_id),
+            form=form,
         )
         if created:
             _token, secret = created.value

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from core.text import format_date, format_number
 
@@ -74,7 +75,10 @@ def author(record: Any) -> str:
     user = record.history_user
     if user is None:
         return _("Hệ thống")
-    person = getattr(user, "person", None)
+    # The user's staff records (organisations.Person, one per organisation): the oldest names them.
+    people = getattr(user, "people", None)
+    with scopes_disabled():
+        person = people.order_by("pk").first() if people is not None else None
     return str(person) if person else user.get_username()
 
 

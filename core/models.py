@@ -29,7 +29,8 @@ class Archivable(models.Model):
     archived_at = models.DateTimeField(_("lưu trữ lúc"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
 
-    objects = ArchivableQuerySet.as_manager()
+    # No manager here: each model declares its own, scoped to its organisation (core.scopes,
+    # e.g. ScopedArchivableManager("plan__school")) or, for the shared tree, unscoped.
 
     class Meta:
         abstract = True

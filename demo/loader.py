@@ -18,6 +18,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.scopes import unscoped
 from documents.catalogue import sync_document_types
 from documents.models import Document, DocumentType
 from documents.services import register_document
@@ -276,6 +277,7 @@ def demo_school_code(data: dict[str, Any] | None = None) -> str:
     return str(data["school"]["code"])
 
 
+@unscoped
 @transaction.atomic
 def load_demo(path: Path = DATA_FILE) -> tuple[Plan | None, list[tuple[str, str, str]]]:
     """Load the demo school unless it is already there; return its plan and demo accounts."""

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
@@ -51,7 +51,9 @@ FIELDS = ("doc_type", "issued_on", "issuer_name", "signer_title", "summary")
 
 def _issuers(school_id: int) -> Lookup:
     """Bodies above schools and the school's own units, by name, short name or abbreviation."""
-    bodies = Organisation.objects.active().filter(Q(school__isnull=True) | Q(school_id=school_id))
+    bodies = Organisation.objects.active().outside_schools() | Organisation.objects.active().filter(
+        school_id=school_id
+    )
     return Lookup(bodies, ("name", "short_name"), _("cơ quan"))
 
 

@@ -27,9 +27,9 @@ class DocumentForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["doc_type"].required = True
         # Bodies above schools, and the school's own units, may issue documents.
-        self.fields["issuer"].queryset = Organisation.objects.active().filter(
-            school__isnull=True
-        ) | Organisation.objects.active().filter(school_id=self.instance.school_id)
+        self.fields["issuer"].queryset = Organisation.objects.active().outside_schools() | (
+            Organisation.objects.active().filter(school_id=self.instance.school_id)
+        )
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Archivable
+from core.scopes import ScopedArchivableManager
 from core.text import normalise
 from core.versioning import Versioned
 from organisations.models import Organisation
@@ -100,6 +101,7 @@ class Document(Versioned, Archivable):
     )
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("school")
 
     class Meta:
         verbose_name = _("văn bản")

@@ -35,6 +35,7 @@ UNIT_KINDS = [
         OrganisationKind.MINISTRY,
         OrganisationKind.DEPARTMENT,
         OrganisationKind.PEOPLES_COMMITTEE,
+        OrganisationKind.EDUCATION_OFFICE,
     )
 ]
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")

@@ -1,4 +1,11 @@
-"""Who a signed-in user is inside a school: computed once per request, read by every rule."""
+"""Who a signed-in user is inside an organisation: computed once per request, read by every rule.
+
+A user may work in several organisations at once (two schools; a school and the Sở GD&ĐT): each
+is a membership, one staff record (Person) per organisation. One membership is active at a time:
+the one chosen in the session (the switcher in the navigation, organisations.views.switch_organisation), else
+the first in a stable order (the oldest record). What a user sees and may do is decided by the
+active membership alone; `school_id` is its organisation (a school, or a Sở…: the top of a tree).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Prefetch
+from django_scopes import scopes_disabled
+
 from organisations.models import Organisation, Person, Position, Role
 
 _CACHE_ATTR = "_trongtam_membership"
+_RECORDS_ATTR = "_trongtam_memberships"
+# The session's choice of organisation (its id), set by the switcher.
+ACTIVE_ORGANISATION_KEY = "trongtam_active_organisation"
+# Where a list's prefetch (staff_records) leaves each user's staff records.
+_PREFETCHED_ATTR = "staff_records"
 
 
 @dataclass(frozen=True)
@@ -59,12 +74,38 @@ def subtree_ids(root_ids: set[int], school_id: int) -> set[int]:
     return found
 
 
-def compute_membership(user: Any) -> Membership:
+def memberships_of(user: Any) -> list[Person]:
+    """The user's staff records, one per organisation, oldest first (computed once per user
+    object: a request's)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    records = getattr(user, _RECORDS_ATTR, None)
+    if records is None:
+        # Across every organisation: this is what decides the scope, so it cannot be inside one.
+        with scopes_disabled():
+            records = list(
+                Person.objects.active().filter(user=user).select_related("school").order_by("pk")
+            )
+        setattr(user, _RECORDS_ATTR, records)
+    return records
+
+
+def compute_membership(user: Any, organisation_id: int | None = None) -> Membership:
+    """The user's membership in the given organisation, or in their first one when they are not
+    a member of it (or none is given)."""
     if not getattr(user, "is_authenticated", False):
         return Membership()
-    person = Person.objects.active().filter(user=user).select_related("school").first()
+    records = memberships_of(user)
+    person = next((p for p in records if p.school_id == organisation_id), None)
+    if person is None:
+        person = records[0] if records else None
     if person is None:
         return Membership(is_admin=user.is_superuser)
+    with scopes_disabled():
+        return _membership(user, person)
+
+
+def _membership(user: Any, person: Person) -> Membership:
     positions = list(Position.objects.current().filter(person=person))
     roles = {p.role for p in positions}
     head_roots = {p.organisation_id for p in positions if p.role in (Role.HEAD, Role.DEPUTY)}
@@ -85,10 +126,43 @@ def compute_membership(user: Any) -> Membership:
     )
 
 
+def activate_membership(user: Any, organisation_id: int | None) -> Membership:
+    """Make the user's membership in `organisation_id` (the session's or a token's choice) the
+    one every rule reads for the rest of the request."""
+    membership = compute_membership(user, organisation_id)
+    if getattr(user, "is_authenticated", False):
+        setattr(user, _CACHE_ATTR, membership)
+    return membership
+
+
 def membership_of(user: Any) -> Membership:
+    """The active membership (see activate_membership); the first one when none was chosen."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = compute_membership(user)
         if getattr(user, "is_authenticated", False):
             setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def person_record(user: Any) -> Person | None:
+    """The staff record to name a user by (their oldest, archived or not: a user's records in
+    several organisations are one human being), or None. Lists prefetch them (staff_records)."""
+    if user is None or user.pk is None:
+        return None
+    prefetched = getattr(user, _PREFETCHED_ATTR, None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    with scopes_disabled():
+        return Person.objects.filter(user=user).order_by("pk").first()
+
+
+def staff_records(user_path: str) -> Prefetch:
+    """Prefetch the staff records of the users at `user_path` (e.g. "answered_by"), so that a
+    list names each of them (person_record, the person_name filter) without a query per row."""
+    return Prefetch(
+        f"{user_path}__people",
+        # The base manager: a user is named by their oldest record, in whichever organisation.
+        queryset=Person._base_manager.order_by("pk"),
+        to_attr=_PREFETCHED_ATTR,
+    )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Archivable, ArchivableQuerySet
+from core.scopes import ScopedArchivableManager, ScopedManager
 from core.text import name_sort_key, split_name
 from core.versioning import Versioned
 
@@ -26,6 +27,7 @@ class OrganisationKind(models.TextChoices):
     MINISTRY = "ministry", _("Bộ")
     PEOPLES_COMMITTEE = "peoples_committee", _("Ủy ban nhân dân")
     DEPARTMENT = "department", _("Sở")
+    EDUCATION_OFFICE = "education_office", _("Phòng Giáo dục và Đào tạo")
     PARTY_COMMITTEE = "party_committee", _("Cấp ủy Đảng")
     SCHOOL = "school", _("Trường")
     BOARD = "board", _("Ban giám hiệu")
@@ -37,12 +39,30 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+# Organisations at the top of their own tree: they have members (people, positions, roles) and
+# data of their own, and every unit below them points to them through `school`. A Tỉnh ủy or a
+# body without members stays outside any tree (`school` is null).
+TOP_KINDS = frozenset(
+    {
+        OrganisationKind.MINISTRY,
+        OrganisationKind.PEOPLES_COMMITTEE,
+        OrganisationKind.DEPARTMENT,
+        OrganisationKind.EDUCATION_OFFICE,
+        OrganisationKind.SCHOOL,
+    }
+)
+
+
 class OrganisationQuerySet(ArchivableQuerySet):
     def valid_on(self, day: dt.date) -> OrganisationQuerySet:
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )
+
+    def outside_schools(self) -> OrganisationQuerySet:
+        """Bodies above schools (Bộ, UBND tỉnh, Sở…) and their own units: inside no school."""
+        return self.filter(Q(school__isnull=True) | ~Q(school__kind=OrganisationKind.SCHOOL))
 
     def units_of(self, school: Organisation) -> OrganisationQuerySet:
         """The units inside a school (not the school itself)."""
@@ -68,7 +88,9 @@ class Organisation(Archivable):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    # The school a unit belongs to (a school points to itself); null for bodies above schools.
+    # The organisation at the top of the unit's own tree (see TOP_KINDS): for a school's units
+    # the school, for a Sở's own units the Sở; such an organisation points to itself. Null for a
+    # body outside any tree. Everything a member sees is scoped by it (organisations.scoping).
     school = models.ForeignKey(
         "self",
         null=True,
@@ -85,7 +107,7 @@ class Organisation(Archivable):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     history = HistoricalRecords()
-    objects = OrganisationQuerySet.as_manager()  # type: ignore[misc]
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đơn vị")
@@ -106,16 +128,21 @@ class Organisation(Archivable):
         return [self.name, self.short_name, self.abbreviation, self.code]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.kind != OrganisationKind.SCHOOL:
+        if not self.is_top:
             self.school_id = self.parent.school_id if self.parent_id and self.parent else None
         super().save(*args, **kwargs)
-        if self.kind == OrganisationKind.SCHOOL and self.school_id != self.pk:
+        if self.is_top and self.school_id != self.pk:
             Organisation.objects.filter(pk=self.pk).update(school=self.pk)
             self.school_id = self.pk
 
     @property
     def is_school(self) -> bool:
         return self.kind == OrganisationKind.SCHOOL
+
+    @property
+    def is_top(self) -> bool:
+        """At the top of its own tree: an organisation people are members of."""
+        return self.kind in TOP_KINDS
 
     def name_on(self, day: dt.date) -> str:
         """The name the unit bore on a given day (renames keep the former names)."""
@@ -186,6 +213,9 @@ class Succession(models.Model):
 
 
 class Person(Versioned, Archivable):
+    """A staff record in one organisation (a school, a Sở…). One user may have several, one per
+    organisation they work in: each is a membership (organisations.membership)."""
+
     full_name = models.CharField(_("họ và tên"), max_length=150)
     # Vietnamese order: given name, then family and middle names; tones only break ties.
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
@@ -197,25 +227,33 @@ class Person(Versioned, Archivable):
         verbose_name=_("trường"),
         on_delete=models.PROTECT,
         related_name="people",
-        limit_choices_to={"kind": OrganisationKind.SCHOOL},
+        limit_choices_to={"kind__in": sorted(TOP_KINDS)},
     )
-    user = models.OneToOneField(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="person",
+        related_name="people",
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("school")
 
     class Meta:
         verbose_name = _("cán bộ, viên chức")
         verbose_name_plural = _("cán bộ, viên chức")
         ordering = ["sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school"],
+                condition=Q(user__isnull=False),
+                name="person_one_record_per_user_and_organisation",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -254,6 +292,9 @@ class PositionQuerySet(models.QuerySet):
         )
 
 
+PositionManager = ScopedManager.from_queryset(PositionQuerySet)
+
+
 class Position(models.Model):
     """A person's post in a unit; a person may hold several (Bí thư Đảng ủy and Hiệu trưởng)."""
 
@@ -271,7 +312,7 @@ class Position(models.Model):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     history = HistoricalRecords()
-    objects = PositionQuerySet.as_manager()
+    objects = PositionManager("person__school")
 
     class Meta:
         verbose_name = _("chức vụ")

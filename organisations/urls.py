@@ -6,6 +6,7 @@ app_name = "organisations"
 
 urlpatterns = [
     path("", views.organisation_tree, name="tree"),
+    path("switch/", views.switch_organisation, name="switch"),
     path("new/", views.organisation_form, name="organisation_create"),
     path("<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("<int:pk>/edit/", views.organisation_form, name="organisation_edit"),

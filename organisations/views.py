@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeDoneView, PasswordChangeView
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -28,7 +28,7 @@ from organisations.forms import (
     PositionForm,
     RenameForm,
 )
-from organisations.membership import membership_of
+from organisations.membership import ACTIVE_ORGANISATION_KEY, membership_of, memberships_of
 from organisations.models import Organisation, Person, Position
 from organisations.permissions import member_school_id
 
@@ -275,6 +275,17 @@ def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
         "organisations/temporary_password.html",
         {"person": person, "temporary": reset.value},
     )
+
+
+@login_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    """Work in another of the user's organisations from now on (kept in the session)."""
+    organisation_id = id_param(request.POST, "organisation")
+    if organisation_id not in {person.school_id for person in memberships_of(request.user)}:
+        raise Http404
+    request.session[ACTIVE_ORGANISATION_KEY] = organisation_id
+    return redirect("home")
 
 
 class PasswordChange(PasswordChangeView):

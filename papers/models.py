@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scopes import ScopedManager
 from documents.models import Document, DocumentType
 from organisations.models import Organisation
 
@@ -25,6 +26,7 @@ class NumberSeries(models.Model):
     doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
     period = models.PositiveIntegerField(_("năm (hoặc năm đầu nhiệm kỳ)"))
     last_number = models.PositiveIntegerField(default=0)
+    objects = ScopedManager("issuer__school")
 
     class Meta:
         verbose_name = _("sổ đăng ký số văn bản")
@@ -73,6 +75,7 @@ class IssuedPaper(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager("document__school")
 
     class Meta:
         verbose_name = _("văn bản đã phát hành")
@@ -118,6 +121,7 @@ class PaperTemplate(models.Model):
     archived_at = models.DateTimeField(_("thôi dùng lúc"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager("school")
 
     class Meta:
         verbose_name = _("mẫu văn bản của trường")

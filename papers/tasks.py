@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from core.scopes import unscoped
 from papers import pdf
 
 SOURCE_FOLDER = "cache/pdf-src"
@@ -153,6 +154,7 @@ def convert_stored(key: str) -> str:
 
 
 @task()
+@unscoped
 def convert_pdf(key: str) -> str:
     """Make the PDF of the .docx a request kept under `key` (see request_pdf)."""
     return convert_stored(key)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised
 from core.views import attempt
+from organisations.membership import staff_records
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
 from papers import registry, sandbox, services, tasks
@@ -260,7 +261,8 @@ def templates(request: HttpRequest, school_pk: int) -> HttpResponse:
             errors[posted_kind] = " ".join(str(m) for e in form.errors.values() for m in e)
     stored = list(
         PaperTemplate.objects.filter(school=school)
-        .select_related("uploaded_by__person")
+        .select_related("uploaded_by")
+        .prefetch_related(staff_records("uploaded_by"))
         .order_by("-uploaded_at", "-pk")
     )
     kinds = []

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Archivable, ArchivableQuerySet
+from core.scopes import ScopedArchivableManager, ScopedManager
 from core.text import school_year_label
 from core.versioning import Versioned
 from documents.models import Document
@@ -43,6 +44,7 @@ class StrategicGoal(Versioned, Archivable):
     )
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("school")
 
     class Meta:
         verbose_name = _("mục tiêu chiến lược")
@@ -100,6 +102,7 @@ class Plan(Versioned, Archivable):
     figures_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["figures_version"])
+    objects = ScopedArchivableManager("school")
 
     class Meta:
         verbose_name = _("kế hoạch năm học")
@@ -155,6 +158,7 @@ class PlanBasis(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+    objects = ScopedManager("plan__school")
 
     class Meta:
         ordering = ["order", "pk"]
@@ -182,6 +186,7 @@ class PlanAmendment(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager("plan__school")
 
     class Meta:
         verbose_name = _("sửa đổi kế hoạch")
@@ -212,6 +217,7 @@ class WorkArea(Versioned, Archivable):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("plan__school")
 
     class Meta:
         verbose_name = _("lĩnh vực công tác")
@@ -319,6 +325,7 @@ class Target(Versioned, Archivable):
     actual_on = models.DateField(_("ngày đo"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("plan__school")
 
     class Meta:
         verbose_name = _("chỉ tiêu")
@@ -397,6 +404,9 @@ class TaskQuerySet(ArchivableQuerySet):
         return self.annotate(baseline_due=Coalesce("original_due_date", "due_date")).filter(
             baseline_due__lte=day
         )
+
+
+TaskManager = ScopedManager.from_queryset(TaskQuerySet)
 
 
 class ProgressMode(models.TextChoices):
@@ -519,7 +529,7 @@ class Task(Versioned, Archivable):
     # The deadline first set, once an extension moved `due_date`; punctuality is measured on it.
     original_due_date = models.DateField(_("hạn ban đầu"), null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["derived_progress"])
-    objects = TaskQuerySet.as_manager()  # type: ignore[misc]
+    objects = TaskManager("plan__school")
 
     class Meta:
         verbose_name = _("nhiệm vụ")
@@ -561,6 +571,7 @@ class TaskCoordination(Archivable):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("task__plan__school")
 
     class Meta:
         verbose_name = _("đơn vị phối hợp")
@@ -589,6 +600,7 @@ class TaskBasis(Archivable):
     )
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("task__plan__school")
 
     class Meta:
         verbose_name = _("căn cứ của nhiệm vụ")
@@ -618,6 +630,7 @@ class UnitPlan(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager("plan__school")
 
     class Meta:
         verbose_name = _("kế hoạch đơn vị")
@@ -656,6 +669,7 @@ class TargetAllocation(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager("target__plan__school")
 
     class Meta:
         verbose_name = _("chỉ tiêu giao đơn vị")

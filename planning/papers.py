@@ -54,7 +54,11 @@ def _period(task: Task) -> str:
 
 def signer_of(plan: Plan) -> tuple[str, str, str]:
     """(signing mark, title, name): the principal signs, or a vice-principal "KT. HIỆU TRƯỞNG"."""
-    person = Person.objects.filter(user=plan.issued_by).first() if plan.issued_by_id else None
+    person = (
+        Person.objects.filter(user=plan.issued_by, school=plan.school_id).first()
+        if plan.issued_by_id
+        else None
+    )
     positions = Position.objects.current(plan.issued_on).filter(
         organisation=plan.school, role=Role.LEADERSHIP
     )

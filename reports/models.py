@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Archivable
+from core.scopes import ScopedArchivableManager
 from organisations.models import Organisation, Person
 from planning.models import Plan
 
@@ -99,6 +100,7 @@ class Report(Archivable):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version", "search_text"])
+    objects = ScopedArchivableManager("plan__school")
 
     class Meta:
         verbose_name = _("báo cáo")

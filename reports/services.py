@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.audit import stamp
 from core.errors import DomainError
 from documents.models import DocumentSystem, DocumentType
+from organisations.membership import person_record
 from organisations.models import Organisation, Person, Position, Role
 from papers.numbering import NumberingError, issue_number
 from planning.models import Plan
@@ -32,10 +33,10 @@ class StaleReport(ReportError):
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        record = report.history.select_related("history_user__person").first()
+        record = report.history.select_related("history_user").first()
         who = ""
         if record is not None and record.history_user is not None:
-            person = getattr(record.history_user, "person", None)
+            person = person_record(record.history_user)
             who = str(person) if person else record.history_user.get_username()
         super().__init__(
             _(

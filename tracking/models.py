@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scopes import ScopedManager
 from organisations.models import Organisation
 from planning.models import Target, Task
 
@@ -71,6 +72,7 @@ class CheckIn(models.Model):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedManager("task__plan__school")
 
     class Meta:
         verbose_name = _("báo cáo tiến độ")
@@ -99,6 +101,7 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    objects = ScopedManager("checkin__task__plan__school")
 
     class Meta:
         verbose_name = _("minh chứng")
@@ -122,6 +125,7 @@ class TargetReading(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     is_sample = models.BooleanField(default=False, editable=False)
+    objects = ScopedManager("target__plan__school")
 
     class Meta:
         verbose_name = _("số liệu chỉ tiêu")
@@ -162,6 +166,7 @@ class Extension(models.Model):
     decision_note = models.TextField(_("ý kiến của Ban giám hiệu"), blank=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager("task__plan__school")
 
     class Meta:
         verbose_name = _("gia hạn")
@@ -215,6 +220,7 @@ class ReminderPolicy(models.Model):
     send_email = models.BooleanField(_("gửi kèm thư điện tử"), default=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager("school")
 
     class Meta:
         verbose_name = _("quy tắc nhắc việc")
@@ -250,6 +256,7 @@ class Reminder(models.Model):
     on = models.DateField()
     level = models.CharField(max_length=12, choices=EscalationLevel.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = ScopedManager("task__plan__school")
 
     class Meta:
         verbose_name = _("lần nhắc việc")

@@ -16,11 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from core.scopes import unscoped
+from organisations.membership import person_record
 from tracking.models import Notification, Reminder
 
 
 def email_of(user: Any) -> str:
-    person = getattr(user, "person", None)
+    person = person_record(user)
     return (getattr(person, "email", "") or user.email or "").strip()
 
 
@@ -69,9 +71,7 @@ def notify(
 
 def deliver_email(notification_id: int) -> bool:
     """Send one notification by e-mail, once; False when there is nothing to send."""
-    notification = (
-        Notification.objects.select_related("user__person").filter(pk=notification_id).first()
-    )
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or notification.emailed_at is not None:
         return False
     address = email_of(notification.user)
@@ -87,6 +87,7 @@ def deliver_email(notification_id: int) -> bool:
 
 
 @task()
+@unscoped
 def send_notification_email(notification_id: int) -> bool:
     """The background job: e-mail one notification (see `deliver_email`)."""
     return deliver_email(notification_id)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task as background_task
 
 from core.clock import today
+from core.scopes import unscoped
 from organisations.models import Organisation, Position, Role
 from planning.models import Plan, PlanStatus, Task
 from planning.status import RunState
@@ -259,6 +260,7 @@ def _record(
 
 
 @background_task()
+@unscoped
 def scan_reminders_job(on: str | None = None) -> int:
     """The periodic scan as a background job (django-tasks; the day as ISO text): create the
     day's reminders (idempotent) and notify."""

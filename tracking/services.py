@@ -47,7 +47,7 @@ class StaleTask(TrackingError):
 
     def __init__(self, task: Task) -> None:
         self.task = task
-        latest = task.checkins.select_related("submitted_by__person", "unit").first()
+        latest = task.checkins.select_related("submitted_by", "unit").first()
         self.latest = latest
         who = ""
         if latest is not None and latest.submitted_by is not None:

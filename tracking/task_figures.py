@@ -211,7 +211,7 @@ def attention(tasks: TaskQuerySet, on: dt.date, limit: int = 10) -> dict[str, An
     )
     extensions = list(
         Extension.objects.filter(task__in=tasks, status=ExtensionStatus.PENDING)
-        .select_related("task", "requested_by__person")
+        .select_related("task", "requested_by")
         .order_by("requested_at")[:limit]
     )
     return {"overdue": overdue, "worried": worried, "extensions": extensions}

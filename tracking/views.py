@@ -235,7 +235,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = get_authorised(
         request.user,
-        Extension.objects.select_related("task__plan", "requested_by__person"),
+        Extension.objects.select_related("task__plan", "requested_by"),
         VIEW_TASK,
         "tracking.decide_extension",
         pk=pk,

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "core.query.StripNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The active organisation of the signed-in user, and the scope of every query (django-scopes).
+    "organisations.scoping.ActiveOrganisationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

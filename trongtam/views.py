@@ -1,4 +1,8 @@
-"""The project shell's own pages: the home page and the search across the school's data."""
+"""The project shell's own pages: the home page and the search across the school's data.
+
+Both read the active organisation's rows through the request's scope (organisations.scoping):
+a query here cannot reach another school's data.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ SEARCH_LIMIT = 20
 def home(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     if membership.is_member:
-        plan = Plan.objects.active().filter(school_id=membership.school_id).first()
+        plan = Plan.objects.active().first()
         if plan is not None:
             return redirect("planning:plan_detail", pk=plan.pk)
         return redirect("planning:plan_list")
@@ -35,28 +39,23 @@ def search(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     results: dict[str, list[Any]] = {}
     if query and search_terms(query) and membership.is_member:
-        school = membership.school_id
         results = {
-            "plans": list(
-                Plan.objects.active().filter(school_id=school).search(query)[:SEARCH_LIMIT]
-            ),
+            "plans": list(Plan.objects.active().search(query)[:SEARCH_LIMIT]),
             "tasks": list(
                 Task.objects.active()
-                .filter(plan__school_id=school, plan__archived_at__isnull=True)
+                .filter(plan__archived_at__isnull=True)
                 .search(query)
                 .select_related("plan", "lead_unit")[:SEARCH_LIMIT]
             ),
             "documents": list(
-                Document.objects.active()
-                .filter(school_id=school)
-                .search(query)
-                .select_related("doc_type")[:SEARCH_LIMIT]
+                Document.objects.active().search(query).select_related("doc_type")[:SEARCH_LIMIT]
             ),
-            "people": list(
-                Person.objects.active().filter(school_id=school).search(query)[:SEARCH_LIMIT]
-            ),
+            "people": list(Person.objects.active().search(query)[:SEARCH_LIMIT]),
+            # The organisation tree is shared (not scoped): its units are picked by hand.
             "units": list(
-                Organisation.objects.active().filter(school_id=school).search(query)[:SEARCH_LIMIT]
+                Organisation.objects.active()
+                .filter(school_id=membership.school_id)
+                .search(query)[:SEARCH_LIMIT]
             ),
         }
     total = sum(len(rows) for rows in results.values())

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Archivable
+from core.scopes import ScopedArchivableManager, ScopedManager
 from documents.models import Document
 from organisations.models import Organisation, Person
 
@@ -48,6 +49,7 @@ class RuleSet(models.Model):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedManager("school")
 
     class Meta:
         verbose_name = _("quy định khối lượng giảng dạy")
@@ -79,6 +81,7 @@ class Norm(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ScopedManager("rules__school")
 
     class Meta:
         verbose_name = _("định mức giờ chuẩn")
@@ -101,6 +104,7 @@ class Reduction(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ScopedManager("rules__school")
 
     class Meta:
         verbose_name = _("định mức giảm cho chức vụ")
@@ -125,6 +129,7 @@ class ActivityKind(models.Model):
     applies_class_size = models.BooleanField(_("nhân hệ số sĩ số"), default=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager("rules__school")
 
     class Meta:
         verbose_name = _("quy đổi giờ chuẩn")
@@ -150,6 +155,7 @@ class ClassSizeBand(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ScopedManager("rules__school")
 
     class Meta:
         verbose_name = _("hệ số sĩ số")
@@ -172,6 +178,7 @@ class Lecturer(models.Model):
     is_active = models.BooleanField(_("đang giảng dạy"), default=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager("person__school")
 
     class Meta:
         verbose_name = _("giảng viên")
@@ -198,6 +205,7 @@ class Term(models.Model):
     starts_on = models.DateField(_("bắt đầu"))
 
     history = HistoricalRecords()
+    objects = ScopedManager("school")
 
     class Meta:
         verbose_name = _("học kỳ")
@@ -231,6 +239,7 @@ class Availability(models.Model):
     reason = models.CharField(_("lý do"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager("term__school")
 
     class Meta:
         constraints = [
@@ -285,6 +294,7 @@ class Section(Archivable):
     )
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("term__school")
 
     class Meta:
         verbose_name = _("lớp học phần")
@@ -332,6 +342,7 @@ class BalanceRun(models.Model):
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    objects = ScopedManager("term__school")
 
     class Meta:
         ordering = ["-created_at"]

@@ -15,6 +15,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django_tasks import task
 
+from core.scopes import unscoped
 from workload.balancer.instance import Instance
 from workload.balancer.solve import balance
 from workload.models import BalanceRun, RunStatus
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 @task()
+@unscoped
 def balance_term(run_id: int) -> str:
     return str(execute_run(run_id).status)
 

@@ -109,7 +109,7 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
         section_count=sections.count(),
         unassigned=sections.filter(assigned_to__isnull=True).count(),
         total_hours=sum(float(r.load) for r in rows),
-        runs=term.runs.select_related("created_by__person")[:5],
+        runs=term.runs.select_related("created_by")[:5],
         other=term.other,
     )
     return render(request, "workload/term_detail.html", context)

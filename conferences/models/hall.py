@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Archivable
+from core.scopes import ScopedArchivableManager
 from core.text import format_number
 from core.versioning import Versioned
 from organisations.models import Organisation, Person
@@ -126,6 +127,7 @@ class Conference(Versioned, Archivable):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("school")
 
     class Meta:
         verbose_name = _("hội nghị")
@@ -158,6 +160,7 @@ class ConferenceChair(Archivable):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("conference__school")
 
     class Meta:
         verbose_name = _("chủ tọa")
@@ -180,6 +183,7 @@ class InviteeGroup(Archivable):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("conference__school")
 
     class Meta:
         verbose_name = _("thành phần tham dự")
@@ -214,6 +218,7 @@ class Invitation(Archivable):
     marked_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("conference__school")
 
     class Meta:
         verbose_name = _("người được triệu tập")
@@ -279,6 +284,7 @@ class AgendaItem(Archivable):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("conference__school")
 
     class Meta:
         verbose_name = _("mục chương trình")

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from conferences.models.hall import Conference
 from core.models import Archivable, ArchivableQuerySet
+from core.scopes import ScopedArchivableManager, ScopedManager
 from organisations.models import Organisation, Person
 
 
@@ -50,6 +51,9 @@ class OpinionQuerySet(ArchivableQuerySet):
     def main(self) -> OpinionQuerySet:
         """Opinions that are not duplicates merged into another one."""
         return self.active().filter(merged_into__isnull=True)
+
+
+OpinionManager = ScopedManager.from_queryset(OpinionQuerySet)
 
 
 class Opinion(Archivable):
@@ -133,7 +137,7 @@ class Opinion(Archivable):
     history = OpinionHistory(
         history_id_field=models.BigIntegerField(default=random_id, editable=False)
     )
-    objects = OpinionQuerySet.as_manager()  # type: ignore[misc]
+    objects = OpinionManager("conference__school")
 
     class Meta:
         verbose_name = _("ý kiến tham góp")
@@ -203,6 +207,7 @@ class VoteItem(Archivable):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("conference__school")
 
     class Meta:
         verbose_name = _("nội dung biểu quyết")
@@ -234,6 +239,8 @@ class BallotBox(models.Model):
     kdf_memlimit = models.PositiveBigIntegerField(default=0, editable=False)
     carried_over = models.JSONField(default=dict, editable=False)
 
+    objects = ScopedManager("vote_item__conference__school")
+
     def __str__(self) -> str:
         return f"Hòm phiếu: {self.vote_item}"
 
@@ -250,6 +257,8 @@ class Ballot(models.Model):
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="ballots")
     sealed = models.BinaryField(max_length=128, editable=False)
 
+    objects = ScopedManager("box__vote_item__conference__school")
+
     def __str__(self) -> str:
         return "Phiếu kín"
 
@@ -260,6 +269,7 @@ class BallotCast(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vote_item = models.ForeignKey(VoteItem, on_delete=models.PROTECT, related_name="casts")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    objects = ScopedManager("vote_item__conference__school")
 
     class Meta:
         constraints = [

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from conferences.models.hall import Conference
 from core.models import Archivable
+from core.scopes import ScopedArchivableManager, ScopedManager
 from organisations.models import Organisation, Person
 
 
@@ -39,6 +40,7 @@ class Conclusion(Archivable):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("conference__school")
 
     class Meta:
         verbose_name = _("kết luận")
@@ -77,6 +79,7 @@ class EmulationLaunch(models.Model):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedManager("conference__school")
 
     class Meta:
         verbose_name = _("phát động thi đua")
@@ -103,6 +106,7 @@ class EmulationPledge(Archivable):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("conference__school")
 
     class Meta:
         verbose_name = _("giao ước thi đua")
@@ -129,6 +133,7 @@ class Photo(Archivable):
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = ScopedArchivableManager("conference__school")
 
     class Meta:
         verbose_name = _("ảnh hội nghị")

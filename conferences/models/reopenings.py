@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models.hall import Conference
+from core.scopes import ScopedManager
 
 
 class ConferenceReopening(models.Model):
@@ -23,6 +24,7 @@ class ConferenceReopening(models.Model):
     reopened_at = models.DateTimeField(_("mở lại lúc"), auto_now_add=True)
     reason = models.TextField(_("lý do mở lại"))
     had_issued_papers = models.BooleanField(default=False)
+    objects = ScopedManager("conference__school")
 
     class Meta:
         verbose_name = _("lần mở lại hội nghị")

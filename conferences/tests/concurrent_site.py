@@ -18,11 +18,27 @@ import django
 
 def main(count: int) -> None:
     django.setup()
+    from django_scopes import scopes_disabled
+
+    # Setting up the school is not a request: it runs with scopes disabled, as a command does
+    # (the served requests get their scope from the middleware, each in its own thread).
+    with scopes_disabled():
+        conference_pk, sessions = _set_up(count)
+    from django.core.servers import basehttp
+    from django.core.wsgi import get_wsgi_application
+
+    server = basehttp.ThreadedWSGIServer(("127.0.0.1", 0), basehttp.WSGIRequestHandler)
+    server.set_app(get_wsgi_application())
+    port = server.server_address[1]
+    print(json.dumps({"port": port, "conference": conference_pk, "sessions": sessions}))
+    sys.stdout.flush()
+    server.serve_forever()
+
+
+def _set_up(count: int) -> tuple[int, list[str]]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.core.servers import basehttp
-    from django.core.wsgi import get_wsgi_application
     from django.db import connections
     from django.test import Client
 
@@ -73,13 +89,7 @@ def main(count: int) -> None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         sessions.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
     connections.close_all()
-
-    server = basehttp.ThreadedWSGIServer(("127.0.0.1", 0), basehttp.WSGIRequestHandler)
-    server.set_app(get_wsgi_application())
-    port = server.server_address[1]
-    print(json.dumps({"port": port, "conference": conference.pk, "sessions": sessions}))
-    sys.stdout.flush()
-    server.serve_forever()
+    return conference.pk, sessions
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from conferences.forms import AnswerForm, OpinionForm
 from conferences.models import Opinion
 from conferences.views.common import ANSWER, MANAGE, form_page, get_conference, get_part
 from core.views import attempt
-from organisations.membership import membership_of
+from organisations.membership import membership_of, staff_records
 
 
 @login_required
@@ -25,15 +25,14 @@ def opinion_list(request: HttpRequest, pk: int) -> HttpResponse:
     opinions = list(
         Opinion.objects.main()
         .filter(conference=conference)
-        .select_related(
-            "author", "task", "target", "forwarded_to", "resulting_task", "answered_by__person"
-        )
+        .select_related("author", "task", "target", "forwarded_to", "resulting_task", "answered_by")
         .prefetch_related(
+            staff_records("answered_by"),
             Prefetch(
                 "duplicates",
                 queryset=Opinion.objects.active().select_related("author").order_by("number"),
                 to_attr="active_duplicates",
-            )
+            ),
         )
     )
     received = sum(1 + len(o.active_duplicates) for o in opinions)

@@ -76,7 +76,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "targets_html": mark_safe(parts[f"targets_html_{int(can_change)}"]),
         "bases": bases,
         "amendment": services.open_amendment_of(plan),
-        "amendments": plan.amendments.select_related("opened_by__person"),
+        "amendments": plan.amendments.select_related("opened_by"),
         "can_change": can_change,
         "history": history_entries(plan),
     }

@@ -30,7 +30,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         VIEW,
         pk=pk,
     )
-    allocations = target.allocations.select_related("unit", "decided_by__person")
+    allocations = target.allocations.select_related("unit", "decided_by")
     can_change = request.user.has_perm(CHANGE, target)
     context = {
         "target": target,

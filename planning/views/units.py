@@ -50,9 +50,9 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     allocations = list(
         TargetAllocation.objects.filter(
             target__plan=plan, unit=unit, target__archived_at__isnull=True
-        ).select_related("target", "decided_by__person")
+        ).select_related("target", "decided_by")
     )
-    unit_plan_row = plan.unit_plans.filter(unit=unit).select_related("approved_by__person").first()
+    unit_plan_row = plan.unit_plans.filter(unit=unit).select_related("approved_by").first()
     context = {
         "plan": plan,
         "unit": unit,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.clock import today
 from core.text import format_number
+from organisations.membership import staff_records
 from planning.status import RAG_COLOURS, task_status
 from tracking.dashboard import default_day
 from tracking.models import Evidence, Notification
@@ -70,8 +71,11 @@ def tracking_panel(context: Any, task: Any) -> dict[str, Any]:
     user = context["request"].user
     on = _day_for(context, task)
     checkins = list(
-        task.checkins.select_related("unit", "submitted_by__person", "consolidated_into")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
+        task.checkins.select_related("unit", "submitted_by", "consolidated_into")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("pk")),
+            staff_records("submitted_by"),
+        )
         .order_by("-reported_on", "-pk")[:30]
     )
     return {
@@ -80,7 +84,9 @@ def tracking_panel(context: Any, task: Any) -> dict[str, Any]:
         "info": task_status(task, on),
         "checkins": checkins,
         "extensions": list(
-            task.extensions.select_related("requested_by__person", "decided_by__person")
+            task.extensions.select_related("requested_by", "decided_by").prefetch_related(
+                staff_records("requested_by")
+            )
         ),
         "can_checkin": user.has_perm("tracking.checkin_task", task),
         "can_extend": user.has_perm("tracking.request_extension", task)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from core import backup
+from core.scopes import unscoped
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("out", help="tệp sao lưu sẽ tạo, ví dụ sao-luu-2024-05-31.tar.gz")
         parser.add_argument("--database", default="default")
 
+    @unscoped
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])
         try:

@@ -10,6 +10,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from core import backup
+from core.scopes import unscoped
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--database", default="default")
 
+    @unscoped
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["source"])
         try:

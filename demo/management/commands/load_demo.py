@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.scopes import unscoped
 from demo.loader import DEMO_PASSWORD, load_demo
 
 ROLE_LABELS = {
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             help="Nạp cả khi DEBUG tắt (chỉ cho cơ sở dữ liệu trình diễn).",
         )
 
+    @unscoped
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["allow_without_debug"]:
             # Demo accounts with a published password must never reach a production database.

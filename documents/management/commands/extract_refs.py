@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.scopes import unscoped
 from documents.reading import UnreadableFile, text_from_upload
 from documents.references import extract_references
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", dest="path", help="tệp .txt (UTF-8) hoặc .docx")
 
+    @unscoped
     def handle(self, *args: Any, **options: Any) -> None:
         text = read_text(options.get("path"), sys.stdin)
         for line in references_as_json_lines(text):

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from core.clock import today
+from core.scopes import unscoped
 from tracking.reminders import scan_reminders, scan_reminders_job
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             help="Lặp lại sau mỗi N giây (dùng bởi `make run`); 0: một lần",
         )
 
+    @unscoped
     def handle(self, *args: Any, **options: Any) -> None:
         fixed = None
         if options["date"]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.scopes import unscoped
 from workload.balancer.instance import Instance, InstanceError
 from workload.balancer.result import Result
 from workload.balancer.solve import balance
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             "--workers", type=int, default=2, help="Số luồng của CP-SAT (mặc định 2)"
         )
 
+    @unscoped
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = int(options.get("verbosity", 1))
         out = options.get("out")

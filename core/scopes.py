@@ -1,0 +1,97 @@
+"""The scoped default manager of every model owned by an organisation (django-scopes).
+
+Inside `scope(school=<organisation id>)` a scoped model's queries see that organisation's rows
+only; outside any scope they raise ScopeError instead of reading every school's data (a scope is
+activated per request by organisations.scoping; jobs, commands and the admin disable scopes
+explicitly). The dimension is called `school` as the field is: the organisation at the top of a
+tree (a school, or a Sở…). Forward relations (`task.plan`) use the plain base manager and are
+never scoped; reverse ones (`plan.tasks`) are.
+
+The manager does what django-scopes' ScopedManager does (same scope state, same ScopeError), as a
+class declared once, so that managers built on a model's own queryset (`.active()`, `.search()`)
+are ordinary classes the type checker knows: `ScopedManager.from_queryset(TaskQuerySet)`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar, cast
+
+from django.db import models
+from django_scopes import get_scope, scopes_disabled
+from django_scopes.manager import DisabledQuerySet
+
+from core.models import ArchivableQuerySet
+
+# The one scope dimension: the id of the organisation whose data is visible.
+DIMENSION = "school"
+
+_M = TypeVar("_M", bound=models.Model)
+# Each scoped model's way to its organisation (e.g. "plan__school"), set when its manager is
+# attached: the related managers Django derives from it are made without arguments.
+_PATHS: dict[type[models.Model], str] = {}
+
+
+class _ScopedLater(DisabledQuerySet):
+    """A queryset made outside any scope: every query on it raises ScopeError, but it takes the
+    scope of the moment it is used again with `.all()`.
+
+    A model form's choice fields get their querysets when the form class is defined, at import
+    (no scope yet); every form copies them with `.all()` when it is made, inside the request's
+    scope: that copy is then scoped.
+    """
+
+    def all(self) -> Any:
+        return self.model._default_manager.get_queryset()
+
+    def __getattr__(self, name: str) -> NoReturn:
+        # The model's own queryset methods (`.active()`…) refuse as the built-in ones do.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self.error()
+        raise AssertionError  # error() raises
+
+
+class ScopedManager(models.Manager[_M]):
+    """`objects = ScopedManager("plan__school")`: the model's rows in the active scope only."""
+
+    def __init__(self, path: str = "") -> None:
+        super().__init__()
+        self.scope_path = path
+
+    def contribute_to_class(self, cls: type[_M], name: str) -> None:  # type: ignore[override]
+        super().contribute_to_class(cls, name)
+        if self.scope_path:
+            _PATHS[cls] = self.scope_path
+
+    def get_queryset(self) -> models.QuerySet[_M]:
+        queryset = super().get_queryset()
+        current = get_scope()
+        if not current.get("_enabled", True):
+            return queryset
+        if DIMENSION not in current:
+            return _ScopedLater(self.model, using=self._db, missing_scopes={DIMENSION})
+        value = current[DIMENSION]
+        path = _PATHS[self.model]
+        if isinstance(value, list | tuple):
+            return queryset.filter(**{f"{path}__in": value})
+        return queryset.filter(**{path: value}) if value is not None else queryset
+
+
+ScopedArchivableManager = ScopedManager.from_queryset(ArchivableQuerySet)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def unscoped(function: _F) -> _F:
+    """Run `function` with scopes disabled: work that is not a request (background jobs,
+    management commands, the demo loader) and reads or writes across organisations on purpose."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with scopes_disabled():
+            return function(*args, **kwargs)
+
+    return cast(_F, run)
