@@ -7,6 +7,10 @@ paper_context`): time and place, attendance against the quorum rule, chair and s
 opinions and answers, votes, the emulation launch, the chair's conclusions. The minutes are signed
 by the secretary and the chair side by side; the resolution "TM. ĐOÀN CHỦ TỊCH" (one chair:
 "TM. HỘI NGHỊ / CHỦ TỌA").
+
+One module of about 550 lines on purpose: the two kinds are built from the same sections
+(attendance, opinions, votes, conclusions) and numbered by the same rules; split, each half would
+import the other's helpers.
 """
 
 from __future__ import annotations

@@ -36,6 +36,10 @@ Normalisation of ``ref`` (see :func:`normalise_symbol`): NFC, no spaces, ``Ð`` 
 department forms canonicalised (``BGD&ĐT``, ``BGD-ĐT``, ``BGD ĐT``, ``BGDDT`` → ``BGDĐT``; likewise
 ``SGD&ĐT`` → ``SGDĐT``, ``PGD-ĐT`` → ``PGDĐT``). Other issuer codes are kept as written, minus
 spaces.
+
+One module of about 880 lines on purpose: the reader's grammar (the citation patterns, read
+top to bottom in the order they are tried) and the matcher that walks it. The text folding and
+the symbol parsing it uses are their own modules (reference_text.py, reference_symbols.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The school's year plan: bases, work areas, targets, the task tree and the units' share of it."""
+"""The school's year plan: bases, work areas, targets, the task tree and the units' share of it.
+
+One module of about 650 lines on purpose: the plan's models point at each other (a task's plan,
+area, target and unit plan; a target's allocations and readings), and their querysets answer
+questions across them; read together, the schema of a plan is on one page."""
 
 from __future__ import annotations
 

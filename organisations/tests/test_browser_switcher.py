@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
+from conftest import login
 from organisations.models import Organisation, Person, Position, Role
-from planning.tests.test_browser import chromium, demo_server, login  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
 def test_switching_organisation_on_a_phone(
-    chromium: Any,  # noqa: F811
-    demo_server: str,  # noqa: F811
+    chromium: Any,
+    demo_server: str,
 ) -> None:
     user = get_user_model().objects.get(username="phungquyson")
     sgd = Organisation.objects.get(kind="department")
