@@ -75,7 +75,9 @@ def _plan_of(obj: models.Model) -> Plan:
         return obj.target.plan
     if isinstance(obj, TaskCoordination | TaskBasis):
         return obj.task.plan
-    return obj.plan  # type: ignore[attr-defined]
+    # Every other plan object has a `plan` foreign key.
+    plan: Plan = obj.plan  # type: ignore[attr-defined]
+    return plan
 
 
 @transaction.atomic

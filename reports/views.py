@@ -66,7 +66,8 @@ def report_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     )
     numbers = _numbers(reports)
     for report in reports:
-        report.symbol = numbers.get((report.paper_kind, report.pk), "")
+        # The list shows each report's number; an attribute set for the template only.
+        report.symbol = numbers.get((report.paper_kind, report.pk), "")  # type: ignore[attr-defined]
     return render(
         request,
         "reports/report_list.html",

@@ -87,7 +87,7 @@ def lead_unit_id_of(task: Task) -> int:
 
 
 def _lock(task: Task, expected_version: int | None) -> Task:
-    fresh = (
+    fresh: Task = (
         Task.objects.select_for_update(of=("self",))
         .select_related("plan", "target")
         .get(pk=task.pk)

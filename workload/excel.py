@@ -18,7 +18,7 @@ from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import SheetWriter
 from core.text import fold, parse_number
 from organisations.models import Organisation
-from workload import services
+from workload import norms, services
 from workload.models import ActivityKind, Lecturer, Section, Term
 
 __all__ = ["BadWorkbook", "ReadResult", "RowResult", "import_sections", "read_sections"]
@@ -106,7 +106,7 @@ def read_sections(term: Term, data: bytes) -> ReadResult:
         if result.errors:
             continue
         assert group and kind and units is not None and size is not None
-        hours = services.norms.section_hours(
+        hours = norms.section_hours(
             units, kind.hours_per_unit, int(size), bands, applies_class_size=kind.applies_class_size
         )
         result.values = {
@@ -238,7 +238,7 @@ def assignment_workbook(term: Term) -> bytes:
 def statements_workbook(term: Term, only: Lecturer | None = None) -> bytes:
     """Bản kê giờ chuẩn: a summary sheet and one sheet per lecturer with each section."""
     rows = [r for r in services.lecturer_rows(term) if only is None or r.lecturer.pk == only.pk]
-    by_lecturer: dict[int, list[Section]] = {}
+    by_lecturer: dict[int | None, list[Section]] = {}
     for section in (
         Section.objects.active()
         .filter(term=term, assigned_to__isnull=False)
