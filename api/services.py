@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ def create_token(user: Any, *, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def revoke_token(token: ApiToken, *, by: Any) -> ApiToken:
+def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         stamp(token, by, _("Thu hồi khóa"))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.errors import DomainError
 from core.permissions import get_authorised, require
+from core.requests import SignedInRequest
 from core.versioning import EditConflict
 from core.views import render_form
 from documents import importing, services
@@ -32,7 +33,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def document_list(request: HttpRequest) -> HttpResponse:
+def document_list(request: SignedInRequest) -> HttpResponse:
     documents = services.register_list(membership_of(request.user).school_id, request.GET)
     query = request.GET.get("q", "").strip()
     doc_type = request.GET.get("type", "")
@@ -48,7 +49,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def document_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     document = get_authorised(
         request.user, Document.objects.select_related("doc_type", "issuer", "school"), VIEW, pk=pk
     )
@@ -69,7 +70,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def document_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         document = get_authorised(request.user, Document, VIEW, CHANGE, pk=pk)
     else:
@@ -109,7 +110,7 @@ def document_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def document_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     document = get_authorised(request.user, Document, VIEW, CHANGE, pk=pk)
     services.archive_document(document, by=request.user)
     messages.success(request, _("Đã lưu trữ văn bản."))
@@ -117,7 +118,7 @@ def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_file(request: HttpRequest, pk: int) -> FileResponse:
+def document_file(request: SignedInRequest, pk: int) -> FileResponse:
     """Attachments are served only to those who may see the document."""
     document = get_authorised(request.user, Document, VIEW, pk=pk)
     if not document.file:
@@ -141,7 +142,7 @@ class ImportTarget:
 
 
 @login_required
-def document_import(request: HttpRequest) -> HttpResponse:
+def document_import(request: SignedInRequest) -> HttpResponse:
     """The register's own "Nhập từ văn bản": the documents are registered, linked nowhere."""
     require(request.user, "documents.register")
     return import_page(request)

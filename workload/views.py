@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised, require
+from core.requests import SignedInHtmxRequest, SignedInRequest
 from core.sheets.flow import run_import
 from core.views import render_form
 from organisations.membership import membership_of
@@ -30,12 +30,6 @@ from workload.models import BalanceRun, Lecturer, RuleSet, Section, Term
 VIEW = "workload.view_term"
 MANAGE = "workload.manage_term"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class SignedInRequest(HttpRequest):
-    """A request behind ``@login_required``: its user is signed in (for the type checker)."""
-
-    user: User
 
 
 def _term(request: HttpRequest, pk: int, perm: str | None = None) -> Term:
@@ -247,10 +241,10 @@ def _run_context(run: BalanceRun) -> dict[str, Any]:
 
 
 @login_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     context = {**_run_context(run), "can_manage": request.user.has_perm(MANAGE, run)}
-    template = "workload/_run_status.html" if request.htmx else "workload/run.html"  # type: ignore[attr-defined]
+    template = "workload/_run_status.html" if request.htmx else "workload/run.html"
     return render(request, template, context)
 
 
@@ -352,7 +346,7 @@ def section_form(
 
 @login_required
 @require_POST
-def section_wish(request: SignedInRequest, pk: int) -> HttpResponse:
+def section_wish(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
     """A lecturer marks (or unmarks) a wish to teach a section; the optimiser honours it when it can."""
     section = get_object_or_404(Section.objects.select_related("term"), pk=pk)
     person = membership_of(request.user).person
@@ -362,7 +356,7 @@ def section_wish(request: SignedInRequest, pk: int) -> HttpResponse:
     if lecturer is None or lecturer.group.school_id != section.term.school_id:
         raise Http404
     wished = services.toggle_wish(section, lecturer, by=request.user)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "workload/_wish.html", {"s": section, "wished": wished})
     return redirect(
         reverse("workload:term_sections", args=[section.term_id]) + f"?q={section.code}"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,7 +83,7 @@ def _numbering_key(opinion: Opinion) -> tuple[int, int, str, int]:
 
 
 @transaction.atomic
-def number_opinions(conference: Conference, *, by: Any) -> int:
+def number_opinions(conference: Conference, *, by: User) -> int:
     """Number the opinions received since the last numbering, after those already numbered.
 
     Within one numbering the order is by subject, so a number says which batch an opinion came
@@ -114,7 +114,7 @@ def _day_start() -> dt.datetime:
 
 
 @transaction.atomic
-def merge_opinion(duplicate: Opinion, *, into: Opinion, by: Any) -> Opinion:
+def merge_opinion(duplicate: Opinion, *, into: Opinion, by: User) -> Opinion:
     """The secretary groups a duplicate under the opinion that will be answered for both."""
     ensure_open(duplicate.conference)
     if duplicate.pk == into.pk or duplicate.conference_id != into.conference_id:
@@ -138,7 +138,7 @@ def merge_opinion(duplicate: Opinion, *, into: Opinion, by: Any) -> Opinion:
 
 
 @transaction.atomic
-def unmerge_opinion(opinion: Opinion, *, by: Any) -> Opinion:
+def unmerge_opinion(opinion: Opinion, *, by: User) -> Opinion:
     ensure_open(opinion.conference)
     opinion.merged_into = None
     stamp(opinion, by, _("Tách khỏi nhóm ý kiến trùng"))
@@ -159,7 +159,7 @@ class NewTask:
 
 
 def create_task(
-    conference: Conference, spec: NewTask, *, origin: str, by: Any, start: dt.date | None = None
+    conference: Conference, spec: NewTask, *, origin: str, by: User, start: dt.date | None = None
 ) -> Task:
     """Create a task in the conference's plan through planning's services (amendment if issued)."""
     plan = conference.plan
@@ -202,7 +202,7 @@ def answer_opinion(
     *,
     kind: str,
     answer: str,
-    by: Any,
+    by: User,
     forwarded_to: Organisation | None = None,
     existing_task: Task | None = None,
     new_task: NewTask | None = None,

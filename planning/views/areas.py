@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import get_authorised, require
+from core.requests import SignedInRequest
 from core.versioning import EditConflict
 from core.views import render_form
 from organisations.membership import membership_of
@@ -21,7 +22,7 @@ from planning.views.common import CHANGE, VIEW, authorised_plan
 
 @login_required
 def area_form(
-    request: HttpRequest, plan_pk: int | None = None, pk: int | None = None
+    request: SignedInRequest, plan_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     if pk is not None:
         area = get_authorised(
@@ -50,7 +51,7 @@ def area_form(
 
 
 @login_required
-def goal_list(request: HttpRequest) -> HttpResponse:
+def goal_list(request: SignedInRequest) -> HttpResponse:
     membership = membership_of(request.user)
     goals = (
         StrategicGoal.objects.active()
@@ -65,7 +66,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def goal_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def goal_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         goal = get_authorised(request.user, StrategicGoal, VIEW, CHANGE, pk=pk)
     else:

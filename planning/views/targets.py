@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.permissions import get_authorised
 from core.query import id_param
+from core.requests import SignedInRequest
 from core.versioning import EditConflict
 from core.views import render_form, report_error
 from planning import services
@@ -22,7 +23,7 @@ from planning.views.common import CHANGE, VIEW, authorised_plan
 
 
 @login_required
-def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def target_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     target = get_authorised(
         request.user,
         Target.objects.select_related(
@@ -47,7 +48,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def target_form(
-    request: HttpRequest, plan_pk: int | None = None, pk: int | None = None
+    request: SignedInRequest, plan_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     if pk is not None:
         target = get_authorised(
@@ -81,7 +82,7 @@ def target_form(
 
 @login_required
 @require_POST
-def allocation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_add(request: SignedInRequest, pk: int) -> HttpResponse:
     target = get_authorised(
         request.user, Target.objects.select_related("plan"), VIEW, CHANGE, pk=pk
     )
@@ -112,7 +113,7 @@ def _allocation(request: HttpRequest, pk: int, perm: str) -> TargetAllocation:
 
 
 @login_required
-def allocation_propose(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_propose(request: SignedInRequest, pk: int) -> HttpResponse:
     allocation = _allocation(request, pk, "planning.propose_allocation")
     form = ProposalForm(request.POST or None, initial={"value": allocation.value})
     back = reverse("planning:unit_plan", args=[allocation.target.plan_id, allocation.unit_id])
@@ -140,7 +141,7 @@ def allocation_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def allocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     allocation = _allocation(request, pk, "planning.decide_allocation")
     form = DecisionForm(request.POST or None)
     back = reverse("planning:target_detail", args=[allocation.target_id])

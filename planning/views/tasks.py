@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.permissions import get_authorised, require
 from core.query import id_param
+from core.requests import SignedInRequest
 from core.versioning import EditConflict
 from core.views import render_form, report_error
 from organisations.models import Organisation
@@ -25,7 +26,7 @@ from planning.views.common import CHANGE, VIEW, authorised_plan
 
 
 @login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     task = get_authorised(
         request.user,
         Task.objects.select_related(
@@ -63,7 +64,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_form(
-    request: HttpRequest, plan_pk: int | None = None, pk: int | None = None
+    request: SignedInRequest, plan_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     """Create or edit a task with its coordinating units, each with its own duty line."""
     if pk is not None:
@@ -142,7 +143,7 @@ def task_form(
 
 @login_required
 @require_POST
-def basis_add(request: HttpRequest, pk: int) -> HttpResponse:
+def basis_add(request: SignedInRequest, pk: int) -> HttpResponse:
     task = get_authorised(
         request.user, Task.objects.select_related("plan"), VIEW, "planning.change_task", pk=pk
     )
@@ -164,7 +165,7 @@ def basis_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def basis_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def basis_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     link = get_authorised(
         request.user, TaskBasis.objects.select_related("task__plan"), VIEW, None, pk=pk
     )
