@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import OperationalError, transaction
@@ -29,7 +28,7 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def create_token(user: Any, *, name: str) -> tuple[ApiToken, str]:
+def create_token(user: User, *, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`; the secret is returned once and only its hash is kept."""
     name = (name or "").strip()
     if not name:
@@ -54,7 +53,7 @@ def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
     return token
 
 
-def user_for_token(secret: str) -> Any | None:
+def user_for_token(secret: str) -> User | None:
     """The active user a token belongs to, or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None

@@ -25,3 +25,10 @@ class HtmxRequest(HttpRequest):
 
 class SignedInHtmxRequest(SignedInRequest, HtmxRequest):
     """A request behind ``@login_required`` that a view also asks about htmx."""
+
+
+class ApiRequest(HttpRequest):
+    """A request to the JSON API past its token authentication: django-ninja sets ``auth`` to
+    what the authenticator returned, the token's user (api.site.TokenAuth)."""
+
+    auth: User
