@@ -148,7 +148,7 @@ def document_import(request: SignedInRequest) -> HttpResponse:
     return import_page(request)
 
 
-def import_page(request: HttpRequest, target: ImportTarget | None = None) -> HttpResponse:
+def import_page(request: SignedInRequest, target: ImportTarget | None = None) -> HttpResponse:
     """Paste or upload text → preview of every cited document → confirm → registered and linked.
 
     The caller has checked the user's right on the target (planning: to change the plan).

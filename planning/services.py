@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from core.errors import DomainError
+from core.models import Archivable
 from core.versioning import Versioned, claim_version
 from documents.models import Document
 from organisations.models import Organisation
@@ -77,7 +78,7 @@ def _plan_of(obj: models.Model) -> Plan:
     if isinstance(obj, TaskCoordination | TaskBasis):
         return obj.task.plan
     # Every other plan object has a `plan` foreign key.
-    plan: Plan = obj.plan  # type: ignore[attr-defined]
+    plan: Plan = obj.plan  # type: ignore[attr-defined]  # see the comment above
     return plan
 
 
@@ -129,7 +130,7 @@ def next_task_code(task: Task) -> str:
 
 
 @transaction.atomic
-def archive_plan_object(obj: models.Model, *, by: User) -> None:
+def archive_plan_object(obj: Archivable, *, by: User) -> None:
     """Plan data is never deleted: it is archived and stays in the history."""
     amendment = ensure_editable(_plan_of(obj)) if not isinstance(obj, Plan) else None
     if isinstance(obj, Plan) and obj.is_issued:
@@ -137,7 +138,7 @@ def archive_plan_object(obj: models.Model, *, by: User) -> None:
     if isinstance(obj, Task) and obj.children.active().exists():
         raise PlanningError(_("Hãy lưu trữ các nhiệm vụ con trước."))
     stamp(obj, by, amendment or _("Lưu trữ"))
-    obj.archive()  # type: ignore[attr-defined]
+    obj.archive()
 
 
 @transaction.atomic
@@ -452,7 +453,7 @@ def decide_allocation(
         amendment = ensure_editable(allocation.target.plan)
         if amendment:
             reason = f"{reason} ({amendment})"
-        allocation.value = allocation.proposed_value  # type: ignore[assignment]
+        allocation.value = allocation.proposed_value  # type: ignore[assignment]  # a pending proposal has a value
     allocation.proposal_status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
     allocation.decision_note = note.strip()
     allocation.decided_by = by

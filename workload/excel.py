@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -174,7 +175,7 @@ def _same(section: Section, values: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
-def import_sections(term: Term, data: bytes, *, by: Any) -> ReadResult:
+def import_sections(term: Term, data: bytes, *, by: User) -> ReadResult:
     """Write every row, or nothing when any row has an error."""
     result = read_sections(term, data)
     if result.errors:

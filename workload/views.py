@@ -43,7 +43,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     school_id = member_school_id(request.user)
     school = get_object_or_404(Organisation, pk=school_id)
     require(request.user, VIEW, school)
@@ -59,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def term_create(request: HttpRequest) -> HttpResponse:
+def term_create(request: SignedInRequest) -> HttpResponse:
     school = get_object_or_404(Organisation, pk=member_school_id(request.user))
     require(request.user, MANAGE, school)
     try:
@@ -75,7 +75,7 @@ def term_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def term_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     term = _term(request, pk)
     context: dict[str, Any] = {"term": term, "can_manage": request.user.has_perm(MANAGE, term)}
     try:
@@ -110,7 +110,7 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def term_sections(request: HttpRequest, pk: int) -> HttpResponse:
+def term_sections(request: SignedInRequest, pk: int) -> HttpResponse:
     term = _term(request, pk)
     sections = (
         Section.objects.active()
@@ -175,7 +175,7 @@ def section_lock(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def term_import(request: HttpRequest, pk: int) -> HttpResponse:
+def term_import(request: SignedInRequest, pk: int) -> HttpResponse:
     """Upload → check every row (nothing written) → confirm → all rows or none
     (core/sheets/flow.py)."""
     term = _term(request, pk, MANAGE)
@@ -199,7 +199,7 @@ def term_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest, pk: int) -> HttpResponse:
+def import_template(request: SignedInRequest, pk: int) -> HttpResponse:
     _term(request, pk, MANAGE)
     return _xlsx(excel.template_workbook(), "mau-lop-hoc-phan.xlsx")
 
@@ -264,7 +264,7 @@ def run_apply(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+def export_assignment(request: SignedInRequest, pk: int) -> HttpResponse:
     term = _term(request, pk)
     return _xlsx(
         excel.assignment_workbook(term), f"phan-cong-hk{term.semester}-{term.start_year}.xlsx"
@@ -272,7 +272,7 @@ def export_assignment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_statements(request: HttpRequest, pk: int) -> HttpResponse:
+def export_statements(request: SignedInRequest, pk: int) -> HttpResponse:
     term = _term(request, pk)
     return _xlsx(
         excel.statements_workbook(term),
@@ -281,7 +281,7 @@ def export_statements(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_statement(request: HttpRequest, pk: int) -> HttpResponse:
+def my_statement(request: SignedInRequest, pk: int) -> HttpResponse:
     """A lecturer's own statement of hours (bản kê giờ chuẩn)."""
     term = get_object_or_404(Term, pk=pk)
     person = membership_of(request.user).person
@@ -298,7 +298,7 @@ def my_statement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_load(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def staff_load(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     """How the plan's tasks load every person and unit, and how evenly (Gini) within each unit."""
     plan = get_authorised(
         request.user, Plan.objects.select_related("school"), "planning.view_plan", None, pk=plan_pk
@@ -319,7 +319,7 @@ def section_form(
         )
         term = section.term
     else:
-        term = _term(request, term_pk, MANAGE)  # type: ignore[arg-type]
+        term = _term(request, term_pk, MANAGE)  # type: ignore[arg-type]  # the URL without pk has term_pk
         section = Section(term=term)
     try:
         rules = services.rules_for(term)
@@ -364,7 +364,7 @@ def section_wish(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def year_view(request: HttpRequest, pk: int) -> HttpResponse:
+def year_view(request: SignedInRequest, pk: int) -> HttpResponse:
     """Both semesters side by side: the second compensates the first against the year's target."""
     term = _term(request, pk)
     first = term if term.semester == 1 else term.other

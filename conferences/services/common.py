@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from conferences.models import Conference
 from core.audit import stamp
 from core.errors import DomainError
+from core.models import Archivable
 from core.text import format_date
 from planning import services as plan_services
 from planning.models import Plan
@@ -25,7 +26,7 @@ class ConferenceError(DomainError):
 
 
 def conference_of(obj: models.Model) -> Conference:
-    return obj if isinstance(obj, Conference) else obj.conference  # type: ignore[attr-defined]
+    return obj if isinstance(obj, Conference) else obj.conference  # type: ignore[attr-defined]  # every other row has one
 
 
 def ensure_open(conference: Conference) -> None:
@@ -43,12 +44,12 @@ def save(obj: M, *, by: User, reason: str | None = None) -> M:
 
 
 @transaction.atomic
-def archive_conference_object(obj: models.Model, *, by: User) -> None:
+def archive_conference_object(obj: Archivable, *, by: User) -> None:
     """Nothing is deleted: rows are archived and stay in the history."""
     if not isinstance(obj, Conference):
         ensure_open(conference_of(obj))
     stamp(obj, by, _("Lưu trữ"))
-    obj.archive()  # type: ignore[attr-defined]
+    obj.archive()
 
 
 def amendment_reason(conference: Conference) -> str:

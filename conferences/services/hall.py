@@ -35,7 +35,7 @@ def create_conference(
     """Create a conference or save an edit of it; an edit opened before someone else's save is
     refused (EditConflict) and writes nothing."""
     claim_version(conference, expected_version)
-    if conference.plan_id and conference.plan.school_id != conference.school_id:  # type: ignore[union-attr]
+    if conference.plan_id and conference.plan.school_id != conference.school_id:  # type: ignore[union-attr]  # plan_id is set
         raise ConferenceError(_("Kế hoạch không thuộc trường."))
     kind: ConferenceKind = conference.kind
     if (

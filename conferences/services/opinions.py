@@ -69,7 +69,7 @@ def submit_opinion(
     if anonymous:
         # The history record keeps only the day, so that its time cannot be matched with who
         # was using the site at that moment.
-        opinion._history_date = _day_start()  # type: ignore[attr-defined]
+        opinion._history_date = _day_start()  # type: ignore[attr-defined]  # read by simple_history
     else:
         stamp(opinion, author.user if author is not None else None)
     opinion.save()
@@ -216,7 +216,7 @@ def answer_opinion(
     if opinion.merged_into_id:
         raise ConferenceError(
             _("Ý kiến này đã gộp vào ý kiến số %(n)s; hãy trả lời ý kiến đó.")
-            % {"n": opinion.merged_into.number}  # type: ignore[union-attr]
+            % {"n": opinion.merged_into.number}  # type: ignore[union-attr]  # merged_into_id is set
         )
     if kind not in (AnswerKind.ACCEPTED, AnswerKind.EXPLAINED, AnswerKind.FORWARDED):
         raise ConferenceError(_("Hãy chọn hình thức trả lời."))

@@ -30,7 +30,7 @@ def area_form(
         )
         plan = area.plan
     else:
-        plan = authorised_plan(request, plan_pk, CHANGE)  # type: ignore[arg-type]
+        plan = authorised_plan(request, plan_pk, CHANGE)  # type: ignore[arg-type]  # the URL without pk has plan_pk
         area = WorkArea(plan=plan, order=plan.areas.count() + 1)
     form = WorkAreaForm(request.POST or None, instance=area)
     if request.method == "POST" and form.is_valid():

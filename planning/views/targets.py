@@ -56,7 +56,7 @@ def target_form(
         )
         plan = target.plan
     else:
-        plan = authorised_plan(request, plan_pk, CHANGE)  # type: ignore[arg-type]
+        plan = authorised_plan(request, plan_pk, CHANGE)  # type: ignore[arg-type]  # the URL without pk has plan_pk
         target = Target(plan=plan, area_id=id_param(request.GET, "area"))
     form = TargetForm(request.POST or None, instance=target, plan=plan)
     if request.method == "POST" and form.is_valid():

@@ -78,7 +78,7 @@ def task_form(
         plan = task.plan
         owner_unit = task.owner_unit
     else:
-        plan = authorised_plan(request, plan_pk)  # type: ignore[arg-type]
+        plan = authorised_plan(request, plan_pk)  # type: ignore[arg-type]  # the URL without pk has plan_pk
         owner_unit = None
         unit_id = id_param(request.GET, "unit")
         if unit_id is not None:
