@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ def hash_token(token: str) -> str:
 
 @transaction.atomic
 def create_token(
-    user: Any, *, name: str, organisation_id: int | None = None
+    user: User, *, name: str, organisation_id: int | None = None
 ) -> tuple[ApiToken, str]:
     """A new token for `user` acting in `organisation_id` (their membership there); the secret
     is returned once and only its hash is kept."""
@@ -55,7 +55,7 @@ def create_token(
 
 
 @transaction.atomic
-def revoke_token(token: ApiToken, *, by: Any) -> ApiToken:
+def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         stamp(token, by, _("Thu hồi khóa"))
@@ -63,7 +63,7 @@ def revoke_token(token: ApiToken, *, by: Any) -> ApiToken:
     return token
 
 
-def user_for_token(secret: str) -> Any | None:
+def user_for_token(secret: str) -> User | None:
     """The active user a token belongs to, or None; their membership in the token's organisation
     is the one the request's rules read (organisations.membership)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:

@@ -37,7 +37,7 @@ class TokenAuth(HttpBearer):
         # token is even looked at, so guessing is no faster with a valid one in the mix.
         throttle = BadTokenThrottle()
         if throttle.exhausted(request):
-            raise Throttled(wait=throttle.wait())  # type: ignore[arg-type]
+            raise Throttled(wait=throttle.wait())  # type: ignore[arg-type]  # ninja: wait() is float, Throttled wants int
         user = super().__call__(request)
         if user is None:
             throttle.count_failure(request)

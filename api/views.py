@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from api import services
 from api.models import ApiToken
 from core.forms import StyledFormMixin
+from core.requests import SignedInRequest
 from core.views import attempt
 from organisations.membership import membership_of
 
@@ -29,7 +30,7 @@ class TokenForm(StyledFormMixin, forms.Form):
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -54,7 +55,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=_user(request))
     services.revoke_token(token, by=request.user)
     messages.success(request, _("Đã thu hồi khóa."))

@@ -139,7 +139,8 @@ class OpinionForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, plan_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["task"].queryset = plan_tasks(plan_id).school_level()
-        self.fields["target"].queryset = Target.objects.active().filter(plan_id=plan_id)
+        # No plan (None) matches no target; the stubs only allow a value for the lookup.
+        self.fields["target"].queryset = Target.objects.active().filter(plan_id=plan_id)  # type: ignore[misc]
 
 
 class AnswerForm(StyledFormMixin, forms.Form):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -16,15 +17,15 @@ from django_scopes import scopes_disabled
 from core.text import format_date, format_number
 
 
-def stamp(obj: models.Model, by: Any | None, reason: str | None = None) -> None:
+def stamp(obj: models.Model, by: User | None, reason: str | None = None) -> None:
     """Name who made the next save of `obj`, and why, for its history record.
 
     Inside a request the middleware already knows the user; commands and jobs have no request.
     """
     if by is not None and getattr(by, "is_authenticated", False):
-        obj._history_user = by  # type: ignore[attr-defined]
+        obj._history_user = by  # type: ignore[attr-defined]  # read by simple_history on save
     if reason:
-        obj._change_reason = reason  # type: ignore[attr-defined]
+        obj._change_reason = reason  # type: ignore[attr-defined]  # read by simple_history on save
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def _display(record: Any, field_name: str, value: Any) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
-        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]  # a loaded model's related_model is a class, never the lazy name
         return str(related) if related else f"#{value}"
     if field.name == "archived_at":
         return _("Đã lưu trữ")
@@ -102,7 +103,7 @@ def changes_between(older: Any, newer: Any) -> list[Change]:
 def history_entries(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
     """The latest changes of an object, newest first, with field-by-field differences."""
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]  # type: ignore[attr-defined]
+        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]  # type: ignore[attr-defined]  # simple_history adds `history` to each concrete model, unseen by mypy
     )
     entries = []
     for index, record in enumerate(records[:limit]):

@@ -73,7 +73,7 @@ class Serializer(django_json.Serializer):
     """The "backupjson" format: Django's JSON with times to the microsecond."""
 
     def _init_options(self) -> None:
-        super()._init_options()  # type: ignore[misc]
+        super()._init_options()  # type: ignore[misc]  # Django's private hook, not in django-stubs
         self.json_kwargs["cls"] = _ExactEncoder
 
 

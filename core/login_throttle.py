@@ -22,22 +22,20 @@ def client_address(request: HttpRequest) -> str | None:
     """The client's address: the one the trusted proxies saw, never a header it wrote itself."""
     count = settings.TRUSTED_PROXY_COUNT
     if count:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
+        header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
         if len(forwarded) >= count:
             return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
+    address: str | None = request.META.get("REMOTE_ADDR")
+    return address
 
 
-def _is_address_only(parameter: Any) -> bool:
+def _is_address_only(parameter: str | list[str]) -> bool:
     return parameter == "ip_address" or parameter == ["ip_address"]
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):
-    def get_failures(self, request: Any, credentials: dict | None = None) -> int:
+    def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
         limit = settings.AXES_FAILURE_LIMIT
         address_limit = settings.AXES_ADDRESS_FAILURE_LIMIT
         parameters = get_lockout_parameters(request, credentials)
@@ -54,7 +52,7 @@ class LoginThrottleHandler(AxesDatabaseHandler):
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None
 ) -> HttpResponse:
     """The Vietnamese lock-out page (429), telling how long the lock lasts."""
     cool_off = get_cool_off(request)

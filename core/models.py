@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import fold, search_terms
 
+_M = TypeVar("_M", bound=models.Model)
 
-class ArchivableQuerySet(models.QuerySet):
+
+class ArchivableQuerySet(models.QuerySet[_M]):
     def active(self) -> Self:
         return self.filter(archived_at__isnull=True)
 

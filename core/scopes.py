@@ -33,7 +33,7 @@ _M = TypeVar("_M", bound=models.Model)
 _PATHS: dict[type[models.Model], str] = {}
 
 
-class _ScopedLater(DisabledQuerySet):
+class _ScopedLater(DisabledQuerySet):  # type: ignore[misc]  # django-scopes ships no types
     """A queryset made outside any scope: every query on it raises ScopeError, but it takes the
     scope of the moment it is used again with `.all()`.
 

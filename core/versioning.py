@@ -48,12 +48,12 @@ class EditConflict(DomainError):
         self.current = current
         self.expected = expected
         records = list(
-            current.history.select_related("history_user")  # type: ignore[attr-defined]
+            current.history.select_related("history_user")  # type: ignore[attr-defined]  # simple_history adds `history` to each concrete model, unseen by mypy
             .filter(version__gt=expected)
             .order_by("history_date", "history_id")
         )
         base = (
-            current.history.filter(version__lte=expected)  # type: ignore[attr-defined]
+            current.history.filter(version__lte=expected)  # type: ignore[attr-defined]  # simple_history adds `history` to each concrete model, unseen by mypy
             .order_by("-history_date", "-history_id")
             .first()
         )

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from core.scopes import unscoped
@@ -50,7 +51,13 @@ class DemoLoader:
         self.targets: dict[str, Target] = {}
         self.tasks: dict[str, Task] = {}
         self.accounts: list[tuple[str, str, str]] = []
-        self.by: Any = None
+        self.by: User | None = None
+
+    @property
+    def principal(self) -> User:
+        """The principal's account: it makes the demo's changes once the people exist."""
+        assert self.by is not None, "the principal is known once the people are loaded"
+        return self.by
 
     def _org(
         self, entry: dict[str, Any], parent: Organisation | None, **extra: Any
@@ -90,7 +97,7 @@ class DemoLoader:
                 kind=successor["succession"]["kind"],
                 effective_on=_date(successor["succession"]["effective_on"]),  # type: ignore[arg-type]
                 note=successor["succession"].get("note", ""),
-                by=self.by,
+                by=self.principal,
             )
             # The merger came after the demo year: the demo school keeps its end date from the data.
         self._documents(school)
@@ -161,7 +168,7 @@ class DemoLoader:
                 signer_title=entry.get("signer_title", ""),
                 summary=entry["summary"],
             )
-            self.documents[entry["key"]] = register_document(document, by=self.by)
+            self.documents[entry["key"]] = register_document(document, by=self.principal)
 
     def _goals(self, school: Organisation) -> None:
         for entry in self.data.get("strategic_goals", []):
@@ -175,7 +182,7 @@ class DemoLoader:
                 horizon_year=entry.get("horizon_year"),
                 basis=self.documents.get(entry.get("basis") or ""),
             )
-            self.goals[entry["key"]] = plan_services.save_strategic_goal(goal, by=self.by)
+            self.goals[entry["key"]] = plan_services.save_strategic_goal(goal, by=self.principal)
 
     def _plan(self, school: Organisation) -> Plan:
         spec = self.data["plan"]
@@ -184,14 +191,14 @@ class DemoLoader:
             start_year=spec["start_year"],
             title=spec["title"],
             theme=spec.get("theme", ""),
-            by=self.by,
+            by=self.principal,
         )
         plan_services.set_plan_bases(
-            plan, [self.documents[key] for key in spec["bases"]], by=self.by
+            plan, [self.documents[key] for key in spec["bases"]], by=self.principal
         )
         for order, entry in enumerate(spec["areas"]):
             area = WorkArea(plan=plan, code=entry.get("code", ""), name=entry["name"], order=order)
-            self.areas[entry["key"]] = plan_services.save_plan_object(area, by=self.by)
+            self.areas[entry["key"]] = plan_services.save_plan_object(area, by=self.principal)
         for order, entry in enumerate(spec["targets"]):
             self._target(plan, entry, order)
         for order, entry in enumerate(spec["tasks"]):
@@ -199,7 +206,7 @@ class DemoLoader:
         for order, entry in enumerate(spec.get("unit_tasks", [])):
             self._task(plan, entry, order, parent=None, owner_unit=self.orgs[entry["unit"]])
         if spec.get("status") == "issued":
-            plan_services.issue_plan(plan, by=self.by, on=_date(spec.get("issued_on")))
+            plan_services.issue_plan(plan, by=self.principal, on=_date(spec.get("issued_on")))
         return plan
 
     def _target(self, plan: Plan, entry: dict[str, Any], order: int) -> None:
@@ -222,11 +229,14 @@ class DemoLoader:
             order=order,
             is_sample=bool(entry.get("sample")),
         )
-        plan_services.save_plan_object(target, by=self.by)
+        plan_services.save_plan_object(target, by=self.principal)
         self.targets[entry["key"]] = target
         for allocation in entry.get("allocations", []):
             plan_services.allocate_target(
-                target, self.orgs[allocation["unit"]], Decimal(str(allocation["value"])), by=self.by
+                target,
+                self.orgs[allocation["unit"]],
+                Decimal(str(allocation["value"])),
+                by=self.principal,
             )
 
     def _task(
@@ -256,16 +266,19 @@ class DemoLoader:
             serves=self.tasks.get(entry.get("serves") or ""),
             order=order,
         )
-        plan_services.save_plan_object(task, by=self.by)
+        plan_services.save_plan_object(task, by=self.principal)
         self.tasks[entry["key"]] = task
         plan_services.set_coordinations(
             task,
             [(self.orgs[c["unit"]], c.get("duty", "")) for c in entry.get("coordinating", [])],
-            by=self.by,
+            by=self.principal,
         )
         for basis in entry.get("bases", []):
             plan_services.link_basis(
-                task, self.documents[basis["document"]], clause=basis.get("clause", ""), by=self.by
+                task,
+                self.documents[basis["document"]],
+                clause=basis.get("clause", ""),
+                by=self.principal,
             )
         for child_order, child in enumerate(entry.get("children", [])):
             self._task(plan, child, child_order, parent=task, owner_unit=owner_unit)

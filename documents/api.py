@@ -3,13 +3,13 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
 from core.endpoints import FAILS_INPUT, FAILS_OBJECT, LazyPage, ObjectId, Page, register
 from core.permissions import get_authorised
+from core.requests import ApiRequest
 from documents.models import Document
 from organisations.api import school_id
 
@@ -29,7 +29,7 @@ router = register("/", Router(tags=["văn bản"]))
 
 @router.get("/documents", response={200: list[DocumentOut], **FAILS_INPUT})
 @paginate(Page)
-def documents(request: HttpRequest) -> Any:
+def documents(request: ApiRequest) -> Any:
     return LazyPage(
         Document.objects.active()
         .filter(school_id=school_id(request))
@@ -52,9 +52,9 @@ def document_out(document: Document) -> dict[str, Any]:
 
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, **FAILS_OBJECT})
-def document_detail(request: HttpRequest, document_id: ObjectId) -> Any:
+def document_detail(request: ApiRequest, document_id: ObjectId) -> Any:
     document = get_authorised(
-        request.auth,  # type: ignore[attr-defined]
+        request.auth,
         Document.objects.active().select_related("doc_type"),
         "documents.view_document",
         pk=document_id,

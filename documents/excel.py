@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -173,7 +174,7 @@ def _read_row(
 
 
 @transaction.atomic
-def import_documents(school: Organisation, data: bytes, *, by: Any) -> ReadResult:
+def import_documents(school: Organisation, data: bytes, *, by: User) -> ReadResult:
     """Register or update every row, or nothing when any row has an error."""
     result = read_documents(school, data)
     if not result.ok:

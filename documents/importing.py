@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -113,7 +114,7 @@ def register_rows(
     rows: Sequence[dict[str, Any]],
     *,
     school_id: int,
-    by: Any,
+    by: User,
     link: Callable[[list[Document]], None] | None = None,
 ) -> ImportResult:
     """Register the confirmed rows (reusing documents already in the register), then `link` them.

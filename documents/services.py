@@ -4,6 +4,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -76,7 +77,7 @@ def find_registered(document: Document) -> Document | None:
 
 @transaction.atomic
 def register_document(
-    document: Document, *, by: Any, expected_version: int | None = None
+    document: Document, *, by: User, expected_version: int | None = None
 ) -> Document:
     """Register a document or save a correction to its entry; a correction made on a form
     opened before someone else's save is refused (EditConflict) and writes nothing."""
@@ -94,7 +95,7 @@ def register_document(
 
 
 @transaction.atomic
-def archive_document(document: Document, *, by: Any) -> None:
+def archive_document(document: Document, *, by: User) -> None:
     stamp(document, by, _("Lưu trữ"))
     document.archive()
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
 from core.permissions import get_authorised, require
+from core.requests import SignedInRequest
 from core.views import attempt, render_form
 from documents import importing, services
 from documents.forms import DocumentForm, ImportRowFormSet, ImportTextForm
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def document_list(request: HttpRequest) -> HttpResponse:
+def document_list(request: SignedInRequest) -> HttpResponse:
     documents = services.register_list(membership_of(request.user).school_id, request.GET)
     query = request.GET.get("q", "").strip()
     doc_type = request.GET.get("type", "")
@@ -45,7 +46,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def document_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     document = get_authorised(
         request.user, Document.objects.select_related("doc_type", "issuer", "school"), VIEW, pk=pk
     )
@@ -66,7 +67,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def document_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         document = get_authorised(request.user, Document, VIEW, CHANGE, pk=pk)
     else:
@@ -105,7 +106,7 @@ def document_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def document_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     document = get_authorised(request.user, Document, VIEW, CHANGE, pk=pk)
     if not attempt(
         request,
@@ -117,7 +118,7 @@ def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_file(request: HttpRequest, pk: int) -> FileResponse:
+def document_file(request: SignedInRequest, pk: int) -> FileResponse:
     """Attachments are served only to those who may see the document."""
     document = get_authorised(request.user, Document, VIEW, pk=pk)
     if not document.file:
@@ -141,13 +142,13 @@ class ImportTarget:
 
 
 @login_required
-def document_import(request: HttpRequest) -> HttpResponse:
+def document_import(request: SignedInRequest) -> HttpResponse:
     """The register's own "Nhập từ văn bản": the documents are registered, linked nowhere."""
     require(request.user, "documents.register")
     return import_page(request)
 
 
-def import_page(request: HttpRequest, target: ImportTarget | None = None) -> HttpResponse:
+def import_page(request: SignedInRequest, target: ImportTarget | None = None) -> HttpResponse:
     """Paste or upload text → preview of every cited document → confirm → registered and linked.
 
     The caller has checked the user's right on the target (planning: to change the plan).

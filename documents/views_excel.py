@@ -4,12 +4,13 @@ import, upload → dry run → confirm (core/sheets/flow.py)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import require
+from core.requests import SignedInRequest
 from core.sheets.flow import run_import
 from core.sheets.writing import xlsx_response
 from documents import excel
@@ -20,7 +21,7 @@ from organisations.permissions import member_school_id
 
 
 @login_required
-def documents_export(request: HttpRequest) -> HttpResponse:
+def documents_export(request: SignedInRequest) -> HttpResponse:
     """The document register, with the list's search and type filter."""
     school_id = membership_of(request.user).school_id
     documents = documents_services.register_list(school_id, request.GET)
@@ -28,7 +29,7 @@ def documents_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def documents_import(request: HttpRequest) -> HttpResponse:
+def documents_import(request: SignedInRequest) -> HttpResponse:
     school = get_object_or_404(Organisation, pk=member_school_id(request.user))
     require(request.user, "documents.register", school)
     return run_import(

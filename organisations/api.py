@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from core.endpoints import FAILS, register
+from core.requests import ApiRequest
 from organisations.membership import membership_of
 from organisations.models import Organisation
 
@@ -18,16 +18,16 @@ class UnitOut(Schema):
     parent_id: int | None
 
 
-def school_id(request: HttpRequest) -> int | None:
+def school_id(request: ApiRequest) -> int | None:
     """The school of the token's owner (None for someone who belongs to none)."""
-    return membership_of(request.auth).school_id  # type: ignore[attr-defined]
+    return membership_of(request.auth).school_id
 
 
 router = register("/", Router(tags=["đơn vị"]))
 
 
 @router.get("/units", response={200: list[UnitOut], **FAILS})
-def units(request: HttpRequest) -> Any:
+def units(request: ApiRequest) -> Any:
     school = school_id(request)
     if school is None:
         return []

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -266,7 +267,7 @@ class _People:
 
 
 @transaction.atomic
-def import_people(school: Organisation, data: bytes, *, by: Any) -> PeopleRead:
+def import_people(school: Organisation, data: bytes, *, by: User) -> PeopleRead:
     """Write every row of both sheets, or nothing when any row has an error."""
     read = read_people(school, data)
     if not read.ok:

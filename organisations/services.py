@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ class OrganisationError(DomainError):
 
 
 @transaction.atomic
-def save_organisation(org: Organisation, *, by: Any) -> Organisation:
+def save_organisation(org: Organisation, *, by: User | None) -> Organisation:
     ancestor = org.parent
     while ancestor is not None:
         if org.pk and ancestor.pk == org.pk:
@@ -41,7 +42,7 @@ def save_organisation(org: Organisation, *, by: Any) -> Organisation:
 
 @transaction.atomic
 def rename_organisation(
-    org: Organisation, *, name: str, short_name: str, effective_on: dt.date, by: Any
+    org: Organisation, *, name: str, short_name: str, effective_on: dt.date, by: User
 ) -> Organisation:
     """Rename a unit, keeping the former name with the dates it was used."""
     previous_end = effective_on - dt.timedelta(days=1)
@@ -70,7 +71,7 @@ def record_succession(
     kind: str = SuccessionKind.MERGED,
     effective_on: dt.date,
     note: str = "",
-    by: Any,
+    by: User,
 ) -> Succession:
     """A merger or split: the predecessor stops the day before; its history stays with it."""
     if predecessor.pk == successor.pk:
@@ -92,7 +93,7 @@ def record_succession(
 
 
 @transaction.atomic
-def save_person(person: Person, *, by: Any, expected_version: int | None = None) -> Person:
+def save_person(person: Person, *, by: User | None, expected_version: int | None = None) -> Person:
     """Add a person or save an edit; an edit opened before someone else's save is refused."""
     claim_version(person, expected_version)
     stamp(person, by)
@@ -101,7 +102,7 @@ def save_person(person: Person, *, by: Any, expected_version: int | None = None)
 
 
 @transaction.atomic
-def add_position(position: Position, *, by: Any) -> Position:
+def add_position(position: Position, *, by: User | None) -> Position:
     if position.organisation.school_id != position.person.school_id:
         raise OrganisationError(_("Chức vụ phải thuộc một đơn vị của trường."))
     if position.valid_from and position.valid_to and position.valid_from > position.valid_to:
@@ -112,7 +113,7 @@ def add_position(position: Position, *, by: Any) -> Position:
 
 
 @transaction.atomic
-def end_position(position: Position, *, on: dt.date, by: Any) -> Position:
+def end_position(position: Position, *, on: dt.date, by: User) -> Position:
     """Positions end; they are not deleted, so the past stays true."""
     if position.valid_from and on < position.valid_from:
         raise OrganisationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
@@ -151,14 +152,14 @@ _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 security_log = logging.getLogger("trongtam.security")
 
 
-def _check_account(person: Person, by: Any) -> None:
+def _check_account(person: Person, by: User) -> None:
     if person.user is None:
         raise OrganisationError(_("Người này chưa có tài khoản đăng nhập."))
     if person.user.is_superuser and not getattr(by, "is_superuser", False):
         raise OrganisationError(_("Chỉ quản trị hệ thống mới đổi được tài khoản quản trị."))
 
 
-def unlock_login(person: Person, *, by: Any) -> int:
+def unlock_login(person: Person, *, by: User) -> int:
     """Lift the lock that wrong passwords put on a colleague's login (django-axes), at once
     rather than after the cool-off. Returns the number of failure records cleared."""
     from axes.handlers.proxy import AxesProxyHandler
@@ -170,7 +171,7 @@ def unlock_login(person: Person, *, by: Any) -> int:
 
 
 @transaction.atomic
-def reset_password(person: Person, *, by: Any) -> str:
+def reset_password(person: Person, *, by: User) -> str:
     """Give a colleague a new random password, to be handed over once and changed by them;
     their sessions elsewhere end and any login lock is lifted."""
     from django.utils.crypto import get_random_string

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.permissions import get_authorised, require
 from core.query import id_param
+from core.requests import SignedInRequest
 from core.views import attempt, render_form
 from organisations import services
 from organisations.forms import (
@@ -51,7 +52,7 @@ def _current_positions() -> Prefetch:
 
 
 @login_required
-def organisation_tree(request: HttpRequest) -> HttpResponse:
+def organisation_tree(request: SignedInRequest) -> HttpResponse:
     """The school and its units as a tree, with the bodies above it."""
     membership = membership_of(request.user)
     require(request.user, "organisations.browse")
@@ -85,7 +86,7 @@ def organisation_tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     org = get_authorised(
         request.user, Organisation.objects.select_related("parent"), VIEW_ORG, pk=pk
     )
@@ -104,7 +105,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def organisation_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     membership = membership_of(request.user)
     if pk is not None:
         org = get_authorised(request.user, Organisation, VIEW_ORG, CHANGE_ORG, pk=pk)
@@ -127,7 +128,7 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 
 @login_required
-def organisation_rename(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_rename(request: SignedInRequest, pk: int) -> HttpResponse:
     org = get_authorised(request.user, Organisation, VIEW_ORG, CHANGE_ORG, pk=pk)
     form = RenameForm(
         request.POST or None, initial={"name": org.name, "short_name": org.short_name}
@@ -150,7 +151,7 @@ def organisation_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: SignedInRequest) -> HttpResponse:
     """People of the school, sorted the Vietnamese way (given name first)."""
     require(request.user, "organisations.browse")
     people = services.people_list(membership_of(request.user).school_id, request.GET)
@@ -164,7 +165,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     person = get_authorised(request.user, Person, VIEW_PERSON, pk=pk)
     context = {
         "person": person,
@@ -181,7 +182,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def person_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         person = get_authorised(request.user, Person, VIEW_PERSON, CHANGE_PERSON, pk=pk)
     else:
@@ -209,7 +210,7 @@ def person_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def position_add(request: HttpRequest, pk: int) -> HttpResponse:
+def position_add(request: SignedInRequest, pk: int) -> HttpResponse:
     person = get_authorised(request.user, Person, VIEW_PERSON, CHANGE_PERSON, pk=pk)
     form = PositionForm(
         request.POST or None, instance=Position(person=person), school_id=person.school_id
@@ -229,7 +230,7 @@ def position_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def position_end(request: HttpRequest, pk: int) -> HttpResponse:
+def position_end(request: SignedInRequest, pk: int) -> HttpResponse:
     position = get_object_or_404(Position.objects.select_related("person", "organisation"), pk=pk)
     get_authorised(request.user, Person, VIEW_PERSON, CHANGE_PERSON, pk=position.person_id)
     form = EndPositionForm(request.POST or None, initial={"on": timezone.localdate()})
@@ -249,7 +250,7 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def person_unlock(request: SignedInRequest, pk: int) -> HttpResponse:
     person = get_authorised(request.user, Person, VIEW_PERSON, MANAGE_ACCOUNT, pk=pk)
     attempt(
         request,
@@ -263,7 +264,7 @@ def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @never_cache
-def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def person_password_reset(request: SignedInRequest, pk: int) -> HttpResponse:
     """A temporary password, shown on this one response only (never stored in clear, never
     cached): the colleague changes it after logging in."""
     person = get_authorised(request.user, Person, VIEW_PERSON, MANAGE_ACCOUNT, pk=pk)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import require
+from core.requests import SignedInRequest
 from core.sheets.flow import run_import
 from core.sheets.writing import file_slug, xlsx_response
 from organisations import excel
@@ -30,7 +31,7 @@ def _school(request: HttpRequest) -> Organisation:
 
 
 @login_required
-def people_export(request: HttpRequest) -> HttpResponse:
+def people_export(request: SignedInRequest) -> HttpResponse:
     """The school's people with their current positions, with the list's search."""
     require(request.user, "organisations.browse")
     people = organisations_services.people_list(membership_of(request.user).school_id, request.GET)
@@ -38,7 +39,7 @@ def people_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def people_import(request: HttpRequest) -> HttpResponse:
+def people_import(request: SignedInRequest) -> HttpResponse:
     school = _school(request)
     return run_import(
         request,
@@ -62,7 +63,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def people_sheet(request: HttpRequest) -> HttpResponse:
+def people_sheet(request: SignedInRequest) -> HttpResponse:
     """The school's units and people in the import format: the sample file, filled in."""
     school = _school(request)
     return xlsx_response(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ def issue_number(
     object_id: int,
     summary: str,
     signer_title: str,
-    by: Any,
+    by: User,
     render: Callable[[], bytes] | None = None,
     amends: IssuedPaper | None = None,
 ) -> IssuedPaper:

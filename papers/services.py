@@ -4,8 +4,8 @@ and stop using. An old template is archived, never deleted."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,7 +19,7 @@ from papers.docx_templates import TemplateRejected, check_template
 from papers.models import PaperTemplate
 
 
-def _archive_active(school: Organisation, kind: str, *, by: Any, reason: str) -> None:
+def _archive_active(school: Organisation, kind: str, *, by: User, reason: str) -> None:
     for old in PaperTemplate.objects.select_for_update().filter(
         school=school, kind=kind, is_active=True
     ):
@@ -31,7 +31,7 @@ def _archive_active(school: Organisation, kind: str, *, by: Any, reason: str) ->
 
 @transaction.atomic
 def upload_template(
-    school: Organisation, kind_code: str, *, data: bytes, name: str, by: Any
+    school: Organisation, kind_code: str, *, data: bytes, name: str, by: User
 ) -> PaperTemplate:
     """Check the .docx against the kind (and the school's latest data), then make it the one in use."""
     if kind_code not in registry.KINDS:
@@ -59,6 +59,6 @@ def upload_template(
 
 
 @transaction.atomic
-def stop_template(school: Organisation, kind_code: str, *, by: Any) -> None:
+def stop_template(school: Organisation, kind_code: str, *, by: User) -> None:
     """Go back to the built-in layout; the template stays in the history."""
     _archive_active(school, kind_code, by=by, reason=_("Thôi dùng mẫu, trở lại mẫu dựng sẵn"))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised
+from core.requests import SignedInRequest
 from core.views import attempt
 from organisations.membership import staff_records
 from organisations.models import Organisation
@@ -40,7 +41,7 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 
 
 @login_required
-def download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse:
+def download(request: SignedInRequest, kind: str, pk: int, fmt: str) -> HttpResponse:
     """Any registered paper, as .docx or (where LibreOffice is installed) PDF."""
     if kind not in registry.KINDS or fmt not in FORMATS:
         raise Http404
@@ -143,7 +144,7 @@ def _pdf_status(
 
 
 @login_required
-def pdf_status(request: HttpRequest, kind: str, pk: int, key: str) -> HttpResponse:
+def pdf_status(request: SignedInRequest, kind: str, pk: int, key: str) -> HttpResponse:
     """Whether the PDF of a paper is made yet (the paper's own permission)."""
     if kind not in registry.KINDS:
         raise Http404
@@ -169,7 +170,7 @@ def _issued_paper(request: HttpRequest, pk: int) -> tuple[IssuedPaper, registry.
 
 
 @login_required
-def issued_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     """One issued paper (an original or an amendment) as it was issued."""
     if fmt not in FORMATS:
         raise Http404
@@ -188,7 +189,7 @@ def issued_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-def issued_pdf_status(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def issued_pdf_status(request: SignedInRequest, pk: int, key: str) -> HttpResponse:
     """Whether the PDF of an issued paper is made yet (the paper's own permission)."""
     _issued, paper_kind, _obj = _issued_paper(request, pk)
     return _pdf_status(
@@ -224,12 +225,12 @@ def _kind(code: str) -> registry.PaperKind:
 
 
 @login_required
-def my_templates(request: HttpRequest) -> HttpResponse:
+def my_templates(request: SignedInRequest) -> HttpResponse:
     return redirect("papers:templates", school_pk=member_school_id(request.user))
 
 
 @login_required
-def templates(request: HttpRequest, school_pk: int) -> HttpResponse:
+def templates(request: SignedInRequest, school_pk: int) -> HttpResponse:
     """Each registered kind: its placeholders, the template in use, the starter, an upload form."""
     school = _school(request, school_pk)
     posted_kind = request.POST.get("kind") if request.method == "POST" else None
@@ -296,7 +297,7 @@ def templates(request: HttpRequest, school_pk: int) -> HttpResponse:
 
 
 @login_required
-def starter(request: HttpRequest, school_pk: int, kind: str) -> HttpResponse:
+def starter(request: SignedInRequest, school_pk: int, kind: str) -> HttpResponse:
     school = _school(request, school_pk)
     paper_kind = _kind(kind)
     sample = paper_kind.latest(school) if paper_kind.latest else None
@@ -304,7 +305,7 @@ def starter(request: HttpRequest, school_pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def template_file(request: HttpRequest, pk: int) -> HttpResponse:
+def template_file(request: SignedInRequest, pk: int) -> HttpResponse:
     template = PaperTemplate.objects.select_related("school").filter(pk=pk).first()
     if template is None:
         raise Http404
@@ -316,7 +317,7 @@ def template_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def template_stop(request: HttpRequest, school_pk: int, kind: str) -> HttpResponse:
+def template_stop(request: SignedInRequest, school_pk: int, kind: str) -> HttpResponse:
     school = _school(request, school_pk)
     paper_kind = _kind(kind)
     attempt(

@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from core.endpoints import FAILS, register
+from core.requests import ApiRequest
 from organisations.api import school_id
 from planning.models import Plan
 
@@ -89,7 +89,7 @@ router = register("/", Router(tags=["kế hoạch"]))
 
 
 @router.get("/plans", response={200: list[PlanOut], **FAILS})
-def plans(request: HttpRequest) -> Any:
+def plans(request: ApiRequest) -> Any:
     return [
         {**PlanOut.from_orm(p).dict(), "year_label": p.year_label}
         for p in Plan.objects.active().filter(school_id=school_id(request))

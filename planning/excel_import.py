@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -526,7 +527,7 @@ def _decide_task(item: TaskRow, file_targets: dict[str, TargetRow]) -> None:
 
 
 @transaction.atomic
-def import_plan(plan: Plan, data: bytes, *, by: Any) -> ReadResult:
+def import_plan(plan: Plan, data: bytes, *, by: User) -> ReadResult:
     """Read the file again and write every change, or nothing when any row has an error."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     read = read_plan(plan, data)
@@ -547,7 +548,7 @@ def import_plan(plan: Plan, data: bytes, *, by: Any) -> ReadResult:
     return result
 
 
-def _write_areas(read: PlanRead, plan: Plan, by: Any, reason: str) -> dict[str, WorkArea]:
+def _write_areas(read: PlanRead, plan: Plan, by: User, reason: str) -> dict[str, WorkArea]:
     written: dict[str, WorkArea] = {}
     last = plan.areas.active().order_by("-order").values_list("order", flat=True).first() or 0
     for offset, (key, new) in enumerate(read.new_areas.items(), start=1):
@@ -556,7 +557,7 @@ def _write_areas(read: PlanRead, plan: Plan, by: Any, reason: str) -> dict[str, 
     return written
 
 
-def _write_targets(read: PlanRead, plan: Plan, by: Any, reason: str) -> dict[str, Target]:
+def _write_targets(read: PlanRead, plan: Plan, by: User, reason: str) -> dict[str, Target]:
     written: dict[str, Target] = {}
     for row in read.targets:
         target = row.existing
@@ -571,7 +572,7 @@ def _write_targets(read: PlanRead, plan: Plan, by: Any, reason: str) -> dict[str
 
 
 def _write_tasks(
-    read: PlanRead, plan: Plan, by: Any, reason: str, targets: dict[str, Target]
+    read: PlanRead, plan: Plan, by: User, reason: str, targets: dict[str, Target]
 ) -> None:
     existing = {
         (t.owner_unit_id or 0, t.code.strip()): t

@@ -11,12 +11,14 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from core.errors import DomainError
+from core.models import Archivable
 from core.versioning import Versioned, claim_version
 from documents.models import Document
 from organisations.models import Organisation
@@ -75,12 +77,14 @@ def _plan_of(obj: models.Model) -> Plan:
         return obj.target.plan
     if isinstance(obj, TaskCoordination | TaskBasis):
         return obj.task.plan
-    return obj.plan  # type: ignore[attr-defined]
+    # Every other plan object has a `plan` foreign key.
+    plan: Plan = obj.plan  # type: ignore[attr-defined]  # see the comment above
+    return plan
 
 
 @transaction.atomic
 def save_plan_object(
-    obj: M, *, by: Any, reason: str | None = None, expected_version: int | None = None
+    obj: M, *, by: User, reason: str | None = None, expected_version: int | None = None
 ) -> M:
     """Create or update a plan, area, target or task, respecting the plan's lock.
 
@@ -126,7 +130,7 @@ def next_task_code(task: Task) -> str:
 
 
 @transaction.atomic
-def archive_plan_object(obj: models.Model, *, by: Any) -> None:
+def archive_plan_object(obj: Archivable, *, by: User) -> None:
     """Plan data is never deleted: it is archived and stays in the history."""
     amendment = ensure_editable(_plan_of(obj)) if not isinstance(obj, Plan) else None
     if isinstance(obj, Plan) and obj.is_issued:
@@ -134,12 +138,12 @@ def archive_plan_object(obj: models.Model, *, by: Any) -> None:
     if isinstance(obj, Task) and obj.children.active().exists():
         raise PlanningError(_("Hãy lưu trữ các nhiệm vụ con trước."))
     stamp(obj, by, amendment or _("Lưu trữ"))
-    obj.archive()  # type: ignore[attr-defined]
+    obj.archive()
 
 
 @transaction.atomic
 def create_plan(
-    *, school: Organisation, start_year: int, title: str, theme: str = "", by: Any
+    *, school: Organisation, start_year: int, title: str, theme: str = "", by: User
 ) -> Plan:
     if Plan.objects.active().filter(school=school, start_year=start_year).exists():
         raise PlanningError(_("Trường đã có kế hoạch cho năm học này."))
@@ -150,7 +154,7 @@ def create_plan(
 
 
 @transaction.atomic
-def set_plan_bases(plan: Plan, documents: Sequence[Document], *, by: Any) -> None:
+def set_plan_bases(plan: Plan, documents: Sequence[Document], *, by: User) -> None:
     """The plan cites exactly these documents, in this order."""
     reason = ensure_editable(plan)
     wanted = [doc.pk for doc in documents]
@@ -167,13 +171,13 @@ def set_plan_bases(plan: Plan, documents: Sequence[Document], *, by: Any) -> Non
             link.save()
 
 
-def add_plan_bases(plan: Plan, documents: Sequence[Document], *, by: Any) -> None:
+def add_plan_bases(plan: Plan, documents: Sequence[Document], *, by: User) -> None:
     """The plan also cites these documents, after the ones it already cites."""
     current = [link.document for link in plan.basis_links.select_related("document")]
     set_plan_bases(plan, current + [d for d in documents if d not in current], by=by)
 
 
-def add_task_bases(task: Task, documents: Sequence[Document], *, by: Any) -> None:
+def add_task_bases(task: Task, documents: Sequence[Document], *, by: User) -> None:
     """The task also cites these documents (each once)."""
     linked = set(task.basis_links.active().values_list("document_id", flat=True))
     for document in documents:
@@ -183,7 +187,7 @@ def add_task_bases(task: Task, documents: Sequence[Document], *, by: Any) -> Non
 
 
 @transaction.atomic
-def issue_plan(plan: Plan, *, by: Any, on: dt.date | None = None) -> Plan:
+def issue_plan(plan: Plan, *, by: User, on: dt.date | None = None) -> Plan:
     if plan.is_issued:
         raise PlanningError(_("Kế hoạch đã được ban hành."))
     if not plan.tasks.active().exists():
@@ -197,7 +201,7 @@ def issue_plan(plan: Plan, *, by: Any, on: dt.date | None = None) -> Plan:
 
 
 @transaction.atomic
-def open_amendment(plan: Plan, *, reason: str, by: Any) -> PlanAmendment:
+def open_amendment(plan: Plan, *, reason: str, by: User) -> PlanAmendment:
     if not plan.is_issued:
         raise PlanningError(_("Kế hoạch đang là dự thảo, có thể sửa trực tiếp."))
     if open_amendment_of(plan) is not None:
@@ -212,7 +216,7 @@ def open_amendment(plan: Plan, *, reason: str, by: Any) -> PlanAmendment:
 
 
 @transaction.atomic
-def close_amendment(amendment: PlanAmendment, *, by: Any) -> PlanAmendment:
+def close_amendment(amendment: PlanAmendment, *, by: User) -> PlanAmendment:
     if not amendment.is_open:
         raise PlanningError(_("Đợt sửa đổi này đã kết thúc."))
     amendment.closed_at = timezone.now()
@@ -223,7 +227,7 @@ def close_amendment(amendment: PlanAmendment, *, by: Any) -> PlanAmendment:
 
 
 @transaction.atomic
-def set_coordinations(task: Task, rows: Iterable[tuple[Organisation, str]], *, by: Any) -> None:
+def set_coordinations(task: Task, rows: Iterable[tuple[Organisation, str]], *, by: User) -> None:
     """The task's coordinating units become exactly `rows` (unit, duty line)."""
     reason = ensure_editable(task.plan)
     wanted: dict[int, tuple[Organisation, str]] = {}
@@ -246,7 +250,7 @@ def set_coordinations(task: Task, rows: Iterable[tuple[Organisation, str]], *, b
 
 
 @transaction.atomic
-def link_basis(task: Task, document: Document, *, clause: str = "", by: Any) -> TaskBasis:
+def link_basis(task: Task, document: Document, *, clause: str = "", by: User) -> TaskBasis:
     reason = ensure_editable(task.plan)
     if document.school_id != task.plan.school_id:
         raise PlanningError(_("Văn bản không thuộc sổ văn bản của trường."))
@@ -257,14 +261,14 @@ def link_basis(task: Task, document: Document, *, clause: str = "", by: Any) -> 
 
 
 @transaction.atomic
-def unlink_basis(link: TaskBasis, *, by: Any) -> None:
+def unlink_basis(link: TaskBasis, *, by: User) -> None:
     reason = ensure_editable(link.task.plan)
     stamp(link, by, reason)
     link.archive()
 
 
 @transaction.atomic
-def copy_plan(source: Plan, *, start_year: int, by: Any) -> Plan:
+def copy_plan(source: Plan, *, start_year: int, by: User) -> Plan:
     """Draft next year's plan from this one.
 
     Areas are copied; recurring targets and unfinished tasks (with their sub-tasks, coordinating
@@ -345,7 +349,7 @@ def _copy_task(
     areas: dict[int, WorkArea],
     targets: dict[int, Target],
     shift: int,
-    by: Any,
+    by: User,
     reason: str,
 ) -> Task:
     coordinations = list(task.coordinations.active())
@@ -393,7 +397,7 @@ def unit_plan_for(plan: Plan, unit: Organisation) -> UnitPlan:
 
 
 @transaction.atomic
-def approve_unit_plan(unit_plan: UnitPlan, *, by: Any) -> UnitPlan:
+def approve_unit_plan(unit_plan: UnitPlan, *, by: User) -> UnitPlan:
     unit_plan.status = UnitPlanStatus.APPROVED
     unit_plan.approved_by = by
     unit_plan.approved_on = timezone.localdate()
@@ -404,7 +408,7 @@ def approve_unit_plan(unit_plan: UnitPlan, *, by: Any) -> UnitPlan:
 
 @transaction.atomic
 def allocate_target(
-    target: Target, unit: Organisation, value: Decimal, *, by: Any
+    target: Target, unit: Organisation, value: Decimal, *, by: User
 ) -> TargetAllocation:
     reason = ensure_editable(target.plan)
     if unit.school_id != target.plan.school_id:
@@ -420,7 +424,7 @@ def allocate_target(
 
 @transaction.atomic
 def propose_allocation(
-    allocation: TargetAllocation, *, value: Decimal, reason: str, by: Any
+    allocation: TargetAllocation, *, value: Decimal, reason: str, by: User
 ) -> TargetAllocation:
     """The unit asks for another value of its share; leadership decides."""
     if not reason.strip():
@@ -440,7 +444,7 @@ def propose_allocation(
 
 @transaction.atomic
 def decide_allocation(
-    allocation: TargetAllocation, *, accept: bool, note: str = "", by: Any
+    allocation: TargetAllocation, *, accept: bool, note: str = "", by: User
 ) -> TargetAllocation:
     if allocation.proposal_status != ProposalStatus.PENDING:
         raise PlanningError(_("Không có đề xuất nào đang chờ xem xét."))
@@ -449,7 +453,7 @@ def decide_allocation(
         amendment = ensure_editable(allocation.target.plan)
         if amendment:
             reason = f"{reason} ({amendment})"
-        allocation.value = allocation.proposed_value  # type: ignore[assignment]
+        allocation.value = allocation.proposed_value  # type: ignore[assignment]  # a pending proposal has a value
     allocation.proposal_status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
     allocation.decision_note = note.strip()
     allocation.decided_by = by
@@ -460,7 +464,7 @@ def decide_allocation(
 
 
 @transaction.atomic
-def save_strategic_goal(goal: Any, *, by: Any, expected_version: int | None = None) -> Any:
+def save_strategic_goal(goal: Any, *, by: User, expected_version: int | None = None) -> Any:
     """Strategic goals span several plans, so no single plan's lock applies to them."""
     claim_version(goal, expected_version)
     stamp(goal, by)

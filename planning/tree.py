@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
-from planning.models import Plan, Target, Task, TaskBasis, TaskCoordination
+from planning.models import Plan, Target, Task, TaskBasis, TaskCoordination, WorkArea
 
 
 def _active_coordinations() -> Prefetch:
@@ -107,7 +107,9 @@ def plan_targets(plan: Plan) -> dict[str, str]:
     targets_by_area: dict[int | None, list[Target]] = defaultdict(list)
     for target in targets:
         targets_by_area[target.area_id].append(target)
-    area_rows = [(area, targets_by_area.get(area.pk, [])) for area in areas]
+    area_rows: list[tuple[WorkArea | None, list[Target]]] = [
+        (area, targets_by_area.get(area.pk, [])) for area in areas
+    ]
     if targets_by_area.get(None):
         area_rows.append((None, targets_by_area[None]))
     goals = {t.strategic_goal for t in targets if t.strategic_goal}

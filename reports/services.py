@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,7 +58,7 @@ def create_report(
     *,
     kind: str,
     cutoff: dt.date,
-    by: Any,
+    by: User,
     unit: Organisation | None = None,
     period: str | None = None,
     period_start: dt.date | None = None,
@@ -117,7 +118,7 @@ def _lock(report: Report, expected_version: int | None) -> Report:
 def update_narrative(
     report: Report,
     *,
-    by: Any,
+    by: User,
     texts: dict[str, Any],
     expected_version: int | None,
 ) -> Report:
@@ -168,7 +169,7 @@ def signing_block(position: Position) -> tuple[str, str, str]:
 def issue_report(
     report: Report,
     *,
-    by: Any,
+    by: User,
     on: dt.date,
     signer: Position,
     expected_version: int | None = None,
@@ -208,7 +209,7 @@ def issue_report(
 
 
 @transaction.atomic
-def archive_report(report: Report, *, by: Any) -> Report:
+def archive_report(report: Report, *, by: User) -> Report:
     """Drafts are archived, never deleted; an issued report stays (it is in the register)."""
     fresh = _lock(report, None)
     stamp(fresh, by, _("Lưu trữ báo cáo"))

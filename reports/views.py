@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.clock import today
 from core.permissions import get_authorised
+from core.requests import SignedInRequest
 from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
@@ -56,7 +57,7 @@ def _numbers(reports: list[Report]) -> dict[tuple[str, int], str]:
 
 
 @login_required
-def report_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def report_list(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     plan = _plan(request, plan_pk)
     reports = list(
         Report.objects.active()
@@ -66,7 +67,8 @@ def report_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     )
     numbers = _numbers(reports)
     for report in reports:
-        report.symbol = numbers.get((report.paper_kind, report.pk), "")
+        # The list shows each report's number; an attribute set for the template only.
+        report.symbol = numbers.get((report.paper_kind, report.pk), "")  # type: ignore[attr-defined]
     return render(
         request,
         "reports/report_list.html",
@@ -89,7 +91,7 @@ def _writable_units(request: HttpRequest, plan: Plan) -> Any:
 
 
 @login_required
-def report_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def report_create(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     plan = _plan(request, plan_pk, "reports.add_report")
     leads = may_write_for(request.user, plan, None)
     kinds = [(k.value, str(k.label)) for k in ReportKind if leads or k == ReportKind.UNIT]
@@ -143,7 +145,7 @@ def report_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     live_view = request.GET.get("live") == "1"
     changed: list[str] = []
@@ -206,7 +208,7 @@ def _differing(latest: Report, form: NarrativeForm) -> list[tuple[str, str]]:
 
 
 @login_required
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """The narrative parts. Posted with the version it was opened at: if someone saved in
     between, the editor is told, sees the latest text, and keeps what they wrote."""
     report = _report(request, pk, CHANGE)
@@ -262,7 +264,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def report_issue(request: SignedInRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, CHANGE)
     back = reverse("reports:report_detail", args=[report.pk])
     if report.is_issued:
@@ -311,7 +313,7 @@ def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def report_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, CHANGE)
     archived = attempt(
         request,

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
@@ -25,6 +24,7 @@ from core.endpoints import (
     register,
 )
 from core.permissions import get_authorised
+from core.requests import ApiRequest
 from organisations.membership import subtree_ids
 from organisations.models import Organisation
 from planning.api import PlanDetailOut, TargetOut, TaskOut
@@ -102,13 +102,13 @@ class CheckInForm(CheckInIn):
         return None if value in ("", "null") else value
 
 
-def _plan(request: HttpRequest, plan_id: int) -> Plan:
-    return get_authorised(request.auth, Plan, "planning.view_plan", pk=plan_id)  # type: ignore[attr-defined]
+def _plan(request: ApiRequest, plan_id: int) -> Plan:
+    return get_authorised(request.auth, Plan, "planning.view_plan", pk=plan_id)
 
 
-def _task(request: HttpRequest, task_id: int, perm: str | None = None) -> Task:
+def _task(request: ApiRequest, task_id: int, perm: str | None = None) -> Task:
     return get_authorised(
-        request.auth,  # type: ignore[attr-defined]
+        request.auth,
         Task.objects.active().select_related("plan", "lead_unit", "target"),
         "tracking.view_task",
         perm,
@@ -154,7 +154,7 @@ router = register("/", Router(tags=["kế hoạch"]))
 
 
 @router.get("/plans/{plan_id}", response={200: PlanDetailOut, **FAILS_OBJECT})
-def plan_detail(request: HttpRequest, plan_id: ObjectId) -> Any:
+def plan_detail(request: ApiRequest, plan_id: ObjectId) -> Any:
     plan = _plan(request, plan_id)
     on = default_day(plan, today())
     counts = Task.objects.active().filter(plan=plan).status_counts(on=on)
@@ -166,15 +166,15 @@ def plan_detail(request: HttpRequest, plan_id: ObjectId) -> Any:
 
 
 @router.get("/plans/{plan_id}/targets", response={200: list[TargetOut], **FAILS_OBJECT})
-def plan_targets(request: HttpRequest, plan_id: ObjectId) -> Any:
+def plan_targets(request: ApiRequest, plan_id: ObjectId) -> Any:
     plan = _plan(request, plan_id)
     return [target_out(t) for t in plan.targets.active()]
 
 
 @router.get("/targets/{target_id}", response={200: TargetOut, **FAILS_OBJECT})
-def target_detail(request: HttpRequest, target_id: ObjectId) -> Any:
+def target_detail(request: ApiRequest, target_id: ObjectId) -> Any:
     target = get_authorised(
-        request.auth,  # type: ignore[attr-defined]
+        request.auth,
         Target.objects.active().select_related("plan"),
         "planning.view_plan",
         pk=target_id,
@@ -190,7 +190,7 @@ class TaskFilter(Schema):
 
 @router.get("/plans/{plan_id}/tasks", response={200: list[TaskOut], **FAILS_OBJECT})
 @paginate(Page)
-def plan_tasks(request: HttpRequest, plan_id: ObjectId, filters: Query[TaskFilter]) -> Any:
+def plan_tasks(request: ApiRequest, plan_id: ObjectId, filters: Query[TaskFilter]) -> Any:
     plan = _plan(request, plan_id)
     on = default_day(plan, today())
     tasks = Task.objects.active().filter(plan=plan).order_by("due_date", "code", "pk")
@@ -205,13 +205,13 @@ def plan_tasks(request: HttpRequest, plan_id: ObjectId, filters: Query[TaskFilte
 
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, **FAILS_OBJECT})
-def task_detail(request: HttpRequest, task_id: ObjectId) -> Any:
+def task_detail(request: ApiRequest, task_id: ObjectId) -> Any:
     task = _task(request, task_id)
     return task_out(task, default_day(task.plan, today()))
 
 
 @router.get("/tasks/{task_id}/checkins", response={200: list[CheckInOut], **FAILS_OBJECT})
-def task_checkins(request: HttpRequest, task_id: ObjectId) -> Any:
+def task_checkins(request: ApiRequest, task_id: ObjectId) -> Any:
     task = _task(request, task_id)
     rows = task.checkins.prefetch_related(
         Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))
@@ -234,7 +234,7 @@ CHECKIN_RESPONSES = {
 
 
 @router.post("/tasks/{task_id}/checkins", response=CHECKIN_RESPONSES)
-def task_checkin_create(request: HttpRequest, task_id: ObjectId, payload: CheckInIn) -> Any:
+def task_checkin_create(request: ApiRequest, task_id: ObjectId, payload: CheckInIn) -> Any:
     """A check-in without files (JSON); same rules as the form. With evidence files: the
     multipart endpoint `/tasks/{task_id}/checkins/upload`."""
     return _submit_checkin(request, task_id, payload, [])
@@ -242,10 +242,10 @@ def task_checkin_create(request: HttpRequest, task_id: ObjectId, payload: CheckI
 
 @router.post("/tasks/{task_id}/checkins/upload", response=CHECKIN_RESPONSES)
 def task_checkin_upload(
-    request: HttpRequest,
+    request: ApiRequest,
     task_id: ObjectId,
     payload: Form[CheckInForm],
-    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # ninja: optional upload
 ) -> Any:
     """A check-in with evidence files (multipart/form-data: the check-in's fields and `files`,
     repeated). Files are checked by their content as on the page (PDF, Word, Excel, images; size
@@ -254,10 +254,10 @@ def task_checkin_upload(
 
 
 def _submit_checkin(
-    request: HttpRequest, task_id: int, payload: CheckInIn, files: list[UploadedFile]
+    request: ApiRequest, task_id: int, payload: CheckInIn, files: list[UploadedFile]
 ) -> Any:
     task = _task(request, task_id, "tracking.checkin_task")
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth
     if payload.unit_id not in reporting_unit_ids(user, task):
         raise PermissionDenied
     # Read one byte past the cap: a larger file is refused by its size without being read whole.

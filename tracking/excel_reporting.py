@@ -14,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -218,7 +219,7 @@ def _protect(sheet: Any, tasks: list[Task], count: int) -> None:
     sheet.protection.autoFilter = False
 
 
-def read_report(plan: Plan, unit: Organisation, data: bytes, *, by: Any) -> ReadResult:
+def read_report(plan: Plan, unit: Organisation, data: bytes, *, by: User) -> ReadResult:
     """Check the filled-in sheet against the unit's tasks and latest reports; writes nothing."""
     sheet = open_sheet(data, COLUMNS, sheet=SHEET, max_rows=5_000)
     tasks = {t.pk: t for t in unit_tasks(plan, unit)}
@@ -236,7 +237,7 @@ def read_report(plan: Plan, unit: Organisation, data: bytes, *, by: Any) -> Read
     return result
 
 
-def _read_row(row: Row, tasks: dict[int, Task], latest: dict[int, CheckIn], by: Any) -> None:
+def _read_row(row: Row, tasks: dict[int, Task], latest: dict[int, CheckIn], by: User) -> None:
     values = row.result.values
     task_id = row.integer("task_id", required=True)
     task = tasks.get(task_id) if task_id is not None else None
@@ -333,7 +334,7 @@ def _same(checkin: CheckIn, data: services.CheckInData) -> bool:
 
 @transaction.atomic
 def import_report(
-    plan: Plan, unit: Organisation, data: bytes, *, by: Any, on: dt.date
+    plan: Plan, unit: Organisation, data: bytes, *, by: User, on: dt.date
 ) -> ReadResult:
     """One check-in per changed row, dated `on`; nothing at all when any row has an error."""
     result = read_report(plan, unit, data, by=by)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -87,7 +88,7 @@ def lead_unit_id_of(task: Task) -> int:
 
 
 def _lock(task: Task, expected_version: int | None) -> Task:
-    fresh = (
+    fresh: Task = (
         Task.objects.select_for_update(of=("self",))
         .select_related("plan", "target")
         .get(pk=task.pk)
@@ -121,7 +122,7 @@ class CheckInData:
 def submit_checkin(
     task: Task,
     *,
-    by: Any,
+    by: User | None,
     unit: Organisation,
     data: CheckInData,
     on: dt.date,
@@ -183,7 +184,7 @@ def submit_checkin(
 def _record_checkin(
     task: Task,
     *,
-    by: Any,
+    by: User | None,
     unit: Organisation,
     data: CheckInData,
     on: dt.date,
@@ -260,7 +261,7 @@ def record_target_value(
     value: Decimal,
     *,
     on: dt.date,
-    by: Any,
+    by: User | None,
     checkin: CheckIn | None = None,
     is_sample: bool = False,
 ) -> TargetReading:
@@ -318,7 +319,7 @@ def refresh_derived_progress(task_id: int | None) -> None:
 def update_tracking(
     task: Task,
     *,
-    by: Any,
+    by: User,
     progress_mode: str,
     run_state: str,
     reason: str = "",
@@ -348,7 +349,7 @@ def update_tracking(
 
 @transaction.atomic
 def request_extension(
-    task: Task, *, new_due: dt.date, reason: str, by: Any, on: dt.date
+    task: Task, *, new_due: dt.date, reason: str, by: User, on: dt.date
 ) -> Extension:
     fresh = _lock(task, None)
     reason = _check_text(reason, _("lý do gia hạn"), required=True, limit=2000)
@@ -375,7 +376,7 @@ def request_extension(
 
 @transaction.atomic
 def decide_extension(
-    extension: Extension, *, accept: bool, note: str = "", by: Any, on: dt.date
+    extension: Extension, *, accept: bool, note: str = "", by: User, on: dt.date
 ) -> Extension:
     """Leadership approves (the deadline moves, the original is kept) or rejects a request."""
     extension = (
@@ -407,7 +408,7 @@ def decide_extension(
 
 
 @transaction.atomic
-def save_policy(policy: ReminderPolicy, *, by: Any) -> ReminderPolicy:
+def save_policy(policy: ReminderPolicy, *, by: User) -> ReminderPolicy:
     if policy.escalate_to_leadership_after < policy.escalate_to_head_after:
         raise TrackingError(_("Báo Ban giám hiệu phải sau (hoặc cùng lúc) báo trưởng đơn vị."))
     stamp(policy, by)

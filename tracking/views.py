@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.clock import today
 from core.permissions import get_authorised, require
 from core.query import date_param
+from core.requests import SignedInRequest
 from core.text import format_date
 from core.views import attempt, render_form
 from organisations.membership import membership_of
@@ -84,7 +85,7 @@ def _reporting_units(request: HttpRequest, task: Task) -> Any:
 
 
 @login_required
-def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_create(request: SignedInRequest, pk: int) -> HttpResponse:
     """A check-in on a task, with evidence files, all or nothing."""
     task = _task(request, pk, "tracking.checkin_task")
     units = _reporting_units(request, task)
@@ -144,7 +145,7 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def tracking_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def tracking_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """How progress is measured (entered or derived) and whether the task runs, is paused or
     cancelled."""
     task = _task(request, pk, "tracking.change_tracking")
@@ -185,7 +186,7 @@ def tracking_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: SignedInRequest, pk: int) -> FileResponse:
     """Evidence is served only to those who may see the task, never from a public URL."""
     evidence = get_object_or_404(Evidence.objects.select_related("checkin__task__plan"), pk=pk)
     if not request.user.has_perm("tracking.view_evidence", evidence.checkin.task):
@@ -204,7 +205,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_request(request: SignedInRequest, pk: int) -> HttpResponse:
     task = _task(request, pk, "tracking.request_extension")
     form = ExtensionForm(request.POST or None)
     back = reverse("planning:task_detail", args=[task.pk]) + "#tien-do"
@@ -232,7 +233,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     extension = get_authorised(
         request.user,
         Extension.objects.select_related("task__plan", "requested_by"),
@@ -272,7 +273,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def tracking_home(request: HttpRequest) -> HttpResponse:
+def tracking_home(request: SignedInRequest) -> HttpResponse:
     membership = membership_of(request.user)
     plan = Plan.objects.active().filter(school_id=membership.school_id).first()
     if plan is None:
@@ -285,7 +286,7 @@ def tracking_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def dashboard(request: SignedInRequest, pk: int) -> HttpResponse:
     """The whole plan for leadership: the 2×2 matrix, areas, units, targets, punctuality."""
     plan = _plan(request, pk)
     on = _day(request, plan)
@@ -301,7 +302,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_dashboard(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+def unit_dashboard(request: SignedInRequest, pk: int, unit_pk: int) -> HttpResponse:
     """A unit's version of the dashboard: what it (with its sub-units) leads or owns."""
     plan = _plan(request, pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
@@ -318,7 +319,7 @@ def unit_dashboard(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def task_list(request: HttpRequest, pk: int) -> HttpResponse:
+def task_list(request: SignedInRequest, pk: int) -> HttpResponse:
     """The tasks behind every figure: filter by status (or matrix cell), unit and area."""
     plan = _plan(request, pk)
     on = _day(request, plan)
@@ -362,7 +363,7 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: SignedInRequest) -> HttpResponse:
     rows = Notification.objects.filter(user=_user(request)).order_by("-created_at", "-pk")
     if request.method == "POST":
         rows.filter(read_at__isnull=True).update(read_at=timezone.now())
@@ -379,7 +380,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def policy_edit(request: HttpRequest) -> HttpResponse:
+def policy_edit(request: SignedInRequest) -> HttpResponse:
     school = get_object_or_404(Organisation, pk=member_school_id(request.user))
     require(request.user, "tracking.edit_policy", school)
     policy = services.policy_for(school.pk)
@@ -407,7 +408,7 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: SignedInRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, user=_user(request))
     if notification.read_at is None:
         Notification.objects.filter(pk=pk).update(read_at=timezone.now())
@@ -423,7 +424,7 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def floor(request: HttpRequest) -> HttpResponse:
+def floor(request: SignedInRequest) -> HttpResponse:
     """The smallest real page: session, user, membership and the base layout, nothing else.
     The benchmark measures every page against it."""
     return render(request, "tracking/floor.html")

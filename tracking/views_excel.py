@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.clock import today
 from core.permissions import get_authorised, require
 from core.query import date_param, id_param
+from core.requests import SignedInRequest
 from core.sheets.flow import run_import
 from core.sheets.writing import file_slug, xlsx_response
 from organisations.membership import membership_of
@@ -53,7 +54,7 @@ def _year(plan: Plan) -> str:
 
 
 @login_required
-def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_export(request: SignedInRequest, pk: int) -> HttpResponse:
     """The whole plan (targets and the task tree): the file the import reads back."""
     plan = _plan(request, pk)
     data = excel.plan_workbook(plan, _day(request, plan))
@@ -61,7 +62,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
+def tasks_export(request: SignedInRequest, pk: int) -> HttpResponse:
     """The task list with its filters (status, matrix cell, unit, lead unit, area, search)."""
     plan = _plan(request, pk, VIEW_DASHBOARD)
     on = _day(request, plan)
@@ -72,7 +73,7 @@ def tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def targets_export(request: HttpRequest, pk: int) -> HttpResponse:
+def targets_export(request: SignedInRequest, pk: int) -> HttpResponse:
     """The plan's targets (a unit's, with ?unit=), with the actual value and its state."""
     plan = _plan(request, pk)
     unit = None
@@ -86,7 +87,7 @@ def targets_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def checkins_export(request: HttpRequest, pk: int) -> HttpResponse:
+def checkins_export(request: SignedInRequest, pk: int) -> HttpResponse:
     """Check-ins on the tasks of the task list, with the same filters."""
     plan = _plan(request, pk, VIEW_DASHBOARD)
     tasks = filter_tasks(plan, request.GET, _day(request, plan)).tasks
@@ -109,7 +110,7 @@ def _plan_and_unit(request: HttpRequest, plan_pk: int, unit_pk: int) -> tuple[Pl
 
 
 @login_required
-def reporting_index(request: HttpRequest) -> HttpResponse:
+def reporting_index(request: SignedInRequest) -> HttpResponse:
     """The units whose reporting sheet the user may fill in, for a plan of the school."""
     membership = membership_of(request.user)
     school_id = member_school_id(request.user)
@@ -133,7 +134,7 @@ def reporting_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reporting_sheet(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
+def reporting_sheet(request: SignedInRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     plan, unit = _plan_and_unit(request, plan_pk, unit_pk)
     day = today()
     data = excel_reporting.reporting_workbook(plan, unit, on=day)
@@ -142,7 +143,7 @@ def reporting_sheet(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpRes
 
 
 @login_required
-def reporting_import(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
+def reporting_import(request: SignedInRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     plan, unit = _plan_and_unit(request, plan_pk, unit_pk)
     done_url = reverse("tracking:unit_dashboard", args=[plan.pk, unit.pk])
     return run_import(

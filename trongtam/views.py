@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from core.requests import SignedInRequest
 from core.text import search_terms
 from documents.models import Document
 from organisations.membership import membership_of
@@ -22,7 +23,7 @@ SEARCH_LIMIT = 20
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     membership = membership_of(request.user)
     if membership.is_member:
         plan = Plan.objects.active().first()
@@ -33,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: SignedInRequest) -> HttpResponse:
     """Search plans, tasks, documents, people and units, ignoring diacritics."""
     query = request.GET.get("q", "").strip()
     membership = membership_of(request.user)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import SheetWriter
 from core.text import fold, parse_number
 from organisations.models import Organisation
-from workload import services
+from workload import norms, services
 from workload.models import ActivityKind, Lecturer, Section, Term
 
 __all__ = ["BadWorkbook", "ReadResult", "RowResult", "import_sections", "read_sections"]
@@ -106,7 +107,7 @@ def read_sections(term: Term, data: bytes) -> ReadResult:
         if result.errors:
             continue
         assert group and kind and units is not None and size is not None
-        hours = services.norms.section_hours(
+        hours = norms.section_hours(
             units, kind.hours_per_unit, int(size), bands, applies_class_size=kind.applies_class_size
         )
         result.values = {
@@ -174,7 +175,7 @@ def _same(section: Section, values: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
-def import_sections(term: Term, data: bytes, *, by: Any) -> ReadResult:
+def import_sections(term: Term, data: bytes, *, by: User) -> ReadResult:
     """Write every row, or nothing when any row has an error."""
     result = read_sections(term, data)
     if result.errors:
@@ -238,7 +239,7 @@ def assignment_workbook(term: Term) -> bytes:
 def statements_workbook(term: Term, only: Lecturer | None = None) -> bytes:
     """Bản kê giờ chuẩn: a summary sheet and one sheet per lecturer with each section."""
     rows = [r for r in services.lecturer_rows(term) if only is None or r.lecturer.pk == only.pk]
-    by_lecturer: dict[int, list[Section]] = {}
+    by_lecturer: dict[int | None, list[Section]] = {}
     for section in (
         Section.objects.active()
         .filter(term=term, assigned_to__isnull=False)

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised, require
+from core.requests import SignedInHtmxRequest, SignedInRequest
 from core.sheets.flow import run_import
 from core.views import attempt, render_form
 from organisations.membership import membership_of
@@ -32,12 +32,6 @@ MANAGE = "workload.manage_term"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class SignedInRequest(HttpRequest):
-    """A request behind ``@login_required``: its user is signed in (for the type checker)."""
-
-    user: User
-
-
 def _term(request: HttpRequest, pk: int, perm: str | None = None) -> Term:
     return get_authorised(request.user, Term.objects.select_related("school"), VIEW, perm, pk=pk)
 
@@ -49,7 +43,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     school_id = member_school_id(request.user)
     school = get_object_or_404(Organisation, pk=school_id)
     require(request.user, VIEW, school)
@@ -65,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def term_create(request: HttpRequest) -> HttpResponse:
+def term_create(request: SignedInRequest) -> HttpResponse:
     school = get_object_or_404(Organisation, pk=member_school_id(request.user))
     require(request.user, MANAGE, school)
     try:
@@ -81,7 +75,7 @@ def term_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def term_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     term = _term(request, pk)
     context: dict[str, Any] = {"term": term, "can_manage": request.user.has_perm(MANAGE, term)}
     try:
@@ -116,7 +110,7 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def term_sections(request: HttpRequest, pk: int) -> HttpResponse:
+def term_sections(request: SignedInRequest, pk: int) -> HttpResponse:
     term = _term(request, pk)
     sections = (
         Section.objects.active()
@@ -178,7 +172,7 @@ def section_lock(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def term_import(request: HttpRequest, pk: int) -> HttpResponse:
+def term_import(request: SignedInRequest, pk: int) -> HttpResponse:
     """Upload → check every row (nothing written) → confirm → all rows or none
     (core/sheets/flow.py)."""
     term = _term(request, pk, MANAGE)
@@ -202,7 +196,7 @@ def term_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest, pk: int) -> HttpResponse:
+def import_template(request: SignedInRequest, pk: int) -> HttpResponse:
     _term(request, pk, MANAGE)
     return _xlsx(excel.template_workbook(), "mau-lop-hoc-phan.xlsx")
 
@@ -243,10 +237,10 @@ def _run_context(run: BalanceRun) -> dict[str, Any]:
 
 
 @login_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     context = {**_run_context(run), "can_manage": request.user.has_perm(MANAGE, run)}
-    template = "workload/_run_status.html" if request.htmx else "workload/run.html"  # type: ignore[attr-defined]
+    template = "workload/_run_status.html" if request.htmx else "workload/run.html"
     return render(request, template, context)
 
 
@@ -267,7 +261,7 @@ def run_apply(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+def export_assignment(request: SignedInRequest, pk: int) -> HttpResponse:
     term = _term(request, pk)
     return _xlsx(
         excel.assignment_workbook(term), f"phan-cong-hk{term.semester}-{term.start_year}.xlsx"
@@ -275,7 +269,7 @@ def export_assignment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_statements(request: HttpRequest, pk: int) -> HttpResponse:
+def export_statements(request: SignedInRequest, pk: int) -> HttpResponse:
     term = _term(request, pk)
     return _xlsx(
         excel.statements_workbook(term),
@@ -284,7 +278,7 @@ def export_statements(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_statement(request: HttpRequest, pk: int) -> HttpResponse:
+def my_statement(request: SignedInRequest, pk: int) -> HttpResponse:
     """A lecturer's own statement of hours (bản kê giờ chuẩn)."""
     term = get_object_or_404(Term, pk=pk)
     person = membership_of(request.user).person
@@ -301,7 +295,7 @@ def my_statement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_load(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def staff_load(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     """How the plan's tasks load every person and unit, and how evenly (Gini) within each unit."""
     plan = get_authorised(
         request.user, Plan.objects.select_related("school"), "planning.view_plan", None, pk=plan_pk
@@ -322,7 +316,7 @@ def section_form(
         )
         term = section.term
     else:
-        term = _term(request, term_pk, MANAGE)  # type: ignore[arg-type]
+        term = _term(request, term_pk, MANAGE)  # type: ignore[arg-type]  # the URL without pk has term_pk
         section = Section(term=term)
     rules = attempt(request, lambda: services.rules_for(term))
     if not rules:
@@ -357,7 +351,7 @@ def section_form(
 
 @login_required
 @require_POST
-def section_wish(request: SignedInRequest, pk: int) -> HttpResponse:
+def section_wish(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
     """A lecturer marks (or unmarks) a wish to teach a section; the optimiser honours it when it can."""
     section = get_object_or_404(Section.objects.select_related("term"), pk=pk)
     person = membership_of(request.user).person
@@ -367,7 +361,7 @@ def section_wish(request: SignedInRequest, pk: int) -> HttpResponse:
     if lecturer is None or lecturer.group.school_id != section.term.school_id:
         raise Http404
     wished = services.toggle_wish(section, lecturer, by=request.user)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "workload/_wish.html", {"s": section, "wished": wished})
     return redirect(
         reverse("workload:term_sections", args=[section.term_id]) + f"?q={section.code}"
@@ -375,7 +369,7 @@ def section_wish(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def year_view(request: HttpRequest, pk: int) -> HttpResponse:
+def year_view(request: SignedInRequest, pk: int) -> HttpResponse:
     """Both semesters side by side: the second compensates the first against the year's target."""
     term = _term(request, pk)
     first = term if term.semester == 1 else term.other

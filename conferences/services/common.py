@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference
 from core.audit import stamp
 from core.errors import DomainError
+from core.models import Archivable
 from core.text import format_date
 from planning import services as plan_services
 from planning.models import Plan
@@ -24,7 +26,7 @@ class ConferenceError(DomainError):
 
 
 def conference_of(obj: models.Model) -> Conference:
-    return obj if isinstance(obj, Conference) else obj.conference  # type: ignore[attr-defined]
+    return obj if isinstance(obj, Conference) else obj.conference  # type: ignore[attr-defined]  # every other row has one
 
 
 def ensure_open(conference: Conference) -> None:
@@ -33,7 +35,7 @@ def ensure_open(conference: Conference) -> None:
 
 
 @transaction.atomic
-def save(obj: M, *, by: Any, reason: str | None = None) -> M:
+def save(obj: M, *, by: User, reason: str | None = None) -> M:
     """Create or update a conference or one of its rows (chair, group, agenda item, launch…)."""
     ensure_open(conference_of(obj))
     stamp(obj, by, reason)
@@ -42,12 +44,12 @@ def save(obj: M, *, by: Any, reason: str | None = None) -> M:
 
 
 @transaction.atomic
-def archive_conference_object(obj: models.Model, *, by: Any) -> None:
+def archive_conference_object(obj: Archivable, *, by: User) -> None:
     """Nothing is deleted: rows are archived and stay in the history."""
     if not isinstance(obj, Conference):
         ensure_open(conference_of(obj))
     stamp(obj, by, _("Lưu trữ"))
-    obj.archive()  # type: ignore[attr-defined]
+    obj.archive()
 
 
 def amendment_reason(conference: Conference) -> str:
@@ -57,7 +59,7 @@ def amendment_reason(conference: Conference) -> str:
     }
 
 
-def change_plan(plan: Plan, conference: Conference, *, by: Any, action: Callable[[], T]) -> T:
+def change_plan(plan: Plan, conference: Conference, *, by: User, action: Callable[[], T]) -> T:
     """Run `action`, which changes the plan, inside an amendment when the plan is issued.
 
     An issued plan changes only inside an open amendment. If one is already open (the leadership

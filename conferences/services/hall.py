@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,12 +30,12 @@ from organisations.models import Organisation, Person, Position
 
 @transaction.atomic
 def create_conference(
-    conference: Conference, *, by: Any, expected_version: int | None = None
+    conference: Conference, *, by: User, expected_version: int | None = None
 ) -> Conference:
     """Create a conference or save an edit of it; an edit opened before someone else's save is
     refused (EditConflict) and writes nothing."""
     claim_version(conference, expected_version)
-    if conference.plan_id and conference.plan.school_id != conference.school_id:  # type: ignore[union-attr]
+    if conference.plan_id and conference.plan.school_id != conference.school_id:  # type: ignore[union-attr]  # plan_id is set
         raise ConferenceError(_("Kế hoạch không thuộc trường."))
     kind: ConferenceKind = conference.kind
     if (
@@ -49,7 +49,7 @@ def create_conference(
 
 
 @transaction.atomic
-def set_status(conference: Conference, status: str, *, by: Any, reason: str = "") -> Conference:
+def set_status(conference: Conference, status: str, *, by: User, reason: str = "") -> Conference:
     """Change the stage of the conference.
 
     Reopening a finished conference is recorded with its reason. Once its biên bản or nghị quyết
@@ -102,7 +102,7 @@ def summon_group(
     people: Iterable[Person],
     guests: Iterable[str] = (),
     counts_for_quorum: bool = True,
-    by: Any,
+    by: User,
 ) -> InviteeGroup:
     """Summon a group; people already summoned in an earlier group stay there (counted once)."""
     ensure_open(conference)
@@ -138,7 +138,7 @@ def summon_group(
 
 @transaction.atomic
 def mark_attendance(
-    invitation: Invitation, *, attendance: str, reason: str = "", by: Any
+    invitation: Invitation, *, attendance: str, reason: str = "", by: User
 ) -> Invitation:
     ensure_open(invitation.conference)
     if invitation.conference.is_closed:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,7 +69,7 @@ def submit_opinion(
     if anonymous:
         # The history record keeps only the day, so that its time cannot be matched with who
         # was using the site at that moment.
-        opinion._history_date = _day_start()  # type: ignore[attr-defined]
+        opinion._history_date = _day_start()  # type: ignore[attr-defined]  # read by simple_history
     else:
         stamp(opinion, author.user if author is not None else None)
     opinion.save()
@@ -83,7 +83,7 @@ def _numbering_key(opinion: Opinion) -> tuple[int, int, str, int]:
 
 
 @transaction.atomic
-def number_opinions(conference: Conference, *, by: Any) -> int:
+def number_opinions(conference: Conference, *, by: User) -> int:
     """Number the opinions received since the last numbering, after those already numbered.
 
     Within one numbering the order is by subject, so a number says which batch an opinion came
@@ -114,7 +114,7 @@ def _day_start() -> dt.datetime:
 
 
 @transaction.atomic
-def merge_opinion(duplicate: Opinion, *, into: Opinion, by: Any) -> Opinion:
+def merge_opinion(duplicate: Opinion, *, into: Opinion, by: User) -> Opinion:
     """The secretary groups a duplicate under the opinion that will be answered for both."""
     ensure_open(duplicate.conference)
     if duplicate.pk == into.pk or duplicate.conference_id != into.conference_id:
@@ -138,7 +138,7 @@ def merge_opinion(duplicate: Opinion, *, into: Opinion, by: Any) -> Opinion:
 
 
 @transaction.atomic
-def unmerge_opinion(opinion: Opinion, *, by: Any) -> Opinion:
+def unmerge_opinion(opinion: Opinion, *, by: User) -> Opinion:
     ensure_open(opinion.conference)
     opinion.merged_into = None
     stamp(opinion, by, _("Tách khỏi nhóm ý kiến trùng"))
@@ -159,7 +159,7 @@ class NewTask:
 
 
 def create_task(
-    conference: Conference, spec: NewTask, *, origin: str, by: Any, start: dt.date | None = None
+    conference: Conference, spec: NewTask, *, origin: str, by: User, start: dt.date | None = None
 ) -> Task:
     """Create a task in the conference's plan through planning's services (amendment if issued)."""
     plan = conference.plan
@@ -202,7 +202,7 @@ def answer_opinion(
     *,
     kind: str,
     answer: str,
-    by: Any,
+    by: User,
     forwarded_to: Organisation | None = None,
     existing_task: Task | None = None,
     new_task: NewTask | None = None,
@@ -216,7 +216,7 @@ def answer_opinion(
     if opinion.merged_into_id:
         raise ConferenceError(
             _("Ý kiến này đã gộp vào ý kiến số %(n)s; hãy trả lời ý kiến đó.")
-            % {"n": opinion.merged_into.number}  # type: ignore[union-attr]
+            % {"n": opinion.merged_into.number}  # type: ignore[union-attr]  # merged_into_id is set
         )
     if kind not in (AnswerKind.ACCEPTED, AnswerKind.EXPLAINED, AnswerKind.FORWARDED):
         raise ConferenceError(_("Hãy chọn hình thức trả lời."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +29,7 @@ def record_conclusion(
     is_directive: bool = True,
     lead_unit: Organisation | None = None,
     due_date: Any = None,
-    by: Any,
+    by: User,
     is_sample: bool = False,
 ) -> Conclusion:
     """Record one item of the chair's conclusions, in the order spoken."""
@@ -55,7 +56,7 @@ def record_conclusion(
 def conclusion_to_task(
     conclusion: Conclusion,
     *,
-    by: Any,
+    by: User,
     existing_task: Task | None = None,
     parent: Task | None = None,
     title: str = "",
@@ -105,7 +106,7 @@ def add_photo(
     *,
     content: bytes,
     caption: str,
-    by: Any,
+    by: User,
     is_sample: bool = False,
 ) -> Photo:
     """Attach a photo; its type and size are read from its bytes, and its name is ours."""
@@ -135,7 +136,7 @@ def add_photo(
 
 
 @transaction.atomic
-def save_article(conference: Conference, *, text: str, by: Any) -> Conference:
+def save_article(conference: Conference, *, text: str, by: User) -> Conference:
     """Keep the secretary's edit of the news article (until regenerated from the data)."""
     ensure_open(conference)
     if not text.strip():
@@ -147,7 +148,7 @@ def save_article(conference: Conference, *, text: str, by: Any) -> Conference:
 
 
 @transaction.atomic
-def regenerate_article(conference: Conference, *, by: Any) -> Conference:
+def regenerate_article(conference: Conference, *, by: User) -> Conference:
     """Write the article again from the recorded data, replacing any edit (kept in history)."""
     ensure_open(conference)
     conference.article_text = texts.article(conference)
@@ -157,7 +158,7 @@ def regenerate_article(conference: Conference, *, by: Any) -> Conference:
 
 
 @transaction.atomic
-def publish_article(conference: Conference, *, by: Any) -> Conference:
+def publish_article(conference: Conference, *, by: User) -> Conference:
     ensure_open(conference)
     if not conference.article_text:
         conference.article_text = texts.article(conference)

@@ -10,8 +10,8 @@ rewritten in a random order at every cast. The threat model is in docs/SECURITY.
 from __future__ import annotations
 
 import random
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -49,7 +49,7 @@ def add_vote_item(
     title: str,
     method: str = VoteMethod.SHOW_OF_HANDS,
     is_resolution: bool = False,
-    by: Any,
+    by: User,
     is_sample: bool = False,
 ) -> VoteItem:
     ensure_open(conference)
@@ -69,7 +69,7 @@ def add_vote_item(
 
 
 @transaction.atomic
-def open_vote(item: VoteItem, *, by: Any, passphrase: str = "") -> VoteItem:
+def open_vote(item: VoteItem, *, by: User, passphrase: str = "") -> VoteItem:
     """Open the vote; a secret ballot needs the passphrase that will be asked again to count."""
     ensure_open(item.conference)
     if item.conference.status != ConferenceStatus.IN_SESSION:
@@ -175,7 +175,7 @@ def _base(item: VoteItem, attendees: int, summoned: int) -> int:
     return attendees
 
 
-def _finish(item: VoteItem, *, by: Any, reason: str) -> VoteItem:
+def _finish(item: VoteItem, *, by: User, reason: str) -> VoteItem:
     state = quorum(item.conference)
     attendees = state.present
     if item.votes_cast > attendees:
@@ -195,7 +195,7 @@ def _finish(item: VoteItem, *, by: Any, reason: str) -> VoteItem:
 
 
 @transaction.atomic
-def record_show_of_hands(item: VoteItem, *, yes: int, no: int, abstain: int, by: Any) -> VoteItem:
+def record_show_of_hands(item: VoteItem, *, yes: int, no: int, abstain: int, by: User) -> VoteItem:
     """The secretary counts the hands; the result is computed with the kind's rule."""
     ensure_open(item.conference)
     if item.method != VoteMethod.SHOW_OF_HANDS:
@@ -209,7 +209,7 @@ def record_show_of_hands(item: VoteItem, *, yes: int, no: int, abstain: int, by:
 
 
 @transaction.atomic
-def close_vote(item: VoteItem, *, by: Any, passphrase: str = "") -> VoteItem:
+def close_vote(item: VoteItem, *, by: User, passphrase: str = "") -> VoteItem:
     """Close a secret ballot: open every ballot with the chair's passphrase, in random order, and
     count them; the ballots and the private key are then discarded. A wrong passphrase counts
     nothing and leaves the vote open."""

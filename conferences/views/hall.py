@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,13 +34,14 @@ from conferences.quorum import quorum
 from conferences.views.common import MANAGE, form_page, get_conference, get_part
 from core.audit import history_entries
 from core.permissions import require
+from core.requests import SignedInHtmxRequest, SignedInRequest
 from core.views import attempt
 from organisations.membership import membership_of
 from organisations.permissions import member_school_id
 
 
 @login_required
-def conference_list(request: HttpRequest) -> HttpResponse:
+def conference_list(request: SignedInRequest) -> HttpResponse:
     membership = membership_of(request.user)
     conferences = (
         Conference.objects.active()
@@ -80,7 +81,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def conference_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def conference_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         conference = get_conference(request, pk, MANAGE)
     else:
@@ -102,7 +103,7 @@ def conference_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @login_required
-def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def conference_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk)
     groups = (
         conference.groups.active()
@@ -125,7 +126,7 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def conference_status(request: HttpRequest, pk: int) -> HttpResponse:
+def conference_status(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     attempt(
         request,
@@ -140,7 +141,7 @@ def conference_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def chair_add(request: HttpRequest, pk: int) -> HttpResponse:
+def chair_add(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     chair = ConferenceChair(conference=conference, order=conference.chairs.count() + 1)
     form = ChairForm(request.POST or None, instance=chair, school_id=conference.school_id)
@@ -153,7 +154,7 @@ def chair_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def group_add(request: HttpRequest, pk: int) -> HttpResponse:
+def group_add(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     form = GroupForm(request.POST or None, school_id=conference.school_id)
     if request.method == "POST" and form.is_valid():
@@ -191,7 +192,7 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agenda_form(
-    request: HttpRequest, pk: int | None = None, item_pk: int | None = None
+    request: SignedInRequest, pk: int | None = None, item_pk: int | None = None
 ) -> HttpResponse:
     if item_pk is not None:
         item = get_part(request, AgendaItem.objects.all(), item_pk, MANAGE)
@@ -219,7 +220,7 @@ def agenda_form(
 
 
 @login_required
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     groups = list(
         conference.groups.active()
@@ -243,7 +244,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark(request: HttpRequest, pk: int) -> HttpResponse:
+def mark(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
     """Mark one invitee present or absent; HTMX gets the row back and the quorum, live."""
     invitation = get_part(request, Invitation.objects.select_related("person"), pk, MANAGE)
     attempt(
@@ -255,7 +256,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         ),
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = {
             "invitation": invitation,
             "conference": invitation.conference,
@@ -267,7 +268,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def quorum_box(request: HttpRequest, pk: int) -> HttpResponse:
+def quorum_box(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk)
     return render(
         request,
@@ -303,7 +304,7 @@ BACK_TO = {
 
 @login_required
 @require_POST
-def archive(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def archive(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     """Archive a conference or one of its rows (never a hard delete)."""
     if kind == "conference":
         conference = get_conference(request, pk, MANAGE)

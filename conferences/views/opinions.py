@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,12 +15,13 @@ from conferences import services
 from conferences.forms import AnswerForm, OpinionForm
 from conferences.models import Opinion
 from conferences.views.common import ANSWER, MANAGE, form_page, get_conference, get_part
+from core.requests import SignedInRequest
 from core.views import attempt
 from organisations.membership import membership_of, staff_records
 
 
 @login_required
-def opinion_list(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_list(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk)
     opinions = list(
         Opinion.objects.main()
@@ -52,7 +53,7 @@ def opinion_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def opinion_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, "conferences.submit_opinion")
     form = OpinionForm(request.POST or None, plan_id=conference.plan_id)
     back = reverse("conferences:opinions", args=[pk])
@@ -89,7 +90,7 @@ def opinion_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_answer(request: SignedInRequest, pk: int) -> HttpResponse:
     opinion = get_part(
         request, Opinion.objects.select_related("author", "task", "target"), pk, ANSWER
     )
@@ -150,7 +151,7 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opinion_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_merge(request: SignedInRequest, pk: int) -> HttpResponse:
     opinion = get_part(request, Opinion.objects.all(), pk, MANAGE)
     into = get_object_or_404(
         Opinion.objects.active(), pk=request.POST.get("into") or 0, conference=opinion.conference
@@ -168,7 +169,7 @@ def opinion_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opinion_number(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_number(request: SignedInRequest, pk: int) -> HttpResponse:
     """The secretary numbers the opinions received since the last numbering."""
     conference = get_conference(request, pk, MANAGE)
     attempt(
@@ -181,7 +182,7 @@ def opinion_number(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opinion_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_unmerge(request: SignedInRequest, pk: int) -> HttpResponse:
     opinion = get_part(request, Opinion.objects.all(), pk, MANAGE)
     services.unmerge_opinion(opinion, by=request.user)
     return redirect("conferences:opinions", pk=opinion.conference_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from conferences.models import Conclusion, Conference, EmulationLaunch, Emulatio
 from conferences.papers import MINUTES_KIND, RESOLUTION_KIND, amendment_due
 from conferences.views.common import ASSIGN, MANAGE, VIEW, form_page, get_conference, get_part
 from core.permissions import get_authorised
+from core.requests import SignedInRequest
 from core.views import attempt
 from documents.models import DocumentSystem, DocumentType
 from papers import registry
@@ -32,7 +33,7 @@ from papers.output import render_word
 
 
 @login_required
-def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
+def outcomes(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk)
     context = {
         "conference": conference,
@@ -51,7 +52,7 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def conclusion_add(request: HttpRequest, pk: int) -> HttpResponse:
+def conclusion_add(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     form = ConclusionForm(request.POST or None, school_id=conference.school_id)
     back = reverse("conferences:outcomes", args=[pk])
@@ -76,7 +77,7 @@ def conclusion_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def conclusion_task(request: HttpRequest, pk: int) -> HttpResponse:
+def conclusion_task(request: SignedInRequest, pk: int) -> HttpResponse:
     conclusion = get_part(request, Conclusion.objects.select_related("lead_unit"), pk, ASSIGN)
     conference = conclusion.conference
     form = ConclusionTaskForm(request.POST or None, plan_id=conference.plan_id)
@@ -108,7 +109,7 @@ def conclusion_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def launch_form(request: HttpRequest, pk: int) -> HttpResponse:
+def launch_form(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     launch = EmulationLaunch.objects.filter(conference=conference).first() or EmulationLaunch(
         conference=conference
@@ -122,7 +123,7 @@ def launch_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def pledge_add(request: HttpRequest, pk: int) -> HttpResponse:
+def pledge_add(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     pledge = EmulationPledge(conference=conference, signed_on=conference.held_on)
     form = PledgeForm(request.POST or None, instance=pledge, school_id=conference.school_id)
@@ -139,7 +140,7 @@ def pledge_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def photos(request: HttpRequest, pk: int) -> HttpResponse:
+def photos(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk)
     can_manage = request.user.has_perm(MANAGE, conference)
     form = PhotoForm(request.POST or None, request.FILES or None) if can_manage else None
@@ -173,7 +174,7 @@ def photos(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def photo_file(request: HttpRequest, pk: int) -> FileResponse:
+def photo_file(request: SignedInRequest, pk: int) -> FileResponse:
     """Photos are served only to those who may see the conference, with the type we found."""
     photo = get_part(request, Photo.objects.active(), pk)
     response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
@@ -190,7 +191,7 @@ PAPERS = {
 
 
 @login_required
-def paper(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def paper(request: SignedInRequest, pk: int, kind: str) -> HttpResponse:
     conference = get_conference(request, pk)
     if kind not in PAPERS:
         return HttpResponse(status=404)
@@ -213,7 +214,7 @@ NUMBERED = {"minutes": (MINUTES_KIND, "BB"), "resolution": (RESOLUTION_KIND, "NQ
 
 @login_required
 @require_POST
-def paper_number(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def paper_number(request: SignedInRequest, pk: int, kind: str) -> HttpResponse:
     """The biên bản or nghị quyết of a finished conference takes the school's next number."""
     if kind not in NUMBERED:
         raise Http404
@@ -260,7 +261,7 @@ def paper_number(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def article(request: HttpRequest, pk: int) -> HttpResponse:
+def article(request: SignedInRequest, pk: int) -> HttpResponse:
     """The news article: generated from the data, editable by the secretary before publishing."""
     conference = get_conference(request, pk)
     can_manage = request.user.has_perm(MANAGE, conference)
@@ -294,7 +295,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def article_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+def article_regenerate(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     attempt(
         request,
@@ -306,7 +307,7 @@ def article_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def article_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     attempt(
         request,

@@ -23,12 +23,13 @@ from conferences.forms import (
 from conferences.models import Attendance, BallotCast, VoteItem, VoteMethod
 from conferences.quorum import quorum
 from conferences.views.common import MANAGE, get_conference, get_part
+from core.requests import SignedInRequest
 from core.views import attempt
 from organisations.membership import membership_of
 
 
 @login_required
-def vote_list(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_list(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk)
     person = membership_of(request.user).person
     items = list(conference.vote_items.active())
@@ -65,7 +66,7 @@ def vote_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def vote_add(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_add(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
     form = VoteItemForm(request.POST)
     if form.is_valid():
@@ -86,7 +87,7 @@ def _form_error(request: HttpRequest, form: Any) -> None:
 @sensitive_post_parameters("passphrase", "passphrase_again")
 @login_required
 @require_POST
-def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_open(request: SignedInRequest, pk: int) -> HttpResponse:
     item = get_part(request, VoteItem.objects.all(), pk, MANAGE)
     passphrase = ""
     if item.method == VoteMethod.SECRET_BALLOT:
@@ -101,7 +102,7 @@ def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def vote_hands(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_hands(request: SignedInRequest, pk: int) -> HttpResponse:
     item = get_part(request, VoteItem.objects.all(), pk, MANAGE)
     form = HandsForm(request.POST)
     if form.is_valid():
@@ -117,7 +118,7 @@ def vote_hands(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters("passphrase")
 @login_required
 @require_POST
-def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_close(request: SignedInRequest, pk: int) -> HttpResponse:
     item = get_part(request, VoteItem.objects.all(), pk, MANAGE)
     form = CloseBallotForm(request.POST)
     if not form.is_valid():
@@ -131,7 +132,7 @@ def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters("choice")
 @login_required
 @require_POST
-def ballot(request: HttpRequest, pk: int) -> HttpResponse:
+def ballot(request: SignedInRequest, pk: int) -> HttpResponse:
     item = get_part(request, VoteItem.objects.all(), pk, "conferences.vote")
     person = membership_of(request.user).person
     form = BallotForm(request.POST)

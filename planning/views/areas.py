@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import get_authorised, require
+from core.requests import SignedInRequest
 from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.permissions import member_school_id
@@ -20,7 +21,7 @@ from planning.views.common import CHANGE, VIEW, authorised_plan
 
 @login_required
 def area_form(
-    request: HttpRequest, plan_pk: int | None = None, pk: int | None = None
+    request: SignedInRequest, plan_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     if pk is not None:
         area = get_authorised(
@@ -28,7 +29,7 @@ def area_form(
         )
         plan = area.plan
     else:
-        plan = authorised_plan(request, plan_pk, CHANGE)  # type: ignore[arg-type]
+        plan = authorised_plan(request, plan_pk, CHANGE)  # type: ignore[arg-type]  # the URL without pk has plan_pk
         area = WorkArea(plan=plan, order=plan.areas.count() + 1)
     form = WorkAreaForm(request.POST or None, instance=area)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +49,7 @@ def area_form(
 
 
 @login_required
-def goal_list(request: HttpRequest) -> HttpResponse:
+def goal_list(request: SignedInRequest) -> HttpResponse:
     membership = membership_of(request.user)
     goals = (
         StrategicGoal.objects.active()
@@ -63,7 +64,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def goal_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def goal_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         goal = get_authorised(request.user, StrategicGoal, VIEW, CHANGE, pk=pk)
     else:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 
 from core.permissions import get_authorised
+from core.requests import SignedInRequest
 from documents.models import Document
 from documents.views import ImportTarget, import_page
 from planning import services
@@ -14,7 +15,7 @@ from planning.models import Plan, Task
 
 
 @login_required
-def plan_bases_import(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_bases_import(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = get_authorised(request.user, Plan, "planning.view_plan", "planning.change_plan", pk=pk)
 
     def link(documents: list[Document]) -> None:
@@ -25,7 +26,7 @@ def plan_bases_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def task_bases_import(request: HttpRequest, pk: int) -> HttpResponse:
+def task_bases_import(request: SignedInRequest, pk: int) -> HttpResponse:
     task = get_authorised(
         request.user,
         Task.objects.select_related("plan"),

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import get_authorised
+from core.requests import SignedInRequest
 from core.sheets.flow import run_import
 from planning import excel_import
 from planning import services as planning_services
@@ -20,7 +21,7 @@ CHANGE_PLAN = "planning.change_plan"
 
 
 @login_required
-def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_import(request: SignedInRequest, pk: int) -> HttpResponse:
     """Upload → dry run (every row's action and error) → confirm: all rows or none."""
     plan = get_authorised(
         request.user, Plan.objects.select_related("school"), VIEW_PLAN, CHANGE_PLAN, pk=pk

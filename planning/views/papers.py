@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import get_authorised
+from core.requests import SignedInRequest
 from core.views import attempt
 from documents.models import DocumentSystem, DocumentType
 from papers import registry
@@ -32,7 +33,7 @@ def _plan(request: HttpRequest, pk: int, perm: str | None = None) -> Plan:
 
 
 @login_required
-def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_docx(request: SignedInRequest, pk: int) -> HttpResponse:
     """The plan as a Kế hoạch (the school's own template when it has one); once numbered, the
     paper as it was issued, byte for byte."""
     return docx_answer(registry.get(PLAN_KIND), _plan(request, pk))
@@ -40,7 +41,7 @@ def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_number(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_number(request: SignedInRequest, pk: int) -> HttpResponse:
     """Take the next number of the school's Kế hoạch series for the plan's year of issue; the
     numbered paper is kept as issued. After a closed amendment, the amended plan takes a number
     of its own as a Kế hoạch sửa đổi, bổ sung, and the first paper stays as it was."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.clock import today
 from core.permissions import get_authorised, require
+from core.requests import SignedInRequest
 from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
@@ -28,7 +29,7 @@ from planning.views.common import CHANGE, VIEW, authorised_plan
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: SignedInRequest) -> HttpResponse:
     membership = membership_of(request.user)
     plans = (
         Plan.objects.active().filter(school_id=membership.school_id).select_related("copied_from")
@@ -41,7 +42,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: SignedInRequest) -> HttpResponse:
     require(request.user, "planning.add_plan")
     school = get_object_or_404(Organisation, pk=member_school_id(request.user))
     form = PlanForm(request.POST or None)
@@ -60,7 +61,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk)
     # The tree is the page's heaviest part (hundreds of tasks): it is rendered once per figures
     # version of the plan (planning/figures_cache.py); statuses depend on the day, so the day is
@@ -84,7 +85,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +104,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_bases(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_bases(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     initial = {"documents": [link.document_id for link in plan.basis_links.all()]}
     form = PlanBasesForm(request.POST or None, initial=initial, school_id=plan.school_id)
@@ -124,7 +125,7 @@ def plan_bases(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_issue(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     attempt(
         request,
@@ -135,7 +136,7 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def amendment_open(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_open(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     form = AmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -156,7 +157,7 @@ def amendment_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def amendment_close(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_close(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     amendment = services.open_amendment_of(plan)
     if amendment is not None:
@@ -169,7 +170,7 @@ def amendment_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_copy(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     form = CopyPlanForm(request.POST or None, initial={"start_year": plan.start_year + 1})
     if request.method == "POST" and form.is_valid():
@@ -197,7 +198,7 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def archive(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def archive(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     """Archive a plan, area, target or task (never a hard delete)."""
     models: dict[str, Any] = {"plan": Plan, "area": WorkArea, "target": Target, "task": Task}
     model = models.get(kind)

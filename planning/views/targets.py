@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.permissions import get_authorised
 from core.query import id_param
+from core.requests import SignedInRequest
 from core.views import attempt, render_form
 from planning import services
 from planning.forms import AllocationForm, DecisionForm, ProposalForm, TargetForm
@@ -21,7 +22,7 @@ from planning.views.common import CHANGE, VIEW, authorised_plan
 
 
 @login_required
-def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def target_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     target = get_authorised(
         request.user,
         Target.objects.select_related(
@@ -46,7 +47,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def target_form(
-    request: HttpRequest, plan_pk: int | None = None, pk: int | None = None
+    request: SignedInRequest, plan_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     if pk is not None:
         target = get_authorised(
@@ -54,7 +55,7 @@ def target_form(
         )
         plan = target.plan
     else:
-        plan = authorised_plan(request, plan_pk, CHANGE)  # type: ignore[arg-type]
+        plan = authorised_plan(request, plan_pk, CHANGE)  # type: ignore[arg-type]  # the URL without pk has plan_pk
         target = Target(plan=plan, area_id=id_param(request.GET, "area"))
     form = TargetForm(request.POST or None, instance=target, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -79,7 +80,7 @@ def target_form(
 
 @login_required
 @require_POST
-def allocation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_add(request: SignedInRequest, pk: int) -> HttpResponse:
     target = get_authorised(
         request.user, Target.objects.select_related("plan"), VIEW, CHANGE, pk=pk
     )
@@ -109,7 +110,7 @@ def _allocation(request: HttpRequest, pk: int, perm: str) -> TargetAllocation:
 
 
 @login_required
-def allocation_propose(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_propose(request: SignedInRequest, pk: int) -> HttpResponse:
     allocation = _allocation(request, pk, "planning.propose_allocation")
     form = ProposalForm(request.POST or None, initial={"value": allocation.value})
     back = reverse("planning:unit_plan", args=[allocation.target.plan_id, allocation.unit_id])
@@ -138,7 +139,7 @@ def allocation_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def allocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     allocation = _allocation(request, pk, "planning.decide_allocation")
     form = DecisionForm(request.POST or None)
     back = reverse("planning:target_detail", args=[allocation.target_id])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_entries
 from core.permissions import get_authorised, require
 from core.query import id_param
+from core.requests import SignedInRequest
 from core.views import attempt, render_form
 from organisations.models import Organisation
 from planning import services
@@ -24,7 +25,7 @@ from planning.views.common import CHANGE, VIEW, authorised_plan
 
 
 @login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     task = get_authorised(
         request.user,
         Task.objects.select_related(
@@ -62,7 +63,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_form(
-    request: HttpRequest, plan_pk: int | None = None, pk: int | None = None
+    request: SignedInRequest, plan_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     """Create or edit a task with its coordinating units, each with its own duty line."""
     if pk is not None:
@@ -76,7 +77,7 @@ def task_form(
         plan = task.plan
         owner_unit = task.owner_unit
     else:
-        plan = authorised_plan(request, plan_pk)  # type: ignore[arg-type]
+        plan = authorised_plan(request, plan_pk)  # type: ignore[arg-type]  # the URL without pk has plan_pk
         owner_unit = None
         unit_id = id_param(request.GET, "unit")
         if unit_id is not None:
@@ -139,7 +140,7 @@ def task_form(
 
 @login_required
 @require_POST
-def basis_add(request: HttpRequest, pk: int) -> HttpResponse:
+def basis_add(request: SignedInRequest, pk: int) -> HttpResponse:
     task = get_authorised(
         request.user, Task.objects.select_related("plan"), VIEW, "planning.change_task", pk=pk
     )
@@ -156,7 +157,7 @@ def basis_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def basis_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def basis_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     link = get_authorised(
         request.user, TaskBasis.objects.select_related("task__plan"), VIEW, None, pk=pk
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.clock import today
 from core.permissions import require
+from core.requests import SignedInRequest
 from core.views import attempt
 from organisations.membership import membership_of
 from organisations.models import Organisation
@@ -21,7 +22,7 @@ from planning.views.common import authorised_plan
 
 
 @login_required
-def my_units(request: HttpRequest) -> HttpResponse:
+def my_units(request: SignedInRequest) -> HttpResponse:
     """The units the user heads or belongs to, with the current plan's share of each."""
     membership = membership_of(request.user)
     plan = Plan.objects.active().filter(school_id=membership.school_id).first()
@@ -40,7 +41,7 @@ def my_units(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
+def unit_plan(request: SignedInRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     """A unit's share of the plan: what it leads, coordinates, owns, and its allocated targets."""
     plan = authorised_plan(request, plan_pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
@@ -70,7 +71,7 @@ def unit_plan(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_plan_approve(request: HttpRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
+def unit_plan_approve(request: SignedInRequest, plan_pk: int, unit_pk: int) -> HttpResponse:
     plan = authorised_plan(request, plan_pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
     require(request.user, "planning.approve_unit_plan", unit)

@@ -1,0 +1,9 @@
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest
+
+def get_cool_off(request: HttpRequest | None = ...) -> timedelta | None: ...
+def get_lockout_parameters(
+    request_or_attempt: Any, credentials: dict[str, Any] | None = ...
+) -> list[str | list[str]]: ...
