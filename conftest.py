@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.apps import AppConfig
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models.signals import post_migrate
 from django.test import Client
@@ -304,7 +305,14 @@ def demo_server(transactional_db: None, live_server: Any) -> str:
     Loaded afresh for every scenario: the server's thread sees only committed rows, and a
     transactional test empties the tables after it.
     """
-    load_demo()
+    plan, _accounts = load_demo()
+    if plan is None:
+        # A demo school left by an earlier test of this worker (seen once in a parallel run of
+        # the whole suite, not reproduced since): the loader keeps an existing demo as it is,
+        # and a scenario must start from the fresh one.
+        call_command("flush", interactive=False, verbosity=0)
+        plan, _accounts = load_demo()
+        assert plan is not None
     return str(live_server.url)
 
 
