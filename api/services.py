@@ -14,7 +14,7 @@ from api.models import ApiToken
 from core.audit import stamp
 from core.database_busy import is_busy
 from core.errors import DomainError
-from organisations.membership import activate_membership
+from organisations.membership import activate_membership, memberships_of
 
 TOKEN_PREFIX = "tt_"
 MAX_ACTIVE_TOKENS = 10
@@ -84,5 +84,10 @@ def user_for_token(secret: str) -> User | None:
             # stayed taken past the busy wait (core.database_busy); the next request stamps it.
             if not is_busy(error):
                 raise
+    if token.organisation_id is not None and token.organisation_id not in {
+        person.school_id for person in memberships_of(token.user)
+    }:
+        # Made in an organisation the user has since left: it acts nowhere else.
+        return None
     activate_membership(token.user, token.organisation_id)
     return token.user

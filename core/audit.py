@@ -76,10 +76,11 @@ def author(record: Any) -> str:
     user = record.history_user
     if user is None:
         return _("Hệ thống")
-    # The user's staff records (organisations.Person, one per organisation): the oldest names them.
+    # The user's staff records (organisations.Person, one per organisation, prefetched by
+    # history_entries): the oldest names them.
     people = getattr(user, "people", None)
-    with scopes_disabled():
-        person = people.order_by("pk").first() if people is not None else None
+    records = list(people.all()) if people is not None else []
+    person = min(records, key=lambda record: record.pk) if records else None
     return str(person) if person else user.get_username()
 
 
@@ -102,9 +103,13 @@ def changes_between(older: Any, newer: Any) -> list[Change]:
 
 def history_entries(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
     """The latest changes of an object, newest first, with field-by-field differences."""
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]  # type: ignore[attr-defined]  # simple_history adds `history` to each concrete model, unseen by mypy
-    )
+    # The authors' staff records in one query, whichever organisation they are in.
+    with scopes_disabled():
+        records = list(
+            obj.history.select_related("history_user")  # type: ignore[attr-defined]  # simple_history adds `history` to each concrete model, unseen by mypy
+            .prefetch_related("history_user__people")
+            .order_by("-history_date")[: limit + 1]
+        )
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

@@ -49,7 +49,9 @@ class Bump:
     school_id: int | None = None
 
     def __call__(self) -> None:
-        plans = Plan.objects.all()
+        # Bookkeeping, not a read for anyone: every plan the change touched, whatever the scope
+        # the change was made in (a job, an officer above the school, none).
+        plans = Plan._base_manager.all()
         if self.plan_id is not None:
             plans = plans.filter(pk=self.plan_id)
         elif self.task_id is not None:

@@ -260,7 +260,9 @@ def _submit_checkin(
     user = request.auth
     if payload.unit_id not in reporting_unit_ids(user, task):
         raise PermissionDenied
-    # Read one byte past the cap: a larger file is refused by its size without being read whole.
+    # Counted before any is read, as the page's form does; then one byte past the size cap: a
+    # larger file is refused by its size without being read whole.
+    tracking.check_file_count(len(files))
     uploads = [tracking.Upload(f.name or "", f.read(max_bytes() + 1)) for f in files]
     checkin = tracking.submit_checkin(
         task,

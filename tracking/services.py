@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from core.errors import DomainError
+from organisations.membership import person_record
 from organisations.models import Organisation
 from planning import figures_cache
 from planning.models import ProgressMode, Task
@@ -52,7 +53,7 @@ class StaleTask(TrackingError):
         self.latest = latest
         who = ""
         if latest is not None and latest.submitted_by is not None:
-            person = getattr(latest.submitted_by, "person", None)
+            person = person_record(latest.submitted_by)
             who = str(person) if person else latest.submitted_by.get_username()
         message = _(
             "Nhiệm vụ vừa được người khác cập nhật trong lúc bạn nhập liệu"
@@ -119,6 +120,12 @@ class CheckInData:
     actual_value: Decimal | None = None
 
 
+def check_file_count(count: int) -> None:
+    """At most MAX_FILES evidence files a check-in; the API checks before reading any."""
+    if count > MAX_FILES:
+        raise TrackingError(_("Tối đa %(n)s tệp minh chứng mỗi lần báo cáo.") % {"n": MAX_FILES})
+
+
 def submit_checkin(
     task: Task,
     *,
@@ -146,8 +153,7 @@ def submit_checkin(
     done = _check_text(data.done, _("kết quả đã thực hiện"), required=True)
     difficulties = _check_text(data.difficulties, _("khó khăn, vướng mắc"))
     proposals = _check_text(data.proposals, _("đề xuất, kiến nghị"))
-    if len(files) > MAX_FILES:
-        raise TrackingError(_("Tối đa %(n)s tệp minh chứng mỗi lần báo cáo.") % {"n": MAX_FILES})
+    check_file_count(len(files))
     kinds = []
     for upload in files:
         try:

@@ -105,6 +105,18 @@ def test_a_file_over_the_cap_is_refused(world: World, staff_token: str, settings
     assert not CheckIn.objects.exists()
 
 
+def test_too_many_files_are_refused(world: World, staff_token: str) -> None:
+    """Counted before any file is read (tracking.services.check_file_count)."""
+    files = [
+        SimpleUploadedFile(f"tệp-{i}.pdf", PDF, content_type="application/pdf") for i in range(11)
+    ]
+    url = f"/api/tasks/{world.task.pk}/checkins/upload"
+    response = upload(url, staff_token, {**fields(world), "files": files})
+    assert response.status_code == 400
+    assert "Tối đa 10 tệp minh chứng" in response.json()["detail"]
+    assert not CheckIn.objects.exists()
+
+
 def test_upload_follows_the_same_rules_as_the_page(world: World) -> None:
     url = f"/api/tasks/{world.task.pk}/checkins/upload"
     pdf = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")

@@ -207,6 +207,16 @@ def test_an_api_token_acts_in_the_organisation_it_was_made_in(world: World, mult
     assert task_status(in_other, world.task) == 404
 
 
+def test_a_token_of_an_organisation_the_user_has_left_acts_nowhere(
+    world: World, multi: Multi
+) -> None:
+    """Not in the user's first remaining organisation instead: it is refused (401)."""
+    _, in_other = create_token(multi.user, name="other", organisation_id=world.other_school.pk)
+    Person.objects.get(user=multi.user, school=world.other_school).archive()
+    response = Client().get("/api/plans", HTTP_AUTHORIZATION=f"Bearer {in_other}")
+    assert response.status_code == 401
+
+
 def test_a_token_made_on_the_tokens_page_belongs_to_the_active_membership(
     world: World, multi: Multi
 ) -> None:

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_scopes import scope
 
 from conftest import World, commit
 from core.clock import today
@@ -220,3 +221,17 @@ def test_a_dashboard_asked_for_another_day_is_not_cached(world: World) -> None:
     client.get(dashboard_url(world))
     day = figures.default_day(world.plan, today())
     assert cache.get(figures_cache.key_of(plan, figures.dashboard_key(None, day))) is not None
+
+
+def test_a_change_made_in_another_organisations_scope_still_bumps_its_plan(
+    settled: World,
+) -> None:
+    """The bump is bookkeeping: it finds the plan whatever scope the change committed in (an
+    officer above the school, a job), not only the plan's own school."""
+    world = settled
+    before = version(world)
+    with scope(school=world.other_school.pk):
+        world.task.title = "Tên do cấp trên sửa"
+        world.task.save()
+        commit()
+    assert version(world) == before + 1
