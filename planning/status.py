@@ -106,6 +106,11 @@ def task_status(task: Any, on: dt.date) -> StatusInfo:
     )
 
 
+def default_day(plan: Any, today: dt.date) -> dt.date:
+    """The day a plan's pages read it on: today, and a finished year as it stood on its last day."""
+    return min(today, plan.ends_on)
+
+
 def done_on_time_against(baseline_due: dt.date | None, completed_on: dt.date | None) -> bool:
     """On time against the original deadline (extensions do not count): the punctuality measure."""
     return completed_on is not None and (baseline_due is None or completed_on <= baseline_due)

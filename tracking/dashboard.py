@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from organisations.models import Organisation
 from planning import figures_cache
 from planning.models import Plan, WorkArea
-from planning.status import Rag, TaskStatus
+from planning.status import Rag, TaskStatus, default_day
 from tracking.target_figures import goal_rollup, rag_counts, target_states
 from tracking.task_figures import (
     attention,
@@ -31,23 +31,19 @@ def dashboard_key(unit_id: int | None, on: dt.date) -> str:
     return f"dashboard:{unit_id or 0}:{on.isoformat()}"
 
 
-def default_day(plan: Plan, today: dt.date) -> dt.date:
-    """A finished year is read as it stood on its last day."""
-    return min(today, plan.ends_on)
-
-
 def dashboard_figures(plan: Plan, on: dt.date, unit: Organisation | None, *, today: dt.date) -> Any:
     """The dashboard's body as of `on`, for the whole plan or a unit.
 
-    Only the default day's figures are cached (per figures version of the plan, see
-    planning/figures_cache.py). Any other day can be asked (?on=…): caching each would let any
-    reader fill the cache one entry per day asked, so those are computed for the request.
+    Cached per figures version of the plan (planning/figures_cache.py) for the default day and
+    for any day of the plan's year (a conference reads the figures as of its report day many
+    times); a day outside the year (?on=…) is computed for the request, so no reader can fill
+    the cache beyond the year's 366 days per unit.
     """
 
     def compute() -> Any:
         return dashboard_body(plan, on, unit)
 
-    if on != default_day(plan, today):
+    if on != default_day(plan, today) and not plan.starts_on <= on <= plan.ends_on:
         return compute()
     return figures_cache.cached(
         plan, dashboard_key(unit.pk if unit is not None else None, on), compute

@@ -1,0 +1,150 @@
+"""The plan's long task lists are assembled from rows stored under a digest of what each shows
+(planning/tree.py): after a change, the next view renders the rows whose content changed and
+only those, and the page it assembles is the page a full render would give."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.urls import reverse
+
+from conftest import World, commit
+from planning import tree
+from planning.models import Task
+from tracking.tests.helpers import checkin
+from tracking.tests.test_query_counts import grow
+
+
+class Renders:
+    """The task rows rendered, by task id."""
+
+    def __init__(self) -> None:
+        self.tasks: list[int] = []
+
+    def get_template(self, name: str) -> Any:
+        template = get_template(name)
+        renders = self
+
+        class Spy:
+            def render(self, context: dict[str, Any]) -> str:
+                renders.tasks.append(context["task"].pk)
+                return template.render(context)
+
+        return Spy()
+
+
+@pytest.fixture
+def renders() -> Iterator[Renders]:
+    spy = Renders()
+    with mock.patch.object(tree, "get_template", spy.get_template):
+        yield spy
+
+
+def plan_page(world: World) -> str:
+    response = world.client("leadership").get(reverse("planning:plan_detail", args=[world.plan.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def full_render(world: World) -> str:
+    """The tree as a render of every row from scratch would give it."""
+    cache.clear()
+    return str(tree.plan_tree(world.plan)["tree_html"])
+
+
+@pytest.fixture
+def grown(settled: World) -> World:
+    grow(settled, 5)
+    commit()
+    return settled
+
+
+def test_a_change_renders_again_only_the_rows_it_changed(grown: World, renders: Renders) -> None:
+    world = grown
+    plan_page(world)
+    rows = Task.objects.filter(plan=world.plan).active().school_level().count()
+    assert len(renders.tasks) == rows > 30, "the first view renders every row"
+    renders.tasks.clear()
+    world.task.refresh_from_db()
+    world.task.title = "Tên mới của nhiệm vụ"
+    world.task.save()
+    commit()
+    assert "Tên mới của nhiệm vụ" in plan_page(world)
+    assert renders.tasks == [world.task.pk]
+    renders.tasks.clear()
+    plan_page(world)
+    assert renders.tasks == [], "the next view is one read of the whole tree"
+
+
+def test_a_checkin_renders_the_task_and_the_parent_whose_progress_moved(
+    grown: World, renders: Renders
+) -> None:
+    world = grown
+    plan_page(world)
+    renders.tasks.clear()
+    subtask = world.subtask
+    checkin(world, progress=60, on=dt.date(2024, 3, 1))
+    commit()
+    page = plan_page(world)
+    assert set(renders.tasks) <= {world.task.pk, subtask.pk} and world.task.pk in renders.tasks
+    assert (
+        page.count('id="task-')
+        == Task.objects.filter(plan=world.plan).active().school_level().count()
+    )
+
+
+def test_a_unit_renamed_renders_the_rows_that_name_it(grown: World, renders: Renders) -> None:
+    world = grown
+    plan_page(world)
+    renders.tasks.clear()
+    world.office.short_name = "P.ĐT-KT"
+    world.office.save()
+    commit()
+    assert "P.ĐT-KT" in plan_page(world)
+    naming = set(
+        Task.objects.filter(plan=world.plan).active().school_level().filter(lead_unit=world.office)
+        .values_list("pk", flat=True)
+    ) | set(
+        Task.objects.filter(plan=world.plan, coordinations__unit=world.office)
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    assert set(renders.tasks) == naming and naming
+
+
+def test_the_assembled_tree_is_the_tree_rendered_from_scratch(grown: World) -> None:
+    world = grown
+    plan_page(world)
+    world.task.refresh_from_db()
+    world.task.title = "Đổi tên"
+    world.task.save()
+    checkin(world, progress=80, on=dt.date(2024, 3, 1))
+    world.faculty.name = "Khoa Khoa học Tự nhiên"
+    world.faculty.save()
+    Task.objects.filter(pk=world.subtask.pk).update(
+        archived_at=dt.datetime(2024, 3, 2, tzinfo=dt.UTC)
+    )
+    commit()
+    world.plan.refresh_from_db()
+    assembled = str(tree.plan_tree(world.plan)["tree_html"])
+    assert "Đổi tên" in assembled and f'id="task-{world.subtask.pk}"' not in assembled
+    assert assembled == full_render(world)
+
+
+def test_the_status_is_read_on_the_day_the_page_is_opened(grown: World) -> None:
+    world = grown
+    world.plan.refresh_from_db()
+    due = world.task.due_date
+    assert due is not None
+    with mock.patch("django.utils.timezone.localdate", return_value=due - dt.timedelta(days=1)):
+        before = str(tree.plan_tree(world.plan)["tree_html"])
+    with mock.patch("django.utils.timezone.localdate", return_value=due + dt.timedelta(days=3)):
+        after = str(tree.plan_tree(world.plan)["tree_html"])
+    row = f'id="task-{world.task.pk}"'
+    assert 'data-status="overdue"' not in before.split(row)[1].split("</li>")[0]
+    assert "3 ngày" in after.split(row)[1].split("</li>")[0]
