@@ -11,12 +11,10 @@ The targets by work area are stored the same way, under a digest of the targets'
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from typing import Any, TypeVar
 
-from django.core.cache import cache
-from django.db.models import Model, Prefetch
+from django.db.models import Prefetch
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -25,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from core.clock import today
 from organisations.models import Organisation
+from planning import figures_cache
+from planning.figures_cache import columns, digest
 from planning.models import (
     Plan,
     StrategicGoal,
@@ -132,11 +132,9 @@ def plan_targets(plan: Plan) -> dict[str, str]:
             )
         ),
     )
-    key = f"plan-targets:{ROW_SHAPE}:{plan.pk}:{get_language()}:{digest(facts)}"
-    parts: dict[str, str] | None = cache.get(key)
-    if parts is None:
-        parts = _render_targets(plan)
-        cache.set(key, parts, ROWS_TIMEOUT)
+    parts: dict[str, str] = figures_cache.by_content(
+        f"plan-targets:{plan.pk}", facts, lambda: _render_targets(plan)
+    )
     return parts
 
 
@@ -210,17 +208,6 @@ def unit_tree(plan: Plan, unit: Organisation) -> dict[str, Any]:
 ROW_SHAPE = 1
 # A list's rows are kept a week; a list nobody opens in that time is rendered again in full.
 ROWS_TIMEOUT = 7 * 24 * 60 * 60
-# Columns no row shows and whose size would only slow the digest down.
-_UNSHOWN = frozenset({"search_text", "description"})
-
-
-def columns(model: type[Model]) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields if f.attname not in _UNSHOWN]
-
-
-def digest(facts: Any) -> str:
-    """A short digest of plain values (numbers, texts, dates, decimals, tuples and lists)."""
-    return hashlib.blake2b(repr(facts).encode(), digest_size=16).hexdigest()
 
 
 class RowFacts:
@@ -288,7 +275,8 @@ def render_rows(
     common = (ROW_SHAPE, get_language(), default_day(plan, today()), plan.status, show_serves, urls)
     keys = [digest((common, depth, facts.facts)) for facts, depth in rows]
     store_key = f"task-rows:{plan.pk}:{name}"
-    stored: dict[str, str] = cache.get(store_key) or {}
+    found = figures_cache.get(store_key)
+    stored: dict[str, str] = {} if found is figures_cache.MISSING else found
     missing = {
         facts.pk for (facts, _depth), key in zip(rows, keys, strict=True) if key not in stored
     }
@@ -302,6 +290,7 @@ def render_rows(
                 fresh[key] = template.render({**context, "task": tasks[facts.pk], "depth": depth})
     html = {**stored, **fresh}
     if fresh or len(stored) != len(set(keys)):
-        cache.set(store_key, {key: html[key] for key in keys if key in html}, ROWS_TIMEOUT)
+        kept = {key: html[key] for key in keys if key in html}
+        figures_cache.put(store_key, kept, ROWS_TIMEOUT)
     body = "".join(html.get(key, "") for key in keys)
     return f'<ul class="tt-tree tt-flat">{body}\n</ul>'

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
 from planning import figures_cache
-from planning.models import Plan, WorkArea
+from planning.models import Plan, Task, WorkArea
 from planning.status import Rag, TaskStatus, default_day
-from tracking.target_figures import goal_rollup, rag_counts, target_states
+from tracking.target_figures import targets_section
 from tracking.task_figures import (
     attention,
     breakdown_of,
@@ -22,8 +23,9 @@ from tracking.task_figures import (
     headline_of,
     matrix,
     punctuality,
-    scope,
+    scope_q,
     task_rows,
+    unit_ids_of,
 )
 
 
@@ -56,19 +58,20 @@ def dashboard_body(plan: Plan, on: dt.date, unit: Organisation | None) -> str:
 
 
 def dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dict[str, Any]:
-    tasks = scope(plan, unit)
+    unit_ids = unit_ids_of(plan, unit)
+    tasks = Task.objects.filter(scope_q(plan, unit_ids))
+    through = scope_q(plan, unit_ids, through="task__")
     rows = task_rows(tasks, on)
     counts = counts_of(rows)
     areas = {a.pk: a.name for a in WorkArea.objects.filter(plan=plan)}
     by_area = breakdown_of(rows, "area_id", areas, none_label=_("Chưa xếp lĩnh vực"))
-    unit_names = dict(
-        Organisation.objects.filter(school_id=plan.school_id).values_list("pk", "name")
-    )
+    units = {org.pk: org for org in Organisation.objects.filter(school_id=plan.school_id)}
+    unit_names = {pk: org.name for pk, org in units.items()}
     by_unit = breakdown_of(
         rows, "lead_unit_id", unit_names, none_label=_("Chưa giao đơn vị chủ trì")
     )
-    states = target_states(plan, unit)
-    ranking = punctuality(plan, tasks, on, rows)
+    targets = targets_section(plan, unit)
+    ranking = punctuality(plan, tasks, on, rows, through=through, units=units)
     cells = matrix(counts)
     task_list = reverse("tracking:task_list", args=[plan.pk])
     unit_query = f"&unit={unit.pk}" if unit else ""
@@ -98,7 +101,7 @@ def dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dic
                 str(Rag.RED.label),
                 _("Chưa có số liệu"),
             ],
-            "values": [rag_counts(states)[k] for k in ("green", "amber", "red", "none")],
+            "values": [targets["rag_counts"][k] for k in ("green", "amber", "red", "none")],
             "colours": ["#198754", "#ffc107", "#dc3545", "#adb5bd"],
             "links": ["#rag-green", "#rag-amber", "#rag-red", "#rag-none"],
         },
@@ -119,11 +122,10 @@ def dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dic
         "headline": headline_of(rows),
         "by_area": by_area,
         "by_unit": by_unit,
-        "states": states,
-        "rag_counts": rag_counts(states),
-        "goals": goal_rollup(states),
+        # Rendered by our own template (autoescaped) and stored as text: safe to insert.
+        "targets_html": mark_safe(targets["html"]),
         "ranking": ranking,
-        "attention": attention(tasks, on),
+        "attention": attention(tasks, on, through=through),
         "charts": charts,
         "statuses": list(TaskStatus),
         "unit_query": unit_query,

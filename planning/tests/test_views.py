@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
 from django.urls import reverse
 
 from conftest import World, commit
@@ -330,5 +329,5 @@ def test_cached_plan_page_parts_stay_escaped(world: World) -> None:
         assert '<script>alert("x")</script>' not in body
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
     plan = Plan.objects.get(pk=world.plan.pk)
-    parts = cache.get(figures_cache.key_of(plan, f"plan-tree:{today().isoformat()}"))
+    parts = figures_cache.get(figures_cache.key_of(plan, f"plan-tree:{today().isoformat()}"))
     assert "&lt;script&gt;" in parts["tree_html"] and parts["root_count"] >= 1

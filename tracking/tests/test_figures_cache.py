@@ -63,9 +63,10 @@ PAGES = {
     "plan page": lambda w: reverse("planning:plan_detail", args=[w.plan.pk]),
     "unit plan": lambda w: reverse("planning:unit_plan", args=[w.plan.pk, w.office.pk]),
 }
-# The stores each page assembles its lists from (planning/tree.py): the plan page its task rows
-# and its targets, a unit's page the tasks it leads and those it owns.
-STORES = {"dashboard": 0, "unit dashboard": 0, "plan page": 2, "unit plan": 2}
+# The parts each page keeps under the digest of their content (planning/tree.py, tracking/
+# target_figures.py): the dashboards their targets, the plan page its task rows and its targets,
+# a unit's page the tasks it leads and those it owns.
+STORES = {"dashboard": 1, "unit dashboard": 1, "plan page": 2, "unit plan": 2}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -173,7 +174,7 @@ def test_a_cold_page_is_computed_by_one_request_at_a_time(world: World) -> None:
     assert cache.add(f"{key}:computing", True, 60)  # another request is computing
 
     def the_other_one_finishes(_seconds: float) -> None:
-        cache.set(key, "computed by the other request")
+        figures_cache.put(key, "computed by the other request", 60)
 
     compute = mock.Mock(return_value="computed here")
     with mock.patch.object(figures_cache.time, "sleep", the_other_one_finishes):
@@ -187,7 +188,7 @@ def test_a_lock_held_too_long_does_not_block_the_page(world: World) -> None:
     assert cache.add(f"{key}:computing", True, 60)
     with mock.patch.object(figures_cache, "WAIT", 0):
         assert figures_cache.cached(plan, "test", lambda: "computed here") == "computed here"
-    assert cache.get(key) == "computed here"
+    assert figures_cache.get(key) == "computed here"
     # The lock was another request's: it is left to it (or to its timeout).
     assert cache.get(f"{key}:computing") is True
 
@@ -215,7 +216,8 @@ def test_a_dashboard_asked_for_a_day_of_the_year_is_cached_and_no_other(settled:
 
     def kept(day: str, unit_id: int | None) -> bool:
         on = dt.datetime.strptime(day, "%d/%m/%Y").date()
-        return cache.get(figures_cache.key_of(plan, figures.dashboard_key(unit_id, on))) is not None
+        key = figures_cache.key_of(plan, figures.dashboard_key(unit_id, on))
+        return figures_cache.get(key) is not figures_cache.MISSING
 
     for day in ("01/09/2023", "15/01/2024", "31/08/2024"):
         assert client.get(dashboard_url(world), {"on": day}).status_code == 200
@@ -235,7 +237,8 @@ def test_a_dashboard_asked_for_a_day_of_the_year_is_cached_and_no_other(settled:
     # The default day's are cached as before.
     client.get(dashboard_url(world))
     day = figures.default_day(world.plan, today())
-    assert cache.get(figures_cache.key_of(plan, figures.dashboard_key(None, day))) is not None
+    key = figures_cache.key_of(plan, figures.dashboard_key(None, day))
+    assert figures_cache.get(key) is not figures_cache.MISSING
 
 
 def test_a_change_made_in_another_organisations_scope_still_bumps_its_plan(

@@ -123,4 +123,6 @@ def test_dashboard_without_cache_is_constant_too(world: World, page: str) -> Non
     few = cold()
     grow(world, 20)
     assert cold() == few
-    assert few <= 35
+    # 28 to compute, and 11 for the cache: the figures' lock, write and release, and the
+    # targets' part read and written (tracking/target_figures.py).
+    assert few <= 40
