@@ -347,7 +347,10 @@ def apply_preview(run: BalanceRun) -> ApplyPreview:
                     "Lớp %(code)s đã được chốt cho %(who)s sau lượt tính này; phương án lại giao "
                     "cho người khác: hãy chạy lại phân công tự động."
                 )
-                % {"code": section.code, "who": section.locked_to.person.full_name}
+                % {
+                    "code": section.code,
+                    "who": section.locked_to.person.full_name if section.locked_to else "",
+                }
             )
         elif section.locked_to_id:
             kept_locked += 1
@@ -396,7 +399,10 @@ def apply_preview(run: BalanceRun) -> ApplyPreview:
                 lost=sorted(lost[pk]),
             )
         )
-    name = lambda c: c.lecturer.person.sort_key  # noqa: E731
+
+    def name(change: HoursChange) -> str:
+        return change.lecturer.person.sort_key
+
     return ApplyPreview(
         run=run,
         changed_sections=changed,
@@ -419,17 +425,48 @@ def apply_run(run: BalanceRun, *, by: User) -> int:
     preview = apply_preview(run)
     if preview.blocking:
         raise WorkloadError(" ".join(preview.blocking))
-    changed = 0
+    replaced: dict[str, int | None] = {}
     for section in Section.objects.active().filter(pk__in=preview.new_assignment):
         lecturer_id = preview.new_assignment[section.pk]
         if section.assigned_to_id != lecturer_id:
+            replaced[str(section.pk)] = section.assigned_to_id
             section.assigned_to_id = lecturer_id
             stamp(section, by, _("Áp dụng phân công tự động"))
             section.save(update_fields=["assigned_to"])
-            changed += 1
     run.applied_at = timezone.now()
-    run.save(update_fields=["applied_at"])
-    return changed
+    run.replaced = replaced
+    run.save(update_fields=["applied_at", "replaced"])
+    return len(replaced)
+
+
+@transaction.atomic
+def undo_apply(run: BalanceRun, *, by: User) -> tuple[int, list[str]]:
+    """Give back each section the lecturer it had before the run was applied.
+
+    A section changed since (locked or reassigned by hand) keeps its new lecturer: returns how
+    many were given back and the codes of those left as they are."""
+    run = BalanceRun.objects.select_for_update().select_related("term").get(pk=run.pk)
+    if run.applied_at is None:
+        raise WorkloadError(_("Phương án này chưa được áp dụng, không có gì để hoàn tác."))
+    if run.term.runs.filter(applied_at__gt=run.applied_at).exists():
+        raise WorkloadError(
+            _("Đã áp dụng một phương án khác sau phương án này: hãy hoàn tác phương án đó trước.")
+        )
+    assignment: dict[str, str] = (run.result or {}).get("assignment", {})
+    restored, kept = 0, []
+    for section in Section.objects.filter(pk__in=[int(pk) for pk in run.replaced]):
+        set_to = assignment.get(f"S{section.pk}", "").removeprefix("L")
+        if str(section.assigned_to_id) != set_to:
+            kept.append(section.code)
+            continue
+        section.assigned_to_id = run.replaced[str(section.pk)]
+        stamp(section, by, _("Hoàn tác phân công tự động"))
+        section.save(update_fields=["assigned_to"])
+        restored += 1
+    run.applied_at = None
+    run.replaced = {}
+    run.save(update_fields=["applied_at", "replaced"])
+    return restored, sorted(kept)
 
 
 @transaction.atomic

@@ -237,6 +237,7 @@ def _run_context(run: BalanceRun) -> dict[str, Any]:
         "summary": wording.run_summary(result, run.instance or {}) if run.status == "done" else [],
         "progress": wording.progress_line(run.progress) if run.progress else None,
         "explanation_message": wording.readable(explanation.get("message", ""), names),
+        "out_of_time": explanation.get("code") == "NO_SOLUTION_IN_TIME",
         "issues": [
             wording.readable(i.get("message", ""), names) for i in explanation.get("issues", [])
         ],
@@ -276,6 +277,27 @@ def run_apply(request: SignedInRequest, pk: int) -> HttpResponse:
         "workload/apply.html",
         {"run": run, "term": run.term, "preview": preview},
     )
+
+
+@login_required
+@require_POST
+def run_undo(request: SignedInRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk, MANAGE)
+    if request.POST.get("confirm") != "1":
+        messages.warning(request, _("Chưa hoàn tác: hãy bấm xác nhận."))
+        return redirect("workload:run_detail", pk=run.pk)
+
+    def message(outcome: tuple[int, list[str]]) -> str:
+        restored, kept = outcome
+        text = _("Đã hoàn tác: %(n)d lớp học phần trở lại giảng viên trước đó.") % {"n": restored}
+        if kept:
+            text += " " + _(
+                "Các lớp đã được sửa sau khi áp dụng giữ nguyên người dạy hiện tại: %(codes)s."
+            ) % {"codes": ", ".join(kept)}
+        return text
+
+    attempt(request, lambda: services.undo_apply(run, by=request.user), success=message)
+    return redirect("workload:run_detail", pk=run.pk)
 
 
 @login_required

@@ -214,4 +214,6 @@ def test_the_article_page_shows_the_photos_with_their_captions(
         assert escape(photo.caption) in caption
     # Captions stand under their photos, not again as bare paragraphs.
     assert article.count(escape(CAPTIONS[0])) == 2  # the alt text and the caption
-    assert client.get(src).status_code == 200
+    served = client.get(src)
+    assert served.status_code == 200
+    served.close()  # a FileResponse keeps the image open until closed

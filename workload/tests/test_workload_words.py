@@ -168,7 +168,7 @@ def test_apply_preview_lists_who_gains_and_who_loses_hours(teaching: Teaching) -
     body = main_text(response)
     assert "2 trên 10 lớp học phần đổi giảng viên" in body
     assert "2 giảng viên thêm giờ, 1 giảng viên bớt giờ" in body
-    assert "áp dụng không chốt thêm lớp nào" in body and "muốn quay lại" in body
+    assert "áp dụng không chốt thêm lớp nào" in body and "hoàn tác được" in body
     gains = body[body.find("thêm giờ ") : body.find("bớt giờ ")]
     assert "hà thị cúc" in gains and "+60" in gains and "hoàng văn an" not in gains
     assert "-105" in body[body.find("bớt giờ ") :]
@@ -238,3 +238,28 @@ def test_changed_hours_and_overload_are_warnings_on_the_preview(teaching: Teachi
     text = " ".join(preview.warnings)
     assert "TT-02" in text and "45 → 50" in text
     assert "Hoàng Văn An sẽ dạy" in text  # 410 h, far above their maximum
+
+
+def test_applying_can_be_undone_and_says_how(teaching: Teaching) -> None:
+    run = make_run(teaching, {0: 1, 2: 2})
+    client = teaching.world.client("leadership")
+    client.post(reverse("workload:run_apply", args=[run.pk]), {"confirm": "1"})
+    # After applying, TT-03 is given to someone else by hand: undoing leaves it alone.
+    services.lock_section(
+        teaching.sections[2], teaching.lecturers[3], by=teaching.world.users["leadership"]
+    )
+    page = client.get(reverse("workload:run_detail", args=[run.pk])).content.decode()
+    assert 'id="undo-apply"' in page and "2 lớp trở lại giảng viên trước đó" in page
+    undo = reverse("workload:run_undo", args=[run.pk])
+    assert teaching.world.client("unit_head").post(undo, {"confirm": "1"}).status_code == 403
+    client.post(undo)  # not confirmed: nothing happens
+    assert Section.objects.get(pk=teaching.sections[0].pk).assigned_to == teaching.lecturers[1]
+    response = client.post(undo, {"confirm": "1"}, follow=True)
+    assert "1 lớp học phần trở lại giảng viên trước đó" in response.content.decode()
+    assert "TT-03" in response.content.decode()
+    assert Section.objects.get(pk=teaching.sections[0].pk).assigned_to == teaching.lecturers[0]
+    assert Section.objects.get(pk=teaching.sections[2].pk).assigned_to == teaching.lecturers[3]
+    run.refresh_from_db()
+    assert run.applied_at is None and run.replaced == {}
+    with pytest.raises(services.WorkloadError, match="chưa được áp dụng"):
+        services.undo_apply(run, by=teaching.world.users["leadership"])
