@@ -298,7 +298,12 @@ def report_issue(request: SignedInRequest, pk: int) -> HttpResponse:
         )
         if issued:
             return redirect(back)
-    on = form.cleaned_data["issued_on"] if form.is_bound and form.is_valid() else None
+    # The preview follows the date the user chose, even when the form is sent back unconfirmed.
+    on = (
+        form.cleaned_data.get("issued_on")
+        if form.is_bound and hasattr(form, "cleaned_data")
+        else None
+    )
     preview = services.issue_preview(report, on or max(today(), report.cutoff))
     return render_form(
         request,
