@@ -7,12 +7,14 @@ too.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from conferences.models import (
     AgendaItem,
@@ -29,7 +31,6 @@ from conferences.models import (
     VoteStatus,
 )
 from conferences.quorum import QuorumState, quorum
-from core.text import paper_date
 from planning.models import PlanBasis, Task
 
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -54,13 +55,18 @@ def lcfirst(text: str) -> str:
     return text[:1].lower() + text[1:] if text else ""
 
 
+def news_date(value: dt.date) -> str:
+    """A date as the school's news articles write it: "23/8/2023", "05/9/2023"."""
+    return f"{value.day:02d}/{value.month}/{value.year}"
+
+
 def basis_phrase(link: PlanBasis) -> str:
-    """ "Quyết định số 2457/QĐ-BGDĐT, ngày 23 tháng 8 năm 2023 của Bộ trưởng … về việc ban hành …" """
+    """ "Quyết định số 2457/QĐ-BGDĐT, ngày 23/8/2023 của Bộ trưởng … về việc ban hành …" """
     document = link.document
     type_name = document.doc_type.name if document.doc_type else ""
     parts = [f"{type_name} số {document.symbol}".strip()]
     if document.issued_on:
-        parts.append(f", {paper_date(document.issued_on)}")
+        parts.append(f", ngày {news_date(document.issued_on)}")
     if document.issuer_name:
         parts.append(f" của {document.issuer_name}")
     summary = document.summary.strip().rstrip(".")
@@ -70,6 +76,47 @@ def basis_phrase(link: PlanBasis) -> str:
         lead = "về việc" if code in _ABOUT_THE_MATTER else "về"
         parts.append(f" {lead} {lcfirst(summary)}")
     return "".join(parts)
+
+
+def _local_name(name: str, place: str) -> str:
+    """ "Sở Giáo dục và Đào tạo Lạng Sơn" → "Sở Giáo dục và Đào tạo" for a school in Lạng Sơn:
+    the school's own website names its province's bodies without the province."""
+    if place and name.endswith(f" {place}"):
+        return name[: -len(place) - 1]
+    return name
+
+
+def article_bases(links: list[PlanBasis], place: str, cited_elsewhere: str) -> str:
+    """The "Căn cứ …" of the news article, summarised as the source article does.
+
+    Decisions, directives and letters are named with their number; guidance (Hướng dẫn) is
+    summarised as "các văn bản hướng dẫn của" the bodies it comes from, with the authority each
+    of them answers to (a Sở's guidance carries out its province's), without numbers: a news
+    article does not list every letter the school followed. A document the article cites
+    elsewhere (in a presenter's summary) is not cited twice.
+    """
+    named: list[str] = []
+    bodies: list[str] = []
+    for link in links:
+        document = link.document
+        if document.symbol and document.symbol in cited_elsewhere:
+            continue
+        if document.doc_type and document.doc_type.code == "HD":
+            chain: list[str] = []
+            issuer = document.issuer
+            while issuer is not None:
+                chain.insert(0, issuer.name)
+                issuer = issuer.parent
+            for name in chain or [document.issuer_name]:
+                local = _local_name(name, place)
+                if local and local not in bodies:
+                    bodies.append(local)
+            continue
+        named.append(basis_phrase(link))
+    if bodies:
+        guidance = f"các văn bản hướng dẫn của {join_vi(bodies)}"
+        named.append(f"căn cứ {guidance}" if named else guidance)
+    return "; ".join(named)
 
 
 @dataclass
@@ -102,7 +149,11 @@ def paper_context(conference: Conference) -> dict[str, Any]:
     )
     plan = conference.plan
     bases = (
-        list(plan.basis_links.select_related("document__doc_type").order_by("order", "pk"))
+        list(
+            plan.basis_links.select_related(
+                "document__doc_type", "document__issuer__parent__parent"
+            ).order_by("order", "pk")
+        )
         if plan
         else []
     )
@@ -150,7 +201,15 @@ def paper_context(conference: Conference) -> dict[str, Any]:
     )
     photos = list(conference.photos.active())
     state: QuorumState = quorum(conference)
-    answered = [o for o in main_opinions if o.answer_kind]
+    # The article is written on the day: it tells of the answers given at the conference, not of
+    # those given in the weeks after (they are in the minutes and the opinions' page).
+    answered = [
+        o
+        for o in main_opinions
+        if o.answer_kind
+        and o.answered_at is not None
+        and timezone.localdate(o.answered_at) == conference.held_on
+    ]
     conclusion_item = next((i for i in agenda if i.kind == AgendaKind.CONCLUSION), None)
     launch_item = next((i for i in agenda if i.kind == AgendaKind.EMULATION), None)
     resolution_vote = next(
@@ -160,8 +219,13 @@ def paper_context(conference: Conference) -> dict[str, Any]:
         "conference": conference,
         "school": conference.school,
         "place": conference.school.place or conference.place,
+        "held_on": news_date(conference.held_on),
         "plan": plan,
-        "bases": [basis_phrase(link) for link in bases],
+        "bases": article_bases(
+            bases,
+            conference.school.place,
+            " ".join(f"{item.title} {item.summary}" for item in agenda),
+        ),
         "main_tasks": main_tasks,
         "main_task_count": count_label(len(main_tasks)),
         "groups": groups,
@@ -216,3 +280,29 @@ def minutes(conference: Conference) -> str:
 
 def resolution(conference: Conference) -> str:
     return _render("conferences/papers/resolution.txt", conference)
+
+
+def article_blocks(text: str, photos: list[Any]) -> list[tuple[str, Any]]:
+    """The article as the website shows it: ("p", paragraph) and ("photo", photo) blocks, a
+    line that is a photo's caption standing for the photo with its caption under it."""
+    by_caption = {" ".join(p.caption.split()): p for p in photos if p.caption.strip()}
+    blocks: list[tuple[str, Any]] = []
+    lines: list[str] = []
+
+    def flush() -> None:
+        if lines:
+            blocks.append(("p", "\n".join(lines)))
+            lines.clear()
+
+    for raw in (text or "").splitlines():
+        line = " ".join(raw.split())
+        photo = by_caption.get(line)
+        if photo is not None and ("photo", photo) not in blocks:
+            flush()
+            blocks.append(("photo", photo))
+        elif line:
+            lines.append(line)
+        else:
+            flush()
+    flush()
+    return blocks

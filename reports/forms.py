@@ -109,6 +109,13 @@ class IssueForm(StyledFormMixin, forms.Form):
         label=_("Ngày ban hành"), widget=DateInput(), input_formats=DATE_FORMATS
     )
 
+    confirm = forms.BooleanField(
+        label=_(
+            "Tôi đã xem những gì sẽ xảy ra và các vấn đề nêu trên; xác nhận ban hành báo cáo này."
+        ),
+        error_messages={"required": _("Hãy đánh dấu xác nhận trước khi ban hành.")},
+    )
+
     def __init__(self, *args: Any, signers: list[Position], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["signer"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -15,7 +16,8 @@ from core.errors import DomainError
 from documents.models import DocumentSystem, DocumentType
 from organisations.membership import person_record
 from organisations.models import Organisation, Person, Position, Role
-from papers.numbering import NumberingError, issue_number
+from papers.models import NumberSeries
+from papers.numbering import NumberingError, issue_number, series_period
 from planning.models import Plan
 from reports import drafting, figures
 from reports.models import NARRATIVE_FIELDS, Report, ReportKind, ReportPeriod, ReportStatus
@@ -163,6 +165,64 @@ def signing_block(position: Position) -> tuple[str, str, str]:
     if title.lower().startswith("phó "):
         return f"KT. {title[4:].upper()}", title, position.person.full_name
     return "", title, position.person.full_name
+
+
+# What the draft leaves for leadership (or the unit head) to write: "(Ban giám hiệu bổ sung …)".
+_TO_FILL = re.compile(r"\((?:Ban giám hiệu|Trưởng đơn vị)? ?bổ sung[^)]*\)", re.IGNORECASE)
+
+
+def issue_preview(report: Report, on: dt.date) -> dict[str, Any]:
+    """What issuing the report would do, and the problems worth a look before it is issued."""
+    data = figures.compute(report)
+    issuer = report.unit or report.plan.school
+    blocking: list[str] = []
+    warnings: list[str] = []
+    if not issuer.abbreviation:
+        blocking.append(
+            _("%(issuer)s chưa có chữ viết tắt dùng trong số, ký hiệu văn bản (BC-…).")
+            % {"issuer": issuer.name}
+        )
+    if not signer_choices(report, on):
+        blocking.append(_("Chưa có ai giữ chức vụ ký báo cáo này vào ngày ban hành."))
+    labels = {
+        "situation": _("Tình hình chung"),
+        "shortcomings": _("Tồn tại, hạn chế và nguyên nhân"),
+        "direction": _("Phương hướng, nhiệm vụ kỳ tới"),
+        "proposals": _("Đề xuất, kiến nghị"),
+    }
+    for field, label in labels.items():
+        text = getattr(report, field) or ""
+        if not text.strip():
+            warnings.append(_("Phần “%(part)s” còn trống.") % {"part": label})
+        for gap in _TO_FILL.findall(text):
+            warnings.append(
+                _("Phần “%(part)s” còn chỗ để trống của bản soạn sẵn: %(gap)s")
+                % {"part": label, "gap": gap}
+            )
+    missing = data["target_states"]["none"]
+    if missing:
+        warnings.append(
+            _("%(n)s chỉ tiêu chưa có số liệu đến ngày %(day)s.")
+            % {"n": missing, "day": data["cutoff"]}
+        )
+    silent = [row["unit"] for row in data.get("punctuality", []) if not row["checkins"]]
+    if silent:
+        warnings.append(
+            _("Chưa gửi báo cáo tiến độ nào trong kỳ: %(units)s.") % {"units": ", ".join(silent)}
+        )
+    series = NumberSeries.objects.filter(
+        issuer=issuer, doc_type__code="BC", period=series_period(issuer, DocumentSystem.STATE, on)
+    ).first()
+    next_number = (series.last_number if series else 0) + 1
+    return {
+        "blocking": blocking,
+        "warnings": warnings,
+        "symbol": f"{next_number:02d}/BC-{issuer.abbreviation or '…'}",
+        "year": on.year,
+        "issuer": issuer,
+        "data": data,
+        "overdue_units": sorted({t["unit"] for t in data["overdue"] if t["unit"]}),
+    }
 
 
 @transaction.atomic

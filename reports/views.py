@@ -298,16 +298,21 @@ def report_issue(request: SignedInRequest, pk: int) -> HttpResponse:
         )
         if issued:
             return redirect(back)
+    # The preview follows the date the user chose, even when the form is sent back unconfirmed.
+    on = (
+        form.cleaned_data.get("issued_on")
+        if form.is_bound and hasattr(form, "cleaned_data")
+        else None
+    )
+    preview = services.issue_preview(report, on or max(today(), report.cutoff))
     return render_form(
         request,
         form,
         title=_("Ban hành: %(report)s") % {"report": report.summary},
         back=back,
-        submit=_("Lấy số và ban hành"),
-        intro=_(
-            "Báo cáo sẽ mang số tiếp theo của sổ Báo cáo (BC) năm ban hành và được vào sổ văn bản. "
-            "Số liệu được chốt tại thời điểm ban hành; phần nội dung không sửa được nữa."
-        ),
+        submit=_("Xác nhận: lấy số và ban hành"),
+        template="reports/report_issue.html",
+        extra={"report": report, "preview": preview},
     )
 
 

@@ -342,6 +342,9 @@ class BalanceRun(models.Model):
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # When applied: each changed section's lecturer before ({section pk: lecturer pk or None}),
+    # so that applying can be undone.
+    replaced = models.JSONField(default=dict, blank=True)
     objects = ScopedManager("term__school")
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from core.errors import DomainError
+from core.text import format_number
 from organisations.models import Position
 from workload import norms
 from workload.balancer import instance as problem
@@ -245,28 +246,227 @@ def start_run(term: Term, *, by: User, time_limit: int = 60) -> BalanceRun:
     return run
 
 
+@dataclass
+class HoursChange:
+    """One lecturer's hours before and after applying a run."""
+
+    lecturer: Lecturer
+    target: Decimal
+    max_load: Decimal
+    before: Decimal
+    after: Decimal
+    gained: list[str]  # codes of the sections they would take over
+    lost: list[str]  # codes of the sections they would give up
+
+    @property
+    def delta(self) -> Decimal:
+        return self.after - self.before
+
+    @property
+    def share_before(self) -> float | None:
+        return float(self.before / self.target) if self.target else None
+
+    @property
+    def share_after(self) -> float | None:
+        return float(self.after / self.target) if self.target else None
+
+    @property
+    def over_max(self) -> bool:
+        return self.after > self.max_load
+
+
+@dataclass
+class ApplyPreview:
+    """What applying a run would do, and what stops it or deserves a look first."""
+
+    run: BalanceRun
+    changed_sections: int
+    kept_locked: int
+    total_sections: int
+    gains: list[HoursChange]
+    losses: list[HoursChange]
+    blocking: list[str]
+    warnings: list[str]
+    new_assignment: dict[int, int]  # section pk → lecturer pk
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.blocking
+
+
+def apply_preview(run: BalanceRun) -> ApplyPreview:
+    """Compare the run's assignment with the semester's current one, section by section."""
+    blocking: list[str] = []
+    warnings: list[str] = []
+    if run.status != RunStatus.DONE:
+        blocking.append(_("Lượt tính này chưa có phương án phân công."))
+    if run.applied_at is not None:
+        blocking.append(_("Phương án này đã được áp dụng."))
+    assignment: dict[str, str] = (run.result or {}).get("assignment", {})
+    sections = {
+        f"S{s.pk}": s
+        for s in Section.objects.active()
+        .filter(term=run.term)
+        .select_related("locked_to__person", "assigned_to__person")
+    }
+    computed_hours = {
+        item["id"]: item.get("hours") for item in (run.instance or {}).get("sections", [])
+    }
+    if assignment and set(assignment) != set(sections):
+        blocking.append(
+            _(
+                "Danh sách lớp học phần đã thay đổi sau lượt tính này (thêm hoặc bớt lớp): "
+                "hãy chạy lại phân công tự động."
+            )
+        )
+    lecturers = {row.lecturer.pk: row for row in lecturer_rows(run.term)}
+    new_assignment: dict[int, int] = {}
+    gained: dict[int, list[str]] = defaultdict(list)
+    lost: dict[int, list[str]] = defaultdict(list)
+    before: dict[int, Decimal] = defaultdict(Decimal)
+    after: dict[int, Decimal] = defaultdict(Decimal)
+    changed = kept_locked = 0
+    for key, section in sections.items():
+        if section.assigned_to_id:
+            before[section.assigned_to_id] += section.hours
+        if key not in assignment:
+            if section.assigned_to_id:
+                after[section.assigned_to_id] += section.hours
+            continue
+        lecturer_id = int(assignment[key].removeprefix("L"))
+        new_assignment[section.pk] = lecturer_id
+        after[lecturer_id] += section.hours
+        if lecturer_id not in lecturers:
+            blocking.append(
+                _("Lớp %(code)s được giao cho một giảng viên nay không còn trong danh sách.")
+                % {"code": section.code}
+            )
+        if section.locked_to_id and section.locked_to_id != lecturer_id:
+            blocking.append(
+                _(
+                    "Lớp %(code)s đã được chốt cho %(who)s sau lượt tính này; phương án lại giao "
+                    "cho người khác: hãy chạy lại phân công tự động."
+                )
+                % {
+                    "code": section.code,
+                    "who": section.locked_to.person.full_name if section.locked_to else "",
+                }
+            )
+        elif section.locked_to_id:
+            kept_locked += 1
+        hours_then = computed_hours.get(key)
+        if hours_then is not None and Decimal(str(hours_then)) != section.hours:
+            warnings.append(
+                _(
+                    "Lớp %(code)s đã đổi số giờ chuẩn sau lượt tính (%(then)s → %(now)s giờ): "
+                    "phương án được tính với số cũ."
+                )
+                % {
+                    "code": section.code,
+                    "then": format_number(Decimal(str(hours_then))),
+                    "now": format_number(section.hours),
+                }
+            )
+        if section.assigned_to_id != lecturer_id:
+            changed += 1
+            gained[lecturer_id].append(section.code)
+            if section.assigned_to_id:
+                lost[section.assigned_to_id].append(section.code)
+    changes = []
+    for pk, row in lecturers.items():
+        if after[pk] > row.target.max_load:
+            warnings.append(
+                _(
+                    "%(who)s sẽ dạy %(after)s giờ, quá mức tối đa %(max)s giờ (kể cả giờ vượt "
+                    "định mức)."
+                )
+                % {
+                    "who": row.lecturer.person.full_name,
+                    "after": format_number(after[pk]),
+                    "max": format_number(row.target.max_load),
+                }
+            )
+        if before[pk] == after[pk] and not gained[pk] and not lost[pk]:
+            continue
+        changes.append(
+            HoursChange(
+                lecturer=row.lecturer,
+                target=row.target.target,
+                max_load=row.target.max_load,
+                before=before[pk],
+                after=after[pk],
+                gained=sorted(gained[pk]),
+                lost=sorted(lost[pk]),
+            )
+        )
+
+    def name(change: HoursChange) -> str:
+        return change.lecturer.person.sort_key
+
+    return ApplyPreview(
+        run=run,
+        changed_sections=changed,
+        kept_locked=kept_locked,
+        total_sections=len(sections),
+        gains=sorted((c for c in changes if c.delta > 0), key=lambda c: (-c.delta, name(c))),
+        losses=sorted((c for c in changes if c.delta < 0), key=lambda c: (c.delta, name(c))),
+        blocking=list(dict.fromkeys(blocking)),
+        warnings=warnings,
+        new_assignment=new_assignment,
+    )
+
+
 @transaction.atomic
 def apply_run(run: BalanceRun, *, by: User) -> int:
-    """Make the run's assignment the semester's assignment; returns how many sections changed."""
-    if run.status != RunStatus.DONE:
-        raise WorkloadError(_("Chỉ áp dụng được một lượt tính đã có phương án."))
-    assignment: dict[str, str] = run.result.get("assignment", {})
-    sections = {f"S{s.pk}": s for s in Section.objects.active().filter(term=run.term)}
-    if set(assignment) != set(sections):
-        raise WorkloadError(
-            _("Danh sách lớp học phần đã thay đổi sau lượt tính này: hãy chạy lại phân công.")
-        )
-    changed = 0
-    for key, section in sections.items():
-        lecturer_id = int(assignment[key].removeprefix("L"))
+    """Make the run's assignment the semester's assignment; returns how many sections changed.
+
+    Refused for whatever the preview shows as blocking (the page shows the same list first)."""
+    run = BalanceRun.objects.select_for_update().select_related("term").get(pk=run.pk)
+    preview = apply_preview(run)
+    if preview.blocking:
+        raise WorkloadError(" ".join(preview.blocking))
+    replaced: dict[str, int | None] = {}
+    for section in Section.objects.active().filter(pk__in=preview.new_assignment):
+        lecturer_id = preview.new_assignment[section.pk]
         if section.assigned_to_id != lecturer_id:
+            replaced[str(section.pk)] = section.assigned_to_id
             section.assigned_to_id = lecturer_id
             stamp(section, by, _("Áp dụng phân công tự động"))
             section.save(update_fields=["assigned_to"])
-            changed += 1
     run.applied_at = timezone.now()
-    run.save(update_fields=["applied_at"])
-    return changed
+    run.replaced = replaced
+    run.save(update_fields=["applied_at", "replaced"])
+    return len(replaced)
+
+
+@transaction.atomic
+def undo_apply(run: BalanceRun, *, by: User) -> tuple[int, list[str]]:
+    """Give back each section the lecturer it had before the run was applied.
+
+    A section changed since (locked or reassigned by hand) keeps its new lecturer: returns how
+    many were given back and the codes of those left as they are."""
+    run = BalanceRun.objects.select_for_update().select_related("term").get(pk=run.pk)
+    if run.applied_at is None:
+        raise WorkloadError(_("Phương án này chưa được áp dụng, không có gì để hoàn tác."))
+    if run.term.runs.filter(applied_at__gt=run.applied_at).exists():
+        raise WorkloadError(
+            _("Đã áp dụng một phương án khác sau phương án này: hãy hoàn tác phương án đó trước.")
+        )
+    assignment: dict[str, str] = (run.result or {}).get("assignment", {})
+    restored, kept = 0, []
+    for section in Section.objects.filter(pk__in=[int(pk) for pk in run.replaced]):
+        set_to = assignment.get(f"S{section.pk}", "").removeprefix("L")
+        if str(section.assigned_to_id) != set_to:
+            kept.append(section.code)
+            continue
+        section.assigned_to_id = run.replaced[str(section.pk)]
+        stamp(section, by, _("Hoàn tác phân công tự động"))
+        section.save(update_fields=["assigned_to"])
+        restored += 1
+    run.applied_at = None
+    run.replaced = {}
+    run.save(update_fields=["applied_at", "replaced"])
+    return restored, sorted(kept)
 
 
 @transaction.atomic
@@ -283,19 +483,34 @@ def lock_section(section: Section, lecturer: Lecturer | None, *, by: User) -> Se
 
 
 def spread(rows: list[LecturerRow], field: str) -> dict[str, float | None]:
-    """max_deviation and imbalance of one set of loads (the balancer's definitions)."""
+    """How even one set of loads is: the balancer's max_deviation and imbalance, the common
+    share ``rho`` (total hours over total targets) and the lowest and highest share of a
+    lecturer's own target. Pages show the shares, never the balancer's terms (``wording``)."""
     active = [r for r in rows if r.target.target > 0]
     total_target = sum(float(r.target.target) for r in active)
     total_hours = sum(float(getattr(r, field)) for r in rows)
     if not active or total_target == 0:
-        return {"max_deviation": None, "imbalance": None, "rho": None}
+        return {
+            "max_deviation": None,
+            "imbalance": None,
+            "rho": None,
+            "lowest": None,
+            "highest": None,
+        }
     rho = total_hours / total_target
-    deviations = [abs(float(getattr(r, field)) / float(r.target.target) - rho) for r in active]
+    ratios = [float(getattr(r, field)) / float(r.target.target) for r in active]
+    deviations = [abs(ratio - rho) for ratio in ratios]
     imbalance = sum(
         (float(getattr(r, field)) - rho * float(r.target.target)) ** 2 / float(r.target.target)
         for r in active
     )
-    return {"max_deviation": max(deviations), "imbalance": imbalance, "rho": rho}
+    return {
+        "max_deviation": max(deviations),
+        "imbalance": imbalance,
+        "rho": rho,
+        "lowest": min(ratios),
+        "highest": max(ratios),
+    }
 
 
 def ensure_term(school_id: int, start_year: int, semester: int) -> Term:

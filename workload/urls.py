@@ -22,5 +22,6 @@ urlpatterns = [
     path("terms/<int:pk>/year/", views.year_view, name="year_view"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/apply/", views.run_apply, name="run_apply"),
+    path("runs/<int:pk>/undo/", views.run_undo, name="run_undo"),
     path("plans/<int:plan_pk>/staff-load/", views.staff_load, name="staff_load"),
 ]

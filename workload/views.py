@@ -23,7 +23,7 @@ from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
 from planning.models import Plan
-from workload import excel, services, staffload
+from workload import excel, services, staffload, wording
 from workload.forms import SectionForm
 from workload.models import BalanceRun, Lecturer, RuleSet, Section, Term
 
@@ -98,8 +98,8 @@ def term_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         rows=rows,
         scale=scale,
         groups=sorted(groups.items(), key=lambda item: item[0].name),
-        after=services.spread(rows, "load"),
-        before=services.spread(rows, "manual_load"),
+        after=wording.fairness(services.spread(rows, "load")),
+        before=wording.fairness(services.spread(rows, "manual_load")),
         section_count=sections.count(),
         unassigned=sections.filter(assigned_to__isnull=True).count(),
         total_hours=sum(float(r.load) for r in rows),
@@ -227,12 +227,20 @@ def _run(request: HttpRequest, pk: int, perm: str | None = None) -> BalanceRun:
 def _run_context(run: BalanceRun) -> dict[str, Any]:
     result = run.result or {}
     explanation = result.get("explanation") or {}
+    if not isinstance(explanation, dict):
+        explanation = {}
+    names = wording.labels(run.instance or {})
     return {
         "run": run,
         "term": run.term,
         "result": result,
-        "explanation": explanation,
-        "issues": explanation.get("issues", []) if isinstance(explanation, dict) else [],
+        "summary": wording.run_summary(result, run.instance or {}) if run.status == "done" else [],
+        "progress": wording.progress_line(run.progress) if run.progress else None,
+        "explanation_message": wording.readable(explanation.get("message", ""), names),
+        "out_of_time": explanation.get("code") == "NO_SOLUTION_IN_TIME",
+        "issues": [
+            wording.readable(i.get("message", ""), names) for i in explanation.get("issues", [])
+        ],
     }
 
 
@@ -245,19 +253,51 @@ def run_detail(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def run_apply(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Before applying: who gains and who loses hours, what stays locked, the problems found;
+    applied only when the head confirms (a POST with ``confirm``)."""
     run = _run(request, pk, MANAGE)
-    applied = attempt(
+    if request.method == "POST":
+        if request.POST.get("confirm") != "1":
+            messages.warning(request, _("Chưa áp dụng: hãy xem lại thay đổi rồi bấm xác nhận."))
+            return redirect("workload:run_apply", pk=run.pk)
+        applied = attempt(
+            request,
+            lambda: services.apply_run(run, by=request.user),
+            success=lambda changed: (
+                _("Đã áp dụng phân công: %(n)d lớp học phần thay đổi giảng viên.") % {"n": changed}
+            ),
+        )
+        if not applied:
+            return redirect("workload:run_apply", pk=run.pk)
+        return redirect("workload:term_detail", pk=run.term_id)
+    preview = services.apply_preview(run)
+    return render(
         request,
-        lambda: services.apply_run(run, by=request.user),
-        success=lambda changed: (
-            _("Đã áp dụng phân công: %(n)d lớp học phần thay đổi giảng viên.") % {"n": changed}
-        ),
+        "workload/apply.html",
+        {"run": run, "term": run.term, "preview": preview},
     )
-    if not applied:
+
+
+@login_required
+@require_POST
+def run_undo(request: SignedInRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk, MANAGE)
+    if request.POST.get("confirm") != "1":
+        messages.warning(request, _("Chưa hoàn tác: hãy bấm xác nhận."))
         return redirect("workload:run_detail", pk=run.pk)
-    return redirect("workload:term_detail", pk=run.term_id)
+
+    def message(outcome: tuple[int, list[str]]) -> str:
+        restored, kept = outcome
+        text = _("Đã hoàn tác: %(n)d lớp học phần trở lại giảng viên trước đó.") % {"n": restored}
+        if kept:
+            text += " " + _(
+                "Các lớp đã được sửa sau khi áp dụng giữ nguyên người dạy hiện tại: %(codes)s."
+            ) % {"codes": ", ".join(kept)}
+        return text
+
+    attempt(request, lambda: services.undo_apply(run, by=request.user), success=message)
+    return redirect("workload:run_detail", pk=run.pk)
 
 
 @login_required

@@ -330,7 +330,7 @@ def test_article_edited_then_regenerated_from_the_data(
     assert conference.article_text == "Bản biên tập"
     services.regenerate_article(conference, by=clerk)
     assert conference.article_text.startswith("Trường Cao đẳng Mẫu tổ chức Hội nghị viên chức")
-    assert "ngày 26 tháng 9 năm 2023" in conference.article_text.lower()
+    assert "ngày 26/9/2023, nhà trường tổ chức" in conference.article_text.lower()
     services.publish_article(conference, by=clerk)
     assert conference.article_published_at is not None
     reasons = [r.history_change_reason for r in conference.history.all()]

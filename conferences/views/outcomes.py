@@ -285,6 +285,9 @@ def article(request: SignedInRequest, pk: int) -> HttpResponse:
     context = {
         "conference": conference,
         "text": text,
+        "blocks": texts.article_blocks(
+            text, list(conference.photos.active().order_by("order", "pk"))
+        ),
         "is_edited": bool(conference.article_text) and conference.article_text != generated,
         "form": form,
         "can_manage": can_manage,

@@ -32,7 +32,13 @@ def test_principal_edits_and_issues_the_year_report(
     )
     desk.click("#issue-report")
     desk.fill("#id_issued_on", "05/07/2024")
-    desk.click("main button[type=submit]")
+    # What will happen and the problems come first; nothing is issued without the tick.
+    desk.click("#confirm-issue")
+    desk.wait_for_load_state()
+    assert not Report.objects.get(pk=report.pk).is_issued
+    assert "dự kiến số 02/BC-CĐSPLS" in desk.locator("#issue-effects").inner_text()
+    desk.check("#id_confirm")
+    desk.click("#confirm-issue")
     desk.wait_for_load_state()
     assert desk.locator("#symbol").inner_text() == "Số 02/BC-CĐSPLS"
     assert desk.locator("#unchanged").count() == 1

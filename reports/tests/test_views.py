@@ -155,7 +155,12 @@ def test_issue_through_the_page(reported: World) -> None:
     )
     response = reported.client("leadership").post(
         reverse("reports:report_issue", args=[report.pk]),
-        {"version": report.version, "signer": signer.pk, "issued_on": "05/01/2024"},
+        {
+            "version": report.version,
+            "signer": signer.pk,
+            "issued_on": "05/01/2024",
+            "confirm": "on",
+        },
     )
     assert response.status_code == 302
     report.refresh_from_db()
@@ -234,3 +239,57 @@ def test_pages_cost_the_same_for_a_small_and_a_large_plan(world: World, page: st
         semester(world)
     unit_report(world)
     assert count(world, url()) == small
+
+
+def test_issuing_shows_what_will_happen_and_the_problems_first(reported: World) -> None:
+    report = reported.report
+    report.proposals = ""
+    report.save()
+    page = (
+        reported.client("leadership")
+        .get(reverse("reports:report_issue", args=[report.pk]))
+        .content.decode()
+    )
+    # The problems before the effects, the effects before the button.
+    assert page.index('id="issue-warnings"') < page.index('id="issue-effects"')
+    assert page.index('id="issue-effects"') < page.index('id="confirm-issue"')
+    assert "Phần “Đề xuất, kiến nghị” còn trống." in page
+    assert "còn chỗ để trống của bản soạn sẵn" in page  # "(Ban giám hiệu bổ sung …)" of the draft
+    assert "dự kiến số 01/BC-CĐM" in page
+    assert "không sửa được nữa" in page and "Không hủy được:" in page
+    assert 'name="confirm"' in page
+
+
+def test_nothing_is_issued_without_confirmation(reported: World) -> None:
+    report = reported.report
+    signer = Position.objects.get(
+        person=reported.people["leadership"], organisation=reported.school
+    )
+    url = reverse("reports:report_issue", args=[report.pk])
+    form = {"version": report.version, "signer": signer.pk, "issued_on": "05/01/2024"}
+    response = reported.client("leadership").post(url, form)
+    assert response.status_code == 400
+    assert "Hãy đánh dấu xác nhận trước khi ban hành." in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.snapshot is None
+    assert not Report.objects.filter(status=ReportStatus.ISSUED).exists()
+    # Who may not issue cannot, confirmed or not.
+    for role, status in [("staff", 403), ("unit_head", 403), ("outsider", 404)]:
+        assert reported.client(role).post(url, {**form, "confirm": "on"}).status_code == status
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    assert reported.client("leadership").post(url, {**form, "confirm": "on"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ISSUED
+
+
+def test_a_school_without_an_abbreviation_is_told_before_issuing(reported: World) -> None:
+    reported.school.abbreviation = ""
+    reported.school.save()
+    page = (
+        reported.client("leadership")
+        .get(reverse("reports:report_issue", args=[reported.report.pk]))
+        .content.decode()
+    )
+    assert 'id="issue-blocking"' in page and "chưa có chữ viết tắt" in page
+    assert 'id="confirm-issue"' not in page

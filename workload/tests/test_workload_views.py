@@ -66,7 +66,8 @@ def test_run_page_polls_until_finished_and_can_be_applied(
     fragment = client.get(run_url, HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith('<div id="run-status"')
     assert teaching.world.client("unit_head").post(run_url + "apply/").status_code == 403
-    assert client.post(run_url + "apply/").status_code == 302
+    assert client.get(run_url + "apply/").status_code == 200  # the preview comes first
+    assert client.post(run_url + "apply/", {"confirm": "1"}).status_code == 302
     loads: dict[int, int] = {}
     for section in Section.objects.filter(term=teaching.term):
         loads[section.assigned_to_id] = loads.get(section.assigned_to_id, 0) + 1
