@@ -13,4 +13,28 @@
     },
     true
   );
+  // A form sent back with errors: the summary at its top takes the focus (a screen reader reads
+  // it, the keyboard starts from it), and each of its links puts the focus in its field.
+  function focusErrorSummary(root) {
+    var summary = (root || document).querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      summary.scrollIntoView({ block: "start" });
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusErrorSummary(event.target);
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element && event.target.closest("a[data-focus-field]");
+    if (!link) return;
+    var field = document.getElementById(link.getAttribute("data-focus-field"));
+    if (!field) return;
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  });
 })();
