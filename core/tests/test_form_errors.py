@@ -39,7 +39,7 @@ def test_errors_are_summarised_at_the_top_with_links_to_their_fields() -> None:
     html = render(form)
     summary = html.index('id="error-summary"')
     assert summary < html.index('id="id_title"'), "the summary comes before the fields"
-    assert 'data-error-summary' in html and 'tabindex="-1"' in html
+    assert "data-error-summary" in html and 'tabindex="-1"' in html
     assert 'href="#id_count"' in html and 'href="#id_kind"' in html
     assert "Chưa lưu được. Hãy sửa những chỗ sau rồi gửi lại:" in html
 

@@ -25,6 +25,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary(document);
   });
+  // Once more after the page has loaded: a "#main" left in the address by the skip link would
+  // otherwise take the focus back to the top of the content.
+  window.addEventListener("load", function () {
+    var active = document.activeElement;
+    if (!active || active === document.body || active.id === "main") focusErrorSummary(document);
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     focusErrorSummary(event.target);
   });
