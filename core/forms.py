@@ -60,6 +60,5 @@ def _name_empty_choice(field: forms.Field) -> None:
             field.empty_label = empty_choice_label(field)
     elif isinstance(field, forms.ChoiceField) and not isinstance(field.widget, forms.RadioSelect):
         label = empty_choice_label(field)
-        field.choices = [
-            (value, label if value in ("", None) else text) for value, text in field.choices
-        ]
+        choices: Any = field.choices  # normalised by Django to (value, text) pairs
+        field.choices = [(value, label if value in ("", None) else text) for value, text in choices]
