@@ -10,6 +10,7 @@ from core.versioning import VersionedFormMixin
 from documents.models import Document
 from organisations.models import Organisation, Person
 from planning.models import Plan, StrategicGoal, Target, TargetAllocation, Task, WorkArea
+from planning.tree import build_tree, flatten
 
 
 def school_units(school_id: int) -> Any:
@@ -140,8 +141,16 @@ class TaskForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         fields = [
             "parent", "kind", "code", "title", "description", "area", "lead_unit",
             "person_in_charge", "start_date", "due_date", "completed_on", "weight", "target",
-            "serves", "order",
+            "serves",
         ]  # fmt: skip
+        # One ordering field: the number. A task stands among its siblings where its number puts
+        # it (planning.services.place_by_number); no separate "thứ tự" to keep in step.
+        help_texts = {
+            "code": _(
+                "Ví dụ 1, 1.2 hoặc KHCN.3. Nhiệm vụ được xếp theo số này; để trống thì hệ thống "
+                "đánh số tiếp theo."
+            ),
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "start_date": DateInput(),
@@ -153,11 +162,15 @@ class TaskForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         self, *args: Any, plan: Plan, owner_unit: Organisation | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        tasks = plan.tasks.active().only("pk", "code", "title")
+        tasks = plan.tasks.active().only("pk", "code", "title", "parent_id", "order")
         own = tasks.filter(owner_unit=owner_unit) if owner_unit else tasks.school_level()
-        if self.instance.pk:
-            own = own.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = own
+        self.fields["parent"].queryset = (
+            own.exclude(pk=self.instance.pk) if self.instance.pk else own
+        )
+        self.fields["parent"].choices = [
+            ("", _("— Không thuộc nhiệm vụ nào (cấp cao nhất) —")),
+            *parent_choices(list(own), leaving_out=self.instance.pk),
+        ]
         self.fields["area"].queryset = plan.areas.active()
         self.fields["lead_unit"].queryset = school_units(plan.school_id)
         self.fields["person_in_charge"].queryset = Person.objects.active().filter(
@@ -169,6 +182,27 @@ class TaskForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         else:
             self.fields["serves"].queryset = tasks.school_level()
             self.fields["serves"].required = True
+
+
+def parent_choices(tasks: list[Task], *, leaving_out: int | None) -> list[tuple[int, str]]:
+    """The tasks a task may sit under, as the tree reads (1, 1.1, 1.2, 2…), indented by depth.
+
+    The task being edited and its whole branch are left out: a task cannot sit under itself.
+    """
+    rows = flatten(build_tree(sorted(tasks, key=lambda t: (t.order, t.pk))))
+    choices: list[tuple[int, str]] = []
+    skip_below: int | None = None
+    for task, depth in rows:
+        if skip_below is not None and depth > skip_below:
+            continue
+        skip_below = None
+        if task.pk == leaving_out:
+            skip_below = depth
+            continue
+        title = task.title if len(task.title) <= 90 else task.title[:89] + "…"
+        label = f"{task.code}. {title}" if task.code else title
+        choices.append((task.pk, "\u00a0\u00a0\u00a0\u00a0" * depth + label))
+    return choices
 
 
 class CoordinationForm(StyledFormMixin, forms.Form):

@@ -418,6 +418,11 @@ class ProgressMode(models.TextChoices):
     DERIVED = "derived", _("Tính từ nhiệm vụ con (theo trọng số)")
 
 
+# Siblings' stored places are 10, 20, 30…: their order follows their numbers (planning.services.
+# place_by_number), and an import may still slot a row in between.
+ORDER_STEP = 10
+
+
 class Task(Versioned, Archivable):
     """A node of the task tree: nhiệm vụ → giải pháp → hoạt động.
 

@@ -23,6 +23,7 @@ from core.versioning import Versioned, claim_version
 from documents.models import Document
 from organisations.models import Organisation
 from planning.models import (
+    ORDER_STEP,
     Plan,
     PlanAmendment,
     PlanBasis,
@@ -37,6 +38,7 @@ from planning.models import (
     UnitPlanStatus,
     WorkArea,
 )
+from planning.tree import code_key
 
 M = TypeVar("M", bound=models.Model)
 
@@ -114,6 +116,26 @@ def _check_task(task: Task) -> None:
             raise PlanningError(_("Nhiệm vụ cấp trên phải thuộc cùng kế hoạch."))
         seen.add(parent.pk)
         parent = parent.parent
+
+
+def place_by_number(task: Task) -> None:
+    """Put a task among its siblings where its number (số thứ tự: 1, 1.2, 1.10) says, so that the
+    tree always reads in the order of the numbers people see; the stored `order` only follows.
+
+    The number is the one ordering field people edit (the task form has no other); a sibling whose
+    number disagreed with its place moves to where its number puts it.
+    """
+    siblings = list(
+        Task.objects.active()
+        .filter(plan=task.plan_id, parent=task.parent_id, owner_unit=task.owner_unit_id)
+        .only("pk", "code", "order")
+    )
+    siblings.sort(key=lambda t: (code_key(t), t.order, t.pk))
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.order != position * ORDER_STEP:
+            Task.objects.filter(pk=sibling.pk).update(order=position * ORDER_STEP)
+            if sibling.pk == task.pk:
+                task.order = position * ORDER_STEP
 
 
 def next_task_code(task: Task) -> str:

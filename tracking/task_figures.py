@@ -26,8 +26,8 @@ MATRIX_LABELS = {
 }
 MATRIX_COLOURS = {
     "done_on_time": "#198754",
-    "done_late": "#fd7e14",
-    "open_in_time": "#0d6efd",
+    "done_late": "#a84f00",  # orange dark enough to read as text on white (WCAG AA)
+    "open_in_time": "#0a58ca",
     "open_overdue": "#dc3545",
 }
 

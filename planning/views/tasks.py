@@ -119,6 +119,7 @@ def task_form(
             services.save_plan_object(
                 form.instance, by=request.user, expected_version=form.expected_version
             )
+            services.place_by_number(form.instance)
             services.set_coordinations(form.instance, rows, by=request.user)
 
         if attempt(request, save, form=form):

@@ -13,4 +13,34 @@
     },
     true
   );
+  // A form sent back with errors: the summary at its top takes the focus (a screen reader reads
+  // it, the keyboard starts from it), and each of its links puts the focus in its field.
+  function focusErrorSummary(root) {
+    var summary = (root || document).querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      summary.scrollIntoView({ block: "start" });
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary(document);
+  });
+  // Once more after the page has loaded: a "#main" left in the address by the skip link would
+  // otherwise take the focus back to the top of the content.
+  window.addEventListener("load", function () {
+    var active = document.activeElement;
+    if (!active || active === document.body || active.id === "main") focusErrorSummary(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusErrorSummary(event.target);
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element && event.target.closest("a[data-focus-field]");
+    if (!link) return;
+    var field = document.getElementById(link.getAttribute("data-focus-field"));
+    if (!field) return;
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  });
 })();
