@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "organisations",
+    "notifications",
     "documents",
     "planning",
     "workload",
