@@ -72,9 +72,7 @@ class Notification(models.Model):
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     # How its e-mail goes, decided from the user's preferences when it was made.
-    delivery = models.CharField(
-        max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
-    )
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -65,9 +65,7 @@ def deliveries(user_ids: Iterable[int], kind: str) -> dict[int, str]:
 
 def preferences_of(user: Any) -> dict[str, str]:
     """Every kind with the user's choice for it."""
-    chosen = dict(
-        NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
-    )
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
     return {kind: chosen.get(kind, Delivery.IMMEDIATE) for kind in NotificationKind.values}
 
 

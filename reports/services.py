@@ -17,7 +17,7 @@ from organisations.membership import person_record
 from organisations.models import Organisation, Person, Position, Role
 from papers.numbering import NumberingError, issue_number
 from planning.models import Plan
-from reports import drafting, figures
+from reports import drafting, figures, notices
 from reports.models import NARRATIVE_FIELDS, Report, ReportKind, ReportPeriod, ReportStatus
 
 TEXT_LIMIT = 50_000
@@ -205,6 +205,7 @@ def issue_report(
     fresh.signing_mark, fresh.signer_title, fresh.signer_name = mark, title, name
     stamp(fresh, by, _("Ban hành báo cáo"))
     fresh.save()
+    notices.report_issued(fresh, by=by)
     return fresh
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core.audit import stamp
 from core.errors import DomainError
 from organisations.models import Position
-from workload import norms
+from workload import norms, notices
 from workload.balancer import instance as problem
 from workload.models import (
     Availability,
@@ -266,6 +266,7 @@ def apply_run(run: BalanceRun, *, by: User) -> int:
             changed += 1
     run.applied_at = timezone.now()
     run.save(update_fields=["applied_at"])
+    notices.assignment_applied(run.term, changed, by=by)
     return changed
 
 
