@@ -4,10 +4,12 @@ choice of e-mail (at once, in the daily digest, or none), and the digest sent on
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from conftest import World, commit
@@ -175,3 +177,19 @@ def test_unread_for_is_the_users_unread_newest_first(settled: World) -> None:
         NotificationKind.EXTENSION_REQUESTED
     ]
     assert not Notification.objects.unread_for(settled.users["staff"]).exists()
+
+
+def test_the_digest_command_sends_the_days_digests_once(mailed: World) -> None:
+    save_preferences(mailed.users["leadership"], {NotificationKind.EXTENSION_REQUESTED: "digest"})
+    request(mailed)
+    commit()
+    out = io.StringIO()
+    call_command("send_digests", "--now", "--date", "20/05/2024", stdout=out)
+    call_command("send_digests", "--now", "--date", "20/05/2024", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "20/05/2024: đã gửi 1 thư tổng hợp.",
+        "20/05/2024: đã gửi 0 thư tổng hợp.",
+    ]
+    assert len(mail.outbox) == 1
+    with pytest.raises(CommandError, match="dd/mm/yyyy"):
+        call_command("send_digests", "--now", "--date", "2024-05-20")
