@@ -52,14 +52,16 @@ demo: migrate
 lock:
 	bash scripts/lock.sh $(if $(UPGRADE),--upgrade)
 
-# The server, the django-tasks worker (reminder e-mails, background jobs) and the hourly reminder
-# scan run together; Ctrl+C stops all three. The worker and the scan are restarted after a short
+# The server, the django-tasks worker (notification e-mails, background jobs), the hourly reminder
+# scan and the daily digest (checked hourly, sent once a day from 06:00) run together; Ctrl+C
+# stops them all. The worker and the scan are restarted after a short
 # back-off if they exit (a database error, say) instead of leaving the site without them.
 run: demo
 	@echo "Trọng Tâm: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
 	DEBUG=1 bash scripts/supervise.sh $(PY) manage.py db_worker --no-reload & \
 	DEBUG=1 bash scripts/supervise.sh $(PY) manage.py send_reminders --every 3600 & \
+	DEBUG=1 bash scripts/supervise.sh $(PY) manage.py send_digests --every 3600 & \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 check: deps

@@ -22,6 +22,7 @@ from core.models import Archivable
 from core.versioning import Versioned, claim_version
 from documents.models import Document
 from organisations.models import Organisation
+from planning import notices
 from planning.models import (
     ORDER_STEP,
     Plan,
@@ -219,6 +220,7 @@ def issue_plan(plan: Plan, *, by: User, on: dt.date | None = None) -> Plan:
     plan.issued_by = by
     stamp(plan, by, _("Ban hành kế hoạch"))
     plan.save()
+    notices.plan_issued(plan, by=by)
     return plan
 
 
@@ -245,6 +247,7 @@ def close_amendment(amendment: PlanAmendment, *, by: User) -> PlanAmendment:
     amendment.closed_by = by
     stamp(amendment, by)
     amendment.save()
+    notices.plan_amended(amendment, by=by)
     return amendment
 
 
@@ -461,6 +464,7 @@ def propose_allocation(
     allocation.decided_at = None
     stamp(allocation, by, _("Đơn vị đề xuất điều chỉnh chỉ tiêu"))
     allocation.save()
+    notices.proposal_made(allocation, by=by)
     return allocation
 
 
@@ -482,6 +486,7 @@ def decide_allocation(
     allocation.decided_at = timezone.now()
     stamp(allocation, by, reason)
     allocation.save()
+    notices.proposal_decided(allocation, accepted=accept, by=by)
     return allocation
 
 

@@ -19,7 +19,7 @@ from organisations.models import Organisation, Person, Position, Role
 from papers.models import NumberSeries
 from papers.numbering import NumberingError, issue_number, series_period
 from planning.models import Plan
-from reports import drafting, figures
+from reports import drafting, figures, notices
 from reports.models import NARRATIVE_FIELDS, Report, ReportKind, ReportPeriod, ReportStatus
 
 TEXT_LIMIT = 50_000
@@ -265,6 +265,7 @@ def issue_report(
     fresh.signing_mark, fresh.signer_title, fresh.signer_name = mark, title, name
     stamp(fresh, by, _("Ban hành báo cáo"))
     fresh.save()
+    notices.report_issued(fresh, by=by)
     return fresh
 
 

@@ -31,7 +31,7 @@ from organisations.models import Organisation
 from planning.excel import tree_order
 from planning.models import Plan, Task, TaskCoordination
 from planning.status import RunState
-from tracking import services
+from tracking import notices, services
 from tracking.models import CheckIn, Confidence
 
 SHEET = "Báo cáo tiến độ"
@@ -351,4 +351,7 @@ def import_report(
             raise BadWorkbook(
                 _("Dòng %(row)d: %(error)s Chưa ghi gì.") % {"row": row.row, "error": error}
             ) from error
+    created = sum(1 for row in result.rows if row.action == "create")
+    if created:
+        notices.sheet_imported(plan, unit, created, by=by)
     return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scopes import ScopedManager
+from notifications.models import Notification
 from organisations.models import Organisation
 from planning.models import Target, Task
 
@@ -256,6 +258,13 @@ class Reminder(models.Model):
     on = models.DateField()
     level = models.CharField(max_length=12, choices=EscalationLevel.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The notifications it sent (notifications.Notification.source): `reminder__on=…` filters them.
+    notifications = GenericRelation(
+        Notification,
+        content_type_field="source_type",
+        object_id_field="source_id",
+        related_query_name="reminder",
+    )
     objects = ScopedManager("task__plan__school")
 
     class Meta:
@@ -267,28 +276,3 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.code} {self.kind} {self.on}"
-
-
-class Notification(models.Model):
-    """An in-app notice; e-mail, when sent, carries the same words."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    reminder = models.ForeignKey(
-        Reminder, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
-    )
-    title = models.CharField(max_length=300)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("thông báo")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
-
-    def __str__(self) -> str:
-        return self.title

@@ -21,11 +21,12 @@ from django_tasks import task as background_task
 
 from core.clock import today
 from core.scopes import unscoped
+from notifications.models import NotificationKind
+from notifications.services import notify
 from organisations.models import Organisation, Position, Role
 from planning.models import Plan, PlanStatus, Task
 from planning.status import RunState
 from tracking.models import EscalationLevel, Reminder, ReminderKind, ReminderPolicy
-from tracking.notify import notify
 
 NAGGING = (ReminderKind.CHECKIN_MISSING, ReminderKind.OVERDUE)
 
@@ -250,8 +251,9 @@ def _record(
                 people.recipients(task, level),
                 title=title,
                 body=body,
+                kind=NotificationKind.REMINDER,
                 url=reverse("planning:task_detail", args=[task.pk]),
-                reminder=reminder,
+                source=reminder,
                 email=email,
             )
     except IntegrityError:  # another scan created it at the same moment

@@ -25,6 +25,7 @@ from organisations.models import Organisation
 from planning import figures_cache
 from planning.models import ProgressMode, Task
 from planning.status import RunState, weighted_progress
+from tracking import notices
 from tracking.evidence import MAX_FILES, BadEvidence, clean_name, sniff
 from tracking.models import (
     CheckIn,
@@ -377,6 +378,7 @@ def request_extension(
     )  # fmt: skip
     stamp(extension, by)
     extension.save()
+    notices.extension_requested(extension, by=by)
     return extension
 
 
@@ -410,6 +412,7 @@ def decide_extension(
             % {"due": extension.requested_due.strftime("%d/%m/%Y"), "reason": extension.reason},
         )
         task.save()
+    notices.extension_decided(extension, by=by)
     return extension
 
 

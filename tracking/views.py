@@ -11,10 +11,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.clock import today
 from core.permissions import get_authorised, require
@@ -37,7 +35,7 @@ from tracking.forms import (
     ReminderPolicyForm,
     TrackingForm,
 )
-from tracking.models import CheckIn, CheckInRole, Evidence, Extension, Notification
+from tracking.models import CheckIn, CheckInRole, Evidence, Extension
 from tracking.rules import reporting_unit_ids
 from tracking.task_figures import MATRIX_LABELS
 
@@ -359,24 +357,7 @@ def task_list(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "tracking/task_list.html", context)
 
 
-# Notifications and reminder rules -------------------------------------------------------------
-
-
-@login_required
-def notifications(request: SignedInRequest) -> HttpResponse:
-    rows = Notification.objects.filter(user=_user(request)).order_by("-created_at", "-pk")
-    if request.method == "POST":
-        rows.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("tracking:notifications")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Opening the list reads what it shows: those stay highlighted this time, not the next.
-    page.object_list = list(page.object_list)
-    unread = [n.pk for n in page.object_list if n.read_at is None]
-    if unread:
-        Notification.objects.filter(pk__in=unread, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
-    return render(request, "tracking/notifications.html", {"page": page})
+# Reminder rules -----------------------------------------------------------------------------
 
 
 @login_required
@@ -404,15 +385,6 @@ def policy_edit(request: SignedInRequest) -> HttpResponse:
             "chưa báo cáo, lần nhắc sau báo trưởng đơn vị, rồi Ban giám hiệu."
         ),
     )
-
-
-@login_required
-@require_POST
-def notification_read(request: SignedInRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification, pk=pk, user=_user(request))
-    if notification.read_at is None:
-        Notification.objects.filter(pk=pk).update(read_at=timezone.now())
-    return redirect(notification.url or "tracking:notifications")
 
 
 # Health and the benchmark's floor ---------------------------------------------------------------

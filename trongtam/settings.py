@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "organisations",
+    "notifications",
     "documents",
     "planning",
     "workload",
@@ -228,6 +229,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # in reminder e-mails.
 TRACKING_EVIDENCE_MAX_BYTES = int(os.environ.get("TRACKING_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The daily digest of notifications goes out once a day from this local hour (send_digests).
+NOTIFICATION_DIGEST_HOUR = int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "6"))
 
 # Production hardening: on unless DEBUG (`manage.py check --deploy` passes with DEBUG off).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

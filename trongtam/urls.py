@@ -19,6 +19,7 @@ urlpatterns = [
     path("workload/", include("workload.urls")),
     path("papers/", include("papers.urls")),
     path("tracking/", include("tracking.urls")),
+    path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -19,7 +19,7 @@ from core.audit import stamp
 from core.errors import DomainError
 from core.text import format_number
 from organisations.models import Position
-from workload import norms
+from workload import norms, notices
 from workload.balancer import instance as problem
 from workload.models import (
     Availability,
@@ -436,6 +436,7 @@ def apply_run(run: BalanceRun, *, by: User) -> int:
     run.applied_at = timezone.now()
     run.replaced = replaced
     run.save(update_fields=["applied_at", "replaced"])
+    notices.assignment_applied(run.term, len(replaced), by=by)
     return len(replaced)
 
 

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conferences import notices
 from conferences.models import AnswerKind, Conference, ConferenceStatus, Opinion
 from conferences.services.common import ConferenceError, change_plan, ensure_open
 from core.audit import stamp
@@ -257,4 +258,5 @@ def answer_opinion(
     opinion.answered_at = timezone.now()
     stamp(opinion, by, _("Trả lời ý kiến"))
     opinion.save()
+    notices.opinion_answered(opinion, by=by)
     return opinion

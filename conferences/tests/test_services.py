@@ -22,6 +22,7 @@ from conferences.models import (
 from conferences.quorum import quorum
 from conferences.tests.conftest import PASSPHRASE, present
 from conftest import World
+from notifications.models import Notification, NotificationKind
 from planning import services as plan_services
 from planning.models import PlanAmendment
 
@@ -345,3 +346,28 @@ def test_votes_open_only_while_the_conference_is_in_session(
     with pytest.raises(services.ConferenceError, match="đang họp"):
         services.open_vote(item, by=None)
     assert conference.kind.pass_label == "50%"
+
+
+def test_an_answer_tells_its_named_author_and_a_forwarded_one_the_units_heads(
+    world: World, conference: Conference
+) -> None:
+    named = submit(conference, world)
+    services.answer_opinion(
+        named,
+        kind=AnswerKind.FORWARDED,
+        answer="Chuyển Phòng Đào tạo.",
+        forwarded_to=world.office,
+        by=world.users["leadership"],
+    )
+    answered = Notification.objects.get(kind=NotificationKind.OPINION_ANSWERED)
+    assert answered.user == world.users["staff"]
+    assert answered.url == f"/conferences/{conference.pk}/opinions/"
+    assert "Chuyển Phòng Đào tạo." in answered.body
+    forwarded = Notification.objects.get(kind=NotificationKind.OPINION_FORWARDED)
+    assert forwarded.user == world.users["unit_head"]
+    assert "Phòng Đào tạo" in forwarded.title
+    anonymous = submit(conference, world, anonymous=True, author=None, topic="Bồi dưỡng")
+    services.answer_opinion(
+        anonymous, kind=AnswerKind.EXPLAINED, answer="Đã có kế hoạch.", by=world.users["leadership"]
+    )
+    assert Notification.objects.filter(kind=NotificationKind.OPINION_ANSWERED).count() == 1

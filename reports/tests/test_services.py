@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import World
+from notifications.models import Notification, NotificationKind
 from organisations.models import Position
 from papers.models import IssuedPaper
 from reports import figures, services
@@ -207,3 +208,14 @@ def test_target_state_follows_direction(world: World) -> None:
     tracking.record_target_value(world.target, Decimal("3"), on=dt.date(2023, 12, 1), by=None)
     [row] = figures.compute(semester(world))["targets"]
     assert row["state"] == "Đạt"
+
+
+def test_issuing_the_schools_report_tells_leadership_and_the_unit_heads(tracked: World) -> None:
+    report = semester(tracked)
+    services.issue_report(
+        report, by=tracked.users["leadership"], on=CUTOFF, signer=principal(tracked)
+    )
+    told = Notification.objects.filter(kind=NotificationKind.REPORT_ISSUED)
+    assert [n.user for n in told] == [tracked.users["unit_head"]]  # not the one who issued it
+    assert told[0].url == f"/reports/{report.pk}/"
+    assert "Sơ kết học kỳ I" in told[0].title

@@ -17,7 +17,7 @@ from core.text import format_number
 from organisations.membership import staff_records
 from planning.status import RAG_COLOURS, task_status
 from tracking.dashboard import default_day
-from tracking.models import Evidence, Notification
+from tracking.models import Evidence
 from tracking.target_figures import rag_of
 
 register = template.Library()
@@ -114,19 +114,3 @@ def target_panel(context: Any, target: Any) -> dict[str, Any]:
             "target_label": _("Chỉ tiêu"),
         },
     }
-
-
-UNREAD_CAP = 100
-
-
-@register.simple_tag(takes_context=True)
-def unread_notifications(context: Any) -> str:
-    """The navbar's count of unread notifications ("99+" beyond): one indexed query, capped."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if not getattr(user, "is_authenticated", False):
-        return ""
-    count = Notification.objects.filter(user=user, read_at__isnull=True)[:UNREAD_CAP].count()
-    if not count:
-        return ""
-    return "99+" if count > 99 else str(count)

@@ -73,7 +73,7 @@ PAGES = {
     "unit plan": lambda w: reverse("planning:unit_plan", args=[w.plan.pk, w.office.pk]),
     "task page": lambda w: reverse("planning:task_detail", args=[w.task.pk]),
     "target page": lambda w: reverse("planning:target_detail", args=[w.target.pk]),
-    "notifications": lambda w: reverse("tracking:notifications"),
+    "notifications": lambda w: reverse("notifications:list"),
 }
 
 

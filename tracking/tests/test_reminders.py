@@ -11,9 +11,10 @@ from django.core import mail
 from django.core.management import call_command
 
 from conftest import World
+from notifications.models import Notification
 from planning import services as planning
 from tracking import services
-from tracking.models import EscalationLevel, Notification, Reminder, ReminderKind
+from tracking.models import EscalationLevel, Reminder, ReminderKind
 from tracking.reminders import Rules, reminders_due, scan_reminders
 from tracking.tests.helpers import checkin
 

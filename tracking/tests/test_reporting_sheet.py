@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from conftest import World
 from core.sheets.reading import BadWorkbook
 from core.tests.sheets_helpers import confirm, errors, upload
+from notifications.models import Notification, NotificationKind
 from tracking import excel_reporting, services
 from tracking.models import CheckIn, CheckInRole
 
@@ -272,3 +273,17 @@ def test_index_costs_the_same_queries_for_few_and_many_tasks(world: World) -> No
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_importing_a_units_sheet_tells_leadership(world: World) -> None:
+    excel_reporting.import_report(
+        world.plan, world.office, filled(world), by=world.users["unit_head"], on=DAY
+    )
+    (told,) = Notification.objects.filter(kind=NotificationKind.SHEET_IMPORTED)
+    assert told.user == world.users["leadership"]  # the unit head imported it
+    assert told.url == f"/tracking/plans/{world.plan.pk}/units/{world.office.pk}/"
+    assert "Phòng Đào tạo" in told.title and "(2 nhiệm vụ)" in told.title
+    excel_reporting.import_report(  # nothing new: nobody is told again
+        world.plan, world.office, filled(world), by=world.users["unit_head"], on=DAY
+    )
+    assert Notification.objects.filter(kind=NotificationKind.SHEET_IMPORTED).count() == 1

@@ -39,7 +39,7 @@ PAGES: list[tuple[str, Callable[[Any], str], tuple[int, int, int, int, int]]] = 
     ("extension request", lambda w: reverse("tracking:extension_request", args=[w.task.pk]), (LOGIN, NOT_FOUND, OK, FORBIDDEN, OK)),
     ("extension decide", lambda w: reverse("tracking:extension_decide", args=[w.extension.pk]), (LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK)),
     ("evidence", lambda w: reverse("tracking:evidence", args=[w.evidence.pk]), (LOGIN, NOT_FOUND, OK, OK, OK)),
-    ("notifications", lambda w: reverse("tracking:notifications"), (LOGIN, OK, OK, OK, OK)),
+    ("notifications", lambda w: reverse("notifications:list"), (LOGIN, OK, OK, OK, OK)),
     # The outsider leads another school: they edit their own school's rules, not this one's.
     ("reminder rules", lambda w: reverse("tracking:policy"), (LOGIN, OK, FORBIDDEN, FORBIDDEN, OK)),
     ("api tokens", lambda w: reverse("api_tokens"), (LOGIN, OK, OK, OK, OK)),
@@ -72,7 +72,7 @@ def test_evidence_is_served_as_an_attachment_with_its_name(tracked: World) -> No
 
 
 def test_outsider_sees_nothing_of_the_dashboard(tracked: World) -> None:
-    body = tracked.client("outsider").get(reverse("tracking:notifications")).content.decode()
+    body = tracked.client("outsider").get(reverse("notifications:list")).content.decode()
     assert tracked.task.title not in body
 
 

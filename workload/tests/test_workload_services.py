@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from notifications.models import Notification, NotificationKind
 from workload import services
 from workload.models import Availability, RunStatus
 from workload.tests.conftest import Teaching
@@ -65,6 +66,11 @@ def test_run_in_background_then_apply(
     section = teaching.sections[0]
     section.refresh_from_db()
     assert section.history.first().history_change_reason == "Áp dụng phân công tự động"
+    # The lecturers with an account who teach in the semester are told; not who applied it.
+    told = Notification.objects.filter(kind=NotificationKind.ASSIGNMENT_APPLIED)
+    teaches = teaching.term.sections.filter(assigned_to=teaching.lecturers[0]).exists()
+    assert [n.user for n in told] == ([teaching.world.users["staff"]] if teaches else [])
+    assert all(n.url == f"/workload/terms/{teaching.term.pk}/" for n in told)
 
 
 def test_locked_sections_are_kept(

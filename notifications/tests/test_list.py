@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import World
-from tracking.models import Notification
+from notifications.models import Notification
 
 
 def notify(world: World, role: str, n: int, **fields: object) -> None:
@@ -47,28 +47,28 @@ def test_navbar_count_is_one_query_whatever_the_number(world: World) -> None:
         body = client.get(floor).content.decode()
     assert badge(body) == "99+"
     assert len(many) == len(none)
-    counting = [q["sql"] for q in many if "tracking_notification" in q["sql"]]
+    counting = [q["sql"] for q in many if "notifications_notification" in q["sql"]]
     assert len(counting) == 1
 
 
 def test_opening_the_list_marks_what_it_shows_as_read(world: World) -> None:
     notify(world, "staff", 55)
     client = world.client("staff")
-    body = client.get(reverse("tracking:notifications")).content.decode()
+    body = client.get(reverse("notifications:list")).content.decode()
     # The 50 shown are highlighted as new this once, and read from now on.
     assert body.count("list-group-item-warning") == 50
     assert Notification.objects.filter(user=world.users["staff"], read_at__isnull=True).count() == 5
     assert badge(body) == "5"  # the navbar, rendered after, counts what is left
-    again = client.get(reverse("tracking:notifications")).content.decode()
+    again = client.get(reverse("notifications:list")).content.decode()
     assert "list-group-item-warning" not in again
     # Page 2 holds the 5 older ones, still unread until opened.
     assert badge(again) == "5"
-    client.get(reverse("tracking:notifications") + "?page=2")
+    client.get(reverse("notifications:list") + "?page=2")
     assert not Notification.objects.filter(read_at__isnull=True).exists()
     assert badge(client.get(reverse("tracking:floor")).content.decode()) is None
 
 
 def test_opening_the_list_leaves_other_peoples_notifications_alone(world: World) -> None:
     notify(world, "unit_head", 2)
-    world.client("staff").get(reverse("tracking:notifications"))
+    world.client("staff").get(reverse("notifications:list"))
     assert Notification.objects.filter(read_at__isnull=True).count() == 2
