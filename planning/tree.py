@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
 from planning.models import Plan, Target, Task, TaskBasis, TaskCoordination, WorkArea
+from planning.numbering import baseline_label
 
 
 def _active_coordinations() -> Prefetch:
@@ -117,6 +118,7 @@ def plan_targets(plan: Plan) -> dict[str, str]:
         "plan": plan,
         "area_rows": area_rows,
         "goals": sorted(goals, key=lambda g: (g.code, g.pk)),
+        "baseline_label": baseline_label(plan),
     }
     return {
         f"targets_html_{int(can_change)}": render_to_string(
