@@ -149,19 +149,17 @@ def _confirm(
     """The confirmation page of an irreversible action: GET shows the review; POST acts only
     when confirmed against what the user saw, else shows the review again."""
     form = ConfirmForm(request.POST or None, initial={"seen": seen})
+    stale = ""
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["seen"] != seen:
+            stale = _("Nội dung đã thay đổi kể từ khi trang này được mở. Hãy xem lại rồi xác nhận.")
             form = ConfirmForm(initial={"seen": seen})
-            form.add_error(
-                None,
-                _("Nội dung đã thay đổi kể từ khi trang này được mở. Hãy xem lại rồi xác nhận."),
-            )
         elif attempt(request, act, form=form, success=success):
             return redirect(done)
     data = make_review()
     if data.refusal:
         form = ConfirmForm(initial={"seen": seen})
-    return render(request, "planning/confirm.html", {"review": data, "form": form})
+    return render(request, "planning/confirm.html", {"review": data, "form": form, "stale": stale})
 
 
 @login_required
