@@ -80,7 +80,7 @@ def target_ref(target: Target | None) -> str:
 def tasks_for_export(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """Everything a task row shows, in two queries (tasks and their coordinating units)."""
     return tasks.select_related(
-        "parent", "area", "lead_unit", "person_in_charge", "target", "owner_unit", "serves"
+        "plan", "parent", "area", "lead_unit", "person_in_charge", "target", "owner_unit", "serves"
     ).prefetch_related(
         Prefetch(
             "coordinations",

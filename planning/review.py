@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from core.clock import today
 from core.errors import DomainError
-from planning import services
+from planning import numbering, services
 from planning.models import (
     Direction,
     Plan,
@@ -175,17 +175,22 @@ def _plan_texts(plan: Plan, tasks: list[Task], targets: list[Target]) -> list[tu
                 coordination.duty,
             )
         )
+    # A document several tasks cite is one line, naming them all.
+    cited: dict[int, tuple[Any, list[Task]]] = {}
     for basis in (
         TaskBasis.objects.active()
         .filter(task__plan=plan, task__archived_at__isnull=True)
         .select_related("task", "document")
+        .order_by("pk")
     ):
+        cited.setdefault(basis.document_id, (basis.document, []))[1].append(basis.task)
+    for document, citing in cited.values():
         texts.append(
             (
-                _("Căn cứ của nhiệm vụ %(code)s: %(symbol)s")
-                % {"code": basis.task.code, "symbol": basis.document.symbol},
-                _task_url(basis.task),
-                f"{basis.document.summary} {basis.clause}".strip(),
+                _("Căn cứ của nhiệm vụ %(codes)s: %(symbol)s")
+                % {"codes": ", ".join(t.code for t in citing), "symbol": document.symbol},
+                _task_url(citing[0]),
+                document.summary,
             )
         )
     return texts
@@ -248,12 +253,10 @@ def plan_findings(plan: Plan, tasks: list[Task], targets: list[Target]) -> list[
 
 
 def issue_review(plan: Plan) -> Review:
-    tasks = services.numbering.tree_order(
+    tasks = numbering.tree_order(
         plan.tasks.active().select_related("lead_unit", "person_in_charge")
     )
-    targets = sorted(
-        plan.targets.active().select_related("area"), key=services.numbering.target_reading_key
-    )
+    targets = sorted(plan.targets.active().select_related("area"), key=numbering.target_reading_key)
     school_tasks = [t for t in tasks if t.owner_unit_id is None]
     lead_units = {t.lead_unit_id: t.lead_unit for t in school_tasks if t.lead_unit is not None}
     coordinating = set(
@@ -265,7 +268,7 @@ def issue_review(plan: Plan) -> Review:
     on = today()
     due_passed = sum(1 for t in tasks if t.due_date and t.due_date < on and not t.completed_on)
     review = Review(
-        title=_("Ban hành kế hoạch %(title)s") % {"title": plan.title},
+        title=_("Ban hành: %(title)s") % {"title": plan.title},
         action=_("Ban hành kế hoạch"),
         back=reverse("planning:plan_detail", args=[plan.pk]),
         facts=[
@@ -353,12 +356,12 @@ def amendment_close_review(plan: Plan, amendment: PlanAmendment | None) -> Revie
     reason = str(amendment)
     plan_tasks = Task.objects.filter(plan=plan).values("pk")
     histories: list[Any] = [
-        Plan.history.filter(id=plan.pk),  # type: ignore[attr-defined]  # simple_history adds it
-        WorkArea.history.filter(plan_id=plan.pk),  # type: ignore[attr-defined]
-        Target.history.filter(plan_id=plan.pk),  # type: ignore[attr-defined]
-        Task.history.filter(plan_id=plan.pk),  # type: ignore[attr-defined]
-        TaskCoordination.history.filter(task_id__in=plan_tasks),  # type: ignore[attr-defined]
-        TaskBasis.history.filter(task_id__in=plan_tasks),  # type: ignore[attr-defined]
+        Plan.history.filter(id=plan.pk),
+        WorkArea.history.filter(plan_id=plan.pk),
+        Target.history.filter(plan_id=plan.pk),
+        Task.history.filter(plan_id=plan.pk),
+        TaskCoordination.history.filter(task_id__in=plan_tasks),
+        TaskBasis.history.filter(task_id__in=plan_tasks),
     ]
     changes = sum(rows.filter(history_change_reason=reason).count() for rows in histories)
     tasks = list(plan.tasks.active())

@@ -99,10 +99,14 @@ def compute_status(
 
 
 def task_status(task: Any, on: dt.date) -> StatusInfo:
-    """compute_status for a planning Task (its effective progress: entered or derived), in its
-    plan (read from the task's plan, which the lists load with the tasks)."""
+    """compute_status for a planning Task (its effective progress: entered or derived).
+
+    A draft plan's task is never overdue. The plan is read only when it came with the task (the
+    plan's own lists load it with `plan.tasks` or `select_related("plan")`), never one query per
+    task; without it the task is taken as issued."""
+    plan = task._state.fields_cache.get("plan")
     return compute_status(
-        issued=task.plan.is_issued,
+        issued=plan is None or plan.is_issued,
         run_state=task.run_state,
         due_date=task.due_date,
         completed_on=task.completed_on,
