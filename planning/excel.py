@@ -7,15 +7,14 @@ Also the queries that load what a task or target row shows, in a fixed number of
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from core.sheets.writing import Out
 from organisations.membership import subtree_ids
 from organisations.models import Organisation
 from planning.models import Plan, Target, Task, TaskCoordination
+from planning.numbering import tree_order as tree_order  # the exports' reading order
 
 # Column headers shared with the import (planning/excel_import.py) -----------------------------
 
@@ -81,7 +80,7 @@ def target_ref(target: Target | None) -> str:
 def tasks_for_export(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """Everything a task row shows, in two queries (tasks and their coordinating units)."""
     return tasks.select_related(
-        "parent", "area", "lead_unit", "person_in_charge", "target", "owner_unit", "serves"
+        "plan", "parent", "area", "lead_unit", "person_in_charge", "target", "owner_unit", "serves"
     ).prefetch_related(
         Prefetch(
             "coordinations",
@@ -89,25 +88,6 @@ def tasks_for_export(tasks: QuerySet[Task]) -> QuerySet[Task]:
             to_attr="active_coordinations",
         )
     )
-
-
-def tree_order(tasks: Iterable[Task]) -> list[Task]:
-    """Parents before their children, siblings by (order, pk): the plan read top to bottom."""
-    items = list(tasks)
-    ids = {t.pk for t in items}
-    children: dict[int | None, list[Task]] = {}
-    for task in items:
-        parent = task.parent_id if task.parent_id in ids else None
-        children.setdefault(parent, []).append(task)
-    for group in children.values():
-        group.sort(key=lambda t: (t.owner_unit_id or 0, t.order, t.pk))
-    ordered: list[Task] = []
-    stack = list(reversed(children.get(None, [])))
-    while stack:
-        task = stack.pop()
-        ordered.append(task)
-        stack.extend(reversed(children.get(task.pk, [])))
-    return ordered
 
 
 def task_columns() -> list[Out]:
@@ -133,7 +113,8 @@ def targets_for_export(plan: Plan, unit: Organisation | None = None) -> QuerySet
     targets = plan.targets.active().select_related("area", "responsible_unit")
     if unit is not None:
         targets = targets.filter(responsible_unit__in=subtree_ids({unit.pk}, plan.school_id))
-    return targets.order_by("order", "pk")
+    # The reading order of the page and the paper (planning.numbering.target_reading_key).
+    return targets.order_by(F("area__order").asc(nulls_last=True), "area_id", "order", "pk")
 
 
 def target_columns() -> list[Out]:

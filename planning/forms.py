@@ -51,6 +51,16 @@ class AmendmentForm(StyledFormMixin, forms.Form):
     )
 
 
+class ConfirmForm(StyledFormMixin, forms.Form):
+    """The confirmation of an irreversible action, against the state the user reviewed."""
+
+    confirm = forms.BooleanField(
+        label=_("Tôi đã xem những điều trên và xác nhận."),
+        error_messages={"required": _("Hãy đánh dấu ô xác nhận trước khi thực hiện.")},
+    )
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
 class WorkAreaForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = WorkArea

@@ -371,7 +371,8 @@ class TaskQuerySet(ArchivableQuerySet):
         running = Q(run_state=RunState.ACTIVE)
         done = Q(completed_on__isnull=False, completed_on__lte=on)
         late = Q(due_date__isnull=False, completed_on__gt=F("due_date"))
-        overdue = Q(due_date__isnull=False, due_date__lt=on)
+        # A draft plan's deadlines are not in force yet (planning.status.compute_status).
+        overdue = Q(due_date__isnull=False, due_date__lt=on, plan__status=PlanStatus.ISSUED)
         untouched = (
             Q(progress_mode=ProgressMode.ENTERED, progress=0)
             | Q(progress_mode=ProgressMode.DERIVED, derived_progress=0)

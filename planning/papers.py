@@ -16,6 +16,7 @@ from papers.models import IssuedPaper
 from papers.placeholders import common_context
 from papers.registry import PaperKind, register
 from planning.models import Plan, Target, Task, TaskCoordination
+from planning.numbering import baseline_label, target_reading_key
 
 PLAN_KIND = "plan"
 
@@ -112,15 +113,15 @@ def plan_paper(plan: Plan) -> Paper:
             blocks.append(Para(paragraph.strip()))
 
     blocks.append(Heading("II. MỤC TIÊU, CHỈ TIÊU"))
-    targets = list(
-        plan.targets.active()
-        .select_related("area", "responsible_unit")
-        .order_by("area__order", "order", "pk")
+    # Numbered and ordered as on the page and in Excel (planning/numbering.py).
+    targets = sorted(
+        plan.targets.active().select_related("area", "responsible_unit"),
+        key=target_reading_key,
     )
     rows = []
-    for index, target in enumerate(targets, start=1):
+    for target in targets:
         rows.append([
-            str(index), target.name, target.unit_of_measure,
+            target.code, target.name, target.unit_of_measure,
             format_number(target.baseline) if target.baseline is not None else "",
             _target_value(target), str(target.responsible_unit or ""),
         ])  # fmt: skip
@@ -130,12 +131,12 @@ def plan_paper(plan: Plan) -> Paper:
                 "TT",
                 "Chỉ tiêu",
                 "Đơn vị tính",
-                "Năm học trước",
+                baseline_label(plan),
                 "Năm học này",
                 "Đơn vị chịu trách nhiệm",
             ],
             rows,
-            [10, 62, 20, 20, 20, 33],
+            [14, 58, 20, 20, 20, 33],
             centred=[0, 2, 3, 4],
             keep_rows=True,
         )

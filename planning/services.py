@@ -22,7 +22,7 @@ from core.models import Archivable
 from core.versioning import Versioned, claim_version
 from documents.models import Document
 from organisations.models import Organisation
-from planning import notices
+from planning import notices, numbering
 from planning.models import (
     ORDER_STEP,
     Plan,
@@ -98,8 +98,12 @@ def save_plan_object(
     amendment = ensure_editable(_plan_of(obj))
     if isinstance(obj, Task):
         _check_task(obj)
+        if obj.pk is None and not obj.order:
+            obj.order = _next_order(obj)
         if not obj.code:
             obj.code = next_task_code(obj)
+    if isinstance(obj, Target) and not obj.code:
+        obj.code = next_target_code(obj)
     stamp(obj, by, reason or amendment)
     obj.save()
     return obj
@@ -140,16 +144,44 @@ def place_by_number(task: Task) -> None:
 
 
 def next_task_code(task: Task) -> str:
-    siblings = Task.objects.filter(
-        plan=task.plan_id, parent=task.parent_id, owner_unit=task.owner_unit_id
+    """The next free number in the task's branch (planning/numbering.py)."""
+    siblings = list(
+        Task.objects.active()
+        .filter(plan=task.plan_id, parent=task.parent_id, owner_unit=task.owner_unit_id)
+        .exclude(pk=task.pk)
+        .values_list("code", flat=True)
     )
-    count = siblings.exclude(pk=task.pk).count() + 1
-    if task.parent is not None and task.parent.code:
-        return f"{task.parent.code}.{count}"
-    if task.owner_unit is not None:
-        prefix = task.owner_unit.code.upper() if task.owner_unit.code else "ĐV"
-        return f"{prefix}.{count}"
-    return str(count)
+    prefix = None
+    if task.parent is None and task.owner_unit is not None:
+        prefix = numbering.unit_prefix(task.owner_unit.code, siblings)
+    return numbering.task_code(
+        parent_code=task.parent.code if task.parent is not None else None,
+        unit_prefix=prefix,
+        number=numbering.next_free(siblings),
+    )
+
+
+def next_target_code(target: Target) -> str:
+    """The next free target number of the plan, in the style its targets use ("CT07")."""
+    codes = list(
+        Target.objects.active()
+        .filter(plan=target.plan_id)
+        .exclude(pk=target.pk)
+        .exclude(code="")
+        .values_list("code", flat=True)
+    )
+    prefix, width = numbering.target_style(codes)
+    return numbering.target_code(prefix, width, numbering.next_free(codes))
+
+
+def _next_order(task: Task) -> int:
+    """A new task goes after its siblings."""
+    highest = (
+        Task.objects.active()
+        .filter(plan=task.plan_id, parent=task.parent_id, owner_unit=task.owner_unit_id)
+        .aggregate(m=models.Max("order"))["m"]
+    )
+    return 0 if highest is None else highest + 1
 
 
 @transaction.atomic
@@ -294,11 +326,15 @@ def unlink_basis(link: TaskBasis, *, by: User) -> None:
 
 @transaction.atomic
 def copy_plan(source: Plan, *, start_year: int, by: User) -> Plan:
-    """Draft next year's plan from this one.
+    """Draft next year's plan from this one, starting clean.
 
     Areas are copied; recurring targets and unfinished tasks (with their sub-tasks, coordinating
     units and bases) are carried over, each linked to where it came from. Dates move by the
-    number of years between the two plans.
+    number of years between the two plans. The copy is numbered afresh, without gaps, in the
+    source's reading order. Nothing measured comes along: a target's actual value of the source
+    year becomes its baseline ("năm trước"), its actual is empty; tasks start with no progress,
+    no completion, no check-in. Texts naming the old year are flagged on the issuing page
+    (planning/review.py).
     """
     if start_year <= source.start_year:
         raise PlanningError(_("Năm học mới phải sau năm học của kế hoạch nguồn."))
@@ -324,38 +360,75 @@ def copy_plan(source: Plan, *, start_year: int, by: User) -> Plan:
         copy.save()
         areas[area.pk] = copy
 
-    targets: dict[int, Target] = {}
-    for target in source.targets.active().filter(is_recurring=True):
+    targets = _copy_targets(source, plan, areas, by, reason)
+
+    # Unfinished tasks, in the source's reading order: parents before children, school tasks
+    # before the units' own. A task whose parent is not carried becomes a root of its branch.
+    everything = list(source.tasks.active().select_related("owner_unit"))
+    unfinished = {t.pk for t in everything if t.completed_on is None}
+    copied: dict[int, Task] = {}
+    used: dict[tuple[int | None, int | None], int] = {}
+    prefixes: dict[int, str] = {}
+    late_serves: list[tuple[Task, int]] = []
+    for task in numbering.tree_order(everything):
+        if task.pk not in unfinished:
+            continue
+        parent = copied.get(task.parent_id) if task.parent_id else None
+        branch = (parent.pk if parent else None, None if parent else task.owner_unit_id)
+        used[branch] = number = used.get(branch, 0) + 1
+        prefix = None
+        if parent is None and task.owner_unit is not None:
+            if task.owner_unit_id not in prefixes:
+                roots = [t.code for t in everything if t.owner_unit_id == task.owner_unit_id]
+                prefixes[task.owner_unit_id] = numbering.unit_prefix(task.owner_unit.code, roots)
+            prefix = prefixes[task.owner_unit_id]
+        code = numbering.task_code(
+            parent_code=parent.code if parent else None, unit_prefix=prefix, number=number
+        )
+        new = _copy_task(
+            task, plan, parent, code, number, copied, areas, targets, shift, by, reason
+        )
+        copied[task.pk] = new
+        if task.serves_id and task.serves_id in unfinished and new.serves_id is None:
+            late_serves.append((new, task.serves_id))
+    for new, serves_id in late_serves:  # a unit task serving one read after it (unusual)
+        new.serves = copied[serves_id]
+        stamp(new, by, reason)
+        new.save()
+    return plan
+
+
+def _copy_targets(
+    source: Plan, plan: Plan, areas: dict[int, WorkArea], by: User, reason: str
+) -> dict[int, Target]:
+    """The recurring targets, renumbered in reading order; last year's actual is the baseline."""
+    recurring = sorted(
+        source.targets.active().filter(is_recurring=True).select_related("area"),
+        key=numbering.target_reading_key,
+    )
+    prefix, width = numbering.target_style(t.code for t in recurring if t.code)
+    copies: dict[int, Target] = {}
+    for number, target in enumerate(recurring, start=1):
         old_pk = target.pk
         target.pk = None
         target.id = None
         target._state.adding = True
+        target.version = 1
         target.plan = plan
         target.area = areas.get(target.area_id) if target.area_id else None
         target.carried_from_id = old_pk
-        target.baseline = target.baseline  # the new year's baseline is entered when known
+        target.code = numbering.target_code(prefix, width, number)
+        target.order = number - 1
+        # What was measured last year is where this year starts from; unmeasured, it is unknown
+        # (the old baseline is two years old): the issuing page asks for it.
+        target.baseline = target.actual_value
+        target.actual_value = None
+        target.actual_on = None
+        target.is_sample = False
         stamp(target, by, reason)
         target.save()
-        targets[old_pk] = target
-
-    tasks = list(source.tasks.active().unfinished().order_by("parent_id", "order", "pk"))
-    copied: dict[int, Task] = {}
-    keep = {t.pk for t in tasks}
-    remaining = list(tasks)
-    # Parents before children, so that the tree can be rebuilt.
-    while remaining:
-        progressed = False
-        for task in list(remaining):
-            if task.parent_id and task.parent_id in keep and task.parent_id not in copied:
-                continue
-            if task.serves_id and task.serves_id in keep and task.serves_id not in copied:
-                continue
-            copied[task.pk] = _copy_task(task, plan, copied, areas, targets, shift, by, reason)
-            remaining.remove(task)
-            progressed = True
-        if not progressed:  # pragma: no cover - the tree has no cycles (checked on save)
-            raise PlanningError(_("Cây nhiệm vụ không hợp lệ."))
-    return plan
+        copies[old_pk] = target
+    return copies
 
 
 def _shift(day: dt.date | None, years: int) -> dt.date | None:
@@ -370,6 +443,9 @@ def _shift(day: dt.date | None, years: int) -> dt.date | None:
 def _copy_task(
     task: Task,
     plan: Plan,
+    parent: Task | None,
+    code: str,
+    number: int,
     copied: dict[int, Task],
     areas: dict[int, WorkArea],
     targets: dict[int, Target],
@@ -379,11 +455,12 @@ def _copy_task(
 ) -> Task:
     coordinations = list(task.coordinations.active())
     bases = list(task.basis_links.active())
+    # A fresh task: no progress, completion, extension, pause or cancellation comes along.
     new = Task(
         plan=plan,
-        parent=copied.get(task.parent_id) if task.parent_id else None,
+        parent=parent,
         kind=task.kind,
-        code=task.code,
+        code=code,
         title=task.title,
         description=task.description,
         area=areas.get(task.area_id) if task.area_id else None,
@@ -392,11 +469,12 @@ def _copy_task(
         start_date=_shift(task.start_date, shift),
         due_date=_shift(task.due_date, shift),
         weight=task.weight,
+        progress_mode=task.progress_mode,
         target=targets.get(task.target_id) if task.target_id else None,
         owner_unit_id=task.owner_unit_id,
         serves=copied.get(task.serves_id) if task.serves_id else None,
         carried_from=task,
-        order=task.order,
+        order=number - 1,
     )
     stamp(new, by, reason)
     new.save()

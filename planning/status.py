@@ -76,8 +76,12 @@ def compute_status(
     progress: int,
     start_date: dt.date | None = None,
     on: dt.date,
+    issued: bool = True,
 ) -> StatusInfo:
-    """The status of a task on a given day, measured against its current deadline."""
+    """The status of a task on a given day, measured against its current deadline.
+
+    Deadlines count from the plan's issuing: a task of a draft (next year's plan being prepared,
+    its dates not yet in force) is never overdue."""
     if run_state == RunState.CANCELLED:
         return StatusInfo(TaskStatus.CANCELLED)
     if run_state == RunState.PAUSED:
@@ -87,7 +91,7 @@ def compute_status(
         if due_date is not None and completed_on > due_date:
             return StatusInfo(TaskStatus.DONE_LATE, (completed_on - due_date).days)
         return StatusInfo(TaskStatus.DONE_ON_TIME)
-    if due_date is not None and due_date < on:
+    if issued and due_date is not None and due_date < on:
         return StatusInfo(TaskStatus.OVERDUE, (on - due_date).days)
     if progress == 0 or (start_date is not None and start_date > on):
         return StatusInfo(TaskStatus.NOT_STARTED)
@@ -95,8 +99,14 @@ def compute_status(
 
 
 def task_status(task: Any, on: dt.date) -> StatusInfo:
-    """compute_status for a planning Task (its effective progress: entered or derived)."""
+    """compute_status for a planning Task (its effective progress: entered or derived).
+
+    A draft plan's task is never overdue. The plan is read only when it came with the task (the
+    plan's own lists load it with `plan.tasks` or `select_related("plan")`), never one query per
+    task; without it the task is taken as issued."""
+    plan = task._state.fields_cache.get("plan")
     return compute_status(
+        issued=plan is None or plan.is_issued,
         run_state=task.run_state,
         due_date=task.due_date,
         completed_on=task.completed_on,

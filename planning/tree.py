@@ -35,6 +35,7 @@ from planning.models import (
     TaskQuerySet,
     WorkArea,
 )
+from planning.numbering import baseline_label
 from planning.status import default_day
 
 Row = TypeVar("Row", Task, "RowFacts")
@@ -119,6 +120,8 @@ def plan_targets(plan: Plan) -> dict[str, str]:
     under a digest of everything they show, so a change of a task does not render them again."""
     targets = plan.targets.active()
     facts = (
+        # The baselines' column header names the year the plan was copied from.
+        plan.copied_from_id,
         list(targets.values_list(*columns(Target))),
         list(plan.areas.active().values_list(*columns(WorkArea))),
         list(
@@ -156,6 +159,7 @@ def _render_targets(plan: Plan) -> dict[str, str]:
         "plan": plan,
         "area_rows": area_rows,
         "goals": sorted(goals, key=lambda g: (g.code, g.pk)),
+        "baseline_label": baseline_label(plan),
     }
     return {
         f"targets_html_{int(can_change)}": render_to_string(

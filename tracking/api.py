@@ -193,7 +193,12 @@ class TaskFilter(Schema):
 def plan_tasks(request: ApiRequest, plan_id: ObjectId, filters: Query[TaskFilter]) -> Any:
     plan = _plan(request, plan_id)
     on = default_day(plan, today())
-    tasks = Task.objects.active().filter(plan=plan).order_by("due_date", "code", "pk")
+    tasks = (
+        Task.objects.active()
+        .filter(plan=plan)
+        .select_related("plan")
+        .order_by("due_date", "code", "pk")
+    )
     if filters.status:
         tasks = tasks.with_status(filters.status, on=on)
     if filters.unit:

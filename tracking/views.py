@@ -330,7 +330,7 @@ def task_list(request: SignedInRequest, pk: int) -> HttpResponse:
         chosen.area,
     )
     tasks = chosen.tasks
-    tasks = tasks.select_related("lead_unit", "person_in_charge", "area").order_by(
+    tasks = tasks.select_related("plan", "lead_unit", "person_in_charge", "area").order_by(
         "due_date", "code", "pk"
     )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))

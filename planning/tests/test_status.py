@@ -35,6 +35,15 @@ def status(**kwargs: object) -> tuple[TaskStatus, int]:
     return info.status, info.days_late
 
 
+def test_a_draft_plans_task_is_never_overdue() -> None:
+    assert status(due_date=dt.date(2024, 1, 31))[0] == TaskStatus.OVERDUE
+    assert status(due_date=dt.date(2024, 1, 31), issued=False) == (TaskStatus.IN_PROGRESS, 0)
+    assert status(due_date=dt.date(2024, 1, 31), progress=0, issued=False) == (
+        TaskStatus.NOT_STARTED,
+        0,
+    )
+
+
 def test_open_within_deadline_is_in_progress() -> None:
     assert status() == (TaskStatus.IN_PROGRESS, 0)
 
@@ -180,13 +189,20 @@ def test_unmeasured_has_no_colour() -> None:
         ),
         min_size=1,
         max_size=12,
-    )
+    ),
+    st.booleans(),
 )
 @pytest.mark.django_db
-def test_sql_status_agrees_with_the_pure_function(world: object, rows: list[tuple]) -> None:  # type: ignore[type-arg]
-    from planning.models import Task
+def test_sql_status_agrees_with_the_pure_function(
+    world: object,
+    rows: list[tuple],  # type: ignore[type-arg]
+    issued: bool,
+) -> None:
+    from planning.models import Plan, PlanStatus, Task
 
     plan = world.plan  # type: ignore[attr-defined]
+    # Issued or still a draft (whose deadlines are not in force: nothing is overdue).
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.ISSUED if issued else PlanStatus.DRAFT)
     Task.objects.filter(plan=plan, title__startswith="Sinh ").delete()
     expected: dict[int, TaskStatus] = {}
     for index, (state, due, done, progress, start) in enumerate(rows):
@@ -206,6 +222,7 @@ def test_sql_status_agrees_with_the_pure_function(world: object, rows: list[tupl
             progress=task.progress,
             start_date=task.start_date,
             on=DAY,
+            issued=issued,
         ).status
     generated = Task.objects.filter(plan=plan, title__startswith="Sinh ")
     for value in TaskStatus:

@@ -113,17 +113,29 @@ def test_outsider_cannot_post_into_another_school(world: World) -> None:
     )
 
 
+def confirmed(obj: object) -> dict[str, object]:
+    """The confirmation form of an irreversible action, as reviewed at the object's state."""
+    seen = obj.figures_version if isinstance(obj, Plan) else obj.version  # type: ignore[attr-defined]
+    return {"confirm": "on", "seen": seen}
+
+
 def test_issued_plan_shows_why_it_cannot_be_edited(world: World) -> None:
     client = world.client("leadership")
-    assert client.post(reverse("planning:plan_issue", args=[world.plan.pk])).status_code == 302
-    response = client.post(
-        reverse("planning:archive", args=["task", world.subtask.pk]), follow=True
-    )
-    assert "Kế hoạch đã ban hành" in response.content.decode()
+    url = reverse("planning:plan_issue", args=[world.plan.pk])
+    assert client.post(url, confirmed(Plan.objects.get(pk=world.plan.pk))).status_code == 302
+    archive = reverse("planning:archive", args=["task", world.subtask.pk])
+    page = client.get(archive).content.decode()
+    assert "Kế hoạch đã ban hành" in page and 'id="refusal"' in page
+    world.subtask.refresh_from_db()
+    assert client.post(archive, confirmed(world.subtask)).status_code == 200
+    world.subtask.refresh_from_db()
+    assert not world.subtask.is_archived
     client.post(
         reverse("planning:amendment_open", args=[world.plan.pk]), {"reason": "Bổ sung nhiệm vụ"}
     )
-    client.post(reverse("planning:archive", args=["task", world.subtask.pk]))
+    page = client.get(archive).content.decode()
+    assert "Bổ sung nhiệm vụ" in page and 'id="refusal"' not in page
+    client.post(archive, confirmed(world.subtask))
     world.subtask.refresh_from_db()
     assert world.subtask.is_archived
 

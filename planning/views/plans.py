@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.audit import history_entries
 from core.clock import today
@@ -21,8 +20,8 @@ from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
-from planning import figures_cache, services
-from planning.forms import AmendmentForm, CopyPlanForm, PlanBasesForm, PlanForm
+from planning import figures_cache, review, services
+from planning.forms import AmendmentForm, ConfirmForm, CopyPlanForm, PlanBasesForm, PlanForm
 from planning.models import Plan, Target, Task, WorkArea
 from planning.tree import plan_tree
 from planning.views.common import CHANGE, VIEW, authorised_plan
@@ -124,15 +123,43 @@ def plan_bases(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def plan_issue(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Issuing shows what it will do and the problems found, and waits for a confirmation made
+    against the plan as reviewed: any change since (the figures version) asks to look again."""
     plan = authorised_plan(request, pk, CHANGE)
-    attempt(
+    return _confirm(
         request,
-        lambda: services.issue_plan(plan, by=request.user),
+        lambda: review.issue_review(plan),
+        seen=plan.figures_version,
+        act=lambda: services.issue_plan(plan, by=request.user),
         success=_("Đã ban hành kế hoạch. Từ nay mọi thay đổi cần một đợt sửa đổi, bổ sung."),
+        done=reverse("planning:plan_detail", args=[plan.pk]),
     )
-    return redirect("planning:plan_detail", pk=plan.pk)
+
+
+def _confirm(
+    request: SignedInRequest,
+    make_review: Callable[[], review.Review],
+    *,
+    seen: int,
+    act: Callable[[], object],
+    success: str,
+    done: str,
+) -> HttpResponse:
+    """The confirmation page of an irreversible action: GET shows the review; POST acts only
+    when confirmed against what the user saw, else shows the review again."""
+    form = ConfirmForm(request.POST or None, initial={"seen": seen})
+    stale = ""
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["seen"] != seen:
+            stale = _("Nội dung đã thay đổi kể từ khi trang này được mở. Hãy xem lại rồi xác nhận.")
+            form = ConfirmForm(initial={"seen": seen})
+        elif attempt(request, act, form=form, success=success):
+            return redirect(done)
+    data = make_review()
+    if data.refusal:
+        form = ConfirmForm(initial={"seen": seen})
+    return render(request, "planning/confirm.html", {"review": data, "form": form, "stale": stale})
 
 
 @login_required
@@ -156,17 +183,23 @@ def amendment_open(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def amendment_close(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk, CHANGE)
     amendment = services.open_amendment_of(plan)
-    if amendment is not None:
-        attempt(
-            request,
-            lambda: services.close_amendment(amendment, by=request.user),
-            success=_("Đã kết thúc đợt sửa đổi; kế hoạch được khóa lại."),
-        )
-    return redirect("planning:plan_detail", pk=plan.pk)
+
+    def close() -> object:
+        if amendment is None:
+            raise services.PlanningError(_("Không có đợt sửa đổi nào đang mở."))
+        return services.close_amendment(amendment, by=request.user)
+
+    return _confirm(
+        request,
+        lambda: review.amendment_close_review(plan, amendment),
+        seen=plan.figures_version,
+        act=close,
+        success=_("Đã kết thúc đợt sửa đổi; kế hoạch được khóa lại."),
+        done=reverse("planning:plan_detail", args=[plan.pk]),
+    )
 
 
 @login_required
@@ -197,35 +230,31 @@ def plan_copy(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def archive(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
-    """Archive a plan, area, target or task (never a hard delete)."""
+    """Archive a plan, area, target or task (never a hard delete), after a confirmation page."""
     models: dict[str, Any] = {"plan": Plan, "area": WorkArea, "target": Target, "task": Task}
     model = models.get(kind)
     if model is None:
-        raise PermissionDenied
+        raise Http404
     queryset = (
-        model.objects.select_related() if model is Plan else model.objects.select_related("plan")
+        model.objects.select_related("copied_from")
+        if model is Plan
+        else model.objects.select_related("plan")
     )
     obj = get_authorised(
         request.user, queryset, VIEW, "planning.change_task" if model is Task else CHANGE, pk=pk
     )
     plan = obj if isinstance(obj, Plan) else obj.plan
-    if not attempt(
+    done = (
+        reverse("planning:plan_list")
+        if isinstance(obj, Plan)
+        else reverse("planning:plan_detail", args=[plan.pk])
+    )
+    return _confirm(
         request,
-        lambda: services.archive_plan_object(obj, by=request.user),
+        lambda: review.archive_review(obj),
+        seen=obj.version,
+        act=lambda: services.archive_plan_object(obj, by=request.user),
         success=_("Đã lưu trữ."),
-    ):
-        return redirect(_detail_url(obj))
-    if isinstance(obj, Plan):
-        return redirect("planning:plan_list")
-    return redirect("planning:plan_detail", pk=plan.pk)
-
-
-def _detail_url(obj: Any) -> str:
-    if isinstance(obj, Task):
-        return reverse("planning:task_detail", args=[obj.pk])
-    if isinstance(obj, Target):
-        return reverse("planning:target_detail", args=[obj.pk])
-    plan = obj if isinstance(obj, Plan) else obj.plan
-    return reverse("planning:plan_detail", args=[plan.pk])
+        done=done,
+    )

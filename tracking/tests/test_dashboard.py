@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 
 from conftest import World, commit
-from planning.models import Plan, Task
+from planning.models import Plan, PlanStatus, Task
 from tracking import services, task_figures
 from tracking.tests.helpers import checkin
 
@@ -23,6 +23,8 @@ def cell(body: str, key: str) -> int:
 
 
 def test_matrix_counts_and_links(world: World) -> None:
+    # Deadlines count once the plan is issued (a draft's tasks are never overdue).
+    Plan.objects.filter(pk=world.plan.pk).update(status=PlanStatus.ISSUED)
     url = reverse("tracking:dashboard", args=[world.plan.pk]) + ON
     body = world.client("leadership").get(url).content.decode()
     # On 10/06/2024 the main task (due 31/05) is overdue; the two others have no deadline.

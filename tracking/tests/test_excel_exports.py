@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from conftest import ROLES, World
 from planning import services
-from planning.models import Task
+from planning.models import Plan, PlanStatus, Task
 from tracking.models import CheckIn, CheckInRole, Confidence
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,6 +74,7 @@ def test_register_and_people_exports_role_matrix(world: World, role: str) -> Non
 
 
 def test_tasks_export_has_the_hierarchy_units_dates_status_and_progress(world: World) -> None:
+    Plan.objects.filter(pk=world.plan.pk).update(status=PlanStatus.ISSUED)  # deadlines in force
     response = world.client("staff").get(reverse("tracking:tasks_export", args=[world.plan.pk]))
     rows = {r["Số thứ tự"]: r for r in as_dicts(response.content, "Nhiệm vụ")}
     assert set(rows) == {"1", "1.1", "PDT.1"}
@@ -84,7 +85,7 @@ def test_tasks_export_has_the_hierarchy_units_dates_status_and_progress(world: W
     assert top["Người phụ trách"] == "Hoàng Văn An"
     assert top["Ngày bắt đầu"] == dt.datetime(2023, 9, 1)  # a real Excel date
     assert top["Hạn hoàn thành"] == dt.datetime(2024, 5, 31)
-    assert top["Chỉ tiêu"] == "Tỷ lệ tuyển sinh" and top["Lĩnh vực"] == "Đào tạo"
+    assert top["Chỉ tiêu"] == "CT01" and top["Lĩnh vực"] == "Đào tạo"
     assert top["Tiến độ (%)"] == 0 and top["Trạng thái"]
     assert sub["Thuộc nhiệm vụ"] == "1" and sub["Cấp"] == "Giải pháp"
     assert own["Kế hoạch đơn vị"] == "Phòng Đào tạo" and own["Phục vụ nhiệm vụ"] == "1"

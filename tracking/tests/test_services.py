@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from conftest import World
-from planning.models import ProgressMode, Task
+from planning.models import Plan, PlanStatus, ProgressMode, Task
 from planning.status import RunState
 from tracking import services
 from tracking.models import CheckIn, Evidence, Extension, TargetReading
@@ -235,6 +235,9 @@ def test_extension_must_move_the_deadline_later(world: World) -> None:
 
 def test_overdue_queryset(world: World) -> None:
     on = dt.date(2024, 6, 5)
+    # A draft's deadlines are not in force yet; issued, they are.
+    assert not Task.objects.overdue(on=on).exists()
+    Plan.objects.filter(pk=world.plan.pk).update(status=PlanStatus.ISSUED)
     assert list(Task.objects.overdue(on=on)) == [world.task]
     checkin(world, progress=100, on=dt.date(2024, 6, 3))
     assert not Task.objects.overdue(on=on).exists()
