@@ -17,8 +17,7 @@ def conferences_now(*, on: dt.date) -> list[Conference]:
     return list(
         Conference.objects.active()
         .filter(
-            Q(status=ConferenceStatus.IN_SESSION)
-            | Q(held_on=on, status=ConferenceStatus.PREPARING)
+            Q(status=ConferenceStatus.IN_SESSION) | Q(held_on=on, status=ConferenceStatus.PREPARING)
         )
         .order_by("held_on", "starts_at", "pk")[:LIST_LIMIT]
     )
@@ -31,8 +30,6 @@ def opinions_to_answer(*, limit: int = LIST_LIMIT) -> TaskList:
         answer_kind=AnswerKind.PENDING, conference__archived_at__isnull=True
     )
     rows = list(
-        waiting.select_related("conference").order_by("conference__held_on", "number", "id")[
-            :limit
-        ]
+        waiting.select_related("conference").order_by("conference__held_on", "number", "id")[:limit]
     )
     return TaskList(rows, waiting.count())

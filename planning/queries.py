@@ -124,4 +124,3 @@ def pending_proposals(plan: Plan, *, limit: int = LIST_LIMIT) -> TaskList:
     )
     rows = list(pending.select_related("target", "unit").order_by("pk")[:limit])
     return TaskList(rows, pending.count())
-

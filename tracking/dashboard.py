@@ -44,8 +44,13 @@ def dashboard_figures(plan: Plan, on: dt.date, unit: Organisation | None, *, tod
     reader fill the cache one entry per day asked, so those are computed for the request.
     """
 
+    # A past day asked for is read as it stood then: a decision made after it does not rewrite
+    # it. The default day (today, or a finished year's last day) reads the tasks as they are,
+    # as the task's and the plan's pages do.
+    past = on < default_day(plan, today)
+
     def compute() -> Any:
-        return dashboard_body(plan, on, unit)
+        return dashboard_body(plan, on, unit, past=past)
 
     if on != default_day(plan, today):
         return compute()
@@ -54,14 +59,22 @@ def dashboard_figures(plan: Plan, on: dt.date, unit: Organisation | None, *, tod
     )
 
 
-def dashboard_body(plan: Plan, on: dt.date, unit: Organisation | None) -> str:
+def dashboard_body(
+    plan: Plan, on: dt.date, unit: Organisation | None, *, past: bool = False
+) -> str:
     """The dashboard's figures as HTML: what is cached (nothing in it depends on the viewer)."""
-    return render_to_string("tracking/_dashboard_body.html", dashboard_context(plan, on, unit))
+    return render_to_string(
+        "tracking/_dashboard_body.html", dashboard_context(plan, on, unit, past=past)
+    )
 
 
-def dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dict[str, Any]:
+def dashboard_context(
+    plan: Plan, on: dt.date, unit: Organisation | None, *, past: bool = False
+) -> dict[str, Any]:
+    """The figures as of `on`; `past`: a past day, read as it stood then (task_figures.as_of,
+    target_figures.target_states)."""
     tasks = scope(plan, unit)
-    rows = task_rows(tasks, on)
+    rows = task_rows(tasks, on, past=past)
     counts = counts_of(rows)
     areas = {a.pk: a.name for a in WorkArea.objects.filter(plan=plan)}
     by_area = breakdown_of(rows, "area_id", areas, none_label=_("Chưa xếp lĩnh vực"))
@@ -71,7 +84,7 @@ def dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dic
     by_unit = breakdown_of(
         rows, "lead_unit_id", unit_names, none_label=_("Chưa giao đơn vị chủ trì")
     )
-    states = target_states(plan, unit)
+    states = target_states(plan, unit, on=on if past else None)
     ranking = punctuality(plan, tasks, on, rows)
     cells = matrix(counts)
     task_list = reverse("tracking:task_list", args=[plan.pk])
@@ -127,7 +140,7 @@ def dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dic
         "rag_counts": rag_counts(states),
         "goals": goal_rollup(states),
         "ranking": ranking,
-        "attention": attention(tasks, on),
+        "attention": attention(tasks, on, past=past),
         "charts": charts,
         "statuses": list(TaskStatus),
         "unit_query": unit_query,

@@ -3,14 +3,17 @@ strategic goals they serve."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from organisations.membership import subtree_ids
 from organisations.models import Organisation
 from planning.models import Plan, Target
 from planning.status import RAG_COLOURS, Rag, target_rag
+from tracking.models import TargetReading
 
 
 @dataclass
@@ -35,11 +38,31 @@ def rag_of(target: Target) -> Rag | None:
     )
 
 
-def target_states(plan: Plan, unit: Organisation | None = None) -> list[TargetState]:
+def target_states(
+    plan: Plan, unit: Organisation | None = None, *, on: dt.date | None = None
+) -> list[TargetState]:
+    """Each target's state; `on`: as measured by the end of that past day (its last reading
+    by then; none when its readings all came later), not by a reading made after it."""
     targets = plan.targets.active().select_related("area", "strategic_goal", "responsible_unit")
     if unit is not None:
         targets = targets.filter(responsible_unit__in=subtree_ids({unit.pk}, plan.school_id))
-    return [TargetState(t, rag_of(t)) for t in targets]
+    if on is None:
+        return [TargetState(t, rag_of(t)) for t in targets]
+    rows = list(targets)
+    last: dict[int, tuple[Decimal | None, dt.date | None]] = {}
+    for target_id, value, day in (
+        TargetReading.objects.filter(target__in=[t.pk for t in rows])
+        .order_by("target_id", "measured_on", "pk")
+        .values_list("target_id", "value", "measured_on")
+    ):
+        if day <= on or target_id not in last:
+            last[target_id] = (value, day) if day <= on else (None, None)
+    for target in rows:
+        if target.pk in last:
+            target.actual_value, target.actual_on = last[target.pk]
+        elif target.actual_on is not None and target.actual_on > on:
+            target.actual_value, target.actual_on = None, None
+    return [TargetState(t, rag_of(t)) for t in rows]
 
 
 def rag_counts(states: list[TargetState]) -> dict[str, int]:

@@ -27,7 +27,7 @@ SEARCH_LIMIT = 20
 
 @login_required
 def home(request: SignedInRequest) -> HttpResponse:
-    """"Việc của tôi": what needs the person today (trongtam/home.py), most urgent first."""
+    """ "Việc của tôi": what needs the person today (trongtam/home.py), most urgent first."""
     membership = membership_of(request.user)
     if not membership.is_member:
         return render(request, "shell/no_school.html")
