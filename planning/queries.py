@@ -101,9 +101,9 @@ def tasks_needing_me(tasks: TaskQuerySet, *, on: dt.date, limit: int = LIST_LIMI
     overdue = list(rows.filter(overdue_q)[:limit])
     due_soon = list(rows.filter(soon_q)[:limit])
     for task in overdue:
-        task.days_overdue = (on - task.due_date).days  # type: ignore[attr-defined,operator]
+        task.days_overdue = (on - task.due_date).days
     for task in due_soon:
-        task.days_left = (task.due_date - on).days  # type: ignore[attr-defined,operator]
+        task.days_left = (task.due_date - on).days
     return MyTasks(
         overdue=TaskList(overdue, counts["overdue"] or 0),
         due_soon=TaskList(due_soon, counts["soon"] or 0),

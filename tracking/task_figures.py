@@ -66,7 +66,7 @@ def as_of(tasks: TaskQuerySet, on: dt.date) -> TaskQuerySet:
 
     Annotated as then_due, then_run_state and then_extended (one query with the figures).
     """
-    history = Task.history.model  # type: ignore[attr-defined]  # simple_history adds `history`
+    history = Task.history.model
     then = history.objects.filter(id=OuterRef("pk"), history_date__lt=end_of(on)).order_by(
         "-history_date", "-history_id"
     )
@@ -280,11 +280,10 @@ def attention(
         .order_by("-reported_on", "-pk")[:limit]
     )
     pending = Q(status=ExtensionStatus.PENDING)
-    extensions = Extension.objects.filter(task__in=tasks)
     if past:
         pending = (pending | Q(decided_on__gt=on)) & Q(requested_at__lt=end_of(on))
     extensions = list(
-        extensions.filter(pending)
+        Extension.objects.filter(pending, task__in=tasks)
         .select_related("task", "requested_by")
         .order_by("requested_at")[:limit]
     )

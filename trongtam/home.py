@@ -8,8 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import HttpRequest
+
 from conferences.queries import conferences_now, opinions_to_answer
 from core.clock import today
+from core.sheets.stash import PendingImport, pending_imports
 from organisations.membership import Membership
 from planning import queries as planning
 from planning.models import Plan
@@ -30,6 +33,8 @@ class MyWork:
     proposals: TaskList | None = None
     opinions: TaskList | None = None
     reports: TaskList | None = None
+    # Excel imports checked but not confirmed yet (from the session: core/sheets/stash.py).
+    imports: list[PendingImport] = field(default_factory=list)
     conferences: list[Any] = field(default_factory=list)
     notifications: TaskList = field(default_factory=TaskList)
     figures: KeyFigures | None = None
@@ -37,7 +42,7 @@ class MyWork:
     @property
     def decisions(self) -> int:
         lists = (self.extensions, self.proposals, self.opinions, self.reports)
-        return sum(each.total for each in lists if each is not None)
+        return len(self.imports) + sum(each.total for each in lists if each is not None)
 
     @property
     def nothing_urgent(self) -> bool:
@@ -50,10 +55,11 @@ class MyWork:
         )
 
 
-def my_work(user: Any, membership: Membership) -> MyWork:
+def my_work(request: HttpRequest, membership: Membership) -> MyWork:
     day = today()
     plan = planning.current_plan()
-    work = MyWork(plan=plan, notifications=tracking.unread_notifications(user))
+    work = MyWork(plan=plan, notifications=tracking.unread_notifications(request.user))
+    work.imports = pending_imports(request)
     work.conferences = conferences_now(on=day)
     if membership.is_leadership:
         work.opinions = opinions_to_answer()

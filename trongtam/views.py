@@ -31,7 +31,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     membership = membership_of(request.user)
     if not membership.is_member:
         return render(request, "shell/no_school.html")
-    work = my_work(request.user, membership)
+    work = my_work(request, membership)
     context = {
         "work": work,
         "today": today(),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -174,3 +175,21 @@ def test_query_count_does_not_grow_with_the_data(world: World, role: str) -> Non
     few = queries(world, role)
     grow_more(world, 12)
     assert queries(world, role) == few
+
+
+def test_an_import_checked_but_not_confirmed_waits_on_the_home_page(world: World) -> None:
+    client = world.client("leadership")
+    export = client.get(reverse("tracking:plan_export", args=[world.plan.pk])).content
+    url = reverse("planning:plan_import", args=[world.plan.pk])
+    checked = client.post(url, {"file": SimpleUploadedFile("ke-hoach.xlsx", export)})
+    assert checked.status_code == 200 and checked.context["token"]
+    body = client.get(reverse("home")).content.decode()
+    decisions = body[body.index('id="cho-quyet-dinh"') :]
+    assert f'href="{url}?resume=1"' in decisions and 'data-decision="import"' in decisions
+    # Back on the import page, the same check with its confirm button, the same file.
+    resumed = client.get(url + "?resume=1")
+    assert resumed.context["token"] == checked.context["token"]
+    assert client.post(url, {"token": resumed.context["token"]}).status_code == 302
+    assert 'data-decision="import"' not in client.get(reverse("home")).content.decode()
+    # Another user's session knows nothing of it.
+    assert 'data-decision="import"' not in home(world, "unit_head").content.decode()
