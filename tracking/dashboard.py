@@ -88,7 +88,10 @@ def dashboard_context(
     ranking = punctuality(plan, tasks, on, rows)
     cells = matrix(counts)
     task_list = reverse("tracking:task_list", args=[plan.pk])
-    unit_query = f"&unit={unit.pk}" if unit else ""
+    # What every link to the task list carries: the unit, and a past day (that list then counts
+    # as this page does: tracking.filters.filter_tasks).
+    day_query = f"&on={on:%d/%m/%Y}" if past else ""
+    unit_query = (f"&unit={unit.pk}" if unit else "") + day_query
     charts = {
         "matrix": {
             "labels": [c.label for c in cells],
@@ -144,6 +147,7 @@ def dashboard_context(
         "charts": charts,
         "statuses": list(TaskStatus),
         "unit_query": unit_query,
+        "day_query": day_query,
         "matrix_total": sum(c.count for c in cells),
         "can_edit_policy": False,
     }

@@ -108,3 +108,18 @@ def test_a_reading_recorded_after_the_day_is_not_counted(world: World) -> None:
     assert "95" not in row[: row.index("</tr>")]
     later = dashboard(world, dt.date(2024, 6, 25))
     assert 'data-rag="green"' in later
+
+
+def test_the_task_list_behind_a_past_days_figure_shows_the_same_tasks(world: World) -> None:
+    leader, staff = world.users["leadership"], world.users["staff"]
+    extension = services.request_extension(
+        world.task, new_due=dt.date(2024, 7, 31), reason="Chờ số liệu", by=staff, on=LATER
+    )
+    services.decide_extension(extension, accept=True, by=leader, on=LATER)
+    body = dashboard(world)
+    link = f"?cell=open_overdue&amp;on={ON:%d/%m/%Y}"
+    assert link in body
+    url = reverse("tracking:task_list", args=[world.plan.pk]) + link.replace("&amp;", "&")
+    listed = world.client("leadership").get(url).content.decode()
+    assert world.task.title in listed
+    assert 'data-status="overdue"' in listed and "31/05/2024" in listed
