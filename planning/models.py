@@ -367,19 +367,25 @@ class TaskQuerySet(ArchivableQuerySet):
     # Status in SQL, mirroring planning.status.compute_status (tested against it), so that lists
     # and dashboards count and filter without loading every task.
 
-    def status_q(self, status: str, *, on: dt.date) -> Q:
-        running = Q(run_state=RunState.ACTIVE)
+    def status_q(
+        self, status: str, *, on: dt.date, due: str = "due_date", run_state: str = "run_state"
+    ) -> Q:
+        """`due` and `run_state` name the columns read: a past day's figures read those the
+        task had then (annotations of tracking.task_figures.as_of), not a later decision's."""
+        running = Q(**{run_state: RunState.ACTIVE})
         done = Q(completed_on__isnull=False, completed_on__lte=on)
-        late = Q(due_date__isnull=False, completed_on__gt=F("due_date"))
+        late = Q(**{f"{due}__isnull": False, "completed_on__gt": F(due)})
         # A draft plan's deadlines are not in force yet (planning.status.compute_status).
-        overdue = Q(due_date__isnull=False, due_date__lt=on, plan__status=PlanStatus.ISSUED)
+        overdue = Q(
+            **{f"{due}__isnull": False, f"{due}__lt": on, "plan__status": PlanStatus.ISSUED}
+        )
         untouched = (
             Q(progress_mode=ProgressMode.ENTERED, progress=0)
             | Q(progress_mode=ProgressMode.DERIVED, derived_progress=0)
         ) | Q(start_date__gt=on)
         conditions = {
-            TaskStatus.CANCELLED: Q(run_state=RunState.CANCELLED),
-            TaskStatus.PAUSED: Q(run_state=RunState.PAUSED),
+            TaskStatus.CANCELLED: Q(**{run_state: RunState.CANCELLED}),
+            TaskStatus.PAUSED: Q(**{run_state: RunState.PAUSED}),
             TaskStatus.DONE_ON_TIME: running & done & ~late,
             TaskStatus.DONE_LATE: running & done & late,
             TaskStatus.OVERDUE: running & ~done & overdue,

@@ -42,8 +42,13 @@ def dashboard_figures(plan: Plan, on: dt.date, unit: Organisation | None, *, tod
     the cache beyond the year's 366 days per unit.
     """
 
+    # A past day asked for is read as it stood then: a decision made after it does not rewrite
+    # it. The default day (today, or a finished year's last day) reads the tasks as they are,
+    # as the task's and the plan's pages do.
+    past = on < default_day(plan, today)
+
     def compute() -> Any:
-        return dashboard_body(plan, on, unit)
+        return dashboard_body(plan, on, unit, past=past)
 
     if on != default_day(plan, today) and not plan.starts_on <= on <= plan.ends_on:
         return compute()
@@ -52,16 +57,24 @@ def dashboard_figures(plan: Plan, on: dt.date, unit: Organisation | None, *, tod
     )
 
 
-def dashboard_body(plan: Plan, on: dt.date, unit: Organisation | None) -> str:
+def dashboard_body(
+    plan: Plan, on: dt.date, unit: Organisation | None, *, past: bool = False
+) -> str:
     """The dashboard's figures as HTML: what is cached (nothing in it depends on the viewer)."""
-    return render_to_string("tracking/_dashboard_body.html", dashboard_context(plan, on, unit))
+    return render_to_string(
+        "tracking/_dashboard_body.html", dashboard_context(plan, on, unit, past=past)
+    )
 
 
-def dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dict[str, Any]:
+def dashboard_context(
+    plan: Plan, on: dt.date, unit: Organisation | None, *, past: bool = False
+) -> dict[str, Any]:
+    """The figures as of `on`; `past`: a past day, read as it stood then (task_figures.as_of,
+    target_figures.target_states)."""
     unit_ids = unit_ids_of(plan, unit)
     tasks = Task.objects.filter(scope_q(plan, unit_ids))
     through = scope_q(plan, unit_ids, through="task__")
-    rows = task_rows(tasks, on)
+    rows = task_rows(tasks, on, past=past)
     counts = counts_of(rows)
     areas = {a.pk: a.name for a in WorkArea.objects.filter(plan=plan)}
     by_area = breakdown_of(rows, "area_id", areas, none_label=_("Chưa xếp lĩnh vực"))
@@ -70,11 +83,14 @@ def dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dic
     by_unit = breakdown_of(
         rows, "lead_unit_id", unit_names, none_label=_("Chưa giao đơn vị chủ trì")
     )
-    targets = targets_section(plan, unit)
+    targets = targets_section(plan, unit, on=on if past else None)
     ranking = punctuality(plan, tasks, on, rows, through=through, units=units)
     cells = matrix(counts)
     task_list = reverse("tracking:task_list", args=[plan.pk])
-    unit_query = f"&unit={unit.pk}" if unit else ""
+    # What every link to the task list carries: the unit, and a past day (that list then counts
+    # as this page does: tracking.filters.filter_tasks).
+    day_query = f"&on={on:%d/%m/%Y}" if past else ""
+    unit_query = (f"&unit={unit.pk}" if unit else "") + day_query
     charts = {
         "matrix": {
             "labels": [c.label for c in cells],
@@ -125,10 +141,11 @@ def dashboard_context(plan: Plan, on: dt.date, unit: Organisation | None) -> dic
         # Rendered by our own template (autoescaped) and stored as text: safe to insert.
         "targets_html": mark_safe(targets["html"]),
         "ranking": ranking,
-        "attention": attention(tasks, on, through=through),
+        "attention": attention(tasks, on, through=through, past=past),
         "charts": charts,
         "statuses": list(TaskStatus),
         "unit_query": unit_query,
+        "day_query": day_query,
         "matrix_total": sum(c.count for c in cells),
         "can_edit_policy": False,
     }

@@ -13,6 +13,7 @@ from organisations.models import Organisation
 from planning.models import Plan, Task, TaskQuerySet, WorkArea
 from planning.status import MATRIX, TaskStatus
 from tracking.forms import TaskFilterForm
+from tracking.task_figures import as_of, status_then
 
 
 @dataclass
@@ -26,22 +27,33 @@ class TaskFilter:
     q: str = ""
 
 
-def filter_tasks(plan: Plan, params: Any, on: dt.date) -> TaskFilter:
+def filter_tasks(plan: Plan, params: Any, on: dt.date, *, past: bool = False) -> TaskFilter:
     """The plan's active tasks narrowed by status or matrix cell (as of `on`), unit (with its
-    sub-units, leading or owning), lead unit (0: none), area (0: none) and a search."""
+    sub-units, leading or owning), lead unit (0: none), area (0: none) and a search.
+
+    `past`: `on` is a past day asked for, read as it stood then (task_figures.as_of, as the
+    dashboard of that day counts them); the tasks carry then_due and then_run_state."""
     form = TaskFilterForm(params)
     filters = form.cleaned_data if form.is_valid() else {}
     result = TaskFilter(tasks=Task.objects.active().filter(plan=plan))
+
+    def status_q(value: str) -> Q:
+        if past:
+            return status_then(value, on)
+        return Task.objects.status_q(value, on=on)
+
+    if past:
+        result.tasks = as_of(result.tasks, on)
     status = filters.get("status") or ""
     if status in TaskStatus.values:
         result.status = status
-        result.tasks = result.tasks.with_status(status, on=on)
+        result.tasks = result.tasks.filter(status_q(status))
     cell = filters.get("cell") or ""
     if cell in MATRIX:
         result.cell = cell
         condition = Q()
         for value in MATRIX[cell]:
-            condition |= Task.objects.status_q(value, on=on)
+            condition |= status_q(value)
         result.tasks = result.tasks.filter(condition)
     if filters.get("unit"):
         result.unit = Organisation.objects.filter(

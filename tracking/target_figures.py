@@ -3,8 +3,10 @@ strategic goals they serve."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,6 +17,7 @@ from organisations.models import Organisation
 from planning import figures_cache
 from planning.models import Plan, StrategicGoal, Target
 from planning.status import RAG_COLOURS, Rag, target_rag
+from tracking.models import TargetReading
 
 
 @dataclass
@@ -39,8 +42,25 @@ def rag_of(target: Target) -> Rag | None:
     )
 
 
-def target_states(plan: Plan, unit: Organisation | None = None) -> list[TargetState]:
-    return [TargetState(t, rag_of(t)) for t in _targets(plan, unit)]
+def target_states(
+    plan: Plan, unit: Organisation | None = None, *, on: dt.date | None = None
+) -> list[TargetState]:
+    """Each target's state; `on`: as measured by the end of that past day (its last reading
+    by then; none when its readings all came later), not by a reading made after it."""
+    targets = _targets(plan, unit)
+    if on is None:
+        return [TargetState(t, rag_of(t)) for t in targets]
+    rows = list(targets)
+    last: dict[int, tuple[Decimal | None, dt.date | None]] = {}
+    for target_id, value, day in _readings(rows):
+        if day <= on or target_id not in last:
+            last[target_id] = (value, day) if day <= on else (None, None)
+    for target in rows:
+        if target.pk in last:
+            target.actual_value, target.actual_on = last[target.pk]
+        elif target.actual_on is not None and target.actual_on > on:
+            target.actual_value, target.actual_on = None, None
+    return [TargetState(t, rag_of(t)) for t in rows]
 
 
 def _targets(plan: Plan, unit: Organisation | None) -> QuerySet[Target]:
@@ -50,11 +70,21 @@ def _targets(plan: Plan, unit: Organisation | None) -> QuerySet[Target]:
     return targets
 
 
-def targets_section(plan: Plan, unit: Organisation | None = None) -> dict[str, Any]:
+def _readings(targets: Any) -> list[tuple[int, Decimal | None, dt.date]]:
+    return list(
+        TargetReading.objects.filter(target__in=targets)
+        .order_by("target_id", "measured_on", "pk")
+        .values_list("target_id", "value", "measured_on")
+    )
+
+
+def targets_section(
+    plan: Plan, unit: Organisation | None = None, *, on: dt.date | None = None
+) -> dict[str, Any]:
     """The dashboard's targets (each one's red/amber/green, their counts, the roll-up to the
-    strategic goals) as HTML with the counts for the chart. They do not depend on the day asked,
-    so they are stored under a digest of the targets' and goals' values: a check-in, or another
-    day, does not render them again."""
+    strategic goals) as HTML with the counts for the chart. Stored under a digest of what they
+    are computed from (the targets' and goals' values, and for a past day `on` the readings and
+    the day): a check-in, or another day of the same readings, does not render them again."""
     targets = _targets(plan, unit)
     facts = (
         list(targets.values_list(*figures_cache.columns(Target))),
@@ -63,10 +93,11 @@ def targets_section(plan: Plan, unit: Organisation | None = None) -> dict[str, A
                 *figures_cache.columns(StrategicGoal)
             )
         ),
+        None if on is None else (on, _readings(targets.values("pk"))),
     )
 
     def compute() -> dict[str, Any]:
-        states = target_states(plan, unit)
+        states = target_states(plan, unit, on=on)
         counts = rag_counts(states)
         context = {"states": states, "rag_counts": counts, "goals": goal_rollup(states)}
         return {

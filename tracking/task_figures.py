@@ -9,8 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from organisations.membership import subtree_ids
 from organisations.models import Organisation
@@ -56,6 +57,54 @@ def scope(plan: Plan, unit: Organisation | None = None) -> TaskQuerySet:
     return Task.objects.filter(scope_q(plan, unit_ids_of(plan, unit)))
 
 
+# The columns the figures read when they are asked "as of" a past day (as_of below).
+THEN_DUE = "then_due"
+THEN_RUN_STATE = "then_run_state"
+THEN_EXTENDED = "then_extended"
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The first moment after `day`, in the school's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def as_of(tasks: TaskQuerySet, on: dt.date) -> TaskQuerySet:
+    """The tasks with what a later decision changes read as it stood at the end of `on`, so that
+    a past day's figures are not rewritten by what was decided after it:
+
+    - the deadline: before any extension decided after `on`, the one the extension moved
+      (its `previous_due`); else the deadline the history held then; else the current one;
+    - the run state (a task paused or cancelled later was running then): from the history,
+      else the current one;
+    - whether the task had been extended by then: an extension approved by `on`.
+
+    Annotated as then_due, then_run_state and then_extended (one query with the figures).
+    """
+    history = Task.history.model
+    then = history.objects.filter(id=OuterRef("pk"), history_date__lt=end_of(on)).order_by(
+        "-history_date", "-history_id"
+    )
+    approved = Extension.objects.filter(task=OuterRef("pk"), status=ExtensionStatus.APPROVED)
+    moved_later = approved.filter(decided_on__gt=on).order_by("decided_on", "pk")
+    return tasks.annotate(
+        **{
+            THEN_DUE: Coalesce(
+                Subquery(moved_later.values("previous_due")[:1]),
+                Subquery(then.values("due_date")[:1]),
+                F("due_date"),
+            ),
+            THEN_RUN_STATE: Coalesce(Subquery(then.values("run_state")[:1]), F("run_state")),
+            THEN_EXTENDED: Exists(approved.filter(decided_on__lte=on))
+            | (Q(original_due_date__isnull=False) & ~Exists(approved)),
+        }
+    )
+
+
+def status_then(status: str, on: dt.date) -> Q:
+    """A status condition over the columns of as_of."""
+    return Task.objects.status_q(status, on=on, due=THEN_DUE, run_state=THEN_RUN_STATE)
+
+
 def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -83,19 +132,31 @@ def matrix(counts: dict[str, int]) -> list[Cell]:
 STATUS_KEYS = tuple(str(status) for status in TaskStatus)
 
 
-def task_rows(tasks: TaskQuerySet, on: dt.date) -> list[dict[str, Any]]:
+def task_rows(tasks: TaskQuerySet, on: dt.date, *, past: bool = False) -> list[dict[str, Any]]:
     """Status counts and deadline counts per (area, lead unit), in one query.
 
     The matrix, both breakdowns, the headline and the tasks' half of punctuality are sums of
     these rows (a few hundred at most), so the seven status conditions are compiled and the
-    tasks scanned once rather than five times.
+    tasks scanned once rather than five times. `past`: `on` is a past day, read as it stood
+    then (as_of).
     """
-    active = Q(run_state=RunState.ACTIVE)
+    if past:
+        tasks = as_of(tasks, on)
+        active = Q(**{THEN_RUN_STATE: RunState.ACTIVE})
+        extended = Q(**{THEN_EXTENDED: True})
+        annotations = {
+            str(status): Count("pk", filter=status_then(status, on)) for status in TaskStatus
+        }
+        # The first deadline (what punctuality is measured on) is the same before and after
+        # an extension: the current columns give it.
+    else:
+        active = Q(run_state=RunState.ACTIVE)
+        extended = Q(original_due_date__isnull=False)
+        annotations = {
+            str(status): Count("pk", filter=Task.objects.status_q(status, on=on))
+            for status in TaskStatus
+        }
     due = active & Q(baseline__lte=on)
-    annotations = {
-        str(status): Count("pk", filter=Task.objects.status_q(status, on=on))
-        for status in TaskStatus
-    }
     return list(
         tasks.alias(baseline=Coalesce("original_due_date", "due_date"))
         .order_by()
@@ -105,7 +166,7 @@ def task_rows(tasks: TaskQuerySet, on: dt.date) -> list[dict[str, Any]]:
             due=Count("pk", filter=due),
             due_done=Count("pk", filter=due & Q(completed_on__lte=on)),
             due_on_time=Count("pk", filter=due & Q(completed_on__lte=F("baseline"))),
-            extended=Count("pk", filter=active & Q(original_due_date__isnull=False)),
+            extended=Count("pk", filter=active & extended),
         )
     )
 
@@ -218,26 +279,42 @@ def punctuality(
 
 
 def attention(
-    tasks: TaskQuerySet, on: dt.date, limit: int = 10, *, through: Q | None = None
+    tasks: TaskQuerySet,
+    on: dt.date,
+    limit: int = 10,
+    *,
+    through: Q | None = None,
+    past: bool = False,
 ) -> dict[str, Any]:
     """What needs attention: the most overdue tasks, the latest low-confidence reports, pending
-    extensions. `through`: the tasks as a condition on their check-ins (scope_q), if known."""
+    extensions. `through`: the tasks as a condition on their check-ins (scope_q), if known.
+    `past`: as they stood at the end of `on` (as_of): an extension decided later was still
+    pending then, a task done later was still open."""
     related = through if through is not None else Q(task__in=tasks)
+    if past:
+        overdue_rows = as_of(tasks, on).filter(status_then(TaskStatus.OVERDUE, on))
+        due_field = THEN_DUE
+    else:
+        overdue_rows = tasks.overdue(on=on)
+        due_field = "due_date"
     overdue = list(
-        tasks.overdue(on=on)
-        .select_related("lead_unit", "person_in_charge")
-        .order_by("due_date", "pk")[:limit]
+        overdue_rows.select_related("lead_unit", "person_in_charge").order_by(due_field, "pk")[
+            :limit
+        ]
     )
     for task in overdue:
-        task.days_overdue = (on - task.due_date).days
+        task.days_overdue = (on - getattr(task, due_field)).days
     worried = list(
         CheckIn.objects.filter(related, confidence="low", reported_on__lte=on)
-        .filter(task__completed_on__isnull=True)
+        .filter(Q(task__completed_on__isnull=True) | Q(task__completed_on__gt=on))
         .select_related("task", "unit")
         .order_by("-reported_on", "-pk")[:limit]
     )
+    pending = Q(status=ExtensionStatus.PENDING)
+    if past:
+        pending = (pending | Q(decided_on__gt=on)) & Q(requested_at__lt=end_of(on))
     extensions = list(
-        Extension.objects.filter(related, status=ExtensionStatus.PENDING)
+        Extension.objects.filter(pending, related)
         .select_related("task", "requested_by")
         .order_by("requested_at")[:limit]
     )

@@ -24,7 +24,7 @@ from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
 from planning.models import Plan, Task, WorkArea
-from planning.status import TaskStatus, task_status
+from planning.status import TaskStatus, compute_status, task_status
 from tracking import dashboard as figures
 from tracking import services
 from tracking.filters import filter_tasks
@@ -321,7 +321,8 @@ def task_list(request: SignedInRequest, pk: int) -> HttpResponse:
     """The tasks behind every figure: filter by status (or matrix cell), unit and area."""
     plan = _plan(request, pk)
     on = _day(request, plan)
-    chosen = filter_tasks(plan, request.GET, on)
+    past = on < figures.default_day(plan, today())
+    chosen = filter_tasks(plan, request.GET, on, past=past)
     status, cell, unit, lead, area = (
         chosen.status,
         chosen.cell,
@@ -335,7 +336,19 @@ def task_list(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     for task in page.object_list:
-        task.status_info = task_status(task, on)
+        if past:
+            # As it stood that day, as the dashboard of that day counted it.
+            task.status_info = compute_status(
+                run_state=task.then_run_state,
+                due_date=task.then_due,
+                completed_on=task.completed_on,
+                progress=task.effective_progress,
+                start_date=task.start_date,
+                on=on,
+            )
+            task.due_date = task.then_due
+        else:
+            task.status_info = task_status(task, on)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

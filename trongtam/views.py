@@ -1,4 +1,4 @@
-"""The project shell's own pages: the home page and the search across the school's data.
+"""The project shell's own pages: the home page ("Việc của tôi") and the search across the school's data.
 
 Both read the active organisation's rows through the request's scope (organisations.scoping):
 a query here cannot reach another school's data.
@@ -10,27 +10,36 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
+from core.clock import today
 from core.requests import SignedInRequest
 from core.text import search_terms
 from documents.models import Document
 from organisations.membership import membership_of
 from organisations.models import Organisation, Person
 from planning.models import Plan, Task
+from planning.queries import DUE_SOON_DAYS
+from trongtam.home import my_work
 
 SEARCH_LIMIT = 20
 
 
 @login_required
 def home(request: SignedInRequest) -> HttpResponse:
+    """ "Việc của tôi": what needs the person today (trongtam/home.py), most urgent first."""
     membership = membership_of(request.user)
-    if membership.is_member:
-        plan = Plan.objects.active().first()
-        if plan is not None:
-            return redirect("planning:plan_detail", pk=plan.pk)
-        return redirect("planning:plan_list")
-    return render(request, "shell/no_school.html")
+    if not membership.is_member:
+        return render(request, "shell/no_school.html")
+    work = my_work(request, membership)
+    context = {
+        "work": work,
+        "today": today(),
+        "due_soon_days": DUE_SOON_DAYS,
+        # "See all" of a unit head's overdue tasks: the task list narrowed to their unit.
+        "unit_link": min(membership.headed_root_ids, default=None),
+    }
+    return render(request, "shell/home.html", context)
 
 
 @login_required

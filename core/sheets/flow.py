@@ -37,7 +37,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.sheets.reading import BadWorkbook, ReadResult, read_bytes
-from core.sheets.stash import drop_upload, stash_upload, take_upload
+from core.sheets.stash import drop_upload, peek_upload, stash_upload, take_upload
 
 
 def _message(error: Exception) -> str:
@@ -96,7 +96,19 @@ def run_import(
             return render(request, template, context, status=400)
         context["result"] = result
         if result.ok:
-            context["token"] = stash_upload(request, purpose, data, scope)
+            title = str(context.get("title") or "")
+            context["token"] = stash_upload(request, purpose, data, scope, title)
             return render(request, template, context)
         return render(request, template, context, status=400)
+    if request.GET.get("resume"):
+        # Back from the home page's "imports to confirm": the same check, the same file.
+        pending = peek_upload(request, purpose, scope)
+        if pending is not None:
+            token, data = pending
+            try:
+                context["result"] = read(data)
+            except refused as error:
+                context["error"] = _message(error)
+            else:
+                context["token"] = token if context["result"].ok else None
     return render(request, template, context)

@@ -13,6 +13,7 @@ import re
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,9 @@ def _stash_path(user_pk: Any, token: str) -> Path:
     return _STASH_DIR / f"{int(user_pk)}-{token}.xlsx"
 
 
-def stash_upload(request: HttpRequest, purpose: str, data: bytes, scope: Any = None) -> str:
+def stash_upload(
+    request: HttpRequest, purpose: str, data: bytes, scope: Any = None, title: str = ""
+) -> str:
     """Keep the checked file for this user; returns the token the confirm form sends back."""
     _STASH_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = time.time()
@@ -48,8 +51,46 @@ def stash_upload(request: HttpRequest, purpose: str, data: bytes, scope: Any = N
         "token": token,
         "sha256": hashlib.sha256(data).hexdigest(),
         "scope": str(scope),
+        # Where to come back and confirm it (the home page lists imports left unconfirmed).
+        "url": request.path,
+        "title": str(title)[:300],
+        "at": now,
     }
     return token
+
+
+@dataclass(frozen=True)
+class PendingImport:
+    """A checked upload whose import the user has not confirmed yet."""
+
+    url: str
+    title: str
+    at: float
+
+
+def pending_imports(request: HttpRequest) -> list[PendingImport]:
+    """The user's checked uploads still waiting for confirmation (from the session: no query),
+    newest first; the page at `url` shows the check again with `?resume=1`."""
+    found = []
+    for key, value in request.session.items():
+        if not key.startswith("sheets:") or not isinstance(value, dict) or not value.get("url"):
+            continue
+        at = float(value.get("at") or 0)
+        if time.time() - at > _STASH_AGE:
+            continue
+        found.append(PendingImport(str(value["url"]), str(value.get("title") or ""), at))
+    return sorted(found, key=lambda pending: -pending.at)
+
+
+def peek_upload(request: HttpRequest, purpose: str, scope: Any = None) -> tuple[str, bytes] | None:
+    """The token and bytes of the user's pending upload for this purpose and scope, left in
+    place (None when there is none, or it expired)."""
+    pending = request.session.get(f"sheets:{purpose}") or {}
+    token = str(pending.get("token") or "")
+    try:
+        return token, take_upload(request, purpose, token, scope)
+    except BadWorkbook:
+        return None
 
 
 def take_upload(request: HttpRequest, purpose: str, token: str, scope: Any = None) -> bytes:

@@ -139,7 +139,11 @@ def test_command_refuses_without_debug(db: None, settings: object) -> None:
 def test_principal_sees_the_plan_page(demo: Plan, client: object) -> None:
     # django-axes checks every password login against its request.
     client.login(request=HttpRequest(), username="phungquyson", password=DEMO_PASSWORD)  # type: ignore[attr-defined]
-    response = client.get(reverse("home"), follow=True)  # type: ignore[attr-defined]
+    home = client.get(reverse("home")).content.decode()  # type: ignore[attr-defined]
+    assert "Việc của tôi" in home
+    # The home page links to the plan the school is running.
+    assert reverse("planning:plan_detail", args=[demo.pk]) in home
+    response = client.get(reverse("planning:plan_detail", args=[demo.pk]))  # type: ignore[attr-defined]
     body = response.content.decode()
     assert "Kế hoạch thực hiện nhiệm vụ trọng tâm năm học 2023–2024" in body
     for symbol in ["2457/QĐ-BGDĐT", "5155/BGDĐT-GDĐH", "06/CT-UBND", "63-NQ/TU"]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.clock import today
 from core.text import format_number
 from organisations.membership import staff_records
-from planning.status import RAG_COLOURS, task_status
+from planning.status import RAG_COLOURS, TaskStatus, task_status
 from tracking.dashboard import default_day
 from tracking.models import Evidence
 from tracking.target_figures import rag_of
@@ -78,10 +78,21 @@ def tracking_panel(context: Any, task: Any) -> dict[str, Any]:
         )
         .order_by("-reported_on", "-pk")[:30]
     )
+    info = task_status(task, on)
+    late = 0
+    if (
+        info.status == TaskStatus.DONE_ON_TIME
+        and task.original_due_date is not None
+        and task.completed_on > task.original_due_date
+    ):
+        # On time against the extended deadline, late against the first one: both are true,
+        # and the page says which one each figure counts.
+        late = (task.completed_on - task.original_due_date).days
     return {
         "task": task,
         "on": on,
-        "info": task_status(task, on),
+        "info": info,
+        "late_against_original": late,
         "checkins": checkins,
         "extensions": list(
             task.extensions.select_related("requested_by", "decided_by").prefetch_related(

@@ -1,0 +1,125 @@
+"""The dashboard "as of" a past day (?on=dd/mm/yyyy) reads that day as it stood then: a decision
+made after it (an extension approved, a task paused, a reading recorded later) does not rewrite
+it, while today's view follows the decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import World
+from planning.models import Task
+from tracking import services
+from tracking.models import TargetReading
+
+ON = dt.date(2024, 6, 10)  # the world's task (due 31/05/2024) is 10 days overdue that day
+LATER = dt.date(2024, 6, 20)
+
+
+def dashboard(world: World, day: dt.date | None = ON) -> str:
+    url = reverse("tracking:dashboard", args=[world.plan.pk])
+    if day is not None:
+        url += f"?on={day:%d/%m/%Y}"
+    response = world.client("leadership").get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def overdue_count(body: str) -> int:
+    match = re.search(r'id="overdue-count">(\d+)<', body)
+    assert match is not None
+    return int(match.group(1))
+
+
+def attention(body: str) -> str:
+    start = body.index('id="can-chu-y"')
+    return body[start : body.index("</section>", start)]
+
+
+def recorded_in_january(task: Task) -> None:
+    """The task's history as if it had been entered at the start of the year (tests make every
+    row today)."""
+    moment = timezone.make_aware(dt.datetime(2024, 1, 15, 9, 0))
+    Task.history.filter(id=task.pk).update(history_date=moment)  # type: ignore[attr-defined]
+
+
+def test_an_extension_approved_later_does_not_rewrite_a_past_day(world: World) -> None:
+    before = dashboard(world)
+    assert overdue_count(before) == 1 and world.task.title[:40] in attention(before)
+    leader, staff = world.users["leadership"], world.users["staff"]
+    extension = services.request_extension(
+        world.task, new_due=dt.date(2024, 7, 31), reason="Chờ số liệu", by=staff, on=LATER
+    )
+    services.decide_extension(extension, accept=True, by=leader, on=LATER)
+    after = dashboard(world)
+    assert overdue_count(after) == 1
+    assert world.task.title[:40] in attention(after)
+    assert "10 ngày" in attention(after)
+    # Read on a day after the decision, the task is no longer overdue.
+    assert overdue_count(dashboard(world, dt.date(2024, 6, 25))) == 0
+
+
+def test_a_request_pending_on_the_day_is_shown_pending_even_if_decided_later(
+    world: World,
+) -> None:
+    staff, leader = world.users["staff"], world.users["leadership"]
+    extension = services.request_extension(
+        world.task, new_due=dt.date(2024, 7, 31), reason="Chờ số liệu", by=staff, on=ON
+    )
+    link = reverse("tracking:extension_decide", args=[extension.pk])
+    # Requested today (the test's clock): a past day knows nothing of it.
+    assert link not in attention(dashboard(world))
+    # Requested on 05/06/2024 and refused on 20/06: pending on 10/06, not today.
+    requested = timezone.make_aware(dt.datetime(2024, 6, 5, 10, 0))
+    type(extension).objects.filter(pk=extension.pk).update(requested_at=requested)
+    services.decide_extension(extension, accept=False, by=leader, on=LATER)
+    assert link in attention(dashboard(world))
+    assert link not in attention(dashboard(world, None))
+
+
+def test_a_task_paused_later_was_running_on_the_day(world: World) -> None:
+    recorded_in_january(world.task)
+    Task.objects.filter(pk=world.task.pk).update(run_state="paused")
+    task = Task.objects.get(pk=world.task.pk)
+    task.save()  # a history record of today, as the tracking form makes
+    assert overdue_count(dashboard(world)) == 1
+    assert overdue_count(dashboard(world, None)) == 0
+
+
+def test_a_deadline_edited_later_does_not_rewrite_the_day(world: World) -> None:
+    recorded_in_january(world.task)
+    task = Task.objects.get(pk=world.task.pk)
+    task.due_date = dt.date(2024, 12, 31)
+    task.save()
+    assert overdue_count(dashboard(world)) == 1
+
+
+def test_a_reading_recorded_after_the_day_is_not_counted(world: World) -> None:
+    target = world.target
+    TargetReading.objects.create(target=target, value=Decimal("95"), measured_on=LATER)
+    type(target).objects.filter(pk=target.pk).update(actual_value=Decimal("95"), actual_on=LATER)
+    body = dashboard(world)
+    row = body[body.index(f"/targets/{target.pk}/") :]
+    assert 'data-rag="none"' in body[: body.index(f"/targets/{target.pk}/")].rsplit("<tr", 1)[1]
+    assert "95" not in row[: row.index("</tr>")]
+    later = dashboard(world, dt.date(2024, 6, 25))
+    assert 'data-rag="green"' in later
+
+
+def test_the_task_list_behind_a_past_days_figure_shows_the_same_tasks(world: World) -> None:
+    leader, staff = world.users["leadership"], world.users["staff"]
+    extension = services.request_extension(
+        world.task, new_due=dt.date(2024, 7, 31), reason="Chờ số liệu", by=staff, on=LATER
+    )
+    services.decide_extension(extension, accept=True, by=leader, on=LATER)
+    body = dashboard(world)
+    link = f"?cell=open_overdue&amp;on={ON:%d/%m/%Y}"
+    assert link in body
+    url = reverse("tracking:task_list", args=[world.plan.pk]) + link.replace("&amp;", "&")
+    listed = world.client("leadership").get(url).content.decode()
+    assert world.task.title in listed
+    assert 'data-status="overdue"' in listed and "31/05/2024" in listed
