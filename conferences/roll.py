@@ -106,9 +106,7 @@ def read_roll(conference: Conference, query: RollQuery) -> Roll:
         if row.group_id in group_ids
     ]
     terms = search_terms(query.q)
-    chosen = sorted(
-        (row for row in invitations if _matches(row, query, terms)), key=_sort_key
-    )
+    chosen = sorted((row for row in invitations if _matches(row, query, terms)), key=_sort_key)
     if query.sort == "name":
         sections = [RollSection(group=None, rows=chosen)] if chosen else []
     else:

@@ -79,9 +79,7 @@ def _check_session(conference: Conference, token: str) -> None:
 
 def own_invitation(conference: Conference, person: Person | None) -> Invitation:
     """The invitation of `person` to the conference; someone not summoned is told so."""
-    invitation = (
-        conference.invitations.active().filter(person=person).first() if person else None
-    )
+    invitation = conference.invitations.active().filter(person=person).first() if person else None
     if invitation is None:
         raise ConferenceError(
             _(

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from conferences.closing import closing_preview
 from conferences.models import (
@@ -195,9 +195,7 @@ def mark_unmarked_present(
     if conference.is_closed:
         raise ConferenceError(_("Hội nghị đã kết thúc, không thể sửa điểm danh."))
     ids = {int(i) for i in invitation_ids}
-    rows = list(
-        conference.invitations.active().filter(pk__in=ids, attendance=Attendance.UNKNOWN)
-    )
+    rows = list(conference.invitations.active().filter(pk__in=ids, attendance=Attendance.UNKNOWN))
     now = timezone.now()
     for row in rows:
         row.attendance = Attendance.PRESENT

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -47,7 +46,7 @@ def attendance(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
     context = {
         "conference": conference,
         "roll": read_roll(conference, query),
-        "query": query,
+        "roll_query": query,
         "query_string": _query_string(query),
         "sorts": SORTS,
         "states": STATES,
@@ -95,7 +94,9 @@ def mark_all(request: SignedInRequest, pk: int) -> HttpResponse:
         lambda: services.mark_unmarked_present(conference, ids, by=request.user),
         success=lambda n: _("Đã điểm danh có mặt %(n)s người.") % {"n": n},
     )
-    query = RollQuery.from_params({k: request.POST.get(k, "") for k in ("q", "group", "state", "sort")})
+    query = RollQuery.from_params(
+        {k: request.POST.get(k, "") for k in ("q", "group", "state", "sort")}
+    )
     url = reverse("conferences:attendance", args=[pk])
     query_string = _query_string(query)
     return redirect(f"{url}?{query_string}" if query_string else url)
@@ -132,7 +133,11 @@ def hall_screen(request: SignedInRequest, pk: int) -> HttpResponse:
     """What the secretary puts on the hall's screen: the check-in link, renewed every minute,
     and the live quorum."""
     conference = get_conference(request, pk, MANAGE)
-    context = {**_link_context(request, conference), "quorum": quorum(conference), "tab": "attendance"}
+    context = {
+        **_link_context(request, conference),
+        "quorum": quorum(conference),
+        "tab": "attendance",
+    }
     return render(request, "conferences/hall_screen.html", context)
 
 
@@ -149,7 +154,9 @@ def checkin(request: SignedInRequest, token: str) -> HttpResponse:
     try:
         conference_pk = services.conference_of_token(token)
     except DomainError as error:
-        return render(request, "conferences/checkin.html", {**context, "error": error}, status=error.status)
+        return render(
+            request, "conferences/checkin.html", {**context, "error": error}, status=error.status
+        )
     conference = get_conference(request, conference_pk)  # 404 to another school's user
     person = membership_of(request.user).person
     context["conference"] = conference
@@ -158,11 +165,12 @@ def checkin(request: SignedInRequest, token: str) -> HttpResponse:
             context["invitation"] = services.check_in_self(
                 conference, token=token, person=person, by=request.user
             )
-            messages.success(request, _("Đã ghi nhận bạn có mặt tại hội nghị."))
             return redirect("conferences:checkin", token=token)
         context["invitation"] = services.check_token(conference, token, person)
     except DomainError as error:
-        return render(request, "conferences/checkin.html", {**context, "error": error}, status=error.status)
+        return render(
+            request, "conferences/checkin.html", {**context, "error": error}, status=error.status
+        )
     return render(request, "conferences/checkin.html", context)
 
 
