@@ -145,3 +145,34 @@ def test_invitee_groups_are_chosen_with_checkboxes(world: World, conference: Con
     assert response.status_code == 302
     group = conference.groups.get(name="Khách mời")
     assert [m.display_name for m in group.members.all()] == ["Ông Khách"]  # staff already summoned
+
+
+def test_closing_a_secret_ballot_says_how_many_voted_first(
+    world: World, conference: Conference
+) -> None:
+    from conferences.models import VoteMethod
+    from conferences.tests.conftest import PASSPHRASE
+
+    item = services.add_vote_item(
+        conference, title="Thông qua nghị quyết", method=VoteMethod.SECRET_BALLOT, by=None
+    )
+    services.open_vote(item, by=None, passphrase=PASSPHRASE)
+    services.cast_ballot(item, person=world.people["staff"], choice="yes")
+    body = (
+        world.client("clerk").get(reverse("conferences:votes", args=[conference.pk])).content
+    ).decode()
+    assert "Đã bỏ phiếu: 1/1 đại biểu có mặt." in body
+    assert "Kết thúc bỏ phiếu kín: 1/1 đại biểu có mặt đã bỏ phiếu" in body
+    assert "Không làm lại được." in body
+    staff_page = world.client("staff").get(reverse("conferences:votes", args=[conference.pk]))
+    assert "Đã bỏ phiếu: 1/1" not in staff_page.content.decode()
+
+
+def test_numbering_a_paper_says_what_it_freezes(world: World, meeting: Conference) -> None:
+    services.set_status(meeting, ConferenceStatus.CLOSED, by=None)
+    body = (
+        world.client("clerk")
+        .get(reverse("conferences:paper", args=[meeting.pk, "minutes"]))
+        .content.decode()
+    )
+    assert "số đã lấy không bỏ được" in body
