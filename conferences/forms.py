@@ -71,14 +71,25 @@ class GroupForm(StyledFormMixin, forms.Form):
     whole_school = forms.BooleanField(
         label=_("Toàn thể cán bộ, viên chức và người lao động"), required=False
     )
+    # Checkbox lists with a filter box (conferences/_picker.html), not raw multi-selects.
     units = forms.ModelMultipleChoiceField(
-        label=_("Thành viên của các đơn vị"), queryset=Organisation.objects.none(), required=False
+        label=_("Thành viên của các đơn vị"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     roles = forms.MultipleChoiceField(
-        label=_("Chỉ những người giữ vai trò"), choices=Role.choices, required=False
+        label=_("Chỉ những người giữ vai trò"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("Để trống: mọi người của các đơn vị đã chọn."),
     )
     people = forms.ModelMultipleChoiceField(
-        label=_("Và những người sau"), queryset=Person.objects.none(), required=False
+        label=_("Và những người sau"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     guests = forms.CharField(
         label=_("Khách mời, đại biểu ngoài danh sách nhân sự (mỗi dòng một người)"),
@@ -91,8 +102,6 @@ class GroupForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = school_units(school_id)
         self.fields["people"].queryset = school_people(school_id)
-        self.fields["units"].widget.attrs["size"] = 8
-        self.fields["people"].widget.attrs["size"] = 8
 
 
 class AgendaItemForm(StyledFormMixin, forms.ModelForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conferences.views import hall, opinions, outcomes, votes
+from conferences.views import attendance, hall, opinions, outcomes, votes
 
 app_name = "conferences"
 
@@ -14,9 +14,14 @@ urlpatterns = [
     path("<int:pk>/groups/new/", hall.group_add, name="group_add"),
     path("<int:pk>/agenda/new/", hall.agenda_form, name="agenda_add"),
     path("agenda/<int:item_pk>/edit/", hall.agenda_form, name="agenda_edit"),
-    path("<int:pk>/attendance/", hall.attendance, name="attendance"),
-    path("invitations/<int:pk>/mark/", hall.mark, name="mark"),
-    path("<int:pk>/quorum/", hall.quorum_box, name="quorum"),
+    path("<int:pk>/attendance/", attendance.attendance, name="attendance"),
+    path("<int:pk>/attendance/all-present/", attendance.mark_all, name="mark_all"),
+    path("invitations/<int:pk>/mark/", attendance.mark, name="mark"),
+    path("<int:pk>/quorum/", attendance.quorum_box, name="quorum"),
+    path("<int:pk>/hall/", attendance.hall_screen, name="hall_screen"),
+    path("<int:pk>/hall/link/", attendance.hall_link, name="hall_link"),
+    path("checkin/<str:token>/", attendance.checkin, name="checkin"),
+    path("<int:pk>/close/", attendance.close, name="close"),
     path("<int:pk>/opinions/", opinions.opinion_list, name="opinions"),
     path("<int:pk>/opinions/new/", opinions.opinion_submit, name="opinion_submit"),
     path("<int:pk>/opinions/number/", opinions.opinion_number, name="opinion_number"),

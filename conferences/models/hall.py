@@ -124,6 +124,11 @@ class Conference(Versioned, Archivable):
     )
     article_text = models.TextField(_("bài tin (đã biên tập)"), blank=True)
     article_published_at = models.DateTimeField(_("đăng tin lúc"), null=True, blank=True)
+    # When the session last opened: the self check-in links name it, so a link shown in an
+    # earlier session (or before a close and reopening) no longer marks anyone present.
+    session_opened_at = models.DateTimeField(
+        _("phiên họp mở lúc"), null=True, blank=True, editable=False
+    )
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
@@ -143,6 +148,10 @@ class Conference(Versioned, Archivable):
     @property
     def is_closed(self) -> bool:
         return self.status == ConferenceStatus.CLOSED
+
+    @property
+    def in_session(self) -> bool:
+        return self.status == ConferenceStatus.IN_SESSION and not self.is_archived
 
     @property
     def accepts_opinions(self) -> bool:
@@ -216,6 +225,9 @@ class Invitation(Archivable):
     )
     absence_reason = models.CharField(_("lý do vắng"), max_length=255, blank=True)
     marked_at = models.DateTimeField(null=True, blank=True)
+    # Marked present by the attendee from their own phone (the hall's link); the secretary's
+    # correction clears it.
+    self_marked = models.BooleanField(_("tự điểm danh"), default=False)
 
     history = HistoricalRecords()
     objects = ScopedArchivableManager("conference__school")

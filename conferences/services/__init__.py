@@ -1,9 +1,17 @@
 """Every change to a conference is a named, atomic action here (views, demo and tests call these)."""
 
+from conferences.services.checkin import (
+    check_in_self,
+    check_token,
+    checkin_token,
+    conference_of_token,
+)
 from conferences.services.common import ConferenceError, archive_conference_object, save
 from conferences.services.hall import (
+    close_conference,
     create_conference,
     mark_attendance,
+    mark_unmarked_present,
     select_people,
     set_status,
     summon_group,
@@ -43,11 +51,17 @@ __all__ = [
     "answer_opinion",
     "archive_conference_object",
     "cast_ballot",
+    "check_in_self",
+    "check_token",
+    "checkin_token",
+    "close_conference",
     "close_vote",
     "conclusion_to_task",
+    "conference_of_token",
     "create_conference",
     "has_voted",
     "mark_attendance",
+    "mark_unmarked_present",
     "merge_opinion",
     "number_opinions",
     "open_vote",

@@ -10,7 +10,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
+from conferences.closing import closing_preview
 from conferences.models import (
     Attendance,
     Conference,
@@ -77,13 +79,18 @@ def set_status(conference: Conference, status: str, *, by: User, reason: str = "
     if status == ConferenceStatus.CLOSED:
         # The minutes list every opinion by its number.
         number_opinions(conference, by=by)
+    fields = ["status"]
+    if status == ConferenceStatus.IN_SESSION and conference.status != status:
+        # A new session: the self check-in links of an earlier one stop working.
+        conference.session_opened_at = timezone.now()
+        fields.append("session_opened_at")
     conference.status = status
     stamp(
         conference,
         by,
         _("Mở lại hội nghị: %(reason)s") % {"reason": reason} if reopening and reason else None,
     )
-    conference.save(update_fields=["status"])
+    conference.save(update_fields=fields)
     if reopening:
         ConferenceReopening.objects.create(
             conference=conference,
@@ -92,6 +99,27 @@ def set_status(conference: Conference, status: str, *, by: User, reason: str = "
             had_issued_papers=issued,
         )
     return conference
+
+
+@transaction.atomic
+def close_conference(conference: Conference, *, fingerprint: str, by: User) -> Conference:
+    """Close the conference as previewed (conferences.closing): if any figure of the preview the
+    secretary confirmed has changed since (someone marked, an opinion came in), nothing is
+    closed and the preview is to be read again."""
+    ensure_open(conference)
+    Conference.objects.select_for_update().filter(pk=conference.pk).first()
+    conference.refresh_from_db()
+    if conference.is_closed:
+        raise ConferenceError(_("Hội nghị đã kết thúc."))
+    if closing_preview(conference).fingerprint != fingerprint:
+        raise ConferenceError(
+            _(
+                "Số liệu đã thay đổi từ lúc xem trước (có người vừa điểm danh, góp ý hoặc "
+                "biểu quyết). Hãy xem lại rồi xác nhận."
+            ),
+            status=409,
+        )
+    return set_status(conference, ConferenceStatus.CLOSED, by=by)
 
 
 @transaction.atomic
@@ -148,9 +176,39 @@ def mark_attendance(
     invitation.attendance = attendance
     invitation.absence_reason = reason.strip() if attendance == Attendance.ABSENT else ""
     invitation.marked_at = timezone.now() if attendance else None
+    invitation.self_marked = False  # the secretary's mark replaces the attendee's own
     stamp(invitation, by)
     invitation.save()
     return invitation
+
+
+@transaction.atomic
+def mark_unmarked_present(
+    conference: Conference, invitation_ids: Iterable[int], *, by: User
+) -> int:
+    """Mark present, at once, those of `invitation_ids` not yet marked (the roll's "all shown
+    present"): someone marked absent or present in the meantime is left as they are. Returns how
+    many were marked."""
+    ensure_open(conference)
+    Conference.objects.select_for_update().filter(pk=conference.pk).first()
+    conference.refresh_from_db(fields=["status"])
+    if conference.is_closed:
+        raise ConferenceError(_("Hội nghị đã kết thúc, không thể sửa điểm danh."))
+    ids = {int(i) for i in invitation_ids}
+    rows = list(conference.invitations.active().filter(pk__in=ids, attendance=Attendance.UNKNOWN))
+    now = timezone.now()
+    for row in rows:
+        row.attendance = Attendance.PRESENT
+        row.marked_at = now
+        row.self_marked = False
+    bulk_update_with_history(
+        rows,
+        Invitation,
+        ["attendance", "marked_at", "self_marked"],
+        default_user=by if getattr(by, "is_authenticated", False) else None,
+        default_change_reason=_("Điểm danh có mặt cùng lúc"),
+    )
+    return len(rows)
 
 
 def select_people(

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Q, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +34,7 @@ from conferences.quorum import quorum
 from conferences.views.common import MANAGE, form_page, get_conference, get_part
 from core.audit import history_entries
 from core.permissions import require
-from core.requests import SignedInHtmxRequest, SignedInRequest
+from core.requests import SignedInRequest
 from core.views import attempt
 from organisations.membership import membership_of
 from organisations.permissions import member_school_id
@@ -48,6 +48,8 @@ def conference_list(request: SignedInRequest) -> HttpResponse:
         .filter(school_id=membership.school_id)
         .select_related("kind", "plan")
         .annotate(
+            # The conference in session comes first: it is the one people open during it.
+            live=Case(When(status=ConferenceStatus.IN_SESSION, then=0), default=1),
             opinion_count=Count(
                 "opinions", filter=Q(opinions__archived_at__isnull=True), distinct=True
             ),
@@ -69,6 +71,7 @@ def conference_list(request: SignedInRequest) -> HttpResponse:
                 distinct=True,
             ),
         )
+        .order_by("live", "-held_on", "-pk")
     )
     return render(
         request,
@@ -128,6 +131,9 @@ def conference_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def conference_status(request: SignedInRequest, pk: int) -> HttpResponse:
     conference = get_conference(request, pk, MANAGE)
+    if request.POST.get("status") == ConferenceStatus.CLOSED:
+        # Closing is irreversible in part: it goes through the page that shows what it does.
+        return redirect("conferences:close", pk=pk)
     attempt(
         request,
         lambda: services.set_status(
@@ -186,6 +192,7 @@ def group_add(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         title=_("Thêm thành phần được triệu tập"),
         back=reverse("conferences:detail", args=[pk]),
+        template="conferences/group_form.html",
         intro=_("Người đã có trong thành phần trước được giữ ở đó và chỉ tính một lần vào túc số."),
     )
 
@@ -213,67 +220,6 @@ def agenda_form(
             "Nội dung ghi như việc người trình bày làm, ví dụ “Triển khai nhiệm vụ trọng tâm năm "
             "học 2023-2024”: bài tin và biên bản được viết từ đây."
         ),
-    )
-
-
-# Attendance ------------------------------------------------------------------------------------
-
-
-@login_required
-def attendance(request: SignedInRequest, pk: int) -> HttpResponse:
-    conference = get_conference(request, pk, MANAGE)
-    groups = list(
-        conference.groups.active()
-        .order_by("order", "pk")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=Invitation.objects.active().select_related("person").order_by("pk"),
-                to_attr="active_members",
-            )
-        )
-    )
-    context = {
-        "conference": conference,
-        "groups": groups,
-        "quorum": quorum(conference),
-        "tab": "attendance",
-    }
-    return render(request, "conferences/attendance.html", context)
-
-
-@login_required
-@require_POST
-def mark(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
-    """Mark one invitee present or absent; HTMX gets the row back and the quorum, live."""
-    invitation = get_part(request, Invitation.objects.select_related("person"), pk, MANAGE)
-    attempt(
-        request,
-        lambda: services.mark_attendance(
-            invitation,
-            attendance=request.POST.get("attendance", ""),
-            reason=request.POST.get("reason", ""),
-            by=request.user,
-        ),
-    )
-    if request.htmx:
-        context = {
-            "invitation": invitation,
-            "conference": invitation.conference,
-            "quorum": quorum(invitation.conference),
-            "oob": True,
-        }
-        return render(request, "conferences/_attendance_row.html", context)
-    return redirect("conferences:attendance", pk=invitation.conference_id)
-
-
-@login_required
-def quorum_box(request: SignedInRequest, pk: int) -> HttpResponse:
-    conference = get_conference(request, pk)
-    return render(
-        request,
-        "conferences/_quorum.html",
-        {"conference": conference, "quorum": quorum(conference)},
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -47,6 +48,15 @@ def vote_list(request: SignedInRequest, pk: int) -> HttpResponse:
             .exists()
         )
     can_manage = request.user.has_perm(MANAGE, conference)
+    # How many have voted on each open secret ballot (no choice, no order): shown before closing.
+    cast = dict(
+        BallotCast.objects.filter(vote_item__conference=conference)
+        .values("vote_item_id")
+        .annotate(n=Count("pk"))
+        .values_list("vote_item_id", "n")
+    )
+    for item in items:
+        item.cast_count = cast.get(item.pk, 0)  # type: ignore[attr-defined]  # for the template
     context = {
         "conference": conference,
         "items": items,
