@@ -291,7 +291,9 @@ def render_rows(
         context = {"plan": plan, "show_serves": show_serves, **urls}
         for (facts, depth), key in zip(rows, keys, strict=True):
             if key not in stored and key not in fresh and facts.pk in tasks:
-                fresh[key] = template.render({**context, "task": tasks[facts.pk], "depth": depth})
+                task = tasks[facts.pk]
+                task.plan = plan  # its status reads the plan's (a draft's tasks are not overdue)
+                fresh[key] = template.render({**context, "task": task, "depth": depth})
     html = {**stored, **fresh}
     if fresh or len(stored) != len(set(keys)):
         kept = {key: html[key] for key in keys if key in html}

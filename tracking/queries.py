@@ -15,13 +15,13 @@ from typing import Any
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 
+from notifications.models import Notification
 from planning.models import Plan, TaskQuerySet
 from planning.queries import LIST_LIMIT, TaskList
 from tracking.models import (
     CheckInRole,
     Extension,
     ExtensionStatus,
-    Notification,
     ReminderPolicy,
 )
 from tracking.target_figures import rag_counts, target_states

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import segno
 from django.urls import reverse
 
 from conferences import services
@@ -197,8 +198,13 @@ def test_hall_screen_shows_a_working_link_only_in_session(
     start = body.index('id="checkin-link">') + len('id="checkin-link">')
     url = body[start : body.index("<", start)]
     assert url.startswith("http://testserver/conferences/checkin/")
+    # The same link as a QR code on the screen, to scan from a seat.
+    qr = body[body.index('id="checkin-qr"') :]
+    assert qr.index("<svg") < qr.index("</div>")
+    assert segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True) in qr
     assert world.client("unit_head").post(url[len("http://testserver") :]).status_code == 302
     assert invitation_of(conference, world, "unit_head").attendance == Attendance.PRESENT
     services.set_status(conference, ConferenceStatus.PREPARING, by=world.users["clerk"])
     body = client.get(reverse("conferences:hall_link", args=[conference.pk])).content.decode()
     assert 'id="hall-link-closed"' in body and "checkin-link" not in body
+    assert "checkin-qr" not in body and "<svg" not in body

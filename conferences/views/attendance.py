@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import segno
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -115,6 +117,11 @@ def quorum_box(request: SignedInRequest, pk: int) -> HttpResponse:
 # The hall's screen and the attendee's own check-in -----------------------------------------
 
 
+def qr_svg(link: str) -> str:
+    """The link as a QR code, an inline SVG scaled to fill its box (drawn here, no script)."""
+    return segno.make(link, error="m").svg_inline(scale=1, border=2, omitsize=True)
+
+
 def _link_context(request: SignedInRequest, conference: object) -> dict[str, object]:
     link = ""
     if getattr(conference, "in_session", False):
@@ -123,6 +130,8 @@ def _link_context(request: SignedInRequest, conference: object) -> dict[str, obj
     return {
         "conference": conference,
         "link": link,
+        # Drawn by segno from our own link: safe to insert.
+        "qr": mark_safe(qr_svg(link)) if link else "",
         "refresh": LINK_REFRESH_SECONDS,
         "valid_minutes": int(TOKEN_MAX_AGE.total_seconds() // 60),
     }

@@ -14,10 +14,13 @@ pytestmark = pytest.mark.browser
 def test_principal_opens_the_plan_and_a_task(chromium: Any, demo_server: str) -> None:
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     login(page, demo_server, "phungquyson")
-    # Home is the school's current plan.
+    # Home is "Việc của tôi", which links to the school's current plan.
+    page.locator("main a", has_text="Kế hoạch năm học 2023–2024").first.click()
+    page.wait_for_load_state()
     assert (
         page.locator("h1").inner_text() == "Kế hoạch thực hiện nhiệm vụ trọng tâm năm học 2023–2024"
     )
+    page.locator("#can-cu > summary").click()  # the bases fold away
     assert page.locator("#can-cu li").count() >= 4
     assert "2457/QĐ-BGDĐT" in page.locator("#can-cu").inner_text()
     tasks = page.locator("#nhiem-vu li.tt-depth-0")

@@ -40,6 +40,7 @@ def _download(page: Any, base: str, href: str) -> bytes:
 def test_copy_to_next_year_is_numbered_alike_everywhere(chromium: Any, demo_server: str) -> None:
     page = chromium.new_page(viewport={"width": 1366, "height": 900})
     login(page, demo_server, "phungquyson")
+    page.locator("main a", has_text="Kế hoạch năm học 2023–2024").first.click()
     page.get_by_role("link", name="Sao sang năm học mới").click()
     page.fill("#id_start_year", "2024")
     page.get_by_role("button", name="Tạo dự thảo").click()

@@ -8,19 +8,31 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import World
-from planning.models import Task
+from conftest import World, commit
+from planning.models import Plan, PlanStatus, Task
 from tracking import services
 from tracking.models import TargetReading
+
+
+@pytest.fixture(autouse=True)
+def issued(world: World) -> None:
+    """Deadlines count once the plan is issued (a draft's tasks are never overdue)."""
+    Plan.objects.filter(pk=world.plan.pk).update(status=PlanStatus.ISSUED)
+    world.plan.refresh_from_db()
+
 
 ON = dt.date(2024, 6, 10)  # the world's task (due 31/05/2024) is 10 days overdue that day
 LATER = dt.date(2024, 6, 20)
 
 
 def dashboard(world: World, day: dt.date | None = ON) -> str:
+    """The dashboard once what the test changed has committed (a past day of the year is kept
+    in the cache under the plan's figures version, which moves on commit)."""
+    commit()
     url = reverse("tracking:dashboard", args=[world.plan.pk])
     if day is not None:
         url += f"?on={day:%d/%m/%Y}"

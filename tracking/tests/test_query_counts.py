@@ -123,6 +123,7 @@ def test_dashboard_without_cache_is_constant_too(world: World, page: str) -> Non
     few = cold()
     grow(world, 20)
     assert cold() == few
-    # 28 to compute, and 11 for the cache: the figures' lock, write and release, and the
-    # targets' part read and written (tracking/target_figures.py).
-    assert few <= 40
+    # About 30 to compute (a past day reads its targets' readings too), and 11 for the cache:
+    # the figures' lock, write and release, and the targets' part read and written
+    # (tracking/target_figures.py).
+    assert few <= 42

@@ -63,8 +63,10 @@ def test_main_pages_have_no_csp_violation_or_script_error(
         assert violations == [], (path, violations)
     assert errors == []
 
-    # The confirmation now comes from static/js/app.js: dismissing it keeps the task.
-    page.goto(f"{demo_server}/plans/tasks/{task.pk}/")
+    # A quick confirmation comes from static/js/app.js (a form's data-confirm): dismissing it
+    # leaves the article as it is. (Archiving a task has its own confirmation page now.)
+    page.goto(f"{demo_server}/conferences/{conference.pk}/article/")
+    before = page.locator("main").inner_text()
     asked: list[str] = []
 
     def dismiss(dialog: Any) -> None:
@@ -74,8 +76,9 @@ def test_main_pages_have_no_csp_violation_or_script_error(
     page.on("dialog", dismiss)
     page.locator("form[data-confirm] button[type=submit]").first.click()
     page.wait_for_load_state()
-    assert asked == ["Lưu trữ nhiệm vụ này?"]
-    task.refresh_from_db()
+    assert asked and asked[0].startswith("Viết lại bài tin từ dữ liệu?")
+    assert page.url.endswith(f"/conferences/{conference.pk}/article/")
+    assert page.locator("main").inner_text() == before
     assert task.archived_at is None
     # The charts of the dashboard were drawn (Chart.js from static, data from json_script).
     page.goto(f"{demo_server}/tracking/plans/{plan.pk}/")

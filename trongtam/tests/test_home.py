@@ -14,10 +14,11 @@ from django.urls import reverse
 
 from conferences.models import Conference, ConferenceKind, ConferenceStatus, Opinion
 from conftest import World
+from notifications.models import Notification
 from planning import services as planning_services
-from planning.models import Plan, Task
+from planning.models import Plan, PlanStatus, Task
 from reports.models import Report
-from tracking.models import CheckIn, Extension, Notification
+from tracking.models import CheckIn, Extension
 from tracking.tests.test_query_counts import grow
 
 DAY = dt.date(2024, 6, 10)  # the world's task (due 31/05/2024) is 10 days overdue
@@ -27,6 +28,13 @@ DAY = dt.date(2024, 6, 10)  # the world's task (due 31/05/2024) is 10 days overd
 def frozen_day(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("trongtam.home.today", lambda: DAY)
     monkeypatch.setattr("trongtam.views.today", lambda: DAY)
+
+
+@pytest.fixture(autouse=True)
+def issued(world: World) -> None:
+    """The plan is in force: a draft's deadlines do not make anything overdue."""
+    Plan.objects.filter(pk=world.plan.pk).update(status=PlanStatus.ISSUED)
+    world.plan.refresh_from_db()
 
 
 def home(world: World, role: str) -> Any:
