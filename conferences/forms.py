@@ -202,7 +202,11 @@ class AnswerForm(StyledFormMixin, forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(label=_("Trùng với ý kiến"), queryset=Opinion.objects.none())
+    into = forms.ModelChoiceField(
+        label=_("Trùng với ý kiến"),
+        queryset=Opinion.objects.none(),
+        empty_label=_("— Chọn ý kiến trùng —"),
+    )
 
     def __init__(self, *args: Any, opinion: Opinion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

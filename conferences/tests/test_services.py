@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from conferences import services
+from conferences.forms import MergeForm
 from conferences.images import placeholder_png
 from conferences.models import (
     AnswerKind,
@@ -371,3 +372,11 @@ def test_an_answer_tells_its_named_author_and_a_forwarded_one_the_units_heads(
         anonymous, kind=AnswerKind.EXPLAINED, answer="Đã có kế hoạch.", by=world.users["leadership"]
     )
     assert Notification.objects.filter(kind=NotificationKind.OPINION_ANSWERED).count() == 1
+
+
+def test_the_merge_list_starts_with_words_not_dashes(world: World, conference: Conference) -> None:
+    first = submit(conference, world)
+    duplicate = submit(conference, world, role="unit_head")
+    html = str(MergeForm(opinion=duplicate)["into"])
+    assert "---------" not in html and "— Chọn ý kiến trùng —" in html
+    assert f'value="{first.pk}"' in html
