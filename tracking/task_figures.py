@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from organisations.membership import subtree_ids
 from organisations.models import Organisation
-from planning.models import Plan, Task, TaskQuerySet
-from planning.status import MATRIX, RunState, TaskStatus
+from planning.models import Plan, PlanStatus, ProgressMode, Task, TaskQuerySet
+from planning.status import MATRIX, RunState, TaskStatus, compute_status
 from tracking.models import CheckIn, Extension, ExtensionStatus
 
 MATRIX_LABELS = {
@@ -138,8 +138,60 @@ def task_rows(tasks: TaskQuerySet, on: dt.date, *, past: bool = False) -> list[d
     The matrix, both breakdowns, the headline and the tasks' half of punctuality are sums of
     these rows (a few hundred at most), so the seven status conditions are compiled and the
     tasks scanned once rather than five times. `past`: `on` is a past day, read as it stood
-    then (as_of).
+    then (as_of): summed here from each task's columns of that day (rows_as_of).
     """
+    if past:
+        return rows_as_of(tasks, on)
+    return rows_in_sql(tasks, on)
+
+
+def rows_as_of(tasks: TaskQuerySet, on: dt.date) -> list[dict[str, Any]]:
+    """task_rows for a past day: each task's deadline, run state and extension as they stood
+    then (as_of) are read once per task, and the counts summed here with compute_status.
+
+    Counted in SQL instead (rows_in_sql(past=True), its twin, tested equal), the database
+    evaluates as_of's subqueries again for every one of the eleven counts (each FILTER repeats
+    the annotation): 250 ms against 60 ms for a 500-task plan on the province-scale benchmark.
+    """
+    rows: dict[tuple[int | None, int | None], dict[str, Any]] = {}
+    columns = (
+        "area_id", "lead_unit_id", THEN_DUE, THEN_RUN_STATE, THEN_EXTENDED, "completed_on",
+        "progress", "progress_mode", "derived_progress", "start_date", "original_due_date",
+        "due_date", "plan__status",
+    )  # fmt: skip
+    for task in as_of(tasks, on).order_by().values(*columns):
+        row = rows.get((task["area_id"], task["lead_unit_id"]))
+        if row is None:
+            row = rows[(task["area_id"], task["lead_unit_id"])] = {
+                "area_id": task["area_id"],
+                "lead_unit_id": task["lead_unit_id"],
+                **dict.fromkeys(STATUS_KEYS, 0),
+                **dict.fromkeys(("due", "due_done", "due_on_time", "extended"), 0),
+            }
+        derived = task["progress_mode"] == ProgressMode.DERIVED
+        status = compute_status(
+            run_state=task[THEN_RUN_STATE],
+            due_date=task[THEN_DUE],
+            completed_on=task["completed_on"],
+            progress=task["derived_progress"] if derived else task["progress"],
+            start_date=task["start_date"],
+            on=on,
+            issued=task["plan__status"] == PlanStatus.ISSUED,
+        ).status
+        row[str(status)] += 1
+        active = task[THEN_RUN_STATE] == RunState.ACTIVE
+        baseline = task["original_due_date"] or task["due_date"]
+        done = task["completed_on"]
+        if active and baseline is not None and baseline <= on:
+            row["due"] += 1
+            row["due_done"] += done is not None and done <= on
+            row["due_on_time"] += done is not None and done <= baseline
+        row["extended"] += active and bool(task[THEN_EXTENDED])
+    return list(rows.values())
+
+
+def rows_in_sql(tasks: TaskQuerySet, on: dt.date, *, past: bool = False) -> list[dict[str, Any]]:
+    """task_rows counted by the database (the default day; a past day is rows_as_of)."""
     if past:
         tasks = as_of(tasks, on)
         active = Q(**{THEN_RUN_STATE: RunState.ACTIVE})

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from conftest import World, commit
 from planning.models import Plan, PlanStatus, Task
-from tracking import services
+from tracking import services, task_figures
 from tracking.models import TargetReading
+from tracking.tests.test_query_counts import grow
 
 
 @pytest.fixture(autouse=True)
@@ -135,3 +136,30 @@ def test_the_task_list_behind_a_past_days_figure_shows_the_same_tasks(world: Wor
     listed = world.client("leadership").get(url).content.decode()
     assert world.task.title in listed
     assert 'data-status="overdue"' in listed and "31/05/2024" in listed
+
+
+def test_a_past_days_counts_summed_in_python_match_their_sql_twin(world: World) -> None:
+    """task_rows for a past day sums each task's columns of that day in Python (the database
+    would evaluate the history subqueries once per count); the SQL count is its twin."""
+    grow(world, 3)
+    leader, staff = world.users["leadership"], world.users["staff"]
+    extension = services.request_extension(
+        world.task, new_due=dt.date(2024, 7, 31), reason="Chờ số liệu", by=staff, on=LATER
+    )
+    services.decide_extension(extension, accept=True, by=leader, on=LATER)
+    paused = Task.objects.filter(plan=world.plan, run_state="active").exclude(pk=world.task.pk)
+    recorded_in_january(paused.first())
+    Task.objects.filter(pk=paused.first().pk).update(run_state="paused")
+    tasks = task_figures.scope(world.plan)
+
+    def key(row: dict[str, object]) -> tuple[object, ...]:
+        return (row["area_id"] or 0, row["lead_unit_id"] or 0)
+
+    for day in (dt.date(2023, 10, 1), ON, LATER, dt.date(2024, 8, 31)):
+        in_python = sorted(task_figures.rows_as_of(tasks, day), key=key)
+        in_sql = sorted(task_figures.rows_in_sql(tasks, day, past=True), key=key)
+        assert [dict(r) for r in in_python] == [
+            {k: int(v or 0) if k not in ("area_id", "lead_unit_id") else v for k, v in r.items()}
+            for r in in_sql
+        ], day
+        assert sum(task_figures.counts_of(in_python).values()) == tasks.count()
