@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from conftest import World, commit
 from planning import tree
-from planning.models import Task
+from planning.models import Plan, PlanStatus, Task
 from tracking.tests.helpers import checkin
 from tracking.tests.test_query_counts import grow
 
@@ -138,6 +138,8 @@ def test_the_assembled_tree_is_the_tree_rendered_from_scratch(grown: World) -> N
 
 def test_the_status_is_read_on_the_day_the_page_is_opened(grown: World) -> None:
     world = grown
+    # Deadlines are in force once the plan is issued (a draft's tasks are never overdue).
+    Plan.objects.filter(pk=world.plan.pk).update(status=PlanStatus.ISSUED)
     world.plan.refresh_from_db()
     due = world.task.due_date
     assert due is not None
