@@ -26,6 +26,7 @@ def test_unit_heads_phone_home_shows_the_overdue_task_first(
     page.goto(f"{demo_server}/")
     assert page.locator("h1").inner_text() == "Việc của tôi"
     item = page.locator(f'#qua-han [data-task="{task.pk}"]')
+    assert item.count() == 1, (task.pk, page.locator("#qua-han").inner_text())
     item.wait_for(state="visible")
     box = item.bounding_box()
     assert box is not None
