@@ -17,7 +17,12 @@ if [[ "${CI:-}" == "true" ]]; then
 fi
 
 echo "== pytest on SQLite =="
-env -u DATABASE_URL $PY -m pytest "${PARALLEL[@]}" "$@"
+env -u DATABASE_URL $PY -m pytest "${PARALLEL[@]}" -m "not browser" "$@"
+# The browser scenarios in processes of their own: mixed into the same workers as the other
+# tests, two of them twice found the demo school in another state (not reproduced in a run of
+# the scenarios alone); until that leak is found, they do not share a process with the rest.
+echo "== browser scenarios on SQLite =="
+env -u DATABASE_URL $PY -m pytest "${PARALLEL[@]}" -m browser "$@"
 
 if [[ "${CI:-}" == "true" || "${WITH_POSTGRES:-}" == "1" ]]; then
   echo "== pytest on PostgreSQL =="
