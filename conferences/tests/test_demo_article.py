@@ -17,6 +17,7 @@ from django.utils.html import escape
 from conferences import texts
 from conferences.models import Conference
 from conferences.quorum import quorum
+from conftest import close_response
 from planning.models import Plan, PlanAmendment
 
 CAPTIONS = [
@@ -216,4 +217,4 @@ def test_the_article_page_shows_the_photos_with_their_captions(
     assert article.count(escape(CAPTIONS[0])) == 2  # the alt text and the caption
     served = client.get(src)
     assert served.status_code == 200
-    served.close()  # a FileResponse keeps the image open until closed
+    close_response(served)  # without closing the database connection under the module's transaction

@@ -69,7 +69,7 @@ def test_a_change_since_the_review_asks_to_look_again(settled: World) -> None:
     assert not _plan(world).is_issued
 
 
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, EXPECTED, strict=True))
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, EXPECTED, strict=True)))
 def test_issue_page_per_role(world: World, role: str, expected: int) -> None:
     client = world.client(role)
     assert client.get(_issue_url(world)).status_code == expected
@@ -78,7 +78,7 @@ def test_issue_page_per_role(world: World, role: str, expected: int) -> None:
     assert _plan(world).is_issued == (role == "leadership")
 
 
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, EXPECTED, strict=True))
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, EXPECTED, strict=True)))
 def test_archive_pages_per_role(world: World, role: str, expected: int) -> None:
     client = world.client(role)
     for kind, obj in (("target", world.target), ("task", world.subtask), ("plan", world.plan)):
