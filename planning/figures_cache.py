@@ -16,8 +16,8 @@ import hashlib
 import pickle
 import time
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -26,7 +26,7 @@ from django.db.models import F, Model
 from django.utils.translation import get_language
 
 from organisations.models import Organisation
-from planning.models import Plan
+from planning.models import Plan, Task
 
 # Part of every key: bump it when the shape of what is cached changes.
 SHAPE = 2
@@ -58,15 +58,29 @@ def put(key: str, value: Any, timeout: int) -> None:
     cache.set(key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1), timeout)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Bump:
     """An on-commit callback bumping the figures version of the plans a change touched: the
-    plan given, the plan of a task or of a target, or every plan of a school."""
+    plan given, the plan of a task or of a target, or every plan of a school.
+
+    `tasks`: the only tasks whose rows the change may show differently, or None if anything of
+    the plans may show differently. Written down per new version (`touched_since`), so that the
+    task lists re-read and re-render those rows only. Not part of equality: one callback per
+    plan and transaction gathers the tasks of every change in it.
+    """
 
     plan_id: int | None = None
     task_id: int | None = None
     target_id: int | None = None
     school_id: int | None = None
+    tasks: set[int] | None = field(default=None, compare=False)
+
+    def add(self, tasks: set[int] | None) -> None:
+        if self.tasks is not None:
+            if tasks is None:
+                self.tasks = None
+            else:
+                self.tasks |= tasks
 
     def __call__(self) -> None:
         # Bookkeeping, not a read for anyone: every plan the change touched, whatever the scope
@@ -80,8 +94,18 @@ class Bump:
             plans = plans.filter(targets__pk=self.target_id)
         else:
             plans = plans.filter(school_id=self.school_id)
-        # An UPDATE, not save(): no history row, no edit-conflict version, no signal.
-        plans.update(figures_version=F("figures_version") + 1)
+        ids = list(plans.values_list("pk", flat=True))
+        # An UPDATE, not save(): no history row, no edit-conflict version, no signal. The rows
+        # are locked first, so that each new version is known to belong to this change.
+        with transaction.atomic():
+            locked = Plan._base_manager.select_for_update().filter(pk__in=ids).order_by("pk")
+            bumped = list(locked.values_list("pk", "figures_version"))
+            Plan._base_manager.filter(pk__in=ids).update(figures_version=F("figures_version") + 1)
+        if self.tasks is not None:
+            touched = sorted(self.tasks)
+            cache.set_many(
+                {touched_key(pk, version + 1): touched for pk, version in bumped}, TIMEOUT
+            )
 
 
 def changed(
@@ -90,18 +114,54 @@ def changed(
     task_id: int | None = None,
     target_id: int | None = None,
     school_id: int | None = None,
+    tasks: Iterable[int] | None = None,
 ) -> None:
     """The figures of a plan (given directly, by a task, a target or a school) change once the
-    current transaction commits; nothing happens if it rolls back."""
+    current transaction commits; nothing happens if it rolls back.
+
+    `tasks`: the only tasks whose rows may show something different (a task given by `task_id`
+    is one of them); without either, anything of the plan may.
+    """
     callback = Bump(plan_id, task_id, target_id, school_id)
     if callback == Bump():
         return
-    if connection.in_atomic_block and any(
-        entry[1] == callback for entry in connection.run_on_commit
-    ):
-        return
+    if tasks is not None or (task_id is not None and plan_id is None):
+        touched = set(tasks or ())
+        if task_id is not None:
+            touched.add(task_id)
+        callback.tasks = touched
+    if connection.in_atomic_block:
+        # Joined to an equal callback queued earlier in the transaction: if that one's savepoint
+        # is still open, this change is inside it too and a rollback of it drops both.
+        for entry in connection.run_on_commit:
+            if entry[1] == callback:
+                entry[1].add(callback.tasks)
+                return
     # robust: the change is committed whatever happens here; a failure is logged, not raised.
     transaction.on_commit(callback, robust=True)
+
+
+# What each version's change touched ---------------------------------------------------------
+
+# At most this many versions are caught up with row by row; a list further behind is read whole.
+CATCH_UP = 50
+
+
+def touched_key(plan_id: int, version: int) -> str:
+    return f"touched:{SHAPE}:{plan_id}:{version}"
+
+
+def touched_since(plan: Plan, version: int) -> set[int] | None:
+    """The tasks whose rows may show something different at the plan's current figures version
+    than at `version` (one read), or None if that is not known: a change that may have touched
+    anything, a record expired, or too many versions in between."""
+    if not 0 <= plan.figures_version - version <= CATCH_UP:
+        return None
+    keys = [touched_key(plan.pk, v) for v in range(version + 1, plan.figures_version + 1)]
+    found = cache.get_many(keys)
+    if len(found) != len(keys):
+        return None
+    return {task_id for tasks in found.values() for task_id in tasks}
 
 
 def key_of(plan: Plan, key: str) -> str:
@@ -115,33 +175,49 @@ def cached(plan: Plan, key: str, compute: Callable[[], Any]) -> Any:
     others wait for its result (if it takes too long, they compute it themselves).
     """
     full_key = key_of(plan, key)
-    value = get(full_key)
-    if value is not MISSING:
+
+    def compute_and_keep() -> Any:
+        value = compute()
+        put(full_key, value, TIMEOUT)
         return value
-    lock = f"{full_key}:computing"
+
+    return once(full_key, compute_and_keep, lambda: get(full_key))
+
+
+def once(
+    name: str, compute: Callable[[], Any], look: Callable[[], Any], *, looked: bool = False
+) -> Any:
+    """`look()` if it finds what is asked (anything but MISSING), else `compute()`, which keeps
+    what it computed where `look` finds it: computed by one request at a time (a lock under
+    `name`), the others look again until it is there (after WAIT seconds, they compute it
+    themselves). `looked`: the caller has just looked and found nothing."""
+    if not looked:
+        value = look()
+        if value is not MISSING:
+            return value
+    lock = f"{name}:computing"
     owner = cache.add(lock, True, LOCK_TIMEOUT)
     if not owner:
-        value = _wait_for(full_key)
+        value = _wait_for(look)
         if value is not MISSING:
             return value
     try:
-        value = compute()
-        put(full_key, value, TIMEOUT)
+        return compute()
     finally:
         if owner:
             cache.delete(lock)
-    return value
 
 
-def _wait_for(key: str) -> Any:
-    """The value once another request has stored it, or MISSING after WAIT seconds; each look is
-    a query of the database cache, so the looks grow further apart (50 ms doubling to 0.5 s)."""
+def _wait_for(look: Callable[[], Any]) -> Any:
+    """What `look()` finds once another request has kept it, or MISSING after WAIT seconds; each
+    look is a query of the database cache, so the looks grow further apart (50 ms doubling to
+    0.5 s)."""
     deadline = time.monotonic() + WAIT
     pause = POLL
     while time.monotonic() < deadline:
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
-        value = get(key)
+        value = look()
         if value is not MISSING:
             return value
     return MISSING
@@ -179,6 +255,22 @@ def by_content(key: str, facts: Any, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def beside_tasks(plan: Plan, key: str, compute: Callable[[], Any]) -> Any:
+    """What `compute()` returns for a part of the plan that shows nothing of its tasks (the
+    targets by area): kept with the figures version it was computed at, and still right at a
+    later version that changes of tasks only led to (touched_since), so that a check-in does not
+    even read what the part shows."""
+    full_key = f"beside-tasks:{SHAPE}:{get_language()}:{plan.pk}:{key}"
+    found = get(full_key)
+    if isinstance(found, tuple) and (
+        found[0] == plan.figures_version or touched_since(plan, found[0]) is not None
+    ):
+        return found[1]
+    value = compute()
+    put(full_key, (plan.figures_version, value), CONTENT_TIMEOUT)
+    return value
+
+
 # What the figures show, and how each change finds its plans (connected in planning.apps) ------
 
 
@@ -186,7 +278,12 @@ def plan_row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A plan, or a row of it (task, target, work area): its plan's figures change."""
     if kwargs.get("raw"):
         return  # rows loaded as they are (manage.py restore, loaddata): nothing changed
-    changed(plan_id=instance.pk if isinstance(instance, Plan) else instance.plan_id)
+    if isinstance(instance, Plan):
+        changed(plan_id=instance.pk)
+    elif isinstance(instance, Task):
+        changed(plan_id=instance.plan_id, tasks=[instance.pk])
+    else:
+        changed(plan_id=instance.plan_id)
 
 
 def task_row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -196,7 +293,7 @@ def task_row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
     if type(instance).task.is_cached(instance):
-        changed(plan_id=instance.task.plan_id)
+        changed(plan_id=instance.task.plan_id, tasks=[instance.task_id])
     else:
         changed(task_id=instance.task_id)
 

@@ -22,7 +22,7 @@ from core.models import Archivable
 from core.versioning import Versioned, claim_version
 from documents.models import Document
 from organisations.models import Organisation
-from planning import notices, numbering
+from planning import figures_cache, notices, numbering
 from planning.models import (
     ORDER_STEP,
     Plan,
@@ -139,6 +139,8 @@ def place_by_number(task: Task) -> None:
     for position, sibling in enumerate(siblings, start=1):
         if sibling.order != position * ORDER_STEP:
             Task.objects.filter(pk=sibling.pk).update(order=position * ORDER_STEP)
+            # update() sends no signal: the sibling's place in the lists changes all the same.
+            figures_cache.changed(plan_id=task.plan_id, tasks=[sibling.pk])
             if sibling.pk == task.pk:
                 task.order = position * ORDER_STEP
 

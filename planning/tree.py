@@ -1,18 +1,19 @@
 """The task tree of a plan and a unit's share of it, rendered as HTML fragments.
 
-Builders only (no request, no view): the plan page and the unit's plan page cache them under the
-plan's figures version (planning/figures_cache.py). When that version moves (any change of the
-plan), the page is assembled again from rows rendered earlier: each row is stored under a digest
-of what it shows, read from plain values (no model instances), so a check-in re-renders the rows
-whose content it changed (the task, the parents whose derived progress moved), not all 500.
-The targets by work area are stored the same way, under a digest of the targets' values.
+Builders only (no request, no view). A list is assembled from rows rendered earlier, each stored
+under a digest of what it shows (read from plain values, no model instances), with the figures
+version of the plan it was assembled at (planning/figures_cache.py). When that version moves,
+the rows of the tasks the changes since touched are read again, and only those whose content
+changed rendered (a check-in: the task and the parents whose derived progress moved), not all
+500; a change that may have touched anything reads every row's values, still rendering only
+the rows that changed. The targets by work area are kept while only tasks change, else stored
+under a digest of the targets' values.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.db.models import Prefetch
 from django.template.loader import get_template, render_to_string
@@ -107,17 +108,14 @@ def build_tree(tasks: list[Row], *, by_code: bool = False) -> list[Row]:
 def plan_tree(plan: Plan) -> dict[str, Any]:
     """The plan page's data-heavy parts as HTML: the task tree (with the number of root tasks)
     and the targets by work area, with and without the editing links."""
-    roots = build_tree(row_facts(plan.tasks.active().school_level()))
-    return {
-        "tree_html": render_rows(plan, "plan", flatten(roots), empty_label=_("Chưa có nhiệm vụ.")),
-        "root_count": len(roots),
-        **plan_targets(plan),
-    }
+    tree = task_list(
+        plan, "plan", plan.tasks.active().school_level(), empty_label=_("Chưa có nhiệm vụ.")
+    )
+    return {"tree_html": tree.html, "root_count": tree.roots, **plan_targets(plan)}
 
 
-def plan_targets(plan: Plan) -> dict[str, str]:
-    """The plan page's targets by work area as HTML, for readers and for those who edit; stored
-    under a digest of everything they show, so a change of a task does not render them again."""
+def _targets_by_content(plan: Plan) -> dict[str, str]:
+    """The targets by work area, stored under a digest of everything they show."""
     targets = plan.targets.active()
     facts = (
         # The baselines' column header names the year the plan was copied from.
@@ -137,6 +135,16 @@ def plan_targets(plan: Plan) -> dict[str, str]:
     )
     parts: dict[str, str] = figures_cache.by_content(
         f"plan-targets:{plan.pk}", facts, lambda: _render_targets(plan)
+    )
+    return parts
+
+
+def plan_targets(plan: Plan) -> dict[str, str]:
+    """The plan page's targets by work area as HTML, for readers and for those who edit. They
+    show nothing of the tasks: kept while only tasks change (a check-in), else stored under a
+    digest of everything they show."""
+    parts: dict[str, str] = figures_cache.beside_tasks(
+        plan, "plan-targets", lambda: _targets_by_content(plan)
     )
     return parts
 
@@ -169,15 +177,24 @@ def _render_targets(plan: Plan) -> dict[str, str]:
     }
 
 
-def unit_tree_key(unit_id: int, day: dt.date) -> str:
-    return f"unit-plan:{unit_id}:{day.isoformat()}"
-
-
 def unit_tree(plan: Plan, unit: Organisation) -> dict[str, Any]:
     """A unit's share of the plan's tasks (led, coordinated, its own) as HTML with the counts:
-    like the plan's tree, rendered once and reused until anything it shows changes."""
-    led = row_facts(plan.tasks.active().school_level().filter(lead_unit=unit))
-    own = row_facts(plan.tasks.active().filter(owner_unit=unit))
+    the lists it leads and owns assembled like the plan's tree; the tasks it coordinates (a
+    handful, one query) rendered each time."""
+    led = task_list(
+        plan,
+        f"unit-led:{unit.pk}",
+        plan.tasks.active().school_level().filter(lead_unit=unit),
+        by_code=True,
+        empty_label=_("Không có."),
+    )
+    own = task_list(
+        plan,
+        f"unit-own:{unit.pk}",
+        plan.tasks.active().filter(owner_unit=unit),
+        show_serves=True,
+        empty_label=_("Đơn vị chưa có nhiệm vụ riêng."),
+    )
     coordinated = list(
         TaskCoordination.objects.active()
         .filter(unit=unit, task__plan=plan, task__archived_at__isnull=True)
@@ -185,24 +202,13 @@ def unit_tree(plan: Plan, unit: Organisation) -> dict[str, Any]:
         .order_by("task__order", "task__pk")
     )
     return {
-        "led_html": render_rows(
-            plan,
-            f"unit-led:{unit.pk}",
-            flatten(build_tree(led, by_code=True)),
-            empty_label=_("Không có."),
-        ),
-        "led_count": len(led),
+        "led_html": led.html,
+        "led_count": led.total,
         "coordinated_html": render_to_string(
             "planning/_unit_coordinated.html", {"coordinated": coordinated}
         ),
         "coordinated_count": len(coordinated),
-        "own_html": render_rows(
-            plan,
-            f"unit-own:{unit.pk}",
-            flatten(build_tree(own)),
-            show_serves=True,
-            empty_label=_("Đơn vị chưa có nhiệm vụ riêng."),
-        ),
+        "own_html": own.html,
     }
 
 
@@ -217,14 +223,18 @@ ROWS_TIMEOUT = 7 * 24 * 60 * 60
 class RowFacts:
     """What a task row shows, as plain values: the task's columns, the names of its lead unit,
     person in charge and the task it serves, its active coordinations and bases. Enough to build
-    the tree (`pk`, `parent_id`, `code`) and to tell whether a stored row is still right."""
+    the tree (`pk`, `parent_id`, `code`) and to tell whether a stored row is still right; `place`
+    is what puts the row where it is in a list (its parent, order and number)."""
 
-    __slots__ = ("code", "facts", "parent_id", "pk", "tree_children")
+    __slots__ = ("code", "facts", "parent_id", "pk", "place", "tree_children")
 
-    def __init__(self, pk: int, parent_id: int | None, code: str, facts: tuple[Any, ...]):
+    def __init__(
+        self, pk: int, parent_id: int | None, code: str, place: tuple[Any, ...], facts: Any
+    ):
         self.pk = pk
         self.parent_id = parent_id
         self.code = code
+        self.place = place
         self.facts = facts
 
 
@@ -249,54 +259,173 @@ def row_facts(tasks: TaskQuerySet) -> list[RowFacts]:
         )
     ):
         extras[basis[0]].append(basis)
-    pk_at, parent_at, code_at = (task_columns.index(name) for name in ("id", "parent_id", "code"))
+    pk_at, parent_at, order_at, code_at = (
+        task_columns.index(name) for name in ("id", "parent_id", "order", "code")
+    )
     return [
-        RowFacts(row[pk_at], row[parent_at], row[code_at], (row, tuple(extras[row[pk_at]])))
+        RowFacts(
+            row[pk_at],
+            row[parent_at],
+            row[code_at],
+            (row[parent_at], row[order_at], row[code_at]),
+            (row, tuple(extras[row[pk_at]])),
+        )
         for row in rows
     ]
 
 
-def render_rows(
+class ListHtml(NamedTuple):
+    html: str
+    total: int  # rows
+    roots: int  # rows at the top of the tree
+
+
+# A row of a list's store: the task, its depth, its place and the digest of what it shows.
+StoredRow = tuple[int, int, tuple[Any, ...], str]
+
+
+def task_list(
     plan: Plan,
     name: str,
-    rows: list[tuple[Any, int]],
+    tasks: TaskQuerySet,
     *,
+    by_code: bool = False,
     show_serves: bool = False,
     empty_label: str,
-) -> str:
-    """A task list of the plan (its tree, a unit's share) as HTML, from the rows stored for the
-    list `name`; the rows whose facts changed, and only those, are rendered again.
+) -> ListHtml:
+    """A task list of the plan (its tree, a unit's share) as HTML, assembled from the rows
+    stored for the list `name`: only rows whose content changed are rendered again.
 
-    The store of a list is one cache entry (digest → HTML) holding the rows of its last version:
-    one read and at most one write per list, whatever its length. Two requests rendering the same
-    list at once may each write it; both are right, the later wins.
+    The store of a list is one cache entry: the figures version it was assembled at, its rows
+    in order (task, depth, place, digest of what the row shows) and the HTML of each digest.
+    Caught up with the current version from what each change since touched
+    (figures_cache.touched_since): those tasks' facts are read again, and if none of them moved
+    in or out of the list or to another place, only their rows are looked at: the work done
+    after a check-in is that of the rows it changed. Otherwise (a change that may have touched
+    anything, a task moved, the day or the plan's state changed, too many versions behind) the
+    facts of every row are read and the rows whose digest is new rendered, by one request at
+    a time per version (others wait for its result: figures_cache.cached). One read and at most
+    one write of the store per view; two requests catching up at once both write right rows,
+    the later wins.
     """
-    if not rows:
-        return f'<ul class="tt-tree tt-flat"><li class="small text-body-secondary">{escape(empty_label)}</li></ul>'
     urls = tree_context()
     # What every row of the list depends on besides its facts: the day its status is read on,
     # the plan's state, the language and where its links point.
-    common = (ROW_SHAPE, get_language(), default_day(plan, today()), plan.status, show_serves, urls)
-    keys = [digest((common, depth, facts.facts)) for facts, depth in rows]
+    common = digest(
+        (ROW_SHAPE, get_language(), default_day(plan, today()), plan.status, show_serves, urls)
+    )
     store_key = f"task-rows:{plan.pk}:{name}"
     found = figures_cache.get(store_key)
-    stored: dict[str, str] = {} if found is figures_cache.MISSING else found
-    missing = {
-        facts.pk for (facts, _depth), key in zip(rows, keys, strict=True) if key not in stored
+    store: dict[str, Any] | None = None
+    if isinstance(found, dict) and found.get("common") == common:
+        store = found
+    rows = _caught_up(plan, store, tasks, common) if store is not None else None
+    if store is not None and rows is not None:
+        fresh = _render(
+            plan, [row for row in rows if row[3] not in store["html"]], show_serves, urls
+        )
+        if fresh or store["version"] != plan.figures_version:
+            store = _stored(plan, common, rows, {**store["html"], **fresh})
+            figures_cache.put(store_key, store, ROWS_TIMEOUT)
+    else:
+        # Every row's facts are read: once at a time per version (others wait for it).
+        def read_whole() -> dict[str, Any]:
+            facts = row_facts(tasks)
+            whole = [
+                (row.pk, depth, row.place, digest((common, depth, row.facts)), row)
+                for row, depth in flatten(build_tree(facts, by_code=by_code))
+            ]
+            known = store["html"] if store is not None else {}
+            fresh = _render(plan, [row for row in whole if row[3] not in known], show_serves, urls)
+            read = _stored(plan, common, whole, {**known, **fresh})
+            figures_cache.put(store_key, read, ROWS_TIMEOUT)
+            return read
+
+        def look() -> Any:
+            found = figures_cache.get(store_key)
+            if (
+                isinstance(found, dict)
+                and found.get("common") == common
+                and found["version"] >= plan.figures_version
+            ):
+                return found
+            return figures_cache.MISSING
+
+        store = figures_cache.once(
+            f"{store_key}:{plan.figures_version}:{common}", read_whole, look, looked=True
+        )
+    rows = store["rows"]
+    if not rows:
+        return ListHtml(
+            f'<ul class="tt-tree tt-flat"><li class="small text-body-secondary">'
+            f"{escape(empty_label)}</li></ul>",
+            0,
+            0,
+        )
+    html = store["html"]
+    body = "".join(html.get(row[3], "") for row in rows)
+    return ListHtml(
+        f'<ul class="tt-tree tt-flat">{body}\n</ul>',
+        len(rows),
+        sum(1 for row in rows if row[1] == 0),
+    )
+
+
+def _stored(
+    plan: Plan, common: str, rows: list[tuple[Any, ...]], html: dict[str, str]
+) -> dict[str, Any]:
+    """A list's store: its rows at the plan's figures version and the HTML of each."""
+    return {
+        "version": plan.figures_version,
+        "common": common,
+        "rows": [row[:4] for row in rows],
+        "html": {row[3]: html[row[3]] for row in rows if row[3] in html},
     }
+
+
+def _caught_up(
+    plan: Plan, store: dict[str, Any], tasks: TaskQuerySet, common: str
+) -> list[tuple[Any, ...]] | None:
+    """The stored rows brought to the plan's current figures version, with the facts of the
+    rows the changes since touched (for those whose digest moved), or None if the list must be
+    read whole."""
+    touched = figures_cache.touched_since(plan, store["version"])
+    if touched is None:
+        return None
+    stored: list[StoredRow] = store["rows"]
+    if not touched:
+        return list(stored)
+    fresh = {row.pk: row for row in row_facts(tasks.filter(pk__in=touched))}
+    places = {row[0]: row[2] for row in stored}
+    for pk in touched:
+        if (pk in fresh) != (pk in places):
+            return None  # a task came into the list or left it
+        if pk in fresh and fresh[pk].place != places[pk]:
+            return None  # a task moved: the tree is built again
+    rows: list[tuple[Any, ...]] = []
+    for pk, depth, place, key in stored:
+        row = fresh.get(pk)
+        if row is None:
+            rows.append((pk, depth, place, key))
+        else:
+            rows.append((pk, depth, place, digest((common, depth, row.facts)), row))
+    return rows
+
+
+def _render(
+    plan: Plan, rows: list[tuple[Any, ...]], show_serves: bool, urls: dict[str, str]
+) -> dict[str, str]:
+    """The HTML of the rows given (task, depth, place, digest), by digest, in a fixed number of
+    queries."""
+    if not rows:
+        return {}
+    tasks = {task.pk: task for task in task_rows(Task.objects.filter(pk__in={r[0] for r in rows}))}
+    template = get_template("planning/_task_row.html")
+    context = {"plan": plan, "show_serves": show_serves, **urls}
     fresh: dict[str, str] = {}
-    if missing:
-        tasks = {task.pk: task for task in task_rows(Task.objects.filter(pk__in=missing))}
-        template = get_template("planning/_task_row.html")
-        context = {"plan": plan, "show_serves": show_serves, **urls}
-        for (facts, depth), key in zip(rows, keys, strict=True):
-            if key not in stored and key not in fresh and facts.pk in tasks:
-                task = tasks[facts.pk]
-                task.plan = plan  # its status reads the plan's (a draft's tasks are not overdue)
-                fresh[key] = template.render({**context, "task": task, "depth": depth})
-    html = {**stored, **fresh}
-    if fresh or len(stored) != len(set(keys)):
-        kept = {key: html[key] for key in keys if key in html}
-        figures_cache.put(store_key, kept, ROWS_TIMEOUT)
-    body = "".join(html.get(key, "") for key in keys)
-    return f'<ul class="tt-tree tt-flat">{body}\n</ul>'
+    for pk, depth, _place, key, *_facts in rows:
+        task = tasks.get(pk)
+        if task is not None and key not in fresh:
+            task.plan = plan  # its status reads the plan's (a draft's tasks are not overdue)
+            fresh[key] = template.render({**context, "task": task, "depth": depth})
+    return fresh

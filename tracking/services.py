@@ -318,7 +318,7 @@ def refresh_derived_progress(task_id: int | None) -> None:
         if value != task.derived_progress:
             Task.objects.filter(pk=task.pk).update(derived_progress=value)
             # update() sends no signal: the plan's figures change all the same.
-            figures_cache.changed(plan_id=task.plan_id)
+            figures_cache.changed(plan_id=task.plan_id, tasks=[task.pk])
         task_id = task.parent_id
 
 

@@ -150,3 +150,178 @@ def test_the_status_is_read_on_the_day_the_page_is_opened(grown: World) -> None:
     row = f'id="task-{world.task.pk}"'
     assert 'data-status="overdue"' not in before.split(row)[1].split("</li>")[0]
     assert "3 ngày" in after.split(row)[1].split("</li>")[0]
+
+
+# Caught up from what each change touched --------------------------------------------------------
+
+
+class FactsRead:
+    """How many rows' facts each view read."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def __call__(self, tasks: Any) -> list[tree.RowFacts]:
+        rows = ROW_FACTS(tasks)
+        self.sizes.append(len(rows))
+        return rows
+
+
+ROW_FACTS = tree.row_facts
+
+
+@pytest.fixture
+def facts_read() -> Iterator[FactsRead]:
+    spy = FactsRead()
+    with mock.patch.object(tree, "row_facts", spy):
+        yield spy
+
+
+def test_after_a_checkin_only_the_touched_rows_facts_are_read(
+    grown: World, facts_read: FactsRead, renders: Renders
+) -> None:
+    world = grown
+    rows = Task.objects.filter(plan=world.plan).active().school_level().count()
+    plan_page(world)
+    assert facts_read.sizes == [rows]
+    facts_read.sizes.clear()
+    renders.tasks.clear()
+    checkin(world, progress=55, on=dt.date(2024, 3, 1))
+    commit()
+    page = plan_page(world)
+    # The check-in touched its task (and the parent whose derived progress moved), not the 30+.
+    assert len(facts_read.sizes) == 1 and facts_read.sizes[0] <= 2
+    assert world.task.pk in renders.tasks
+    world.plan.refresh_from_db()
+    assert page.count('id="task-') == rows
+    assert _tree_of(page) == _tree_of_html(full_render(world))
+
+
+def test_a_task_moved_to_another_parent_reads_the_whole_list(
+    grown: World, facts_read: FactsRead
+) -> None:
+    world = grown
+    plan_page(world)
+    facts_read.sizes.clear()
+    moved = Task.objects.filter(plan=world.plan, parent=world.task).active().first()
+    assert moved is not None
+    moved.parent = None
+    moved.save()
+    commit()
+    page = plan_page(world)
+    rows = Task.objects.filter(plan=world.plan).active().school_level().count()
+    assert facts_read.sizes[-1] == rows, "a move builds the tree again"
+    assert _tree_of(page) == _tree_of_html(full_render(world))
+
+
+def test_two_numbers_swapped_by_the_service_reorder_the_tree(grown: World) -> None:
+    """place_by_number moves siblings with update() (no signal): they are touched all the same,
+    so the list is read whole and shows the new order."""
+    from planning import services
+
+    world = grown
+    plan_page(world)
+    siblings = list(
+        Task.objects.filter(plan=world.plan, parent=None, owner_unit=None)
+        .active()
+        .order_by("order", "pk")
+    )
+    assert len(siblings) >= 2
+    last = siblings[-1]
+    Task.objects.filter(pk=last.pk).update(code="0")  # no signal: only its new place tells
+    last.code = "0"
+    services.place_by_number(last)
+    commit()
+    page = plan_page(world)
+    assert _tree_of(page) == _tree_of_html(full_render(world))
+    assert _tree_of(page).index(last.pk) < _tree_of(page).index(siblings[0].pk)
+
+
+def test_a_forgotten_record_of_a_change_reads_the_whole_list(
+    grown: World, facts_read: FactsRead
+) -> None:
+    from planning import figures_cache
+
+    world = grown
+    plan_page(world)
+    world.task.refresh_from_db()
+    world.task.title = "Tên khác"
+    world.task.save()
+    commit()
+    world.plan.refresh_from_db()
+    cache.delete(figures_cache.touched_key(world.plan.pk, world.plan.figures_version))
+    facts_read.sizes.clear()
+    page = plan_page(world)
+    assert facts_read.sizes[-1] > 30 and "Tên khác" in page
+
+
+def test_changes_of_one_transaction_bump_the_version_once_with_every_task(
+    grown: World,
+) -> None:
+    from django.db import transaction
+
+    from planning import figures_cache
+
+    world = grown
+    world.plan.refresh_from_db()
+    before = world.plan.figures_version
+    with transaction.atomic():
+        for task in (world.task, world.subtask):
+            task.refresh_from_db()
+            task.title += " (sửa)"
+            task.save()
+    assert commit() == 1
+    world.plan.refresh_from_db()
+    assert world.plan.figures_version == before + 1
+    assert figures_cache.touched_since(world.plan, before) == {world.task.pk, world.subtask.pk}
+
+
+def test_a_change_in_a_savepoint_rolled_back_does_not_take_a_later_one_with_it(
+    grown: World,
+) -> None:
+    from django.db import transaction
+
+    from planning import figures_cache
+
+    world = grown
+    world.plan.refresh_from_db()
+    before = world.plan.figures_version
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                world.subtask.title += " (bỏ)"
+                world.subtask.save()
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        world.task.refresh_from_db()
+        world.task.title += " (giữ)"
+        world.task.save()
+    commit()
+    world.plan.refresh_from_db()
+    assert world.plan.figures_version == before + 1
+    assert figures_cache.touched_since(world.plan, before) == {world.task.pk}
+
+
+def test_a_change_that_may_touch_anything_leaves_no_record(grown: World) -> None:
+    from planning import figures_cache
+
+    world = grown
+    world.plan.refresh_from_db()
+    before = world.plan.figures_version
+    world.office.name = "Phòng Đào tạo – Khảo thí"
+    world.office.save()
+    commit()
+    world.plan.refresh_from_db()
+    assert world.plan.figures_version == before + 1
+    assert figures_cache.touched_since(world.plan, before) is None
+
+
+def _tree_of_html(html: str) -> list[int]:
+    import re
+
+    return [int(pk) for pk in re.findall(r'id="task-(\d+)"', html)]
+
+
+def _tree_of(page: str) -> list[int]:
+    return _tree_of_html(page)

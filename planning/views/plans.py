@@ -13,14 +13,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.audit import history_entries
-from core.clock import today
 from core.permissions import get_authorised, require
 from core.requests import SignedInRequest
 from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
-from planning import figures_cache, review, services
+from planning import review, services
 from planning.forms import AmendmentForm, ConfirmForm, CopyPlanForm, PlanBasesForm, PlanForm
 from planning.models import Plan, Target, Task, WorkArea
 from planning.tree import plan_tree
@@ -62,10 +61,9 @@ def plan_create(request: SignedInRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = authorised_plan(request, pk)
-    # The tree is the page's heaviest part (hundreds of tasks): it is rendered once per figures
-    # version of the plan (planning/figures_cache.py); statuses depend on the day, so the day is
-    # in the key.
-    parts = figures_cache.cached(plan, f"plan-tree:{today().isoformat()}", lambda: plan_tree(plan))
+    # The tree is the page's heaviest part (hundreds of tasks): assembled from rows stored by
+    # what they show, only the rows a change touched rendered again (planning/tree.py).
+    parts = plan_tree(plan)
     can_change = request.user.has_perm(CHANGE, plan)
     bases = plan.basis_links.select_related("document__doc_type", "document__issuer")
     context = {
