@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -128,3 +129,41 @@ def history_entries(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+@dataclass(frozen=True)
+class Archiving:
+    """When an archived object was archived, and by whom and why if its history says so."""
+
+    when: Any
+    who: str
+    reason: str
+
+
+def archivings(objects: Sequence[Any]) -> dict[int, Archiving]:
+    """How each of these archived objects (of one model) was archived, read from their history
+    in two queries whatever their number: the record that set its current `archived_at`. An
+    object archived without a history record (an UPDATE by hand) is told by its date alone."""
+    archived = {obj.pk: obj.archived_at for obj in objects if obj.archived_at is not None}
+    if not archived:
+        return {}
+    model = type(objects[0])
+    # The authors' staff records, whichever organisation they are in (as history_entries).
+    with scopes_disabled():
+        records = list(
+            model.history.filter(id__in=archived, archived_at__isnull=False)
+            .select_related("history_user")
+            .prefetch_related("history_user__people")
+            .order_by("history_date", "history_id")
+        )
+    found: dict[int, Archiving] = {}
+    for record in records:
+        if record.id not in found and record.archived_at == archived[record.id]:
+            found[record.id] = Archiving(
+                when=record.archived_at,
+                who=author(record),
+                reason=record.history_change_reason or "",
+            )
+    for pk, when in archived.items():
+        found.setdefault(pk, Archiving(when=when, who="", reason=""))
+    return found

@@ -65,6 +65,7 @@ class Review:
     refusal: str = ""  # set when the action cannot be done now
     undo: str = ""
     back: str = ""
+    button: str = "btn-danger"  # the confirming button's colour: red for what takes away
 
     @property
     def problem_count(self) -> int:
@@ -386,15 +387,25 @@ def amendment_close_review(plan: Plan, amendment: PlanAmendment | None) -> Revie
 
 def archive_review(obj: Plan | WorkArea | Target | Task) -> Review:
     """What archiving one of the plan's objects does. Archived rows are never deleted."""
-    kept = _(
-        "Không có gì bị xóa: nội dung và lịch sử vẫn được lưu. Trên trang chưa có nút khôi phục; "
-        "muốn lấy lại, nhờ quản trị hệ thống."
-    )
     if isinstance(obj, Plan):
-        return _plan_archive_review(obj, kept)
+        return _plan_archive_review(
+            obj,
+            _(
+                "Không có gì bị xóa: nội dung và lịch sử vẫn được lưu. Có thể khôi phục tại mục "
+                "“Kế hoạch đã lưu trữ” của trang danh sách kế hoạch."
+            ),
+        )
+    kept = _(
+        "Không có gì bị xóa: nội dung và lịch sử vẫn được lưu. Có thể khôi phục tại trang "
+        "“Đã lưu trữ” của kế hoạch."
+    )
     plan = obj.plan
     back = reverse("planning:plan_detail", args=[plan.pk])
-    refusal = _refusal(lambda: services.ensure_editable(plan))
+    refusal = (
+        _("Mục này đã được lưu trữ.")
+        if obj.is_archived
+        else _refusal(lambda: services.ensure_editable(plan))
+    )
     amendment = services.open_amendment_of(plan) if plan.is_issued else None
     note = (
         _("Thay đổi được ghi vào đợt sửa đổi đang mở: %(amendment)s.") % {"amendment": amendment}

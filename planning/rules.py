@@ -23,10 +23,17 @@ def heads_unit(user: Any, obj: Any) -> bool:
     return obj is not None and membership_of(user).heads_unit(unit_id)
 
 
+@rules.predicate
+def heads_a_unit(user: Any) -> bool:
+    return membership_of(user).is_unit_head
+
+
 rules.add_perm("planning.view_plan", is_admin | in_same_school)
 rules.add_perm("planning.add_plan", is_admin | is_leadership)
 rules.add_perm("planning.change_plan", is_admin | leads_school)
 rules.add_perm("planning.change_task", is_admin | leads_school | heads_owner_unit)
+# The plan's "Đã lưu trữ" page: for those who may archive (and so restore) some of its rows.
+rules.add_perm("planning.view_archived", is_admin | leads_school | (in_same_school & heads_a_unit))
 rules.add_perm("planning.add_unit_task", is_admin | heads_unit)
 rules.add_perm("planning.view_unit", is_admin | in_same_school)
 rules.add_perm("planning.approve_unit_plan", is_admin | heads_unit)

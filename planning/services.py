@@ -188,7 +188,10 @@ def _next_order(task: Task) -> int:
 
 @transaction.atomic
 def archive_plan_object(obj: Archivable, *, by: User) -> None:
-    """Plan data is never deleted: it is archived and stays in the history."""
+    """Plan data is never deleted: it is archived and stays in the history (and comes back with
+    planning.restoring)."""
+    if obj.is_archived:
+        raise PlanningError(_("Mục này đã được lưu trữ."))
     amendment = ensure_editable(_plan_of(obj)) if not isinstance(obj, Plan) else None
     if isinstance(obj, Plan) and obj.is_issued:
         raise PlanLocked(_("Không thể lưu trữ kế hoạch đã ban hành."))

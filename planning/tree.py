@@ -154,9 +154,11 @@ def _render_targets(plan: Plan) -> dict[str, str]:
         plan.targets.active().select_related("area", "responsible_unit", "strategic_goal")
     )
     areas = list(plan.areas.active())
+    shown = {area.pk for area in areas}
     targets_by_area: dict[int | None, list[Target]] = defaultdict(list)
     for target in targets:
-        targets_by_area[target.area_id].append(target)
+        # A target of an archived area is "chưa xếp lĩnh vực" until the area comes back.
+        targets_by_area[target.area_id if target.area_id in shown else None].append(target)
     area_rows: list[tuple[WorkArea | None, list[Target]]] = [
         (area, targets_by_area.get(area.pk, [])) for area in areas
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.views import areas, bases, excel, papers, plans, targets, tasks, units
+from planning.views import archive, areas, bases, excel, papers, plans, targets, tasks, units
 
 app_name = "planning"
 
@@ -32,7 +32,9 @@ urlpatterns = [
     path("tasks/<int:pk>/edit/", tasks.task_form, name="task_edit"),
     path("tasks/<int:pk>/bases/", tasks.basis_add, name="basis_add"),
     path("task-bases/<int:pk>/remove/", tasks.basis_remove, name="basis_remove"),
-    path("<str:kind>/<int:pk>/archive/", plans.archive, name="archive"),
+    path("<str:kind>/<int:pk>/archive/", archive.archive, name="archive"),
+    path("<str:kind>/<int:pk>/restore/", archive.restore, name="restore"),
+    path("<int:pk>/archived/", archive.archived, name="archived"),
     path("<int:plan_pk>/units/<int:unit_pk>/", units.unit_plan, name="unit_plan"),
     path(
         "<int:plan_pk>/units/<int:unit_pk>/approve/",

@@ -105,7 +105,7 @@ def test_archiving_a_task_shows_what_it_touches_and_refuses_parents(world: World
     assert 'id="refusal"' in page and "nhiệm vụ con trước" in page
     assert "1.1. Tư vấn tuyển sinh" in page  # the child, named
     assert "PDT.1. Cập nhật cổng tuyển sinh" in page  # the unit task serving it
-    assert "chưa có nút khôi phục" in page
+    assert "Có thể khôi phục tại trang “Đã lưu trữ” của kế hoạch" in page
     client.post(url, _confirm(world.task.version))
     world.task.refresh_from_db()
     assert not world.task.is_archived

@@ -1,29 +1,27 @@
-"""The plan pages: the list, a plan, its editing, issuing, amendments, copy and archiving."""
+"""The plan pages: the list, a plan, its editing, issuing, amendments and copy."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.audit import history_entries
-from core.permissions import get_authorised, require
+from core.permissions import require
 from core.requests import SignedInRequest
 from core.views import attempt, render_form
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
-from planning import review, services
-from planning.forms import AmendmentForm, ConfirmForm, CopyPlanForm, PlanBasesForm, PlanForm
-from planning.models import Plan, Target, Task, WorkArea
+from planning import restoring, review, services
+from planning.forms import AmendmentForm, CopyPlanForm, PlanBasesForm, PlanForm
+from planning.models import Plan
 from planning.tree import plan_tree
-from planning.views.common import CHANGE, VIEW, authorised_plan
+from planning.views.archive import archived_count
+from planning.views.common import CHANGE, authorised_plan, confirm_page
 
 
 @login_required
@@ -32,10 +30,22 @@ def plan_list(request: SignedInRequest) -> HttpResponse:
     plans = (
         Plan.objects.active().filter(school_id=membership.school_id).select_related("copied_from")
     )
+    can_add = request.user.has_perm("planning.add_plan")
+    archived: list[restoring.ArchivedRow] = []
+    if can_add:  # only leadership archives plans, and only they may restore them
+        archived = restoring.archived_rows(
+            [
+                plan
+                for plan in Plan.objects.filter(
+                    school_id=membership.school_id, archived_at__isnull=False
+                ).order_by("-archived_at")
+                if request.user.has_perm(CHANGE, plan)
+            ]
+        )
     return render(
         request,
         "planning/plan_list.html",
-        {"plans": plans, "can_add": request.user.has_perm("planning.add_plan")},
+        {"plans": plans, "can_add": can_add, "archived": archived},
     )
 
 
@@ -76,6 +86,7 @@ def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "amendment": services.open_amendment_of(plan),
         "amendments": plan.amendments.select_related("opened_by"),
         "can_change": can_change,
+        "archived_count": archived_count(request, plan),
         "history": history_entries(plan),
     }
     return render(request, "planning/plan_detail.html", context)
@@ -125,7 +136,7 @@ def plan_issue(request: SignedInRequest, pk: int) -> HttpResponse:
     """Issuing shows what it will do and the problems found, and waits for a confirmation made
     against the plan as reviewed: any change since (the figures version) asks to look again."""
     plan = authorised_plan(request, pk, CHANGE)
-    return _confirm(
+    return confirm_page(
         request,
         lambda: review.issue_review(plan),
         seen=plan.figures_version,
@@ -133,31 +144,6 @@ def plan_issue(request: SignedInRequest, pk: int) -> HttpResponse:
         success=_("Đã ban hành kế hoạch. Từ nay mọi thay đổi cần một đợt sửa đổi, bổ sung."),
         done=reverse("planning:plan_detail", args=[plan.pk]),
     )
-
-
-def _confirm(
-    request: SignedInRequest,
-    make_review: Callable[[], review.Review],
-    *,
-    seen: int,
-    act: Callable[[], object],
-    success: str,
-    done: str,
-) -> HttpResponse:
-    """The confirmation page of an irreversible action: GET shows the review; POST acts only
-    when confirmed against what the user saw, else shows the review again."""
-    form = ConfirmForm(request.POST or None, initial={"seen": seen})
-    stale = ""
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["seen"] != seen:
-            stale = _("Nội dung đã thay đổi kể từ khi trang này được mở. Hãy xem lại rồi xác nhận.")
-            form = ConfirmForm(initial={"seen": seen})
-        elif attempt(request, act, form=form, success=success):
-            return redirect(done)
-    data = make_review()
-    if data.refusal:
-        form = ConfirmForm(initial={"seen": seen})
-    return render(request, "planning/confirm.html", {"review": data, "form": form, "stale": stale})
 
 
 @login_required
@@ -190,7 +176,7 @@ def amendment_close(request: SignedInRequest, pk: int) -> HttpResponse:
             raise services.PlanningError(_("Không có đợt sửa đổi nào đang mở."))
         return services.close_amendment(amendment, by=request.user)
 
-    return _confirm(
+    return confirm_page(
         request,
         lambda: review.amendment_close_review(plan, amendment),
         seen=plan.figures_version,
@@ -224,35 +210,4 @@ def plan_copy(request: SignedInRequest, pk: int) -> HttpResponse:
             "mới, kèm liên kết về nơi xuất xứ."
         ),
         submit=_("Tạo dự thảo"),
-    )
-
-
-@login_required
-def archive(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
-    """Archive a plan, area, target or task (never a hard delete), after a confirmation page."""
-    models: dict[str, Any] = {"plan": Plan, "area": WorkArea, "target": Target, "task": Task}
-    model = models.get(kind)
-    if model is None:
-        raise Http404
-    queryset = (
-        model.objects.select_related("copied_from")
-        if model is Plan
-        else model.objects.select_related("plan")
-    )
-    obj = get_authorised(
-        request.user, queryset, VIEW, "planning.change_task" if model is Task else CHANGE, pk=pk
-    )
-    plan = obj if isinstance(obj, Plan) else obj.plan
-    done = (
-        reverse("planning:plan_list")
-        if isinstance(obj, Plan)
-        else reverse("planning:plan_detail", args=[plan.pk])
-    )
-    return _confirm(
-        request,
-        lambda: review.archive_review(obj),
-        seen=obj.version,
-        act=lambda: services.archive_plan_object(obj, by=request.user),
-        success=_("Đã lưu trữ."),
-        done=done,
     )
