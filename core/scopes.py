@@ -31,6 +31,9 @@ _M = TypeVar("_M", bound=models.Model)
 # Each scoped model's way to its organisation (e.g. "plan__school"), set when its manager is
 # attached: the related managers Django derives from it are made without arguments.
 _PATHS: dict[type[models.Model], str] = {}
+# Models whose rows with a null organisation are shared by every organisation (national reference
+# data beside each school's own overrides, e.g. emulation.RuleSet): visible in every scope.
+_SHARED: set[type[models.Model]] = set()
 
 
 class _ScopedLater(DisabledQuerySet):  # type: ignore[misc]  # django-scopes ships no types
@@ -56,14 +59,17 @@ class _ScopedLater(DisabledQuerySet):  # type: ignore[misc]  # django-scopes shi
 class ScopedManager(models.Manager[_M]):
     """`objects = ScopedManager("plan__school")`: the model's rows in the active scope only."""
 
-    def __init__(self, path: str = "") -> None:
+    def __init__(self, path: str = "", *, shared: bool = False) -> None:
         super().__init__()
         self.scope_path = path
+        self.shared = shared
 
     def contribute_to_class(self, cls: type[_M], name: str) -> None:  # type: ignore[override]
         super().contribute_to_class(cls, name)
         if self.scope_path:
             _PATHS[cls] = self.scope_path
+        if self.shared:
+            _SHARED.add(cls)
 
     def get_queryset(self) -> models.QuerySet[_M]:
         queryset = super().get_queryset()
@@ -74,6 +80,11 @@ class ScopedManager(models.Manager[_M]):
             return _ScopedLater(self.model, using=self._db, missing_scopes={DIMENSION})
         value = current[DIMENSION]
         path = _PATHS[self.model]
+        if self.model in _SHARED and value is not None:
+            lookup = f"{path}__in" if isinstance(value, list | tuple) else path
+            return queryset.filter(
+                models.Q(**{lookup: value}) | models.Q(**{f"{path}__isnull": True})
+            )
         if isinstance(value, list | tuple):
             return queryset.filter(**{f"{path}__in": value})
         return queryset.filter(**{path: value}) if value is not None else queryset

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "papers",
     "conferences",
     "tracking",
+    "emulation",
     "reports",
     "api",
     "django_tasks",

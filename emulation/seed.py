@@ -1,0 +1,42 @@
+"""The national rule sets, data with their legal source: ``data/rule_sets.json``.
+
+Written by the data migration (0002) and again by the tests after a flush (a flushed database
+has lost the migration's rows); read by `evaluate_emulation` when the database is not set up.
+No model is imported here: the migration passes its historical model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+RULE_SETS_PATH = Path(__file__).resolve().parent / "data" / "rule_sets.json"
+
+
+def load_rule_sets() -> list[dict[str, Any]]:
+    """Each national rule set as the model's field values (dates and decimals parsed)."""
+    entries = json.loads(RULE_SETS_PATH.read_text(encoding="utf-8"))["rule_sets"]
+    return [
+        {
+            **entry,
+            "valid_from": dt.date.fromisoformat(entry["valid_from"]),
+            "htxs_quota": Decimal(entry["htxs_quota"]),
+            "ttldtt_min_share": Decimal(entry["ttldtt_min_share"]),
+            "ttldxs_min_share": Decimal(entry["ttldxs_min_share"]),
+        }
+        for entry in entries
+    ]
+
+
+def sync_rule_sets(model: Any) -> int:
+    """Create or update the national rule sets from the data file; takes the model class."""
+    written = 0
+    for entry in load_rule_sets():
+        values = dict(entry)
+        valid_from = values.pop("valid_from")
+        model._base_manager.update_or_create(school=None, valid_from=valid_from, defaults=values)
+        written += 1
+    return written
