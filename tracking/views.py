@@ -366,6 +366,9 @@ def task_list(request: SignedInRequest, pk: int) -> HttpResponse:
         "areas": WorkArea.objects.active().filter(plan=plan),
         "units": Organisation.objects.active().units_of(Organisation(pk=plan.school_id)),
         "q": chosen.q,
+        # Reversed once for the page, not once a row.
+        "task_url_prefix": reverse("planning:task_detail", args=[0]).removesuffix("0/"),
+        "first_due_label": _("Hạn ban đầu"),
     }
     return render(request, "tracking/task_list.html", context)
 
