@@ -33,9 +33,9 @@ def _name(user: Any) -> str:
 def signers_to_tell(report: Report) -> list[Any]:
     """Who may sign the report: leadership for the school's, the unit's heads (or those of the
     nearest unit above that has some) for a unit's."""
-    if report.unit_id:
-        return list(heads_of(report.unit_id))
-    return list(leadership_of(report.plan.school_id))
+    people = heads_of(report.unit_id) if report.unit_id else leadership_of(report.plan.school_id)
+    # One each, though a principal may hold two positions (the school, its board).
+    return list({user.pk: user for user in people}.values())
 
 
 def report_submitted(report: Report, *, by: User) -> None:

@@ -192,11 +192,21 @@ def report_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             and user.has_perm(RETURN, report),
             "can_issue": open_ and user.has_perm(ISSUE, report),
             # Who the report waits for ("Đã trình ký — chờ … ký"), and what changed since.
-            "signers": services.signer_choices(report, today()) if report.is_submitted else [],
+            "signers": _awaited(report),
             "changed_since": services.changed_since_submission(report),
             "history": history_entries(report),
         },
     )
+
+
+def _awaited(report: Report) -> list[Any]:
+    """Whose signature a submitted report waits for: those who may sign it but the one who
+    submitted it (unless nobody else may)."""
+    if not report.is_submitted:
+        return []
+    signers = services.signer_choices(report, today())
+    others = [p for p in signers if p.person.user_id != report.submitted_by_id]
+    return others or signers
 
 
 def _differing(latest: Report, form: NarrativeForm) -> list[tuple[str, str]]:

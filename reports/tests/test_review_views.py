@@ -120,8 +120,9 @@ def test_submitting_through_the_page(reviewed: World) -> None:
     report = reviewed.draft
     vice = client(reviewed, "vice")
     page = vice.get(url("submit", report)).content.decode()
-    assert "Thông báo sẽ gửi tới" in page and "Phùng Quý Sơn" in page
-    assert "Trần Văn Phó</" not in page  # not the one who submits
+    told_line = page[page.index('id="review-told"') :].split("</p>")[0]
+    # The principal (once, with his two positions), not the vice-principal who submits.
+    assert told_line.endswith("<strong>Thông báo sẽ gửi tới:</strong> Phùng Quý Sơn.\n")
     assert 'id="review-problems"' in page  # the draft's gaps, before it goes
     response = vice.post(
         url("submit", report), {"version": report.version, "note": "Kính trình Hiệu trưởng."}
@@ -253,10 +254,8 @@ def test_the_report_page_tells_the_state_and_offers_each_role_its_buttons(
     # Staff, a clerk: the state, no buttons.
     for role in ("staff", "clerk"):
         page = detail(reviewed, role, reviewed.submitted)
-        assert (
-            "Đã trình ký — chờ Hiệu trưởng Phùng Quý Sơn hoặc Phó Hiệu trưởng Trần Văn Phó ký"
-            in page
-        )
+        # Who may sign but the vice-principal, who submitted it.
+        assert "Đã trình ký — chờ Hiệu trưởng Phùng Quý Sơn ký." in page
         for button in ("edit-report", "submit-report", "return-report", "issue-report"):
             assert f'id="{button}"' not in page, (role, button)
     submitted = detail(reviewed, "leadership", reviewed.submitted)
@@ -267,7 +266,7 @@ def test_the_report_page_tells_the_state_and_offers_each_role_its_buttons(
     assert 'id="submit-report"' not in submitted
     # The unit head signs the office's report: the deputy submitted it.
     unit = detail(reviewed, "unit_head", reviewed.unit_submitted)
-    assert "chờ Trưởng phòng Nguyễn Thị Phương Loan hoặc Phó Trưởng phòng Đặng Thị Phó ký" in unit
+    assert "Đã trình ký — chờ Trưởng phòng Nguyễn Thị Phương Loan ký." in unit
     assert 'id="return-report"' in unit
     # Edited after submission: the signer sees which parts.
     report = services.update_narrative(
