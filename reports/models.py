@@ -98,7 +98,9 @@ class Report(Archivable):
     )
     signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True, editable=False)
     # The review step: the latest submission for signature and the latest return, kept on the
-    # report (the page reads them) and, like every change, in its history.
+    # report (the page reads them) and, like every change, in its history. The message and the
+    # reason are editable fields only so that the history's differences show them (simple_history
+    # compares editable fields); nothing edits them but the review's own services.
     submitted_at = models.DateTimeField(_("trình ký lúc"), null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -109,7 +111,7 @@ class Report(Archivable):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    submission_note = models.CharField(_("lời trình"), max_length=1000, blank=True, editable=False)
+    submission_note = models.CharField(_("lời trình"), max_length=1000, blank=True)
     returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True, editable=False)
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,9 +122,7 @@ class Report(Archivable):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    return_reason = models.CharField(
-        _("lý do trả lại"), max_length=1000, blank=True, editable=False
-    )
+    return_reason = models.CharField(_("lý do trả lại"), max_length=1000, blank=True)
     # The figures as they stood when the report was issued (JSON of reports.figures.compute).
     snapshot = models.JSONField(null=True, blank=True, editable=False)
 

@@ -29,7 +29,7 @@ def reviewed(world: World) -> World:
     world = add_reviewers(track(world))
     world.draft = semester(world)  # type: ignore[attr-defined]
     world.unit_draft = unit_report(world)  # type: ignore[attr-defined]
-    world.submitted = submit(world, semester(world), "vice")  # type: ignore[attr-defined]
+    world.submitted = submit(world, semester(world), "vice", "Kính trình.")  # type: ignore[attr-defined]
     world.unit_submitted = submit(world, unit_report(world), "deputy")  # type: ignore[attr-defined]
     Notification.objects.all().delete()
     return world
@@ -261,6 +261,8 @@ def test_the_report_page_tells_the_state_and_offers_each_role_its_buttons(
     submitted = detail(reviewed, "leadership", reviewed.submitted)
     assert '<span class="badge text-bg-primary" id="status">Đã trình ký</span>' in submitted
     assert "Trần Văn Phó trình ký lúc" in submitted
+    assert "<strong>Lời trình:</strong> Kính trình." in submitted
+    assert "Lời trình: <del" in submitted[submitted.index('id="lich-su"') :]
     assert "nội dung vẫn sửa được" in submitted
     assert 'id="return-report"' in submitted and 'id="issue-report"' in submitted
     assert 'id="submit-report"' not in submitted
@@ -284,6 +286,11 @@ def test_the_report_page_tells_the_state_and_offers_each_role_its_buttons(
     assert '<span class="badge text-bg-danger" id="status">Bị trả lại</span>' in returned
     assert "Bị trả lại: Nêu rõ nguyên nhân." in returned
     assert "Phùng Quý Sơn trả lại lúc" in returned
+    # The history keeps the step, who took it and why.
+    history = returned[returned.index('id="lich-su"') :]
+    assert "Trả lại báo cáo để chỉnh sửa" in history
+    assert "Lý do trả lại: <del" in history and "→ Nêu rõ nguyên nhân.</li>" in history
+    assert "Trạng thái: <del" in history and "→ Bị trả lại</li>" in history
     assert "Trình ký lại" in returned and 'id="return-report"' not in returned
     edit = client(reviewed, "vice").get(url("edit", report)).content.decode()
     assert 'id="edit-returned"' in edit and "Nêu rõ nguyên nhân." in edit
