@@ -27,6 +27,7 @@ class NotificationKind(models.TextChoices):
     OPINION_ANSWERED = "opinion_answered", _("Ý kiến tham góp được trả lời")
     OPINION_FORWARDED = "opinion_forwarded", _("Ý kiến chuyển đơn vị giải quyết")
     REPORT_TO_REVIEW = "report_to_review", _("Báo cáo chờ xem xét")
+    REPORT_RETURNED = "report_returned", _("Báo cáo bị trả lại để chỉnh sửa")
     REPORT_ISSUED = "report_issued", _("Báo cáo được ban hành")
     PLAN_ISSUED = "plan_issued", _("Kế hoạch được ban hành")
     PLAN_AMENDED = "plan_amended", _("Kế hoạch được sửa đổi, bổ sung")

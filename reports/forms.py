@@ -123,3 +123,50 @@ class IssueForm(StyledFormMixin, forms.Form):
             "person"
         )
         field.label_from_instance = lambda p: f"{p.person.full_name} – {p.title}"
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    """A step of the review (submit, return), posted with the version the page was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # Set when someone changed the report in between (core.views.render_form answers 409).
+    conflicted: Any = None
+
+    def stale(self, error: Any) -> None:
+        """Someone changed the report since the page was opened: say so, keep what was typed,
+        and take the version now seen, so that a deliberate second send goes through."""
+        self.conflicted = error
+        self.add_error(
+            None,
+            _(
+                "Báo cáo vừa được %(who)s thay đổi trong lúc bạn mở trang này (trạng thái hiện "
+                "nay: %(state)s). Hãy xem lại báo cáo; nếu vẫn muốn, bấm gửi lần nữa."
+            )
+            % {
+                "who": error.who or _("người khác"),
+                "state": error.report.get_status_display(),
+            },
+        )
+        data = self.data.copy()
+        data["version"] = str(error.report.version)
+        self.data = data
+
+
+class SubmitForm(ReviewForm):
+    note = forms.CharField(
+        label=_("Lời trình (không bắt buộc)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ví dụ: những điểm cần người ký lưu ý, phần đã sửa theo ý kiến lần trước."),
+    )
+
+
+class ReturnForm(ReviewForm):
+    reason = forms.CharField(
+        label=_("Lý do trả lại"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Hãy ghi lý do trả lại, để người soạn biết cần sửa gì.")},
+        help_text=_("Người trình ký nhận được thông báo kèm lý do này."),
+    )

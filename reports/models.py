@@ -32,8 +32,17 @@ class ReportPeriod(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
+    """Draft → submitted for signature (trình ký) → issued; a signer may return a submitted draft
+    to be revised (returned), which is submitted again. A signer may also issue a draft directly."""
+
     DRAFT = "draft", _("Dự thảo")
+    SUBMITTED = "submitted", _("Đã trình ký")
+    RETURNED = "returned", _("Bị trả lại")
     ISSUED = "issued", _("Đã ban hành")
+
+
+# A report not issued yet: its text may still change, and it may still be issued.
+OPEN_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
 
 
 # The narrative parts leadership (or the unit head) edits, in the order of the paper.
@@ -88,6 +97,32 @@ class Report(Archivable):
         _("chức vụ người ký"), max_length=150, blank=True, editable=False
     )
     signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True, editable=False)
+    # The review step: the latest submission for signature and the latest return, kept on the
+    # report (the page reads them) and, like every change, in its history. The message and the
+    # reason are editable fields only so that the history's differences show them (simple_history
+    # compares editable fields); nothing edits them but the review's own services.
+    submitted_at = models.DateTimeField(_("trình ký lúc"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trình ký"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submission_note = models.CharField(_("lời trình"), max_length=1000, blank=True)
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True, editable=False)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trả lại"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_reason = models.CharField(_("lý do trả lại"), max_length=1000, blank=True)
     # The figures as they stood when the report was issued (JSON of reports.figures.compute).
     snapshot = models.JSONField(null=True, blank=True, editable=False)
 
@@ -131,6 +166,14 @@ class Report(Archivable):
     @property
     def is_issued(self) -> bool:
         return self.status == ReportStatus.ISSUED
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == ReportStatus.RETURNED
 
     @property
     def paper_kind(self) -> str:

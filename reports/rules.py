@@ -1,7 +1,11 @@
-"""Who may read, write and issue reports.
+"""Who may read, write, submit, return and issue reports.
 
 Leadership writes and issues the school's reports; a unit head those of the unit (and its
 sub-units); everyone in the school reads them; another school sees nothing (404).
+
+The review step: whoever may write a draft submits it for signature (trình ký); whoever may sign
+returns it to be revised or issues it. Today both are the same people (a vice-principal drafts,
+the principal signs; a deputy head drafts, the head signs), named apart so that either may grow.
 """
 
 from __future__ import annotations
@@ -41,11 +45,19 @@ def may_write_for(user: Any, plan: Any, unit: Any | None) -> bool:
     return membership.heads_unit(unit.pk)
 
 
-rules.add_perm("reports.view_report", is_admin | in_same_school)
-rules.add_perm(
-    "reports.change_report",
-    is_admin | (in_same_school & ((is_school_report & leads_school) | heads_report_unit)),
+# Writes the draft: leadership the school's report, a unit head the unit's (and sub-units').
+drafts_report = is_admin | (
+    in_same_school & ((is_school_report & leads_school) | heads_report_unit)
 )
+# Signs it (returns it or issues it): today the same people; who is named on the paper is chosen
+# among the positions that sign it (services.signer_choices).
+signs_report = drafts_report
+
+rules.add_perm("reports.view_report", is_admin | in_same_school)
+rules.add_perm("reports.change_report", drafts_report)
+rules.add_perm("reports.submit_report", drafts_report)
+rules.add_perm("reports.return_report", signs_report)
+rules.add_perm("reports.issue_report", signs_report)
 # On a plan: opening the list, and the "new report" page.
 rules.add_perm("reports.view_reports", is_admin | in_same_school)
 rules.add_perm("reports.add_report", is_admin | leads_school | (in_same_school & is_unit_head))

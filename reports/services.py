@@ -23,6 +23,8 @@ from reports import drafting, figures, notices
 from reports.models import NARRATIVE_FIELDS, Report, ReportKind, ReportPeriod, ReportStatus
 
 TEXT_LIMIT = 50_000
+# A submission's message and a return's reason: a few lines, not a second report.
+NOTE_LIMIT = 1000
 
 
 class ReportError(DomainError):
@@ -41,6 +43,7 @@ class StaleReport(ReportError):
         if record is not None and record.history_user is not None:
             person = person_record(record.history_user)
             who = str(person) if person else record.history_user.get_username()
+        self.who = who
         super().__init__(
             _(
                 "Báo cáo vừa được người khác sửa trong lúc bạn soạn%(who)s. Nội dung mới nhất "
@@ -142,9 +145,99 @@ def update_narrative(
             if key in area_ids and (value or "").strip()
         }
         fresh.area_comments = comments
-    stamp(fresh, by, _("Sửa nội dung báo cáo"))
+    # A submitted report may still be corrected; it stays submitted, and the history (and the
+    # page, through changed_since_submission) shows the signer what changed since.
+    stamp(
+        fresh,
+        by,
+        _("Sửa nội dung báo cáo sau khi trình ký")
+        if fresh.is_submitted
+        else _("Sửa nội dung báo cáo"),
+    )
     fresh.save()
     return fresh
+
+
+def _bounded(text: str | None, what: str) -> str:
+    value = (text or "").strip()
+    if len(value) > NOTE_LIMIT:
+        raise ReportError(_("%(what)s dài quá %(n)s ký tự.") % {"what": what, "n": NOTE_LIMIT})
+    return value
+
+
+@transaction.atomic
+def submit_report(
+    report: Report, *, by: User, note: str = "", expected_version: int | None
+) -> Report:
+    """Submit the draft for signature (trình ký), with an optional message: the people who may
+    sign it are told. A returned report is submitted again the same way."""
+    fresh = _lock(report, expected_version)
+    if fresh.is_submitted:
+        raise ReportError(_("Báo cáo đã được trình ký, đang chờ ký."))
+    fresh.submission_note = _bounded(note, _("Lời trình"))
+    fresh.status = ReportStatus.SUBMITTED
+    fresh.submitted_at = timezone.now()
+    fresh.submitted_by = by if getattr(by, "is_authenticated", False) else None
+    # The previous return stays in the history; the page shows the report as it is now.
+    fresh.returned_at, fresh.returned_by, fresh.return_reason = None, None, ""
+    stamp(fresh, by, _("Trình ký báo cáo"))
+    fresh.save()
+    notices.report_submitted(fresh, by=by)
+    return fresh
+
+
+@transaction.atomic
+def return_report(report: Report, *, by: User, reason: str, expected_version: int | None) -> Report:
+    """A signer sends the submitted report back to be revised, saying why; the one who submitted
+    it is told. It stays a draft that anyone who may write it revises and submits again."""
+    fresh = _lock(report, expected_version)
+    if not fresh.is_submitted:
+        raise ReportError(_("Chỉ trả lại được báo cáo đang chờ ký."))
+    if fresh.submitted_by_id is not None and fresh.submitted_by_id == getattr(by, "pk", None):
+        raise ReportError(
+            _("Bạn là người đã trình ký báo cáo này: hãy sửa trực tiếp, không cần trả lại.")
+        )
+    reason = _bounded(reason, _("Lý do trả lại"))
+    if not reason:
+        raise ReportError(_("Hãy ghi lý do trả lại, để người soạn biết cần sửa gì."))
+    fresh.status = ReportStatus.RETURNED
+    fresh.returned_at = timezone.now()
+    fresh.returned_by = by if getattr(by, "is_authenticated", False) else None
+    fresh.return_reason = reason
+    stamp(fresh, by, _("Trả lại báo cáo để chỉnh sửa"))
+    fresh.save()
+    notices.report_returned(fresh, by=by)
+    return fresh
+
+
+def changed_since_submission(report: Report) -> list[str]:
+    """The parts of a submitted report edited since it was submitted (their labels), read from
+    its history: what the signer has not seen when they were told."""
+    if not report.is_submitted or report.submitted_at is None:
+        return []
+    submitted = (
+        report.history.filter(status=ReportStatus.SUBMITTED, submitted_at=report.submitted_at)
+        .order_by("history_date", "history_id")
+        .first()
+    )
+    if submitted is None:
+        return []
+    return [
+        label
+        for field, label in _part_labels().items()
+        if getattr(submitted, field) != getattr(report, field)
+    ]
+
+
+def _part_labels() -> dict[str, str]:
+    """The narrative parts in the order of the paper, by their headings."""
+    return {
+        "situation": _("Tình hình chung"),
+        "area_comments": _("Nhận xét kết quả theo lĩnh vực"),
+        "shortcomings": _("Tồn tại, hạn chế và nguyên nhân"),
+        "direction": _("Phương hướng, nhiệm vụ kỳ tới"),
+        "proposals": _("Đề xuất, kiến nghị"),
+    }
 
 
 def signer_choices(report: Report, on: dt.date | None = None) -> list[Position]:
@@ -184,13 +277,9 @@ def issue_preview(report: Report, on: dt.date) -> dict[str, Any]:
         )
     if not signer_choices(report, on):
         blocking.append(_("Chưa có ai giữ chức vụ ký báo cáo này vào ngày ban hành."))
-    labels = {
-        "situation": _("Tình hình chung"),
-        "shortcomings": _("Tồn tại, hạn chế và nguyên nhân"),
-        "direction": _("Phương hướng, nhiệm vụ kỳ tới"),
-        "proposals": _("Đề xuất, kiến nghị"),
-    }
-    for field, label in labels.items():
+    for field, label in _part_labels().items():
+        if field == "area_comments":
+            continue
         text = getattr(report, field) or ""
         if not text.strip():
             warnings.append(_("Phần “%(part)s” còn trống.") % {"part": label})

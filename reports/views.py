@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,13 +24,17 @@ from organisations.models import Organisation
 from papers.models import IssuedPaper
 from planning.models import Plan
 from reports import figures, services
-from reports.forms import IssueForm, NarrativeForm, ReportCreateForm
+from reports.forms import IssueForm, NarrativeForm, ReportCreateForm, ReturnForm, SubmitForm
 from reports.models import Report, ReportKind
+from reports.notices import signers_to_tell
 from reports.papers import figures_of
 from reports.rules import may_write_for
 
 VIEW = "reports.view_report"
 CHANGE = "reports.change_report"
+SUBMIT = "reports.submit_report"
+RETURN = "reports.return_report"
+ISSUE = "reports.issue_report"
 
 
 def _plan(request: HttpRequest, pk: int, perm: str | None = None) -> Plan:
@@ -166,6 +171,8 @@ def report_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         (area, counts.get(str(area.pk)), (report.area_comments or {}).get(str(area.pk), ""))
         for area in areas
     ]
+    user = request.user
+    open_ = not report.is_issued and not report.is_archived
     return render(
         request,
         "reports/report_detail.html",
@@ -177,10 +184,29 @@ def report_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "issued": issued,
             "changed": changed,
             "live_view": live_view,
-            "can_change": request.user.has_perm(CHANGE, report),
+            "can_change": open_ and user.has_perm(CHANGE, report),
+            "can_submit": open_ and not report.is_submitted and user.has_perm(SUBMIT, report),
+            "can_return": open_
+            and report.is_submitted
+            and report.submitted_by_id != user.pk
+            and user.has_perm(RETURN, report),
+            "can_issue": open_ and user.has_perm(ISSUE, report),
+            # Who the report waits for ("Đã trình ký — chờ … ký"), and what changed since.
+            "signers": _awaited(report),
+            "changed_since": services.changed_since_submission(report),
             "history": history_entries(report),
         },
     )
+
+
+def _awaited(report: Report) -> list[Any]:
+    """Whose signature a submitted report waits for: those who may sign it but the one who
+    submitted it (unless nobody else may)."""
+    if not report.is_submitted:
+        return []
+    signers = services.signer_choices(report, today())
+    others = [p for p in signers if p.person.user_id != report.submitted_by_id]
+    return others or signers
 
 
 def _differing(latest: Report, form: NarrativeForm) -> list[tuple[str, str]]:
@@ -263,9 +289,128 @@ def report_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "reports/report_edit.html", context, status=status)
 
 
+def _refuse(
+    request: HttpRequest, report: Report, *, wrong_state: bool, message: str
+) -> HttpResponse | None:
+    """Back to the report, saying why, when it is not in a state for this step of the review."""
+    if report.is_issued:
+        message = _("Báo cáo đã ban hành.")
+    elif report.is_archived:
+        message = _("Báo cáo đã lưu trữ.")
+    elif not wrong_state:
+        return None
+    messages.info(request, message)
+    return redirect("reports:report_detail", pk=report.pk)
+
+
+def _review_page(
+    request: SignedInRequest,
+    report: Report,
+    form: SubmitForm | ReturnForm,
+    action: Callable[[dict[str, Any]], Report],
+    *,
+    success: str,
+    title: str,
+    submit: str,
+    intro: str,
+    extra: dict[str, Any],
+) -> HttpResponse:
+    """A step of the review: the form, the service, then back to the report, or the form again
+    with what refused it (a rule: 400; someone changed the report in between: 409)."""
+    back = reverse("reports:report_detail", args=[report.pk])
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except services.StaleReport as error:
+            form.stale(error)
+        except services.ReportError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, success)
+            return redirect(back)
+    return render_form(
+        request,
+        form,
+        title=title,
+        back=back,
+        submit=submit,
+        intro=intro,
+        template="reports/report_review.html",
+        extra={"report": report, **extra},
+    )
+
+
+@login_required
+def report_submit(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Trình ký: the drafter sends the draft to the people who may sign it."""
+    report = _report(request, pk, SUBMIT)
+    refused = _refuse(
+        request,
+        report,
+        wrong_state=report.is_submitted,
+        message=_("Báo cáo đã được trình ký, đang chờ ký."),
+    )
+    if refused is not None:
+        return refused
+    form = SubmitForm(request.POST or None, initial={"version": report.version})
+    told = signers_to_tell(report)
+    preview = services.issue_preview(report, max(today(), report.cutoff))
+    return _review_page(
+        request,
+        report,
+        form,
+        lambda data: services.submit_report(
+            report, by=request.user, note=data["note"], expected_version=data["version"]
+        ),
+        success=_("Đã trình ký báo cáo; người ký đã nhận được thông báo."),
+        title=_("Trình ký: %(report)s") % {"report": report.summary},
+        submit=_("Trình ký"),
+        intro=_(
+            "Người ký nhận được thông báo kèm đường dẫn tới báo cáo. Trong lúc chờ ký, nội dung "
+            "vẫn sửa được; mỗi lần sửa được ghi trong lịch sử và người ký thấy phần đã sửa."
+        ),
+        extra={
+            "step": "submit",
+            "told": [user for user in told if user.pk != request.user.pk],
+            "problems": preview["blocking"] + preview["warnings"],
+        },
+    )
+
+
+@login_required
+def report_return(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Trả lại để chỉnh sửa: a signer sends the submitted report back, saying why."""
+    report = _report(request, pk, RETURN)
+    refused = _refuse(
+        request,
+        report,
+        wrong_state=not report.is_submitted,
+        message=_("Chỉ trả lại được báo cáo đang chờ ký."),
+    )
+    if refused is not None:
+        return refused
+    form = ReturnForm(request.POST or None, initial={"version": report.version})
+    return _review_page(
+        request,
+        report,
+        form,
+        lambda data: services.return_report(
+            report, by=request.user, reason=data["reason"], expected_version=data["version"]
+        ),
+        success=_("Đã trả lại báo cáo; người trình ký đã nhận được thông báo kèm lý do."),
+        title=_("Trả lại để chỉnh sửa: %(report)s") % {"report": report.summary},
+        submit=_("Trả lại"),
+        intro=_(
+            "Báo cáo trở về dự thảo, người trình ký được báo kèm lý do; họ sửa rồi trình ký lại. "
+            "Nếu chỉ cần sửa nhỏ, bạn có thể tự sửa nội dung rồi ban hành."
+        ),
+        extra={"step": "return", "told": [report.submitted_by] if report.submitted_by else []},
+    )
+
+
 @login_required
 def report_issue(request: SignedInRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk, CHANGE)
+    report = _report(request, pk, ISSUE)
     back = reverse("reports:report_detail", args=[report.pk])
     if report.is_issued:
         messages.info(request, _("Báo cáo đã ban hành."))
