@@ -17,6 +17,7 @@ from planning.models import Plan, Task, WorkArea
 from planning.status import Rag, TaskStatus, default_day
 from tracking.target_figures import targets_section
 from tracking.task_figures import (
+    PastDay,
     attention,
     breakdown_of,
     counts_of,
@@ -74,7 +75,8 @@ def dashboard_context(
     unit_ids = unit_ids_of(plan, unit)
     tasks = Task.objects.filter(scope_q(plan, unit_ids))
     through = scope_q(plan, unit_ids, through="task__")
-    rows = task_rows(tasks, on, past=past)
+    then = PastDay(tasks, on) if past else None
+    rows = then.rows if then is not None else task_rows(tasks, on)
     counts = counts_of(rows)
     areas = {a.pk: a.name for a in WorkArea.objects.filter(plan=plan)}
     by_area = breakdown_of(rows, "area_id", areas, none_label=_("Chưa xếp lĩnh vực"))
@@ -141,7 +143,7 @@ def dashboard_context(
         # Rendered by our own template (autoescaped) and stored as text: safe to insert.
         "targets_html": mark_safe(targets["html"]),
         "ranking": ranking,
-        "attention": attention(tasks, on, through=through, past=past),
+        "attention": attention(tasks, on, through=through, past=past, then=then),
         "charts": charts,
         "statuses": list(TaskStatus),
         "unit_query": unit_query,

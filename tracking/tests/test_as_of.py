@@ -155,6 +155,7 @@ def test_a_past_days_counts_summed_in_python_match_their_sql_twin(world: World) 
     def key(row: dict[str, object]) -> tuple[object, ...]:
         return (row["area_id"] or 0, row["lead_unit_id"] or 0)
 
+    seen_overdue = 0
     for day in (dt.date(2023, 10, 1), ON, LATER, dt.date(2024, 8, 31)):
         in_python = sorted(task_figures.rows_as_of(tasks, day), key=key)
         in_sql = sorted(task_figures.rows_in_sql(tasks, day, past=True), key=key)
@@ -163,3 +164,18 @@ def test_a_past_days_counts_summed_in_python_match_their_sql_twin(world: World) 
             for r in in_sql
         ], day
         assert sum(task_figures.counts_of(in_python).values()) == tasks.count()
+        # The most overdue tasks of that day, from the same read, as the database orders them.
+        in_sql_overdue = list(
+            task_figures.as_of(tasks, day)
+            .filter(task_figures.status_then("overdue", day))
+            .order_by(task_figures.THEN_DUE, "pk")
+            .values_list("pk", task_figures.THEN_DUE)[:10]
+        )
+        shown = task_figures.PastDay(tasks, day).most_overdue(10)
+        assert [(t.pk, getattr(t, task_figures.THEN_DUE)) for t in shown] == in_sql_overdue, day
+        assert all(
+            t.days_overdue == (day - d).days
+            for t, (_, d) in zip(shown, in_sql_overdue, strict=True)
+        )
+        seen_overdue += len(shown)
+    assert seen_overdue, "some day has overdue tasks to compare"
