@@ -84,7 +84,21 @@ def targets_section(
     """The dashboard's targets (each one's red/amber/green, their counts, the roll-up to the
     strategic goals) as HTML with the counts for the chart. Stored under a digest of what they
     are computed from (the targets' and goals' values, and for a past day `on` the readings and
-    the day): a check-in, or another day of the same readings, does not render them again."""
+    the day): a check-in, or another day of the same readings, does not render them again.
+    Today's show nothing of the tasks: kept while only tasks change, their values not even read
+    (figures_cache.beside_tasks)."""
+    key = f"dashboard-targets:{plan.pk}:{unit.pk if unit is not None else 0}"
+    if on is None:
+        section: dict[str, Any] = figures_cache.beside_tasks(
+            plan, key, lambda: _by_content(key, plan, unit, on)
+        )
+        return section
+    return _by_content(key, plan, unit, on)
+
+
+def _by_content(
+    key: str, plan: Plan, unit: Organisation | None, on: dt.date | None
+) -> dict[str, Any]:
     targets = _targets(plan, unit)
     facts = (
         list(targets.values_list(*figures_cache.columns(Target))),
@@ -105,7 +119,6 @@ def targets_section(
             "rag_counts": counts,
         }
 
-    key = f"dashboard-targets:{plan.pk}:{unit.pk if unit is not None else 0}"
     section: dict[str, Any] = figures_cache.by_content(key, facts, compute)
     return section
 
