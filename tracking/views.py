@@ -36,6 +36,7 @@ from tracking.forms import (
     TrackingForm,
 )
 from tracking.models import CheckIn, CheckInRole, Evidence, Extension
+from tracking.rows import task_list_rows
 from tracking.rules import reporting_unit_ids
 from tracking.task_figures import MATRIX_LABELS
 
@@ -366,9 +367,10 @@ def task_list(request: SignedInRequest, pk: int) -> HttpResponse:
         "areas": WorkArea.objects.active().filter(plan=plan),
         "units": Organisation.objects.active().units_of(Organisation(pk=plan.school_id)),
         "q": chosen.q,
-        # Reversed once for the page, not once a row.
-        "task_url_prefix": reverse("planning:task_detail", args=[0]).removesuffix("0/"),
-        "first_due_label": _("Hạn ban đầu"),
+        "rows": task_list_rows(
+            page.object_list,
+            task_url_prefix=reverse("planning:task_detail", args=[0]).removesuffix("0/"),
+        ),
     }
     return render(request, "tracking/task_list.html", context)
 

@@ -112,3 +112,24 @@ def test_figures_from_one_grouped_query_match_direct_counts(world: World) -> Non
         assert entry.tasks_on_time == sum(
             1 for t in mine if t.completed_on and t.completed_on <= t.baseline
         )
+
+
+def test_the_task_list_rows_show_each_tasks_state_and_escape_its_text(world: World) -> None:
+    """The list's rows are built in Python (tracking/rows.py): every column is there, the text a
+    user typed is escaped, a task without a person or lead unit shows a dash."""
+    Plan.objects.filter(pk=world.plan.pk).update(status=PlanStatus.ISSUED)
+    Task.objects.filter(pk=world.task.pk).update(
+        title='<img src=x onerror="alert(1)"> Tuyển sinh', original_due_date=dt.date(2024, 4, 30)
+    )
+    Task.objects.filter(pk=world.subtask.pk).update(lead_unit=None, person_in_charge=None)
+    url = reverse("tracking:task_list", args=[world.plan.pk]) + "?on=10/06/2024"
+    body = world.client("leadership").get(url).content.decode()
+    rows = body[body.index("<tbody>") : body.index("</tbody>")]
+    assert "<img" not in rows and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in rows
+    task_row = rows[rows.index(f'href="/plans/tasks/{world.task.pk}/"') :].split("</tr>")[0]
+    assert "31/05/2024" in task_row and "(30/04/2024)" in task_row  # the deadline, the first one
+    assert "Quá hạn 10 ngày" in task_row or "10 ngày" in task_row
+    assert world.people["staff"].full_name in task_row and "Khoa Tự nhiên" in task_row
+    subtask_row = rows[rows.index(f'href="/plans/tasks/{world.subtask.pk}/"') :].split("</tr>")[0]
+    assert '<td class="d-none d-md-table-cell">—</td>' in subtask_row
+    assert 'data-status="' in rows and "%" in task_row
