@@ -183,7 +183,7 @@ def _next_order(task: Task) -> int:
         .filter(plan=task.plan_id, parent=task.parent_id, owner_unit=task.owner_unit_id)
         .aggregate(m=models.Max("order"))["m"]
     )
-    return 0 if highest is None else highest + 1
+    return ORDER_STEP if highest is None else highest + ORDER_STEP
 
 
 @transaction.atomic

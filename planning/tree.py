@@ -12,6 +12,7 @@ under a digest of the targets' values.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any, NamedTuple, TypeVar
 
@@ -216,8 +217,16 @@ def unit_tree(plan: Plan, unit: Organisation) -> dict[str, Any]:
 
 # Rows stored under the digest of what they show ----------------------------------------------
 
-# Part of every row's digest: bump it when _task_row.html or what it reads changes.
-ROW_SHAPE = 1
+# Part of every row's digest: the row template's source, so that a row is rendered again after
+# the template changes (nothing to bump by hand). What the row reads is in its facts.
+ROW_TEMPLATE = "planning/_task_row.html"
+
+
+@functools.cache
+def row_shape() -> str:
+    return digest(get_template(ROW_TEMPLATE).template.source)  # type: ignore[attr-defined]
+
+
 # A list's rows are kept a week; a list nobody opens in that time is rendered again in full.
 ROWS_TIMEOUT = 7 * 24 * 60 * 60
 
@@ -314,7 +323,7 @@ def task_list(
     # What every row of the list depends on besides its facts: the day its status is read on,
     # the plan's state, the language and where its links point.
     common = digest(
-        (ROW_SHAPE, get_language(), default_day(plan, today()), plan.status, show_serves, urls)
+        (row_shape(), get_language(), default_day(plan, today()), plan.status, show_serves, urls)
     )
     store_key = f"task-rows:{plan.pk}:{name}"
     found = figures_cache.get(store_key)
@@ -422,7 +431,7 @@ def _render(
     if not rows:
         return {}
     tasks = {task.pk: task for task in task_rows(Task.objects.filter(pk__in={r[0] for r in rows}))}
-    template = get_template("planning/_task_row.html")
+    template = get_template(ROW_TEMPLATE)
     context = {"plan": plan, "show_serves": show_serves, **urls}
     fresh: dict[str, str] = {}
     for pk, depth, _place, key, *_facts in rows:

@@ -31,7 +31,15 @@ class Renders:
         template = get_template(name)
         renders = self
 
+        real = template
+
         class Spy:
+            source_template = real.template
+
+            @property
+            def template(self) -> Any:
+                return self.source_template
+
             def render(self, context: dict[str, Any]) -> str:
                 renders.tasks.append(context["task"].pk)
                 return template.render(context)
@@ -325,3 +333,29 @@ def _tree_of_html(html: str) -> list[int]:
 
 def _tree_of(page: str) -> list[int]:
     return _tree_of_html(page)
+
+
+def test_an_edited_row_template_renders_every_row_again(grown: World, renders: Renders) -> None:
+    """The row template's source is part of every row's digest: nothing to bump by hand."""
+    world = grown
+    plan_page(world)
+    renders.tasks.clear()
+    real_source = tree.get_template(tree.ROW_TEMPLATE).template.source
+
+    class Edited:
+        class template:  # the shape of a Django template
+            source = real_source + "<!-- sửa -->"
+
+    tree.row_shape.cache_clear()
+    try:
+        with mock.patch.object(tree, "get_template", lambda name: Edited()):
+            shape = tree.row_shape()
+        assert shape != tree.digest(real_source)
+        with mock.patch.object(tree, "row_shape", lambda: shape):
+            world.plan.refresh_from_db()
+            tree.plan_tree(world.plan)
+    finally:
+        tree.row_shape.cache_clear()
+    assert (
+        len(renders.tasks) == Task.objects.filter(plan=world.plan).active().school_level().count()
+    )
