@@ -22,11 +22,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, QuerySet
 from django.utils.translation import get_language
 
 from organisations.models import Organisation
-from planning.models import Plan, Task
+from planning.models import Plan, StrategicGoal, Target, Task
 
 # Part of every key: bump it when the shape of what is cached changes.
 SHAPE = 3
@@ -236,6 +236,19 @@ _UNSHOWN = frozenset({"search_text", "description"})
 def columns(model: type[Model]) -> list[str]:
     """The columns of a model a digest reads (all but the search index and long descriptions)."""
     return [f.attname for f in model._meta.concrete_fields if f.attname not in _UNSHOWN]
+
+
+def target_facts(targets: QuerySet[Target]) -> tuple[list[Any], list[Any]]:
+    """What a list of targets shows of them and of the strategic goals they serve, as plain
+    values for a digest."""
+    return (
+        list(targets.values_list(*columns(Target))),
+        list(
+            StrategicGoal.objects.filter(pk__in=targets.values("strategic_goal_id")).values_list(
+                *columns(StrategicGoal)
+            )
+        ),
+    )
 
 
 def digest(facts: Any) -> str:

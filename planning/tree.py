@@ -29,7 +29,6 @@ from planning import figures_cache
 from planning.figures_cache import columns, digest
 from planning.models import (
     Plan,
-    StrategicGoal,
     Target,
     Task,
     TaskBasis,
@@ -121,13 +120,8 @@ def _targets_by_content(plan: Plan) -> dict[str, str]:
     facts = (
         # The baselines' column header names the year the plan was copied from.
         plan.copied_from_id,
-        list(targets.values_list(*columns(Target))),
+        *figures_cache.target_facts(targets),
         list(plan.areas.active().values_list(*columns(WorkArea))),
-        list(
-            StrategicGoal.objects.filter(pk__in=targets.values("strategic_goal_id")).values_list(
-                *columns(StrategicGoal)
-            )
-        ),
         list(
             Organisation.objects.filter(pk__in=targets.values("responsible_unit_id")).values_list(
                 "pk", "name", "short_name"

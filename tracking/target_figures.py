@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from organisations.membership import subtree_ids
 from organisations.models import Organisation
 from planning import figures_cache
-from planning.models import Plan, StrategicGoal, Target
+from planning.models import Plan, Target
 from planning.status import RAG_COLOURS, Rag, target_rag
 from tracking.models import TargetReading
 
@@ -101,12 +101,7 @@ def _by_content(
 ) -> dict[str, Any]:
     targets = _targets(plan, unit)
     facts = (
-        list(targets.values_list(*figures_cache.columns(Target))),
-        list(
-            StrategicGoal.objects.filter(pk__in=targets.values("strategic_goal_id")).values_list(
-                *figures_cache.columns(StrategicGoal)
-            )
-        ),
+        *figures_cache.target_facts(targets),
         None if on is None else (on, _readings(targets.values("pk"))),
     )
 
