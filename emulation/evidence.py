@@ -154,8 +154,9 @@ def year_evidence(
         conditions.append(Q(pk__in=[]))
     tasks = Task.objects.filter(plan=plan, archived_at__isnull=True).filter(reduce(or_, conditions))
     lead_reports, unit_reports = _reports(tasks, on)
-    lines = _lines(plan, tasks, on, past=past, period=period, reports=lead_reports)
-    targets = _targets(plan, scoped_units.union(*member_units.values()), on, past=past)
+    lines = _lines(plan, tasks, on, past=past, period=period, reports=lead_reports, tree=tree)
+    target_units = scoped_units.union(*member_units.values())
+    targets = _targets(plan, target_units, on, past=past, names=tree.names)
     teaching = teaching_of(plan, people, positions)
 
     # Indexes, so that each person and unit costs what they hold, not the whole plan.
@@ -319,15 +320,22 @@ def _reports(
         if on_time:
             reports.on_time.append(pk)
         where[pk] = reports
-    for pk, name, checkin_id, task_id, day in (
+    for pk, name, checkin_id, task_id, code, title, day in (
         Evidence.objects.filter(checkin__task__in=tasks.values("pk"), checkin__reported_on__lte=on)
         .order_by("pk")
         .values_list(
-            "pk", "original_name", "checkin_id", "checkin__task_id", "checkin__reported_on"
+            "pk",
+            "original_name",
+            "checkin_id",
+            "checkin__task_id",
+            "checkin__task__code",
+            "checkin__task__title",
+            "checkin__reported_on",
         )
     ):
         if checkin_id in where:
-            where[checkin_id].files.append(EvidenceFile(pk, name, task_id, day))
+            label = f"{code}. {title}" if code else title
+            where[checkin_id].files.append(EvidenceFile(pk, name, task_id, label, day))
     return lead, coordinating
 
 
@@ -346,6 +354,7 @@ def _lines(
     past: bool,
     period: int,
     reports: Mapping[int, Reports],
+    tree: _Tree,
 ) -> dict[int, TaskLine]:
     columns: tuple[str, ...] = _TASK_COLUMNS
     rows = tasks
@@ -382,6 +391,7 @@ def _lines(
             title=row["title"],
             lead_unit_id=row["lead_unit_id"],
             owner_unit_id=row["owner_unit_id"],
+            unit_name=tree.names.get(row["lead_unit_id"] or row["owner_unit_id"], ""),
             person_in_charge_id=row["person_in_charge_id"],
             run_state=run_state,
             start=start,
@@ -415,7 +425,9 @@ def _ordered(lines: Iterable[TaskLine]) -> tuple[TaskLine, ...]:
     return tuple(sorted(lines, key=_code_key))
 
 
-def _targets(plan: Plan, unit_ids: set[int], on: dt.date, *, past: bool) -> list[TargetLine]:
+def _targets(
+    plan: Plan, unit_ids: set[int], on: dt.date, *, past: bool, names: Mapping[int, str]
+) -> list[TargetLine]:
     """The targets the units are responsible for and those allocated to them, each with whether
     it is met on the day."""
     if not unit_ids:
@@ -459,14 +471,18 @@ def _targets(plan: Plan, unit_ids: set[int], on: dt.date, *, past: bool) -> list
     lines = []
     for target in responsible:
         assert target.responsible_unit_id is not None
-        lines.append(_target_line(target, target.responsible_unit_id, None, *whole(target)))
+        unit_id = target.responsible_unit_id
+        lines.append(_target_line(target, unit_id, names.get(unit_id, ""), None, *whole(target)))
     seen = {(line.pk, line.unit_id) for line in lines}
     for allocation in allocations:
         if (allocation.target_id, allocation.unit_id) not in seen:
             own: tuple[Decimal | None, dt.date | None] = by_unit.get(
                 (allocation.target_id, allocation.unit_id), (None, None)
             )
-            lines.append(_target_line(allocation.target, allocation.unit_id, allocation, *own))
+            unit_id = allocation.unit_id
+            lines.append(
+                _target_line(allocation.target, unit_id, names.get(unit_id, ""), allocation, *own)
+            )
     lines.sort(key=lambda line: (line.code, line.pk, line.unit_id))
     return lines
 
@@ -481,6 +497,7 @@ def _target_figures(
 def _target_line(
     target: Target,
     unit_id: int,
+    unit_name: str,
     allocation: TargetAllocation | None,
     actual: Decimal | None,
     day: dt.date | None,
@@ -497,7 +514,7 @@ def _target_line(
     )  # fmt: skip
     return TargetLine(
         pk=target.pk, code=target.code, name=target.name, unit_of_measure=target.unit_of_measure,
-        unit_id=unit_id, allocated=allocation is not None, goal=goal, actual=actual,
+        unit_id=unit_id, unit_name=unit_name, allocated=allocation is not None, goal=goal, actual=actual,
         measured_on=day, rag=rag,
     )  # fmt: skip
 

@@ -84,6 +84,7 @@ class EvidenceFile:
     pk: int
     name: str
     task_id: int
+    task_label: str
     reported_on: dt.date
 
 
@@ -105,6 +106,7 @@ class TaskLine:
     title: str
     lead_unit_id: int | None
     owner_unit_id: int | None
+    unit_name: str  # the lead unit's (else the owning unit's)
     person_in_charge_id: int | None
     run_state: str
     start: dt.date
@@ -229,6 +231,7 @@ class TargetLine:
     name: str
     unit_of_measure: str
     unit_id: int
+    unit_name: str
     allocated: bool  # a share allocated to the unit (else the unit is responsible for it)
     goal: Decimal | None  # the target's value, or the value allocated
     actual: Decimal | None

@@ -174,7 +174,8 @@ def teaching_load(world: World) -> None:
 def more_people(world: World, n: int, unit: Organisation) -> list[Any]:
     """n more members of a unit, each with tasks, reports and a lecturer's record."""
     people = []
-    for i in range(n):
+    first = Lecturer.objects.count()
+    for i in range(first, first + n):
         person, _user = make_person(
             world.school, unit, f"Người Thứ {i}", f"user-{unit.pk}-{i}", "Giảng viên", Role.MEMBER
         )
