@@ -22,7 +22,8 @@ readings, and the teaching load's terms, rules, norms, reductions, lecturers and
   extra reports on one task do not hide missing ones on another; the share on time is the
   reports sent on time (CheckIn.on_time) over those owed. A person answers for the lead reports
   of their tasks; a unit for those of the tasks it leads and for its contributions (coordinating
-  reports) to those it coordinates. Evidence files come with the reports.
+  reports) to those it coordinates, which count as sent, on time or not, but are never owed:
+  the reminders ask the lead unit alone. Evidence files come with the reports.
 - **Targets.** A unit's targets are those it (with its sub-units) is responsible for, met when
   the target is green (planning.status.target_rag), and those allocated to it, met when the
   unit's own last reading (a reading from its check-in) reaches the allocated value; a person's
@@ -205,8 +206,7 @@ def year_evidence(
             if task_id in lines and task_id not in led
         ]
         parts = [(line.expected, line.lead_reports) for line in led.values()] + [
-            (lines[task_id].expected, unit_reports.get((task_id, unit_id), Reports()))
-            for task_id, unit_id in pairs
+            (0, unit_reports.get((task_id, unit_id), Reports())) for task_id, unit_id in pairs
         ]
         result_units[unit.pk] = UnitEvidence(
             unit=unit,
