@@ -5,3 +5,7 @@ class EmulationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "emulation"
     verbose_name = "Thi đua, khen thưởng"
+
+    def ready(self) -> None:
+        # django-rules finds `rules.py` by itself; the evidence pages' rules sit apart from it.
+        from emulation import rules_evidence  # noqa: F401
