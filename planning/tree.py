@@ -16,7 +16,7 @@ import functools
 from collections import defaultdict
 from typing import Any, NamedTuple, TypeVar
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -400,7 +400,12 @@ def _caught_up(
     stored: list[StoredRow] = store["rows"]
     if not touched:
         return list(stored)
-    fresh = {row.pk: row for row in row_facts(tasks.filter(pk__in=touched))}
+    # A row also shows the number of the task it serves (a unit's own task): those rows are
+    # read again with the touched tasks.
+    fresh = {
+        row.pk: row
+        for row in row_facts(tasks.filter(Q(pk__in=touched) | Q(serves__in=touched)))
+    }
     places = {row[0]: row[2] for row in stored}
     for pk in touched:
         if (pk in fresh) != (pk in places):

@@ -359,3 +359,22 @@ def test_an_edited_row_template_renders_every_row_again(grown: World, renders: R
     assert (
         len(renders.tasks) == Task.objects.filter(plan=world.plan).active().school_level().count()
     )
+
+
+def test_a_units_own_task_shows_the_new_number_of_the_task_it_serves(grown: World) -> None:
+    """A unit's own task names the school task it serves: renumbering that task touches only
+    itself, and the rows serving it are read again with it."""
+    world = grown
+    url = reverse("planning:unit_plan", args=[world.plan.pk, world.office.pk])
+    client = world.client("leadership")
+
+    def own_row() -> str:
+        page = client.get(url).content.decode()
+        return page[page.index(f'id="task-{world.unit_task.pk}"') :].split("</li>")[0]
+
+    assert world.task.code in own_row()
+    world.task.refresh_from_db()
+    world.task.code = "97"
+    world.task.save()
+    commit()
+    assert "97" in own_row()
