@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from core.requests import SignedInRequest
 from emulation.evidence import members_of, year_evidence
 from organisations.membership import membership_of, subtree_ids
 from organisations.models import Organisation, Person
+from organisations.permissions import is_admin, leads_school
 from planning.models import Plan
 from planning.queries import current_plan
 from planning.status import default_day
@@ -80,6 +82,22 @@ def index(request: SignedInRequest) -> HttpResponse:
     return render(request, "emulation/evidence/index.html", context)
 
 
+def _require_their_head_this_year(
+    request: SignedInRequest, plan: Plan, person: Person, on: dt.date
+) -> None:
+    """A head (not the person, not leadership) sees only the people of the units they head in
+    the plan's year up to `on`: not whoever held a position there once."""
+    membership = membership_of(request.user)
+    own = membership.person
+    if (own is not None and own.pk == person.pk) or (is_admin | leads_school).test(
+        request.user, person
+    ):
+        return
+    units = subtree_ids(set(membership.headed_unit_ids), plan.school_id)
+    if person.pk not in {member.pk for member in members_of(plan, units, on)}:
+        raise PermissionDenied
+
+
 @login_required
 def person_page(request: SignedInRequest, plan_pk: int, pk: int) -> HttpResponse:
     """A person's evidence: their tasks, check-ins and files, their units' targets, their
@@ -93,6 +111,7 @@ def person_page(request: SignedInRequest, plan_pk: int, pk: int) -> HttpResponse
         pk=pk,
     )
     on, past = _day(request, plan)
+    _require_their_head_this_year(request, plan, person, on)
     evidence = year_evidence(plan, people=[person], on=on, past=past)
     mine = evidence.people[person.pk]
     units = Organisation.objects.in_bulk(list(mine.unit_ids))

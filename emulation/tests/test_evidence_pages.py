@@ -219,3 +219,25 @@ def test_query_count_does_not_grow_with_people(year: Year, page: str) -> None:
     many = count(c, url)
     assert few == many, (page, few, many)
     assert few <= 30, (page, few)
+
+
+def test_a_head_does_not_see_someone_who_left_their_unit_before_the_year(year: Year) -> None:
+    """A head sees the people of their units in the plan's year, not whoever was there once."""
+    import datetime as dt
+
+    from organisations.models import Position, Role
+
+    world = year.world
+    former, _user = make_person(
+        world.school, world.faculty, "Lê Văn Cũ", "former", "Giảng viên", Role.MEMBER
+    )
+    Position.objects.create(
+        person=former, organisation=world.office, title="Chuyên viên", role=Role.MEMBER,
+        valid_from=dt.date(2019, 9, 1), valid_to=dt.date(2021, 8, 31),
+    )  # fmt: skip
+    url = reverse("emulation_evidence:person", args=[world.plan.pk, former.pk])
+    assert client(world, "unit_head").get(url + DAY).status_code == FORBIDDEN
+    assert client(world, "leadership").get(url + DAY).status_code == OK
+    # In the office during the year: the head sees them.
+    Position.objects.filter(person=former, organisation=world.office).update(valid_to=None)
+    assert client(world, "unit_head").get(url + DAY).status_code == OK
