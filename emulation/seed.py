@@ -32,10 +32,15 @@ def load_rule_sets() -> list[dict[str, Any]]:
 
 
 def sync_rule_sets(model: Any) -> int:
-    """Create or update the national rule sets from the data file; takes the model class."""
+    """Create or update the national rule sets from the data file; takes the model class.
+
+    Called by data migrations with the model as it was then: values the model does not have yet
+    are left out (a later migration adding the field syncs again). A new national rule set goes
+    into data/rule_sets.json with a data migration that calls this, as document types do."""
     written = 0
+    known = {field.name for field in model._meta.concrete_fields}
     for entry in load_rule_sets():
-        values = dict(entry)
+        values = {name: value for name, value in entry.items() if name in known}
         valid_from = values.pop("valid_from")
         model._base_manager.update_or_create(school=None, valid_from=valid_from, defaults=values)
         written += 1

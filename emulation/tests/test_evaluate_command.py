@@ -257,6 +257,10 @@ def test_files_that_cannot_be_read_are_refused(tmp_path: Path) -> None:
     latin.write_bytes('{"year": "Năm"}'.encode("cp1258", errors="replace") + b"\xff")
     with pytest.raises(CommandError, match="không phải văn bản UTF-8"):
         call_command("evaluate_emulation", str(latin))
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"year": ' + "9" * 5000 + "}", encoding="utf-8")  # past Python's int limit
+    with pytest.raises(CommandError, match="không đọc được"):
+        call_command("evaluate_emulation", str(huge))
     with pytest.raises(CommandError, match="Không ghi được tệp kết quả"):
         call_command(
             "evaluate_emulation",

@@ -177,3 +177,18 @@ def test_the_demo_puts_back_the_national_sets_a_flush_removed() -> None:
     assert RuleSet.objects.count() == 2
     load_demo(None, None)  # type: ignore[arg-type]
     assert RuleSet.objects.count() == 2  # written again, not twice
+
+
+def test_the_sync_leaves_out_values_an_older_model_does_not_have() -> None:
+    """The data migration runs with the model as it was then: a value added to the data file
+    for a later field must not break it."""
+    from unittest import mock
+
+    from emulation import seed
+    from emulation.models import RuleSet
+
+    entries = seed.load_rule_sets()
+    with mock.patch.object(
+        seed, "load_rule_sets", lambda: [{**entries[0], "a_field_of_tomorrow": 1}]
+    ):
+        assert seed.sync_rule_sets(RuleSet) == 1

@@ -74,6 +74,8 @@ def run(
         ) from exc
     except RecursionError as exc:
         raise CommandError(f"Tệp {path} lồng quá sâu, không đọc được") from exc
+    except ValueError as exc:  # e.g. a number too long to read
+        raise CommandError(f"Tệp {path} không đọc được: {exc}") from exc
     try:
         exchange = parse(data)
     except ExchangeError as exc:
