@@ -26,7 +26,7 @@ from documents.services import register_document
 from organisations import services as org_services
 from organisations.models import Organisation, Person, Position
 from planning import services as plan_services
-from planning.models import Plan, StrategicGoal, Target, Task, WorkArea
+from planning.models import ORDER_STEP, Plan, StrategicGoal, Target, Task, WorkArea
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "cdsp_lang_son_2023_2024.json"
 DEMO_PASSWORD = "trongtam-demo"
@@ -264,7 +264,8 @@ class DemoLoader:
             target=self.targets.get(entry.get("target") or ""),
             owner_unit=owner_unit,
             serves=self.tasks.get(entry.get("serves") or ""),
-            order=order,
+            # Places in steps, as the task form keeps them (planning.models.ORDER_STEP).
+            order=(order + 1) * ORDER_STEP,
         )
         plan_services.save_plan_object(task, by=self.principal)
         self.tasks[entry["key"]] = task

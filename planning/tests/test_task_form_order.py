@@ -106,7 +106,7 @@ def test_the_migration_keeps_places_in_steps_in_the_order_shown(world: World) ->
     by = world.users["leadership"]
     a = services.save_plan_object(Task(plan=world.plan, title="A", code="9"), by=by)
     b = services.save_plan_object(Task(plan=world.plan, title="B", code="8"), by=by)
-    Task.objects.filter(pk=world.task.pk).update(order=5)
+    Task.objects.filter(pk=world.task.pk).update(order=35)  # after A (20) and B (30)
     shown = list(
         Task.objects.filter(plan=world.plan, parent=None, owner_unit=None).order_by("order", "pk")
     )
