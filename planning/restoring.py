@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import Archiving, archivings, stamp
@@ -121,6 +121,11 @@ def task_restore(task: Task) -> TaskRestore:
             if parent.code and code.startswith(f"{parent.code}."):
                 code = f"{parent_code}{code[len(parent.code) :]}"
                 result.renumbered.append(Renumbered(_("nhiệm vụ"), item.code, code, True))
+        elif parent_code and code and not code.startswith(f"{parent_code}."):
+            # The task above (in the tree) was renumbered while this one was archived: it comes
+            # back under the number its parent has now ("1.1" under "2" is "2.1").
+            code = f"{parent_code}.{code.rsplit('.', 1)[-1]}"
+            result.renumbered.append(Renumbered(_("nhiệm vụ"), item.code, code, True))
         siblings = _sibling_codes(item)
         if code and code in siblings:
             prefix = None
@@ -183,9 +188,17 @@ def check_plan_restorable(plan: Plan) -> None:
 def restore_plan(plan: Plan, *, by: User) -> Plan:
     """An archived plan (always a draft: an issued one cannot be archived) comes back."""
     check_plan_restorable(plan)
-    plan.archived_at = None
+    archived_at, plan.archived_at = plan.archived_at, None
     stamp(plan, by, _reason(None))
-    plan.save(update_fields=["archived_at"])
+    try:
+        with transaction.atomic():
+            plan.save(update_fields=["archived_at"])
+    except IntegrityError:
+        # Another plan of the year came back or was made meanwhile (one active plan a year):
+        # say which, as when it was there before.
+        plan.archived_at = archived_at
+        check_plan_restorable(plan)
+        raise
     return plan
 
 

@@ -403,8 +403,7 @@ def _caught_up(
     # A row also shows the number of the task it serves (a unit's own task): those rows are
     # read again with the touched tasks.
     fresh = {
-        row.pk: row
-        for row in row_facts(tasks.filter(Q(pk__in=touched) | Q(serves__in=touched)))
+        row.pk: row for row in row_facts(tasks.filter(Q(pk__in=touched) | Q(serves__in=touched)))
     }
     places = {row[0]: row[2] for row in stored}
     for pk in touched:

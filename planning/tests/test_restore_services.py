@@ -111,6 +111,24 @@ def test_a_renumbered_parent_takes_its_archived_child_along(world: World) -> Non
     ]
 
 
+def test_a_child_restored_after_its_renumbered_parent_follows_its_number(world: World) -> None:
+    """Restored one at a time (the parent first, then the child from the archived list), the
+    child still comes back under its parent's new number."""
+    leader = world.users["leadership"]
+    services.archive_plan_object(world.subtask, by=leader)
+    services.archive_plan_object(world.task, by=leader)
+    services.save_plan_object(Task(plan=world.plan, title="Nhiệm vụ mới"), by=leader)
+    restoring.restore_task(fresh(world.task), by=leader)
+    assert fresh(world.task).code == "2"
+
+    result = restoring.restore_task(fresh(world.subtask), by=leader)
+
+    assert fresh(world.subtask).code == "2.1"
+    assert [str(r) for r in result.renumbered] == [
+        "Số 1.1 đổi thành 2.1 theo số mới của nhiệm vụ cấp trên."
+    ]
+
+
 def test_a_units_task_renumbered_keeps_the_units_prefix(world: World) -> None:
     head = world.users["unit_head"]
     services.archive_plan_object(world.unit_task, by=head)
@@ -242,3 +260,30 @@ def test_the_archive_lists_who_archived_what(world: World) -> None:
     assert [row.obj.pk for row in own.tasks] == [world.unit_task.pk]
     assert own.areas == [] and own.targets == []
     assert restoring.archived_count(world.plan, areas_and_targets=False, unit_ids=units) == 1
+
+
+def test_a_plan_of_the_year_made_meanwhile_is_named_not_a_server_error(world: World) -> None:
+    """Two people at once: the check passed for each, the database's one-plan-a-year rule
+    refuses the second; the refusal names the plan in the way."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from planning.models import Plan
+
+    leader = world.users["leadership"]
+    archived = Plan.objects.create(
+        school=world.school, start_year=2023, title="Bản cũ", archived_at=timezone.now()
+    )
+    checks = iter([None])  # the first check sees nothing in the way (the race)
+    real = restoring.plan_in_the_way
+
+    def racing(plan: Any) -> Any:
+        return next(checks, real(plan))
+
+    with (
+        mock.patch.object(restoring, "plan_in_the_way", racing),
+        pytest.raises(PlanningError, match=world.plan.title),
+    ):
+        restoring.restore_plan(archived, by=leader)
+    assert fresh(archived).is_archived
