@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from core.audit import Archiving, archivings, stamp
 from planning import numbering, services
 from planning.models import Plan, Target, Task, WorkArea
+from planning.progress import refresh_derived_progress
 from planning.services import PlanLocked, PlanningError
 
 
@@ -275,6 +276,8 @@ def restore_task(
         stamp(item, by, _reason(amendment))
         item.save(update_fields=["archived_at", "code"])
         services.place_by_number(item)
+    # The progress derived from sub-tasks counts the task again, up the tree.
+    refresh_derived_progress(restoring.chain[-1].parent_id)
     return restoring
 
 

@@ -39,6 +39,7 @@ from planning.models import (
     UnitPlanStatus,
     WorkArea,
 )
+from planning.progress import refresh_derived_progress
 from planning.tree import code_key
 
 M = TypeVar("M", bound=models.Model)
@@ -199,6 +200,9 @@ def archive_plan_object(obj: Archivable, *, by: User) -> None:
         raise PlanningError(_("Hãy lưu trữ các nhiệm vụ con trước."))
     stamp(obj, by, amendment or _("Lưu trữ"))
     obj.archive()
+    if isinstance(obj, Task):
+        # The parent's progress derived from its sub-tasks no longer counts this one.
+        refresh_derived_progress(obj.parent_id)
 
 
 @transaction.atomic

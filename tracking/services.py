@@ -22,9 +22,9 @@ from core.audit import stamp
 from core.errors import DomainError
 from organisations.membership import person_record
 from organisations.models import Organisation
-from planning import figures_cache
 from planning.models import ProgressMode, Task
-from planning.status import RunState, weighted_progress
+from planning.progress import refresh_derived_progress
+from planning.status import RunState
 from tracking import notices
 from tracking.evidence import MAX_FILES, BadEvidence, clean_name, sniff
 from tracking.models import (
@@ -287,39 +287,6 @@ def record_target_value(
         stamp(target, by, _("Cập nhật giá trị thực hiện"))
         target.save(update_fields=["actual_value", "actual_on"])
     return reading
-
-
-def refresh_derived_progress(task_id: int | None) -> None:
-    """Recompute the derived progress of a task and its ancestors from their sub-tasks.
-
-    Only `derived_progress` is written: a progress the user entered is never overwritten.
-    """
-    while task_id is not None:
-        task = Task.objects.select_for_update().filter(pk=task_id).first()
-        if task is None:
-            return
-        children = task.children.active().exclude(run_state=RunState.CANCELLED)
-        rows = [
-            (
-                child.weight,
-                100
-                if child.completed_on
-                else (
-                    child.derived_progress
-                    if child.progress_mode == ProgressMode.DERIVED
-                    else child.progress
-                ),
-            )
-            for child in children.only(
-                "weight", "completed_on", "progress", "progress_mode", "derived_progress"
-            )
-        ]
-        value = weighted_progress(rows)
-        if value != task.derived_progress:
-            Task.objects.filter(pk=task.pk).update(derived_progress=value)
-            # update() sends no signal: the plan's figures change all the same.
-            figures_cache.changed(plan_id=task.plan_id, tasks=[task.pk])
-        task_id = task.parent_id
 
 
 @transaction.atomic

@@ -287,3 +287,28 @@ def test_a_plan_of_the_year_made_meanwhile_is_named_not_a_server_error(world: Wo
     ):
         restoring.restore_plan(archived, by=leader)
     assert fresh(archived).is_archived
+
+
+def test_archiving_and_restoring_a_subtask_moves_its_parents_derived_progress(
+    world: World,
+) -> None:
+    """A parent's progress derived from its sub-tasks counts the ones in the plan: archiving
+    one leaves it out at once, restoring it counts it again."""
+    from planning.models import ProgressMode
+
+    leader = world.users["leadership"]
+    Task.objects.filter(pk=world.task.pk).update(progress_mode=ProgressMode.DERIVED)
+    done = services.save_plan_object(
+        Task(plan=world.plan, parent=world.task, title="Việc đã xong", progress=100), by=leader
+    )
+    Task.objects.filter(pk=world.subtask.pk).update(progress=0)
+    from planning.progress import refresh_derived_progress
+
+    refresh_derived_progress(world.task.pk)
+    assert fresh(world.task).derived_progress == 50
+
+    services.archive_plan_object(fresh(world.subtask), by=leader)
+    assert fresh(world.task).derived_progress == 100
+    restoring.restore_task(fresh(world.subtask), by=leader)
+    assert fresh(world.task).derived_progress == 50
+    assert done.pk

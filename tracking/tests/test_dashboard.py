@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from conftest import World, commit
 from planning.models import Plan, PlanStatus, Task
+from planning.progress import refresh_derived_progress
 from tracking import services, task_figures
 from tracking.tests.helpers import checkin
 
@@ -58,7 +59,7 @@ def test_derived_progress_bumps_the_figures_version(settled: World) -> None:
     world = settled
     before = Plan.objects.get(pk=world.plan.pk).figures_version
     Task.objects.filter(pk=world.subtask.pk).update(progress=37)
-    services.refresh_derived_progress(world.task.pk)
+    refresh_derived_progress(world.task.pk)
     assert commit() == 1
     assert Plan.objects.get(pk=world.plan.pk).figures_version == before + 1
 
