@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.clock import today
 from core.scopes import unscoped
+from core.text import parse_date
 
 
 class DayJobCommand(BaseCommand):
@@ -45,7 +46,7 @@ class DayJobCommand(BaseCommand):
         fixed = None
         if options["date"]:
             try:
-                fixed = dt.datetime.strptime(options["date"], "%d/%m/%Y").date()
+                fixed = parse_date(options["date"])
             except ValueError as error:
                 raise CommandError("Ngày phải có dạng dd/mm/yyyy.") from error
         repeating = options["every"] > 0

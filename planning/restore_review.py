@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.audit import archivings
-from core.errors import DomainError
 from core.templatetags.vn import vn_datetime
 from planning import restoring, services
 from planning.models import Plan, Target, Task, WorkArea
-from planning.review import SHOWN, Finding, Item, Review
+from planning.review import SHOWN, Finding, Item, Review, refusal_of
 
 KINDS: dict[str, Any] = {"plan": Plan, "area": WorkArea, "target": Target, "task": Task}
 
@@ -43,14 +42,6 @@ def _target_label(target: Target) -> str:
 
 def _label(obj: Any) -> str:
     return _target_label(obj) if isinstance(obj, Target) else str(obj)
-
-
-def _refusal(check: Callable[[], object]) -> str:
-    try:
-        check()
-    except DomainError as error:
-        return str(error)
-    return ""
 
 
 def _archived_facts(obj: Any) -> list[tuple[str, str]]:
@@ -92,7 +83,7 @@ def restore_review(obj: Any, *, may_restore: Callable[[Task], bool]) -> Review:
     refusal = (
         _("Mục này không ở trạng thái lưu trữ (có thể vừa được khôi phục).")
         if not obj.is_archived
-        else _refusal(lambda: restoring.amendment_for(plan))
+        else refusal_of(lambda: restoring.amendment_for(plan))
     )
     note = _in_amendment(plan)
     if isinstance(obj, Target):
@@ -169,10 +160,10 @@ def _task_review(task: Task, may_restore: Callable[[Task], bool]) -> Review:
     if not task.is_archived:
         refusal = _("Mục này không ở trạng thái lưu trữ (có thể vừa được khôi phục).")
     else:
-        refusal = _refusal(lambda: restoring.amendment_for(plan))
+        refusal = refusal_of(lambda: restoring.amendment_for(plan))
     result = restoring.task_restore(task) if task.is_archived else restoring.TaskRestore([task])
     ancestors = result.ancestors
-    refusal = refusal or _refusal(lambda: restoring.check_ancestors(ancestors, may_restore))
+    refusal = refusal or refusal_of(lambda: restoring.check_ancestors(ancestors, may_restore))
     problems = []
     if ancestors:
         problems.append(
@@ -263,7 +254,7 @@ def _plan_review(plan: Plan) -> Review:
                 "vực, chỉ tiêu và nhiệm vụ nó có khi được lưu trữ."
             ),
         ],
-        refusal=_refusal(lambda: restoring.check_plan_restorable(plan)),
+        refusal=refusal_of(lambda: restoring.check_plan_restorable(plan)),
         undo=_(
             "Có thể lưu trữ lại dự thảo (nút “Lưu trữ dự thảo…” trên trang kế hoạch); mọi lần "
             "đều ghi trong lịch sử."

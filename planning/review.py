@@ -10,7 +10,7 @@ be undone. Queries only; the action itself is the service's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +92,8 @@ def _target_label(target: Target) -> str:
     return f"{target.code}. {target.name}" if target.code else target.name
 
 
-def _refusal(check: Any) -> str:
+def refusal_of(check: Callable[[], object]) -> str:
+    """What the user is told if `check()` refuses (a domain error), else ""."""
     try:
         check()
     except DomainError as error:
@@ -315,7 +316,7 @@ def issue_review(plan: Plan) -> Review:
             _("Sau khi ban hành, Ban giám hiệu lấy số văn bản và tải Kế hoạch (.docx) để ký."),
         ],
         problems=plan_findings(plan, tasks, targets),
-        refusal=_refusal(lambda: _check_issuable(plan, tasks)),
+        refusal=refusal_of(lambda: _check_issuable(plan, tasks)),
         undo=_(
             "Không thể hủy ban hành. Muốn thay đổi kế hoạch đã ban hành, mở “Sửa đổi, bổ sung” "
             "(ghi lý do), sửa, rồi kết thúc đợt sửa đổi."
@@ -404,7 +405,7 @@ def archive_review(obj: Plan | WorkArea | Target | Task) -> Review:
     refusal = (
         _("Mục này đã được lưu trữ.")
         if obj.is_archived
-        else _refusal(lambda: services.ensure_editable(plan))
+        else refusal_of(lambda: services.ensure_editable(plan))
     )
     amendment = services.open_amendment_of(plan) if plan.is_issued else None
     note = (

@@ -192,4 +192,4 @@ def test_the_digest_command_sends_the_days_digests_once(mailed: World) -> None:
     ]
     assert len(mail.outbox) == 1
     with pytest.raises(CommandError, match="dd/mm/yyyy"):
-        call_command("send_digests", "--now", "--date", "2024-05-20")
+        call_command("send_digests", "--now", "--date", "31/02/2024")
