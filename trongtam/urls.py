@@ -21,6 +21,7 @@ urlpatterns = [
     path("tracking/", include("tracking.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("emulation/", include("emulation.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
