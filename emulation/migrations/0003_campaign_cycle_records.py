@@ -495,7 +495,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('period_start__lte', models.F('period_end')), ('registration_opens__lte', models.F('registration_closes')), ('self_assessment_opens__lte', models.F('self_assessment_closes'))), name='emulation_campaign_windows_in_order'),
+            constraint=models.CheckConstraint(condition=models.Q(('period_start__lte', models.F('period_end')), ('registration_opens__lte', models.F('registration_closes')), ('self_assessment_opens__lte', models.F('self_assessment_closes'))), name='emulation_campaign_windows_in_order', violation_error_message='Mỗi khoảng thời gian (thi đua, đăng ký, tự đánh giá) phải có ngày bắt đầu trước ngày kết thúc.'),
         ),
         migrations.AddConstraint(
             model_name='campaignunit',

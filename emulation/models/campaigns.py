@@ -137,6 +137,10 @@ class Campaign(Versioned, Archivable):
                 & Q(registration_opens__lte=models.F("registration_closes"))
                 & Q(self_assessment_opens__lte=models.F("self_assessment_closes")),
                 name="emulation_campaign_windows_in_order",
+                violation_error_message=_(
+                    "Mỗi khoảng thời gian (thi đua, đăng ký, tự đánh giá) phải có ngày bắt đầu "
+                    "trước ngày kết thúc."
+                ),
             ),
         ]
 
