@@ -61,8 +61,15 @@ def heads_its_unit(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def heads_its_subunit(user: Any, evaluation: Any) -> bool:
+    """Heads the subject group itself (a post in it): the head of the faculty above reviews at
+    the unit's step, not at the group's."""
     unit_id = getattr(evaluation, "subunit_id", None)
-    return in_school(user, evaluation) and membership_of(user).heads_unit(unit_id)
+    membership = membership_of(user)
+    return (
+        in_school(user, evaluation)
+        and unit_id in membership.unit_ids
+        and membership.heads_unit(unit_id)
+    )
 
 
 @rules.predicate

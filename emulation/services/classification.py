@@ -28,6 +28,7 @@ from emulation.engine import (
     Unit,
     UnitResult,
     evaluate,
+    percent,
 )
 from emulation.facts import FactsSource, PersonFacts, recorded_facts
 from emulation.models import (
@@ -75,6 +76,7 @@ class QuotaCheck:
 
     unit: Organisation
     group: str
+    share: str  # the rule set's quota, "20%"
     base: int
     quota: int
     candidates: list[Row]
@@ -302,6 +304,7 @@ def _quota_checks(ready: list[Row], rules: Rules) -> list[QuotaCheck]:
             QuotaCheck(
                 unit=members[0].evaluation.unit,
                 group=group,
+                share=percent(rules.htxs_quota),
                 base=base,
                 quota=quota,
                 candidates=candidates,

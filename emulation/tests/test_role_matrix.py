@@ -148,3 +148,29 @@ def test_a_staff_member_never_sees_a_colleagues_draft(matrix: Cycle) -> None:
         "Bí mật nháp"
         in matrix.client("group_head").get(url("evaluation", colleague.pk)).content.decode()
     )
+
+
+def test_each_step_belongs_to_its_reviewer(matrix: Cycle) -> None:
+    """The subject group's head at the group's step, the faculty's head at the unit's, the
+    leadership for managers; nobody on their own evaluation."""
+    users = matrix.users
+    staff = Evaluation.objects.select_related("campaign").get(person=matrix.people["staff"])
+    group_head = Evaluation.objects.select_related("campaign").get(
+        person=matrix.people["group_head"]
+    )
+    expected = {
+        ("group_head", "emulation.review_group"): True,
+        ("group_head", "emulation.review_unit"): False,
+        ("faculty_head", "emulation.review_group"): False,
+        ("faculty_head", "emulation.review_unit"): True,
+        ("leadership", "emulation.review_group"): False,
+        ("leadership", "emulation.review_leadership"): True,
+        ("colleague", "emulation.review_group"): False,
+        ("unit_head", "emulation.review_unit"): False,
+        ("staff", "emulation.self_assess"): True,
+        ("colleague", "emulation.self_assess"): False,
+    }
+    for (role, perm), allowed in expected.items():
+        assert users[role].has_perm(perm, staff) is allowed, (role, perm)
+    assert not users["group_head"].has_perm("emulation.review_group", group_head)
+    assert users["faculty_head"].has_perm("emulation.review_unit", group_head)
