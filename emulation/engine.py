@@ -110,7 +110,23 @@ class Title(StrEnum):
     TTLDTT = "TTLĐTT"
     TTLDXS = "TTLĐXS"
 
+    @property
+    def label(self) -> str:
+        return f"{_TITLE_NAMES[self]} ({self.value})"
 
+    @property
+    def is_individual(self) -> bool:
+        return self in INDIVIDUAL_TITLES
+
+
+_TITLE_NAMES = {
+    Title.LDTT: "Lao động tiên tiến",
+    Title.CSTDCS: "Chiến sĩ thi đua cơ sở",
+    Title.CSTD_PROVINCE: "Chiến sĩ thi đua cấp tỉnh",
+    Title.CSTD_MINISTRY: "Chiến sĩ thi đua cấp bộ",
+    Title.TTLDTT: "Tập thể lao động tiên tiến",
+    Title.TTLDXS: "Tập thể lao động xuất sắc",
+}
 INDIVIDUAL_TITLES = frozenset({Title.LDTT, Title.CSTDCS, Title.CSTD_PROVINCE, Title.CSTD_MINISTRY})
 _UNIT_TITLE_RANK: dict[Title | None, int] = {None: 0, Title.TTLDTT: 1, Title.TTLDXS: 2}
 

@@ -33,6 +33,9 @@ class NotificationKind(models.TextChoices):
     PLAN_AMENDED = "plan_amended", _("Kế hoạch được sửa đổi, bổ sung")
     ASSIGNMENT_APPLIED = "assignment_applied", _("Áp dụng phân công giảng dạy")
     SHEET_IMPORTED = "sheet_imported", _("Đơn vị nhập phiếu báo cáo tiến độ")
+    EMULATION_CAMPAIGN = "emulation_campaign", _("Phát động phong trào thi đua, mở đợt tự đánh giá")
+    EMULATION_REGISTRATION = "emulation_registration", _("Đăng ký thi đua và danh sách của đơn vị")
+    EMULATION_REVIEW = "emulation_review", _("Tự đánh giá, nhận xét, xếp loại thi đua")
     REMINDER = "reminder", _("Nhắc việc (sắp đến hạn, thiếu báo cáo, quá hạn)")
     GENERAL = "general", _("Thông báo khác")
 

@@ -1,6 +1,6 @@
 """The home page's content ("Việc của tôi"): what needs the signed-in person today, gathered
 from each domain's own questions (planning/queries.py, tracking/queries.py,
-conferences/queries.py, reports/queries.py). Which blocks a person sees follows their rights;
+conferences/queries.py, reports/queries.py, emulation/queries.py). Which blocks a person sees follows their rights;
 the number of queries does not grow with the school's data."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from conferences.queries import conferences_now, opinions_to_answer
 from core.clock import today
 from core.sheets.stash import PendingImport, pending_imports
+from emulation.queries import EmulationWork
+from emulation.queries import work_of as emulation_work
 from organisations.membership import Membership
 from planning import queries as planning
 from planning.models import Plan
@@ -36,6 +38,8 @@ class MyWork:
     # Excel imports checked but not confirmed yet (from the session: core/sheets/stash.py).
     imports: list[PendingImport] = field(default_factory=list)
     conferences: list[Any] = field(default_factory=list)
+    # What the year's emulation cycle asks of the person (register, self-assess, review).
+    emulation: EmulationWork | None = None
     notifications: TaskList = field(default_factory=TaskList)
     figures: KeyFigures | None = None
 
@@ -50,6 +54,7 @@ class MyWork:
         return (
             not self.conferences
             and not self.decisions
+            and (self.emulation is None or not self.emulation.total)
             and (tasks is None or not (tasks.overdue.total or tasks.due_soon.total))
             and (self.checkins is None or not self.checkins.total)
         )
@@ -61,6 +66,7 @@ def my_work(request: HttpRequest, membership: Membership) -> MyWork:
     work = MyWork(plan=plan, notifications=tracking.unread_notifications(request.user))
     work.imports = pending_imports(request)
     work.conferences = conferences_now(on=day)
+    work.emulation = emulation_work(membership, on=day)
     if membership.is_leadership:
         work.opinions = opinions_to_answer()
     if plan is None:

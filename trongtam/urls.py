@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("emulation/evidence/", include("emulation.urls_evidence")),
+    path("emulation/", include("emulation.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

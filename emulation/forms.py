@@ -1,0 +1,244 @@
+"""The emulation pages' forms: they read and check what is typed; the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from conferences.models import EmulationLaunch
+from core.forms import DateInput, StyledFormMixin
+from core.versioning import VersionedFormMixin
+from documents.models import Document
+from emulation.engine import Level, Title
+from emulation.models import (
+    DISCIPLINE_CHOICES,
+    LEVEL_CHOICES,
+    TITLE_CHOICES,
+    Campaign,
+    CampaignUnit,
+    CouncilMember,
+    Initiative,
+)
+from organisations.models import TOP_KINDS, Organisation, OrganisationKind, Person
+
+CHECKS = {"class": "form-check-input"}
+_DATES = [
+    "period_start",
+    "period_end",
+    "launched_on",
+    "registration_opens",
+    "registration_closes",
+    "self_assessment_opens",
+    "self_assessment_closes",
+    "group_review_by",
+    "unit_review_by",
+    "council_meets_on",
+]
+
+
+class CampaignForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Campaign]):
+    titles = forms.MultipleChoiceField(
+        label=_("Danh hiệu xét"),
+        choices=TITLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple(attrs=CHECKS),
+        help_text=_("Cá nhân: LĐTT, CSTĐCS, CSTĐ cấp tỉnh/bộ; tập thể: TTLĐTT, TTLĐXS."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "start_year",
+            "slogan",
+            "launch",
+            "received_from",
+            "basis",
+            "titles",
+            "criteria",
+            *_DATES,
+            "council_decision",
+        ]
+        widgets = {
+            **{name: DateInput() for name in _DATES},
+            "criteria": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: Any, school: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["launch"].queryset = (
+            EmulationLaunch.objects.filter(conference__school=school, conference__archived_at=None)
+            .select_related("conference")
+            .order_by("-conference__held_on")
+        )
+        fields["launch"].label_from_instance = lambda launch: (
+            f"{launch.campaign} ({launch.conference.title}, {launch.conference.held_on:%d/%m/%Y})"
+        )
+        ancestors: list[int] = []
+        parent = school.parent
+        while parent is not None and parent.pk not in ancestors:
+            ancestors.append(parent.pk)
+            parent = parent.parent
+        # The bodies above the school: its parents, and the education authorities.
+        fields["received_from"].queryset = (
+            Organisation.objects.active()
+            .filter(Q(pk__in=ancestors) | Q(kind__in=sorted(TOP_KINDS), school__isnull=False))
+            .exclude(school_id=school.pk)
+            .exclude(kind=OrganisationKind.SCHOOL)
+        )
+        fields["basis"].queryset = (
+            Document.objects.active().filter(school=school).select_related("doc_type")
+        )
+
+
+class CouncilMemberForm(StyledFormMixin, forms.ModelForm[CouncilMember]):
+    class Meta:
+        model = CouncilMember
+        fields = ["person", "role", "title"]
+
+    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["person"].queryset = Person.objects.active().filter(school_id=school_id)
+
+
+class _VersionedForm(VersionedFormMixin, StyledFormMixin, forms.Form):
+    """A plain form that edits an existing row (the hidden version comes with `instance`)."""
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+
+
+class RegistrationForm(_VersionedForm):
+    titles = forms.MultipleChoiceField(
+        label=_("Danh hiệu đăng ký"),
+        widget=forms.CheckboxSelectMultiple(attrs=CHECKS),
+        help_text=_("Đăng ký danh hiệu cao hơn là đăng ký cả danh hiệu nó cần (CSTĐCS cần LĐTT)."),
+    )
+    commitments = forms.CharField(
+        label=_("Nội dung cam kết"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("Ví dụ: hoàn thành 100% nhiệm vụ đúng hạn; có sáng kiến cấp cơ sở."),
+    )
+
+    def __init__(self, *args: Any, titles: list[Title], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["titles"]
+        field.choices = [(title.value, title.label) for title in titles]
+
+
+class UnitRegistrationForm(_VersionedForm):
+    title = forms.ChoiceField(label=_("Danh hiệu tập thể đăng ký"), widget=forms.RadioSelect)
+    commitments = forms.CharField(
+        label=_("Nội dung cam kết của tập thể"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args: Any, titles: list[Title], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["title"]
+        field.choices = [(title.value, title.label) for title in titles]
+        field.widget.attrs["class"] = "form-check-input"
+
+
+class NoteForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Lý do, ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class OptionalNoteForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class LevelForm(_VersionedForm):
+    """A level with comments: a self-assessment or a review."""
+
+    level = forms.ChoiceField(label=_("Mức xếp loại"), choices=LEVEL_CHOICES)
+    comment = forms.CharField(
+        label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+    def __init__(self, *args: Any, label: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["comment"].label = label
+
+
+class FactsForm(_VersionedForm):
+    months_worked = forms.DecimalField(
+        label=_("Số tháng công tác trong năm"),
+        min_value=Decimal(0),
+        max_value=Decimal(12),
+        decimal_places=1,
+        max_digits=3,
+    )
+    discipline = forms.ChoiceField(
+        label=_("Kỷ luật trong năm"),
+        choices=[("", _("Không bị kỷ luật")), *DISCIPLINE_CHOICES],
+        required=False,
+    )
+    task_group = forms.CharField(label=_("Nhóm nhiệm vụ tương đồng"), max_length=100)
+    reason = forms.CharField(
+        label=_("Căn cứ, lý do"),
+        max_length=500,
+        required=False,
+        help_text=_("Ví dụ: nghỉ thai sản từ 01/02/2024; Quyết định kỷ luật số …"),
+    )
+
+
+class MinutesForm(_VersionedForm):
+    meeting_on = forms.DateField(label=_("Ngày họp xét"), widget=DateInput())
+    minutes = forms.CharField(
+        label=_("Biên bản họp xét của đơn vị"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text=CampaignUnit._meta.get_field("review_minutes").help_text,
+    )
+
+
+class InitiativeForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Initiative]):
+    authors = forms.ModelMultipleChoiceField(
+        label=_("Tác giả"), queryset=Person.objects.none(), required=True
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "kind",
+            "title",
+            "summary",
+            "scope",
+            "start_year",
+            "recognised_on",
+            "recognised_by",
+            "decision",
+        ]
+        widgets = {
+            "recognised_on": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["authors"]
+        field.queryset = Person.objects.active().filter(school_id=school_id)
+        field.widget.attrs["size"] = 8
+        if self.instance.pk is not None:
+            field.initial = [link.person_id for link in self.instance.author_links.all()]
+
+
+def level_label(value: str | None) -> str:
+    return Level(value).label if value else ""

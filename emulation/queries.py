@@ -1,0 +1,172 @@
+"""Questions asked of the emulation cycle by its pages and by the home page ("Việc của tôi"):
+the campaign running, how far it has gone, what waits for a person. Each answer costs a fixed
+number of queries whatever the number of people, through the request's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from emulation.models import (
+    Campaign,
+    CampaignStatus,
+    CampaignUnit,
+    Evaluation,
+    Registration,
+    RegistrationStatus,
+    Stage,
+)
+from organisations.membership import Membership
+from organisations.models import Organisation
+from planning.queries import units_answered_for
+
+
+def current_campaign() -> Campaign | None:
+    """The campaign the school is running: the latest launched one, else the latest draft."""
+    campaigns = Campaign.objects.active()
+    return campaigns.filter(status=CampaignStatus.OPEN).first() or campaigns.first()
+
+
+def top_units(school_id: int) -> list[Organisation]:
+    """The units right under the school: the ones registering and evaluated."""
+    return list(Organisation.objects.active().filter(parent_id=school_id).order_by("order", "name"))
+
+
+@dataclass
+class Progress:
+    registrations: int = 0
+    collective: int = 0
+    evaluations: int = 0
+    stages: dict[str, int] = field(default_factory=dict)
+    lists_submitted: int = 0
+    reviews_submitted: int = 0
+
+    @property
+    def self_assessed(self) -> int:
+        return self.evaluations - self.stages.get(Stage.PENDING, 0)
+
+    @property
+    def proposed(self) -> int:
+        return sum(
+            count
+            for stage, count in self.stages.items()
+            if stage in (Stage.UNIT_REVIEWED, Stage.LEADERSHIP_REVIEWED, Stage.DECIDED)
+        )
+
+
+def progress(campaign: Campaign) -> Progress:
+    """Counts for the campaign page: three queries."""
+    counts = (
+        Registration.objects.active()
+        .filter(campaign=campaign)
+        .aggregate(
+            people=Count("pk", filter=Q(person__isnull=False)),
+            units=Count("pk", filter=Q(person__isnull=True)),
+        )
+    )
+    stages = dict(
+        Evaluation.objects.active()
+        .filter(campaign=campaign)
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    parts = CampaignUnit.objects.filter(campaign=campaign).aggregate(
+        lists=Count("pk", filter=Q(registrations_submitted_at__isnull=False)),
+        reviews=Count("pk", filter=Q(reviews_submitted_at__isnull=False)),
+    )
+    return Progress(
+        registrations=counts["people"] or 0,
+        collective=counts["units"] or 0,
+        evaluations=sum(stages.values()),
+        stages=stages,
+        lists_submitted=parts["lists"] or 0,
+        reviews_submitted=parts["reviews"] or 0,
+    )
+
+
+# The home page ----------------------------------------------------------------------------------
+
+
+@dataclass
+class EmulationWork:
+    """What the emulation cycle asks of the person today."""
+
+    campaign: Campaign | None = None
+    register: bool = False  # the registration window is open and the person has not registered
+    returned: bool = False  # their registration came back to be redone
+    self_assess: bool = False  # the self-assessment window is open and they have not assessed
+    reviews: int = 0  # evaluations waiting for the person's review
+    lists: int = 0  # units they head whose registration list waits to be sent
+    unit_ids: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return (
+            int(self.register)
+            + int(self.returned)
+            + int(self.self_assess)
+            + self.reviews
+            + self.lists
+        )
+
+
+def work_of(membership: Membership, *, on: dt.date) -> EmulationWork:
+    """Four queries at most, whatever the school's size."""
+    campaign = Campaign.objects.active().filter(status=CampaignStatus.OPEN).first()
+    work = EmulationWork(campaign=campaign)
+    person = membership.person
+    if campaign is None or person is None:
+        return work
+    mine = Registration.objects.active().filter(campaign=campaign, person=person).first()
+    work.returned = mine is not None and mine.status == RegistrationStatus.RETURNED
+    work.register = mine is None and campaign.registration_open_on(on)
+    if campaign.self_assessment_open_on(on):
+        evaluation = (
+            Evaluation.objects.active()
+            .filter(campaign=campaign, person=person)
+            .only("stage")
+            .first()
+        )
+        work.self_assess = evaluation is None or evaluation.stage == Stage.PENDING
+    headed = units_answered_for(membership)
+    waiting = Q(pk__in=[])
+    if headed:
+        waiting |= Q(subunit__in=headed, stage=Stage.SELF_ASSESSED)
+        waiting |= Q(unit__in=headed, stage__in=[Stage.SELF_ASSESSED, Stage.GROUP_REVIEWED])
+    if membership.is_leadership:
+        waiting |= Q(
+            is_manager=True,
+            leadership_level__isnull=True,
+            stage__in=[Stage.SELF_ASSESSED, Stage.GROUP_REVIEWED, Stage.UNIT_REVIEWED],
+        )
+    work.reviews = (
+        Evaluation.objects.active()
+        .filter(campaign=campaign)
+        .exclude(person=person)
+        .filter(waiting)
+        .count()
+    )
+    if headed:
+        work.unit_ids = _lists_waiting(campaign, headed)
+        work.lists = len(work.unit_ids)
+    return work
+
+
+def _lists_waiting(campaign: Campaign, headed: Iterable[Any]) -> list[int]:
+    """The units the person heads whose registrations wait to be sent (one query)."""
+    sent = CampaignUnit.objects.filter(
+        campaign=campaign, registrations_submitted_at__isnull=False
+    ).values("unit_id")
+    return sorted(
+        set(
+            Registration.objects.active()
+            .filter(campaign=campaign, unit__in=list(headed))
+            .exclude(unit__in=sent)
+            .values_list("unit_id", flat=True)
+        )
+    )

@@ -1,0 +1,197 @@
+"""Launching the year's campaign and forming its council: leadership's actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from conferences.models import EmulationLaunch
+from core.audit import stamp
+from core.clock import today
+from core.text import format_date, school_year_label
+from core.versioning import claim_version
+from emulation import notices
+from emulation.engine import Title
+from emulation.models import Campaign, CampaignStatus, CouncilMember, CouncilRole
+from emulation.services.common import EmulationError, normalise_titles
+from organisations.models import Organisation
+from planning.models import Plan
+
+# The titles a school's own campaign opens unless leadership says otherwise: CSTĐ cấp tỉnh/bộ
+# are proposed to the level above, but the school still computes who may be proposed.
+DEFAULT_TITLES = [Title.LDTT, Title.CSTDCS, Title.CSTD_PROVINCE, Title.TTLDTT, Title.TTLDXS]
+
+
+def school_year_of(day: dt.date) -> int:
+    """The start year of the school year a day falls in (a year runs from September)."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def new_campaign(
+    school: Organisation, *, start_year: int | None = None, launch: EmulationLaunch | None = None
+) -> Campaign:
+    """An unsaved campaign with the usual timetable, filled from a conference's launch if given:
+    registration for a month from the launch, self-assessment in May, reviews before 31/5."""
+    conference = launch.conference if launch is not None else None
+    launched_on = conference.held_on if conference is not None else None
+    if start_year is None:
+        if conference is not None and conference.plan_id is not None:
+            start_year = conference.plan.start_year  # type: ignore[union-attr]  # plan_id is set
+        else:
+            start_year = school_year_of(launched_on or today())
+    opens = launched_on or dt.date(start_year, 9, 15)
+    if opens.year != start_year:
+        opens = dt.date(start_year, 9, 15)
+    end = dt.date(start_year + 1, 5, 31)
+    campaign = Campaign(
+        school=school,
+        start_year=start_year,
+        name=_("Phong trào thi đua năm học %(year)s") % {"year": school_year_label(start_year)},
+        period_start=dt.date(start_year, 9, 1),
+        period_end=end,
+        launched_on=launched_on,
+        titles=[title.value for title in DEFAULT_TITLES],
+        registration_opens=opens,
+        registration_closes=opens + dt.timedelta(days=30),
+        self_assessment_opens=dt.date(start_year + 1, 5, 1),
+        self_assessment_closes=dt.date(start_year + 1, 5, 15),
+        group_review_by=dt.date(start_year + 1, 5, 20),
+        unit_review_by=dt.date(start_year + 1, 5, 25),
+        council_meets_on=end,
+    )
+    if launch is not None:
+        campaign.launch = launch
+        campaign.name = launch.campaign[:500] or campaign.name
+        campaign.criteria = launch.content
+    return campaign
+
+
+def _check(campaign: Campaign) -> None:
+    if campaign.is_archived:
+        raise EmulationError(_("Phong trào thi đua đã được lưu trữ, không thể sửa."))
+    if campaign.status == CampaignStatus.CLOSED:
+        raise EmulationError(_("Phong trào thi đua đã kết thúc, không thể sửa."))
+    campaign.titles = normalise_titles(campaign.titles or [], list(Title))
+    if not campaign.titles:
+        raise EmulationError(_("Hãy chọn ít nhất một danh hiệu được xét."))
+    for start, end, what in (
+        (campaign.period_start, campaign.period_end, _("thời gian thi đua")),
+        (campaign.registration_opens, campaign.registration_closes, _("đăng ký thi đua")),
+        (campaign.self_assessment_opens, campaign.self_assessment_closes, _("tự đánh giá")),
+    ):
+        if start > end:
+            raise EmulationError(
+                _("Ngày bắt đầu %(what)s (%(start)s) phải trước ngày kết thúc (%(end)s).")
+                % {"what": what, "start": format_date(start), "end": format_date(end)}
+            )
+    if campaign.self_assessment_opens < campaign.registration_closes:
+        raise EmulationError(
+            _("Tự đánh giá (cuối năm) phải bắt đầu sau khi hết hạn đăng ký thi đua (%(day)s).")
+            % {"day": format_date(campaign.registration_closes)}
+        )
+    for day, what in (
+        (campaign.group_review_by, _("tổ, bộ môn nhận xét")),
+        (campaign.unit_review_by, _("đơn vị họp xét")),
+        (campaign.council_meets_on, _("Hội đồng họp")),
+    ):
+        if day is not None and day < campaign.self_assessment_opens:
+            raise EmulationError(
+                _("Ngày %(what)s (%(day)s) phải sau khi bắt đầu tự đánh giá.")
+                % {"what": what, "day": format_date(day)}
+            )
+    if campaign.launch_id is not None:
+        launch = EmulationLaunch._base_manager.select_related("conference").get(
+            pk=campaign.launch_id
+        )
+        if launch.conference.school_id != campaign.school_id:
+            raise EmulationError(_("Lời phát động thuộc hội nghị của trường khác."))
+    if campaign.received_from_id is not None:
+        above = Organisation.objects.filter(pk=campaign.received_from_id).first()
+        if above is None or above.school_id == campaign.school_id:
+            raise EmulationError(
+                _("Cấp trên phát động phải là cơ quan ngoài trường (Sở, Bộ, UBND…).")
+            )
+    clash = (
+        Campaign._base_manager.filter(
+            school_id=campaign.school_id, start_year=campaign.start_year, archived_at=None
+        )
+        .exclude(pk=campaign.pk)
+        .first()
+    )
+    if clash is not None:
+        raise EmulationError(
+            _("Năm học %(year)s đã có phong trào thi đua: “%(name)s”.")
+            % {"year": clash.year_label, "name": clash.name}
+        )
+
+
+@transaction.atomic
+def save_campaign(campaign: Campaign, *, by: User, expected_version: int | None = None) -> Campaign:
+    """Create or edit the year's campaign (a draft, or one launched: its timetable may move)."""
+    claim_version(campaign, expected_version)
+    _check(campaign)
+    campaign.plan = (
+        Plan._base_manager.filter(
+            school_id=campaign.school_id, start_year=campaign.start_year, archived_at=None
+        )
+        .order_by("pk")
+        .first()
+    )
+    stamp(campaign, by)
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def launch_campaign(campaign: Campaign, *, by: User, on: dt.date | None = None) -> Campaign:
+    """Phát động: the campaign opens for registration, and every member of the school is told."""
+    if campaign.status != CampaignStatus.DRAFT:
+        raise EmulationError(_("Phong trào này đã được phát động."))
+    _check(campaign)
+    campaign.status = CampaignStatus.OPEN
+    campaign.launched_on = campaign.launched_on or on or today()
+    campaign.launched_by = by
+    stamp(campaign, by, _("Phát động phong trào thi đua"))
+    campaign.save()
+    notices.campaign_launched(campaign, by=by)
+    return campaign
+
+
+# The council ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_council_member(member: CouncilMember, *, by: User) -> CouncilMember:
+    campaign = member.campaign
+    if campaign.is_archived or campaign.status == CampaignStatus.CLOSED:
+        raise EmulationError(_("Phong trào thi đua đã kết thúc, không sửa Hội đồng được nữa."))
+    if member.person.school_id != campaign.school_id or member.person.is_archived:
+        raise EmulationError(_("Thành viên Hội đồng phải là cán bộ, viên chức của trường."))
+    others = CouncilMember.objects.active().filter(campaign=campaign).exclude(pk=member.pk)
+    if others.filter(person=member.person).exists():
+        raise EmulationError(
+            _("%(name)s đã có trong Hội đồng.") % {"name": member.person.full_name}
+        )
+    if member.role in (CouncilRole.CHAIR, CouncilRole.SECRETARY):
+        taken = others.filter(role=member.role).select_related("person").first()
+        if taken is not None:
+            raise EmulationError(
+                _("Hội đồng đã có %(role)s: %(name)s. Hãy đổi vai trò người đó trước.")
+                % {"role": member.get_role_display(), "name": taken.person.full_name}
+            )
+    if not member.order:
+        member.order = others.count() + 1
+    stamp(member, by)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def remove_council_member(member: CouncilMember, *, by: User) -> None:
+    if member.campaign.status == CampaignStatus.CLOSED:
+        raise EmulationError(_("Phong trào thi đua đã kết thúc, không sửa Hội đồng được nữa."))
+    stamp(member, by, _("Rút khỏi Hội đồng"))
+    member.archive()

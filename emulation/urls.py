@@ -1,0 +1,69 @@
+from django.urls import path
+
+from emulation.views import campaigns, evaluations, records, registrations
+
+app_name = "emulation"
+
+urlpatterns = [
+    path("", campaigns.home, name="home"),
+    path("new/", campaigns.campaign_create, name="campaign_create"),
+    path("<int:pk>/", campaigns.campaign_detail, name="campaign"),
+    path("<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("<int:pk>/launch/", campaigns.campaign_launch, name="campaign_launch"),
+    path("<int:pk>/council/", campaigns.council, name="council"),
+    path("council/<int:pk>/remove/", campaigns.council_remove, name="council_remove"),
+    # Registration
+    path("<int:pk>/register/", registrations.register, name="register"),
+    path("<int:pk>/register/withdraw/", registrations.withdraw, name="withdraw"),
+    path(
+        "<int:pk>/registrations.xlsx", registrations.registrations_xlsx, name="registrations_xlsx"
+    ),
+    path(
+        "<int:pk>/units/<int:unit_pk>/registrations/",
+        registrations.unit_registrations,
+        name="unit_registrations",
+    ),
+    path(
+        "<int:pk>/units/<int:unit_pk>/registrations.xlsx",
+        registrations.unit_registrations_xlsx,
+        name="unit_registrations_xlsx",
+    ),
+    path(
+        "<int:pk>/units/<int:unit_pk>/register/",
+        registrations.unit_register,
+        name="unit_register",
+    ),
+    path("<int:pk>/units/<int:unit_pk>/submit/", registrations.unit_submit, name="unit_submit"),
+    path("<int:pk>/units/<int:unit_pk>/reopen/", registrations.unit_reopen, name="unit_reopen"),
+    path(
+        "registrations/<int:pk>/return/",
+        registrations.registration_return,
+        name="registration_return",
+    ),
+    # Evaluation
+    path("<int:pk>/evaluations/prepare/", evaluations.prepare, name="prepare"),
+    path("<int:pk>/me/", evaluations.my_evaluation, name="my_evaluation"),
+    path("evaluations/<int:pk>/", evaluations.evaluation_detail, name="evaluation"),
+    path(
+        "evaluations/<int:pk>/review/<slug:step>/",
+        evaluations.evaluation_review,
+        name="evaluation_review",
+    ),
+    path("evaluations/<int:pk>/facts/", evaluations.evaluation_facts, name="evaluation_facts"),
+    path("<int:pk>/facts/", evaluations.facts_list, name="facts"),
+    path("<int:pk>/units/<int:unit_pk>/review/", evaluations.unit_review, name="unit_review"),
+    path(
+        "<int:pk>/units/<int:unit_pk>/review/submit/",
+        evaluations.unit_review_submit,
+        name="unit_review_submit",
+    ),
+    path("<int:pk>/classification/", evaluations.classification_page, name="classification"),
+    # Records
+    path("initiatives/", records.initiatives, name="initiatives"),
+    path("initiatives/new/", records.initiative_form, name="initiative_create"),
+    path("initiatives/<int:pk>/edit/", records.initiative_form, name="initiative_edit"),
+    path("initiatives/<int:pk>/archive/", records.initiative_archive, name="initiative_archive"),
+    path("titles/", records.titles, name="titles"),
+    path("titles/import/", records.titles_import, name="titles_import"),
+    path("titles/sheet.xlsx", records.titles_sheet, name="titles_sheet"),
+]
