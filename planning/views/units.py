@@ -9,12 +9,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.clock import today
 from core.permissions import require
 from core.requests import SignedInRequest
 from core.views import attempt
 from organisations.membership import membership_of
 from organisations.models import Organisation
-from planning import services
+from planning import figures_cache, services
 from planning.models import Plan, TargetAllocation
 from planning.tree import unit_tree
 from planning.views.common import authorised_plan
@@ -44,8 +45,11 @@ def unit_plan(request: SignedInRequest, plan_pk: int, unit_pk: int) -> HttpRespo
     """A unit's share of the plan: what it leads, coordinates, owns, and its allocated targets."""
     plan = authorised_plan(request, plan_pk)
     unit = get_object_or_404(Organisation, pk=unit_pk, school_id=plan.school_id)
-    # Its task lists are assembled from rows stored by what they show (planning/tree.py).
-    tasks = unit_tree(plan, unit)
+    # Kept under the plan's figures version (its tasks it coordinates are rendered with it); on
+    # a new version its lists are assembled from rows stored by what they show (planning/tree.py).
+    tasks = figures_cache.cached(
+        plan, f"unit-plan:{unit.pk}:{today().isoformat()}", lambda: unit_tree(plan, unit)
+    )
     allocations = list(
         TargetAllocation.objects.filter(
             target__plan=plan, unit=unit, target__archived_at__isnull=True
