@@ -15,11 +15,31 @@
   );
   // A form sent back with errors: the summary at its top takes the focus (a screen reader reads
   // it, the keyboard starts from it), and each of its links puts the focus in its field.
+  // The person must still see which form this is: the window shows the page's heading with the
+  // summary (and the navigation too when all fits), not the summary flush with the top edge.
+  var MARGIN = 16;
+  function revealErrorSummary(summary) {
+    var view = window.innerHeight;
+    var bottom = summary.getBoundingClientRect().bottom + window.scrollY;
+    if (bottom + MARGIN <= view) {
+      window.scrollTo(0, 0);
+      return;
+    }
+    var heading = document.querySelector("main h1");
+    if (heading && heading.compareDocumentPosition(summary) & Node.DOCUMENT_POSITION_FOLLOWING) {
+      var top = heading.getBoundingClientRect().top + window.scrollY - MARGIN;
+      if (bottom + MARGIN - top <= view) {
+        window.scrollTo(0, top);
+        return;
+      }
+    }
+    summary.scrollIntoView({ block: "start" }); // its scroll-margin-top (app.css) keeps a gap
+  }
   function focusErrorSummary(root) {
     var summary = (root || document).querySelector("[data-error-summary]");
     if (summary) {
-      summary.focus();
-      summary.scrollIntoView({ block: "start" });
+      summary.focus({ preventScroll: true });
+      revealErrorSummary(summary);
     }
   }
   document.addEventListener("DOMContentLoaded", function () {
