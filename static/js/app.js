@@ -54,6 +54,23 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     focusErrorSummary(event.target);
   });
+  // <details data-open-from="768">: open from that window width up, folded on a phone (the plan's
+  // targets); any fold opens when the address points at it (#muc-tieu, #can-cu), so that the
+  // in-page links and the redirects to a section show its content.
+  function openFolds() {
+    document.querySelectorAll("details[data-open-from]").forEach(function (fold) {
+      var width = parseInt(fold.getAttribute("data-open-from"), 10);
+      if (window.matchMedia("(min-width: " + width + "px)").matches) fold.open = true;
+    });
+    openAddressedFold();
+  }
+  function openAddressedFold() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") target.open = true;
+  }
+  openFolds(); // a deferred script: the page is parsed, not yet shown in most cases
+  window.addEventListener("hashchange", openAddressedFold);
   document.addEventListener("click", function (event) {
     var link = event.target instanceof Element && event.target.closest("a[data-focus-field]");
     if (!link) return;
