@@ -100,6 +100,9 @@ def test_task_form_lists_start_with_words(world: World) -> None:
     html = response.content.decode()
     assert "---------" not in html
     assert "— Không chọn —" in html
+    # The coordinating units' rows: every field has a label (for screen readers only).
+    for field in ("unit", "duty", "DELETE"):
+        assert f'<label class="visually-hidden" for="id_coord-0-{field}">' in html, field
 
 
 def test_the_migration_keeps_places_in_steps_in_the_order_shown(world: World) -> None:
