@@ -66,7 +66,7 @@ def test_plan_page_folds_its_long_texts(chromium: Any, demo_server: str) -> None
     assert tasks_heading is not None and tasks_heading["y"] + tasks_heading["height"] <= 844
     # The in-page link to them opens them.
     page.locator('main a[href="#muc-tieu"]').click()
-    page.wait_for_function("document.getElementById('muc-tieu').open")  # on "hashchange"
+    page.locator("#muc-tieu[open]").wait_for()  # on "hashchange"
     assert targets.locator("table").first.is_visible()
     # On a wide screen they are open from the start.
     page.set_viewport_size({"width": 1366, "height": 900})
