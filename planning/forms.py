@@ -178,7 +178,7 @@ class TaskForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
             own.exclude(pk=self.instance.pk) if self.instance.pk else own
         )
         self.fields["parent"].choices = [
-            ("", _("— Không thuộc nhiệm vụ nào (cấp cao nhất) —")),
+            ("", _("— Không (cấp cao nhất) —")),
             *parent_choices(list(own), leaving_out=self.instance.pk),
         ]
         self.fields["area"].queryset = plan.areas.active()

@@ -146,6 +146,21 @@ class Plan(Versioned, Archivable):
         return self.status == PlanStatus.ISSUED
 
     @property
+    def is_draft_copy(self) -> bool:
+        """A draft made by "Sao sang năm học mới" and not yet issued: next year's plan being
+        written, not a plan to copy forward again."""
+        return self.copied_from_id is not None and not self.is_issued
+
+    def next_year_plan(self) -> Plan | None:
+        """The school's plan for the year after this one, if it has one (copied or not)."""
+        return (
+            Plan.objects.active()
+            .filter(school_id=self.school_id, start_year=self.start_year + 1)
+            .only("pk", "start_year", "status")
+            .first()
+        )
+
+    @property
     def starts_on(self) -> dt.date:
         return dt.date(self.start_year, 9, 1)
 

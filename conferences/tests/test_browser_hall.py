@@ -14,16 +14,6 @@ from demo.loader import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-SHOTS = "/work/wt/shots/hall"
-
-
-def shot(page: Any, name: str) -> None:
-    """Screenshots for a person to look at, where the folder exists (not under CI)."""
-    import os
-
-    if os.path.isdir(SHOTS):
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
-
 
 def test_attendee_marks_themselves_present_from_a_phone(chromium: Any, demo_server: str) -> None:
     conference = Conference.objects.get()
@@ -40,7 +30,6 @@ def test_attendee_marks_themselves_present_from_a_phone(chromium: Any, demo_serv
     desk.locator("#conferences a").first.click()
     desk.get_by_role("link", name="Màn hình hội trường").click()
     desk.wait_for_load_state()
-    shot(desk, "browser-hall-screen-1366")
     url = desk.locator("#checkin-link").get_attribute("href")
     assert url and "/conferences/checkin/" in url
 
@@ -53,12 +42,10 @@ def test_attendee_marks_themselves_present_from_a_phone(chromium: Any, demo_serv
     phone.wait_for_load_state()
     assert "Nông Thị Hạnh" in phone.locator("main").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    shot(phone, "browser-checkin-confirm-390")
     phone.get_by_role("button", name="Tôi có mặt").click()
     phone.wait_for_load_state()
     assert "có mặt" in phone.locator("#checkin-done").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    shot(phone, "browser-checkin-done-390")
 
     invitation.refresh_from_db()
     assert invitation.attendance == Attendance.PRESENT and invitation.self_marked
@@ -77,7 +64,6 @@ def test_attendee_marks_themselves_present_from_a_phone(chromium: Any, demo_serv
     )
     row = desk.locator(".tt-attendee")
     assert row.count() == 1 and "tự điểm danh" in row.inner_text()
-    shot(desk, "browser-roll-self-marked-1366")
     # She can still correct it.
     with desk.expect_response(lambda r: "/mark/" in r.url) as answer:
         row.get_by_role("button", name="Vắng").click()

@@ -5,10 +5,8 @@ no task shows overdue before issuing, and the issuing page lists what still name
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import docx
@@ -18,8 +16,6 @@ import pytest
 from conftest import login
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path(os.environ.get("TT_SHOTS", "/work/wt/shots/newyear"))
 
 
 def _continuous(codes: list[str]) -> bool:
@@ -99,12 +95,9 @@ def test_copy_to_next_year_is_numbered_alike_everywhere(chromium: Any, demo_serv
     assert page.locator("#facts").count() == 1
     old_year = page.locator("#old-year").inner_text()
     assert "2023-2024" in old_year or "2023–2024" in old_year
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "issue-confirm-1366.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path=str(SHOTS / "issue-confirm-390.png"), full_page=True)
     # Without ticking the box nothing happens.
     page.get_by_role("button", name="Ban hành kế hoạch").click()
     page.wait_for_load_state()

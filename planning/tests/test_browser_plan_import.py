@@ -41,6 +41,9 @@ def test_principal_edits_the_plan_in_excel_on_a_phone(
                   "1/3/2024", "31/05/2024"])  # fmt: skip
     book.save(path)
 
+    # On a phone the import is one of the "Thêm thao tác" (more actions) menu's.
+    assert not page.locator("#plan-import").is_visible()
+    page.get_by_role("button", name="Thêm thao tác").click()
     page.click("#plan-import")
     page.set_input_files("input[name=file]", str(path))
     page.click("main form[enctype] button[type=submit]")

@@ -78,7 +78,7 @@ def test_parent_choices_follow_the_tree_indented_and_leave_out_the_own_branch(
     labels = [label for _, label in TaskForm(plan=world.plan).fields["parent"].choices]
     indent = "\u00a0" * 4
     assert labels == [
-        "— Không thuộc nhiệm vụ nào (cấp cao nhất) —",
+        "— Không (cấp cao nhất) —",
         "1. Tuyển sinh và duy trì sĩ số",
         f"{indent}1.1. Tư vấn tuyển sinh",
         f"{indent * 2}1.1.1. Sâu",
@@ -87,7 +87,7 @@ def test_parent_choices_follow_the_tree_indented_and_leave_out_the_own_branch(
     ]
     editing = TaskForm(instance=world.subtask, plan=world.plan).fields["parent"].choices
     assert [str(label).strip("\u00a0") for _, label in editing] == [
-        "— Không thuộc nhiệm vụ nào (cấp cao nhất) —",
+        "— Không (cấp cao nhất) —",
         "1. Tuyển sinh và duy trì sĩ số",
         "1.2. Muộn",
         "2. Hai",
@@ -100,6 +100,9 @@ def test_task_form_lists_start_with_words(world: World) -> None:
     html = response.content.decode()
     assert "---------" not in html
     assert "— Không chọn —" in html
+    # The coordinating units' rows: every field has a label (for screen readers only).
+    for field in ("unit", "duty", "DELETE"):
+        assert f'<label class="visually-hidden" for="id_coord-0-{field}">' in html, field
 
 
 def test_the_migration_keeps_places_in_steps_in_the_order_shown(world: World) -> None:

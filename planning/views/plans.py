@@ -76,8 +76,13 @@ def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     parts = plan_tree(plan)
     can_change = request.user.has_perm(CHANGE, plan)
     bases = plan.basis_links.select_related("document__doc_type", "document__issuer")
+    next_plan = plan.next_year_plan()
     context = {
         "plan": plan,
+        # Next year's plan once it exists, linked instead of offering another copy; no copy is
+        # offered from a draft copy either (it is next year's plan, still being written).
+        "next_plan": next_plan,
+        "offer_copy": can_change and next_plan is None and not plan.is_draft_copy,
         # Rendered by our own templates (autoescaped) and stored as text: safe to insert.
         "tree_html": mark_safe(parts["tree_html"]),
         "root_count": parts["root_count"],

@@ -58,3 +58,17 @@ def test_plan_page_folds_its_long_texts(chromium: Any, demo_server: str) -> None
     bases.locator("summary").click()
     assert bases.get_attribute("open") is not None
     assert "63-NQ/TU" in bases.inner_text()
+    bases.locator("summary").click()
+    # On a phone the goals and targets are folded too: the tasks start on the first screen.
+    targets = page.locator("#muc-tieu")
+    assert targets.get_attribute("open") is None
+    tasks_heading = page.locator("#nhiem-vu h2").bounding_box()
+    assert tasks_heading is not None and tasks_heading["y"] + tasks_heading["height"] <= 844
+    # The in-page link to them opens them.
+    page.locator('main a[href="#muc-tieu"]').click()
+    page.locator("#muc-tieu[open]").wait_for()  # on "hashchange"
+    assert targets.locator("table").first.is_visible()
+    # On a wide screen they are open from the start.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{demo_server}/plans/{plan.pk}/")
+    assert page.locator("#muc-tieu").get_attribute("open") is not None

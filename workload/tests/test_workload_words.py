@@ -174,6 +174,22 @@ def test_apply_preview_lists_who_gains_and_who_loses_hours(teaching: Teaching) -
     assert "-105" in body[body.find("bớt giờ ") :]
 
 
+def test_apply_preview_puts_the_confirmation_above_the_lists_and_keeps_codes_whole(
+    teaching: Teaching,
+) -> None:
+    run = make_run(teaching, {0: 1, 2: 2})
+    response = teaching.world.client("leadership").get(reverse("workload:run_apply", args=[run.pk]))
+    page = response.content.decode()
+    # A phone reaches the decision without scrolling through both lists; it is repeated after.
+    assert page.index('id="apply-counts"') < page.index('id="confirm-apply"')
+    assert page.index('id="confirm-apply"') < page.index('id="apply-gains"')
+    assert page.index('id="apply-losses"') < page.index('id="confirm-apply-end"')
+    # Each section code is kept on one line (they broke at every hyphen on a phone), and each
+    # figure names its column for the phone's stacked layout.
+    assert '<span class="text-nowrap">TT-03</span>' in page
+    assert 'data-label="Sau khi áp dụng"' in page
+
+
 def test_nothing_is_applied_without_confirmation(teaching: Teaching) -> None:
     run = make_run(teaching, {0: 1})
     url = reverse("workload:run_apply", args=[run.pk])
