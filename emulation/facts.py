@@ -124,7 +124,7 @@ def evidence_notes(level: Level | None, evidence: PersonEvidence, *, manager: bo
     - HTXS: besides, at least half of the tasks done beyond what was asked; the plan knows only
       the time, so a task done before its original deadline (vượt tiến độ) stands for it, over
       the tasks done, as the evidence page counts it;
-    - a manager at HTT or HTXS: every target of their units met.
+    - a manager at HTT or HTXS: every target of their units met (of those measured so far).
 
     Nothing is said of a person with no task due (a lecturer's year is their teaching, shown
     with the evidence) or of a level at HT or below.
@@ -163,13 +163,15 @@ def evidence_notes(level: Level | None, evidence: PersonEvidence, *, manager: bo
             )
             % {"ahead": len(tasks.ahead), "done": done}
         )
-    targets = evidence.targets
-    if manager and targets.lines and len(targets.met) < len(targets.lines):
+    # A target not measured yet says nothing either way; one measured and missed does.
+    measured = [line for line in evidence.targets.lines if line.actual is not None]
+    met = [line for line in measured if line.met]
+    if manager and len(met) < len(measured):
         notes.append(
             _(
-                "dự kiến %(level)s nhưng đơn vị mới đạt %(met)d/%(all)d chỉ tiêu; cán bộ quản lý "
-                "xếp %(level)s cần đơn vị hoàn thành mọi chỉ tiêu."
+                "dự kiến %(level)s nhưng đơn vị mới đạt %(met)d/%(all)d chỉ tiêu đã có số liệu; "
+                "cán bộ quản lý xếp %(level)s cần đơn vị hoàn thành mọi chỉ tiêu."
             )
-            % {"level": level.value, "met": len(targets.met), "all": len(targets.lines)}
+            % {"level": level.value, "met": len(met), "all": len(measured)}
         )
     return notes

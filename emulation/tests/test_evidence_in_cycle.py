@@ -14,12 +14,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from emulation.facts import evidence_facts, recorded_facts
+from emulation.engine import Level
+from emulation.facts import evidence_facts, evidence_notes, recorded_facts
 from emulation.models import Campaign, Evaluation
 from emulation.services import classification
 from emulation.services import evaluations as evaluation_services
 from emulation.tests.conftest import ASSESSMENT_DAY, Cycle
 from emulation.tests.evidence_helpers import Year, build_year, more_people
+from planning.models import Target
 
 AS_OF = "10/05/2024"  # ASSESSMENT_DAY: the figures are read on it (the campaign is running)
 
@@ -148,8 +150,16 @@ def test_the_preview_says_which_levels_the_evidence_does_not_bear_out(
     cycle: Cycle, year: Year
 ) -> None:
     propose(cycle, "staff", "HTT")  # 2 of 4 tasks due done on time
-    propose(cycle, "unit_head", "HTXS")  # alone in the office's managers: falls to HTT; 0/1 targets
+    propose(cycle, "unit_head", "HTXS")  # alone in the office's managers: falls to HTT
     propose(cycle, "clerk", "HTT")  # 1 of 1 on time, no manager
+    # The office's target, not measured yet, says nothing of its head…
+    unmeasured = classification.preview(cycle.fresh())
+    head_pk = cycle.people["unit_head"].pk
+    assert next(r for r in unmeasured.rows if r.evaluation.person_id == head_pk).notes == []
+    # … measured and missed, it does.
+    Target.objects.filter(pk=cycle.world.target.pk).update(
+        actual_value=50, actual_on=dt.date(2024, 4, 1)
+    )
     preview = classification.preview(cycle.fresh())
     rows = {row.evaluation.person_id: row for row in preview.rows}
     staff = rows[cycle.people["staff"].pk]
@@ -160,8 +170,8 @@ def test_the_preview_says_which_levels_the_evidence_does_not_bear_out(
     head = rows[cycle.people["unit_head"].pk]
     assert head.result is not None and head.result.level.value == "HTT"
     assert head.notes == [
-        "dự kiến HTT nhưng đơn vị mới đạt 0/1 chỉ tiêu; cán bộ quản lý xếp HTT cần đơn vị hoàn "
-        "thành mọi chỉ tiêu."
+        "dự kiến HTT nhưng đơn vị mới đạt 0/1 chỉ tiêu đã có số liệu; cán bộ quản lý xếp HTT cần "
+        "đơn vị hoàn thành mọi chỉ tiêu."
     ]
     assert rows[cycle.people["clerk"].pk].notes == []
     assert f"Hoàng Văn An: {staff.notes[0]}" in preview.warnings
@@ -177,14 +187,22 @@ def test_the_preview_says_which_levels_the_evidence_does_not_bear_out(
     assert f'data-evidence-note="{clerk_pk}"' not in page
 
 
-def test_htxs_needs_half_of_the_tasks_done_ahead(cycle: Cycle, year: Year) -> None:
-    """The clerk's one task was done ahead (1/1): HTXS holds; a task done late on time would
-    not."""
-    propose(cycle, "clerk", "HTXS")
-    preview = classification.preview(cycle.fresh())
-    clerk = next(r for r in preview.rows if r.evaluation.person_id == cycle.people["clerk"].pk)
-    # Alone at HTXS in the office's "Văn thư": the quota (0) brings it to HTT, no note.
-    assert clerk.result is not None and clerk.result.level.value == "HTT" and clerk.notes == []
+def test_htxs_needs_every_task_on_time_and_half_done_ahead(cycle: Cycle, year: Year) -> None:
+    evaluations = list(Evaluation.objects.filter(campaign=cycle.campaign).select_related("person"))
+    facts = evidence_facts(cycle.fresh(), evaluations)
+    by_person = {e.person_id: facts[e.pk].evidence for e in evaluations}
+    staff = by_person[cycle.people["staff"].pk]  # A ahead, B on time, C late; D overdue
+    clerk = by_person[cycle.people["clerk"].pk]  # H done five days ahead
+    assert staff is not None and clerk is not None
+    assert evidence_notes(Level.HTXS, staff, manager=False) == [
+        "dự kiến HTXS nhưng chỉ 2/4 nhiệm vụ đến hạn hoàn thành đúng hạn ban đầu (1 trễ hạn, 1 "
+        "quá hạn); HTXS cần mọi nhiệm vụ hoàn thành đúng tiến độ.",
+        "dự kiến HTXS nhưng chỉ 1/3 nhiệm vụ đã hoàn thành vượt tiến độ; HTXS cần ít nhất một "
+        "nửa số nhiệm vụ hoàn thành vượt mức.",
+    ]
+    assert evidence_notes(Level.HTXS, clerk, manager=False) == []
+    assert evidence_notes(Level.HT, staff, manager=True) == []
+    assert evidence_notes(None, staff, manager=False) == []
 
 
 def count(cycle: Cycle, role: str, address: str) -> int:
