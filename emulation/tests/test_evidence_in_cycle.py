@@ -104,7 +104,9 @@ def test_the_unit_review_page_shows_each_persons_key_figures(cycle: Cycle, year:
     )
     assert f'href="{evidence}"' in line
     colleague = evaluation_of(cycle, "colleague")
-    assert "0/0 đúng hạn" in text.split(f'data-evidence="{colleague.pk}">')[1].split("</div>")[0]
+    assert (
+        "không có nhiệm vụ" in text.split(f'data-evidence="{colleague.pk}">')[1].split("</div>")[0]
+    )
     # Reviewed in place (htmx), the row comes back with its figures.
     evaluation_services.self_assess(staff, level="HTT", comment="Đủ giờ.", by=cycle.users["staff"])
     staff.refresh_from_db()
