@@ -245,3 +245,41 @@ def test_query_count_does_not_grow_with_the_people_and_their_evidence(
     many = count(cycle, role, address(cycle))
     assert many == few, f"{page}: {few} queries with few people, {many} with many"
     assert few <= 35, f"{page}: {few} queries"
+
+
+# role → (the staff member's evaluation page, the faculty's review page, the preview)
+WHO_SEES = {
+    "anonymous": (302, 302, 302),
+    "outsider": (404, 404, 404),
+    "officer": (404, 404, 404),
+    "staff": (200, 403, 403),
+    "colleague": (403, 403, 403),
+    "clerk": (403, 403, 403),
+    "unit_head": (403, 403, 403),
+    "group_head": (200, 403, 403),
+    "faculty_head": (200, 200, 403),
+    "leadership": (200, 200, 200),
+}
+
+
+@pytest.mark.parametrize("role", WHO_SEES)
+def test_a_persons_figures_are_shown_only_to_who_may_see_their_evaluation(
+    cycle: Cycle, year: Year, role: str
+) -> None:
+    """The staff member's evidence (8 tasks, 250,5 giờ chuẩn) appears on the pages that show
+    their evaluation, to them and their reviewers; a colleague, another unit's head, the clerk,
+    another school and the Sở see none of it."""
+    client = cycle.client(role)
+    staff = evaluation_of(cycle, "staff")
+    addresses = (
+        url("evaluation", staff.pk),
+        url("unit_review", cycle.campaign.pk, cycle.world.faculty.pk),
+        url("classification", cycle.campaign.pk),
+    )
+    for address, expected in zip(addresses, WHO_SEES[role], strict=True):
+        response = client.get(address)
+        assert response.status_code == expected, (role, address)
+        shown = "250,5/270" in response.content.decode() or "giờ giảng 92,8%" in (
+            response.content.decode()
+        )
+        assert shown == (expected == 200), (role, address)
