@@ -1,18 +1,384 @@
-"""The demo school's emulation (demo/loader.py calls every domain's `load_demo`).
+"""The demo school's emulation (demo/loader.py calls every domain's `load_demo`): the national
+rule sets, and the 2023–2024 campaign launched at the conference of 26/9/2023 by Vi Hồng Thắm,
+followed to the week before the council meets.
 
-For now the national rule sets only: a flushed test database has lost the migration's rows. The
-2023–2024 campaign, from the launch of 26/9/2023 to the principal's decision, comes with the
-campaign pages.
+From `data/demo_2023_2024.json` (all sample data but the launch): the council, everyone's
+registration and the units' lists (October 2023), the initiatives and research recognised in
+the year and before, the titles of the two years before (imported from Excel), months worked and
+a discipline case with their reasons, and in May 2024 each person's self-assessment and the
+reviews of the subject groups, the units and the leadership, with the units' meeting minutes.
+The evidence of the year is not written here: the pages compute it from the demo plan's tasks
+and check-ins. What the demo leaves open, for a visitor to do:
+
+- Lăng Thị Huyền (Tổ Toán – Tin, an account: `langthihuyen`) has not self-assessed yet, so
+  Khoa Tự nhiên (head Chu Văn Khánh, `chuvankhanh`) has not sent its reviews;
+- in Khoa Tự nhiên, three lecturers are proposed HTXS where the quota allows one (20% of the
+  eight at HTT or above): the preview warns, and the council's ranking (set) says who falls.
+
+The campaign, its council, the initiatives and past titles go through the services. The steps
+of each person (registration, self-assessment, reviews) are written as the services write them,
+dated on the day of each step: the services act as the signed-in person, and most of the demo's
+people have no account. Deterministic: everything follows the data file and the order of
+people's names, not row ids.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from emulation.models import RuleSet
+from django.contrib.auth.models import User
+from django.db import models
+from django.utils import timezone
+
+from conferences.models import EmulationLaunch
+from core.audit import stamp
+from emulation.engine import Level
+from emulation.models import (
+    Campaign,
+    CampaignUnit,
+    CouncilMember,
+    Evaluation,
+    Initiative,
+    Registration,
+    RegistrationStatus,
+    RuleSet,
+    Stage,
+    TitleHistory,
+    TitleSource,
+)
 from emulation.seed import sync_rule_sets
+from emulation.services import campaigns as campaign_services
+from emulation.services import records as record_services
+from emulation.services.common import Placement, normalise_titles, placements
+from organisations.models import Organisation, Person, Position, Role
 from planning.models import Plan
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_2023_2024.json"
+
+
+def _day(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def _moment(day: dt.date, minutes: int = 0) -> dt.datetime:
+    """A working hour of the day in the school's time zone (8:00, then `minutes` later)."""
+    naive = dt.datetime.combine(day, dt.time(8, 0)) + dt.timedelta(minutes=minutes % 540)
+    return timezone.make_aware(naive)
+
+
+def _save(obj: models.Model, by: User | None, reason: str, at: dt.datetime) -> None:
+    """Save as a service would, its history record dated when the step happened."""
+    stamp(obj, by, reason)
+    obj._history_date = at  # type: ignore[attr-defined]  # read by simple_history on save
+    obj.save()
+
+
+class _Demo:
+    def __init__(self, plan: Plan, loader: Any, data: dict[str, Any]) -> None:
+        self.plan = plan
+        self.school = plan.school
+        self.data = data
+        self.by: User = loader.by
+        self.orgs: dict[str, Organisation] = loader.orgs
+        self.people = {
+            person.full_name: person
+            for person in Person.objects.filter(school=self.school).select_related("user")
+        }
+        assert len(self.people) == Person.objects.filter(school=self.school).count(), (
+            "the demo names people by their full name: two people share one"
+        )
+        self.heads: dict[int, Person] = {}  # unit → its head
+        for position in Position.objects.filter(
+            organisation__school=self.school, role=Role.HEAD
+        ).select_related("person__user"):
+            self.heads.setdefault(position.organisation_id, position.person)
+        self.principal = self.people["Phùng Quý Sơn"]
+        self.deputy_principal = self.people["Nguyễn Thế Dương"]
+
+    def user_of(self, person: Person | None) -> User | None:
+        return person.user if person is not None else None
+
+    # The campaign ----------------------------------------------------------------------------
+
+    def campaign(self) -> Campaign:
+        spec = self.data["campaign"]
+        launch = EmulationLaunch.objects.get(conference__plan=self.plan)
+        campaign = campaign_services.new_campaign(self.school, launch=launch)
+        for name in ("name", "slogan", "criteria", "council_decision"):
+            setattr(campaign, name, spec[name])
+        for name in (
+            "period_start", "period_end", "registration_opens", "registration_closes",
+            "self_assessment_opens", "self_assessment_closes", "group_review_by",
+            "unit_review_by", "council_meets_on",
+        ):  # fmt: skip
+            setattr(campaign, name, _day(spec[name]))
+        campaign.is_sample = True
+        launched = _moment(launch.conference.held_on, 150)
+        campaign._history_date = launched  # type: ignore[attr-defined]  # simple_history
+        campaign_services.save_campaign(campaign, by=self.by)
+        campaign_services.launch_campaign(campaign, by=self.by, on=launch.conference.held_on)
+        formed = _day("2023-10-05")
+        for order, entry in enumerate(spec["council"], start=1):
+            member = CouncilMember(
+                campaign=campaign,
+                person=self.people[entry["person"]],
+                role=entry["role"],
+                title=entry["title"],
+                order=order,
+            )
+            member._history_date = _moment(formed, order)  # type: ignore[attr-defined]
+            campaign_services.save_council_member(member, by=self.by)
+        return campaign
+
+    # Registration ----------------------------------------------------------------------------
+
+    def registrations(self, campaign: Campaign, where: dict[int, Placement]) -> None:
+        spec = self.data["registrations"]
+        start = _day(spec["from"])
+        allowed = campaign.individual_titles
+        for index, person in enumerate(self.in_order(where)):
+            own = spec["people"].get(person.full_name, {})
+            registration = Registration(
+                campaign=campaign,
+                person=person,
+                unit_id=where[person.pk].unit_id,
+                titles=normalise_titles(own.get("titles", spec["titles"]), allowed),
+                commitments=own.get("commitments", spec["commitments"]),
+                registered_by=person.user or self.by,
+                is_sample=True,
+            )
+            day = start + dt.timedelta(days=index % 12)
+            _save(registration, person.user, "Đăng ký thi đua", _moment(day, index * 7))
+        for order, entry in enumerate(self.data["unit_registrations"]):
+            unit = self.orgs[entry["unit"]]
+            head = self.heads.get(unit.pk)
+            registration = Registration(
+                campaign=campaign,
+                unit=unit,
+                titles=normalise_titles(entry["titles"], campaign.collective_titles),
+                commitments=entry["commitments"],
+                registered_by=self.user_of(head) or self.by,
+                is_sample=True,
+            )
+            _save(
+                registration,
+                self.user_of(head),
+                "Đăng ký danh hiệu tập thể",
+                _moment(start + dt.timedelta(days=order), 400),
+            )
+        # Every unit sends its list on the last day of the window.
+        sent = _day(self.data["lists_submitted_on"])
+        units = sorted({placement.unit_id for placement in where.values()} - {self.school.pk})
+        for order, unit_id in enumerate(units):
+            head = self.heads.get(unit_id)
+            at = _moment(sent, 60 + order * 5)
+            for registration in Registration.objects.filter(campaign=campaign, unit_id=unit_id):
+                registration.status = RegistrationStatus.CONFIRMED
+                _save(registration, self.user_of(head), "Đơn vị tổng hợp, gửi Ban giám hiệu", at)
+            part = CampaignUnit(
+                campaign=campaign,
+                unit_id=unit_id,
+                registrations_submitted_at=at,
+                registrations_submitted_by=self.user_of(head) or self.by,
+            )
+            _save(part, self.user_of(head), "Gửi danh sách đăng ký thi đua", at)
+
+    # Records ---------------------------------------------------------------------------------
+
+    def records(self) -> None:
+        for entry in self.data["initiatives"]:
+            recognised = entry["recognised_on"]
+            initiative = Initiative(
+                school=self.school,
+                kind=entry["kind"],
+                title=entry["title"],
+                summary=entry["summary"],
+                scope=entry["scope"],
+                start_year=entry["year"],
+                recognised_on=_day(recognised) if recognised else None,
+                recognised_by=entry["recognised_by"],
+                decision=entry["decision"],
+                is_sample=True,
+            )
+            day = _day(recognised) if recognised else _day(f"{entry['year']}-10-16")
+            initiative._history_date = _moment(day, 30)  # type: ignore[attr-defined]
+            record_services.save_initiative(
+                initiative, authors=[self.people[name] for name in entry["authors"]], by=self.by
+            )
+        imported = _moment(_day("2023-10-10"), 90)
+        for entry in self.data["past_titles"]:
+            row = TitleHistory(
+                school=self.school,
+                start_year=entry["year"],
+                person=self.people[entry["person"]] if entry.get("person") else None,
+                unit=self.orgs[entry["unit"]],
+                titles=entry["titles"],
+                level=entry.get("level"),
+                decision=entry["decision"],
+                source=TitleSource.IMPORTED,
+                is_sample=True,
+            )
+            row._history_date = imported  # type: ignore[attr-defined]
+            record_services.save_title_history(
+                row, by=self.by, reason="Nhập danh hiệu các năm trước từ Excel"
+            )
+
+    # The year-end review ---------------------------------------------------------------------
+
+    def in_order(self, where: dict[int, Placement]) -> list[Person]:
+        """The people placed, in the order of their names (the same order every load)."""
+        placed = [person for person in self.people.values() if person.pk in where]
+        return sorted(placed, key=lambda person: (person.sort_key, person.full_name))
+
+    def evaluations(self, campaign: Campaign, where: dict[int, Placement]) -> list[Evaluation]:
+        made = _moment(_day(self.data["evaluations_on"]), 60)
+        evaluations = []
+        for person in self.in_order(where):
+            placement = where[person.pk]
+            evaluation = Evaluation(
+                campaign=campaign,
+                person=person,
+                unit_id=placement.unit_id,
+                subunit_id=placement.subunit_id,
+                task_group=placement.task_group,
+                is_manager=placement.is_manager,
+                is_sample=True,
+            )
+            _save(evaluation, self.by, "Lập danh sách đánh giá, xếp loại", made)
+            evaluations.append(evaluation)
+        for entry in self.data["facts"]:
+            evaluation = next(e for e in evaluations if e.person.full_name == entry["person"])
+            if "months_worked" in entry:
+                evaluation.months_worked = Decimal(entry["months_worked"])
+            if "discipline" in entry:
+                evaluation.discipline = entry["discipline"]
+            _save(evaluation, self.by, entry["reason"], _moment(_day(entry["on"]), 30))
+        return evaluations
+
+    def review(self, evaluations: list[Evaluation]) -> None:
+        days = self.data["days"]
+        levels: dict[str, dict[str, str]] = self.data["levels"]
+        pending = set(self.data["pending"])
+        for index, evaluation in enumerate(evaluations):
+            name = evaluation.person.full_name
+            if name in pending:
+                continue
+            mine = levels.get(name, {})
+            self_day = _day(days["self_assessed"][index % len(days["self_assessed"])])
+            self._self_assess(evaluation, mine, _moment(self_day, index * 11))
+            if evaluation.subunit_id is not None:
+                reviewer = self.heads.get(evaluation.subunit_id)
+                self._step(evaluation, "group", mine, reviewer, _day(days["group_reviewed"]), index)
+            if evaluation.unit_id != self.school.pk:
+                reviewer = self.heads.get(evaluation.unit_id)
+                self._step(evaluation, "unit", mine, reviewer, _day(days["unit_reviewed"]), index)
+            if evaluation.is_manager:
+                reviewer = self.principal
+                if evaluation.person_id == self.principal.pk:
+                    reviewer = self.deputy_principal
+                day = _day(days["leadership_reviewed"])
+                self._step(evaluation, "leadership", mine, reviewer, day, index)
+
+    def _self_assess(self, evaluation: Evaluation, mine: dict[str, str], at: dt.datetime) -> None:
+        level = Level(mine.get("self", "HTT"))
+        evaluation.self_level = level.value
+        evaluation.self_comment = mine.get(
+            "self_comment", self.data["comments"]["self"][level.value]
+        )
+        evaluation.self_assessed_at = at
+        evaluation.stage = Stage.SELF_ASSESSED
+        _save(evaluation, evaluation.person.user, f"Tự đánh giá: {level.value}", at)
+
+    def _step(
+        self,
+        evaluation: Evaluation,
+        step: str,
+        mine: dict[str, str],
+        reviewer: Person | None,
+        day: dt.date,
+        index: int,
+    ) -> None:
+        """A review at `step` (group, unit, leadership) as emulation.services.evaluations.review
+        records it; nobody reviews their own evaluation."""
+        if reviewer is None or reviewer.pk == evaluation.person_id:
+            return
+        level = Level(mine.get(step, "HTT"))
+        comment = mine.get(f"{step}_comment", self.data["comments"]["review"][level.value])
+        at = _moment(day, index * 9)
+        setattr(evaluation, f"{step}_level", level.value)
+        setattr(evaluation, f"{step}_comment", comment)
+        setattr(evaluation, f"{step}_reviewed_by", reviewer)
+        setattr(evaluation, f"{step}_reviewed_at", at)
+        evaluation.stage = {
+            "group": Stage.GROUP_REVIEWED,
+            "unit": Stage.UNIT_REVIEWED,
+            "leadership": Stage.LEADERSHIP_REVIEWED,
+        }[step]
+        if step != "group":
+            evaluation.proposed_level = level.value
+        label = {"group": "Tổ, bộ môn", "unit": "Đơn vị", "leadership": "Ban giám hiệu"}[step]
+        reason = f"{label} đề nghị {level.value}: {comment[:200]}"
+        _save(evaluation, self.user_of(reviewer), reason, at)
+
+    def unit_meetings(self, campaign: Campaign, evaluations: list[Evaluation]) -> None:
+        """Each unit's review meeting and its reviews sent on, but the units still waiting."""
+        day = _day(self.data["days"]["unit_meeting"])
+        waiting = {self.orgs[key].pk for key in self.data["reviews_not_sent"]}
+        counts: dict[int, int] = {}
+        for evaluation in evaluations:
+            counts[evaluation.unit_id] = counts.get(evaluation.unit_id, 0) + 1
+        parts = CampaignUnit.objects.filter(campaign=campaign).select_related("unit")
+        for order, part in enumerate(parts.order_by("unit__order", "unit__name")):
+            if part.unit_id in waiting:
+                continue
+            head = self.heads.get(part.unit_id)
+            at = _moment(day, 90 + order * 20)
+            n = counts.get(part.unit_id, 0)
+            part.review_meeting_on = day
+            part.review_minutes = (
+                f"Ngày {day:%d/%m/%Y}, {part.unit.name} họp xét thi đua, đánh giá, xếp loại "
+                f"viên chức năm học 2023–2024; có mặt {n}/{n} viên chức. Từng người trình bày "
+                "tự đánh giá, đơn vị đối chiếu minh chứng trên hệ thống và biểu quyết mức đề "
+                "nghị; kết quả như danh sách, nhất trí 100%. (dữ liệu mẫu)"
+            )
+            _save(part, self.user_of(head), "Ghi biên bản họp xét của đơn vị", at)
+            part.reviews_submitted_at = at + dt.timedelta(minutes=30)
+            part.reviews_submitted_by = self.user_of(head) or self.by
+            _save(part, self.user_of(head), "Gửi kết quả xét của đơn vị", part.reviews_submitted_at)
+
+    def council_ranks(self, evaluations: list[Evaluation]) -> None:
+        at = _moment(_day(self.data["days"]["ranked"]), 300)
+        ranks: dict[str, int] = self.data["council_ranks"]
+        for evaluation in evaluations:
+            rank = ranks.get(evaluation.person.full_name)
+            if rank is not None:
+                evaluation.council_rank = rank
+                _save(evaluation, self.by, f"Hội đồng xếp thứ hạng: {rank}", at)
+
+    def run(self) -> Campaign:
+        campaign = self.campaign()
+        where = placements(self.school.pk, on=_day(self.data["evaluations_on"]))
+        self.registrations(campaign, where)
+        self.records()
+        evaluations = self.evaluations(campaign, where)
+        self.review(evaluations)
+        self.unit_meetings(campaign, evaluations)
+        self.council_ranks(evaluations)
+        return campaign
+
+
+def load_emulation_demo(plan: Plan, loader: Any, path: Path = DATA_FILE) -> Campaign | None:
+    """The demo school's 2023–2024 campaign (nothing when it is there already)."""
+    if Campaign.objects.filter(school=plan.school, start_year=plan.start_year).exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return _Demo(plan, loader, data).run()
 
 
 def load_demo(plan: Plan, loader: Any) -> None:
-    sync_rule_sets(RuleSet)
+    sync_rule_sets(RuleSet)  # a flushed test database has lost the migration's rows
+    load_emulation_demo(plan, loader)

@@ -1,27 +1,48 @@
 """The seam between the year's facts about each person and the classification that reads them.
 
-The preview (`emulation.services.classification`) asks a `FactsSource` for the months worked and
-the discipline of each evaluated person. `recorded_facts` reads what is recorded on each
-evaluation (entered on the unit's review page, with the reason kept in its history). The
-computed evidence of the year (`emulation.evidence.evidence_for(plan, people)`, built beside this
-step) plugs in here as another source, without the classification or its pages changing; tests
-pass a source of their own.
+The preview (`emulation.services.classification`) asks a `FactsSource` for the facts of each
+evaluated person. Two sources:
+
+- `recorded_facts`: the months worked and the discipline recorded on each evaluation (entered
+  by the leadership or its office, with the reason kept in its history);
+- `evidence_facts`: the same recorded months and discipline (the personnel records, never
+  computed), with the year's evidence computed from the plan (`emulation.evidence`): the tasks
+  against their original deadline, the check-ins, the units' targets, the teaching hours.
+
+Where the law judges a level by the year's results (NĐ 90/2020/NĐ-CP, Art. 12–13 as amended by
+NĐ 48/2023/NĐ-CP: HTT when every task is done on time, HTXS when, besides, at least half are done
+beyond what was asked; a manager also by the unit's results), `evidence_notes` says where the
+computed evidence does not bear out the level proposed. The preview warns with it; the level
+itself stays the reviewers' and the council's (the engine runs on the proposal).
+
+`campaign_evidence` reads the evidence of a campaign's people on the campaign's day: the pages
+of the cycle (self-assessment, the unit's review) show the same figures the preview checks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from emulation.engine import Discipline
+from django.utils.translation import gettext as _
+
+from core.clock import today
+from emulation.engine import Discipline, Level
+from emulation.evidence import PersonEvidence, YearEvidence, year_evidence
 from emulation.models import Campaign, Evaluation
+from organisations.models import Person
+from planning.models import Plan
+from planning.status import default_day
 
 
 @dataclass(frozen=True)
 class PersonFacts:
     months_worked: Decimal
     discipline: Discipline | None
+    # The year's evidence, computed; None from a source that reads none.
+    evidence: PersonEvidence | None = None
 
 
 # (campaign, its evaluations) → the facts of each, by evaluation id.
@@ -37,3 +58,120 @@ def recorded_facts(
         evaluation.pk: PersonFacts(evaluation.months_worked, evaluation.discipline_value)
         for evaluation in evaluations
     }
+
+
+# The evidence of a campaign ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignEvidence:
+    """The year's evidence of some of a campaign's people, read on `on` (`past`: a day before
+    the plan's default day, read as it stood then, as the evidence pages do)."""
+
+    plan: Plan
+    on: dt.date
+    past: bool
+    year: YearEvidence
+
+    def of(self, person_id: int) -> PersonEvidence | None:
+        return self.year.people.get(person_id)
+
+
+def evidence_day(campaign: Campaign, plan: Plan) -> tuple[dt.date, bool]:
+    """The day a campaign's evidence is read on: the plan's default day (today; a finished
+    year its last day), but not after the campaign's last day (the emulation year ends with
+    it); and whether that day is a past one."""
+    default = default_day(plan, today())
+    day = max(plan.starts_on, min(default, campaign.period_end))
+    return day, day < default
+
+
+def campaign_evidence(campaign: Campaign, people: Iterable[Person]) -> CampaignEvidence | None:
+    """The people's evidence in the campaign's year (None: the campaign has no plan). A fixed
+    number of queries whatever the number of people (emulation.evidence)."""
+    plan = campaign.plan
+    if plan is None:
+        return None
+    on, past = evidence_day(campaign, plan)
+    return CampaignEvidence(
+        plan=plan, on=on, past=past, year=year_evidence(plan, people=people, on=on, past=past)
+    )
+
+
+def evidence_facts(
+    campaign: Campaign, evaluations: Sequence[Evaluation]
+) -> Mapping[int, PersonFacts]:
+    """The recorded months and discipline, with each person's computed evidence."""
+    recorded = recorded_facts(campaign, evaluations)
+    evidence = campaign_evidence(campaign, [evaluation.person for evaluation in evaluations])
+    if evidence is None:
+        return recorded
+    return {
+        evaluation.pk: replace(recorded[evaluation.pk], evidence=evidence.of(evaluation.person_id))
+        for evaluation in evaluations
+    }
+
+
+# What the law reads in the evidence ---------------------------------------------------------
+
+
+def evidence_notes(level: Level | None, evidence: PersonEvidence, *, manager: bool) -> list[str]:
+    """Where the computed evidence does not bear out `level`, the level a person is expected
+    at (Vietnamese, one sentence each), by NĐ 90/2020 Art. 12–13 as amended by NĐ 48/2023:
+
+    - HTT and HTXS: every task due done on time, against its original deadline (a task late or
+      still open past it says otherwise);
+    - HTXS: besides, at least half of the tasks done beyond what was asked; the plan knows only
+      the time, so a task done before its original deadline (vượt tiến độ) stands for it, over
+      the tasks done, as the evidence page counts it;
+    - a manager at HTT or HTXS: every target of their units met (of those measured so far).
+
+    Nothing is said of a person with no task due (a lecturer's year is their teaching, shown
+    with the evidence) or of a level at HT or below.
+    """
+    if level not in (Level.HTT, Level.HTXS):
+        return []
+    notes: list[str] = []
+    tasks = evidence.tasks
+    due = len(tasks.due)
+    if due and len(tasks.on_time) < due:
+        # Due and not done, neither overdue: on its deadline today, or within an extension.
+        open_ = due - len(tasks.on_time) - len(tasks.late) - len(tasks.overdue)
+        parts = [
+            _("%(n)d trễ hạn") % {"n": len(tasks.late)} if tasks.late else "",
+            _("%(n)d quá hạn") % {"n": len(tasks.overdue)} if tasks.overdue else "",
+            _("%(n)d chưa hoàn thành") % {"n": open_} if open_ else "",
+        ]
+        notes.append(
+            _(
+                "dự kiến %(level)s nhưng chỉ %(on_time)d/%(due)d nhiệm vụ đến hạn hoàn thành "
+                "đúng hạn ban đầu (%(why)s); %(level)s cần mọi nhiệm vụ hoàn thành đúng tiến độ."
+            )
+            % {
+                "level": level.value,
+                "on_time": len(tasks.on_time),
+                "due": due,
+                "why": ", ".join(part for part in parts if part),
+            }
+        )
+    done = len(tasks.done)
+    if level is Level.HTXS and done and 2 * len(tasks.ahead) < done:
+        notes.append(
+            _(
+                "dự kiến HTXS nhưng chỉ %(ahead)d/%(done)d nhiệm vụ đã hoàn thành vượt tiến "
+                "độ; HTXS cần ít nhất một nửa số nhiệm vụ hoàn thành vượt mức."
+            )
+            % {"ahead": len(tasks.ahead), "done": done}
+        )
+    # A target not measured yet says nothing either way; one measured and missed does.
+    measured = [line for line in evidence.targets.lines if line.actual is not None]
+    met = [line for line in measured if line.met]
+    if manager and len(met) < len(measured):
+        notes.append(
+            _(
+                "dự kiến %(level)s nhưng đơn vị mới đạt %(met)d/%(all)d chỉ tiêu đã có số liệu; "
+                "cán bộ quản lý xếp %(level)s cần đơn vị hoàn thành mọi chỉ tiêu."
+            )
+            % {"level": level.value, "met": len(met), "all": len(measured)}
+        )
+    return notes

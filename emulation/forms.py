@@ -166,7 +166,11 @@ class OptionalNoteForm(StyledFormMixin, forms.Form):
 class LevelForm(_VersionedForm):
     """A level with comments: a self-assessment or a review."""
 
-    level = forms.ChoiceField(label=_("Mức xếp loại"), choices=LEVEL_CHOICES)
+    # No level chosen until someone chooses one: a form opened on the first level would propose
+    # HTXS to whoever sends it without looking.
+    level = forms.ChoiceField(
+        label=_("Mức xếp loại"), choices=[("", _("— Chọn mức xếp loại —")), *LEVEL_CHOICES]
+    )
     comment = forms.CharField(
         label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )

@@ -1,7 +1,8 @@
 """The classification preview: the engine run on the campaign's current data with the rule set in
 force, and the warnings leadership needs before the council meets — more HTXS proposed in a unit
 and group than the quota allows (who falls under the line and why), levels that the rules will
-change (discipline, months worked), registrations the year will not reach, reviews still missing.
+change (discipline, months worked), levels the year's computed evidence does not bear out
+(emulation.facts.evidence_notes), registrations the year will not reach, reviews still missing.
 
 Read-only: nothing is written. The queries do not grow with the number of people.
 """
@@ -30,7 +31,7 @@ from emulation.engine import (
     evaluate,
     percent,
 )
-from emulation.facts import FactsSource, PersonFacts, recorded_facts
+from emulation.facts import FactsSource, PersonFacts, evidence_facts, evidence_notes
 from emulation.models import (
     Campaign,
     Evaluation,
@@ -52,6 +53,8 @@ class Row:
     registered: list[Title]
     initiative: Scope | None
     result: PersonResult | None = None
+    # Where the computed evidence does not bear out the level expected (emulation.facts).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def falls(self) -> bool:
@@ -144,8 +147,10 @@ def _unit_names(units: list[Organisation]) -> dict[int, str]:
     }
 
 
-def preview(campaign: Campaign, *, facts: FactsSource = recorded_facts) -> Preview:
-    """The engine on the campaign's evaluations as they stand, with the warnings."""
+def preview(campaign: Campaign, *, facts: FactsSource = evidence_facts) -> Preview:
+    """The engine on the campaign's evaluations as they stand, with the warnings; the facts
+    are the recorded months and discipline with the computed evidence unless `facts` says
+    otherwise."""
     rule_set, rules = rules_for(campaign)
     evaluations = list(
         Evaluation.objects.active()
@@ -204,6 +209,10 @@ def preview(campaign: Campaign, *, facts: FactsSource = recorded_facts) -> Previ
     )
     for row in ready:
         row.result = outcome.people[row.name]
+        if row.facts.evidence is not None:
+            row.notes = evidence_notes(
+                row.result.level, row.facts.evidence, manager=row.evaluation.is_manager
+            )
 
     blocks: dict[int, UnitBlock] = {}
     for row in rows:
@@ -346,6 +355,7 @@ def _warnings(
                 _("%(name)s: bị kỷ luật (%(d)s) nên xếp loại KHT, không theo mức đề nghị %(p)s.")
                 % {"name": name, "d": row.facts.discipline.value, "p": row.proposed.value}
             )
+        warnings.extend(f"{name}: {note}" for note in row.notes)
         if row.missed:
             warnings.append(
                 _("%(name)s đăng ký %(titles)s nhưng dự kiến không đạt: %(why)s")

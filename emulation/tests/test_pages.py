@@ -193,7 +193,7 @@ def test_self_assessment_then_the_reviews_in_place(assessing: Cycle) -> None:
     )
     assert response.status_code == 200
     row = response.content.decode()
-    assert row.strip().startswith("<tr") and "<strong>HTT</strong>" in row
+    assert row.strip().startswith("<li") and "<strong>HTT</strong>" in row
     evaluation.refresh_from_db()
     assert (evaluation.stage, evaluation.proposed_level) == (Stage.UNIT_REVIEWED, "HTT")
     # A stale form is refused with 400 and the row shows why.
@@ -206,6 +206,21 @@ def test_self_assessment_then_the_reviews_in_place(assessing: Cycle) -> None:
     # The person sees every step of their own evaluation, with who decided.
     own = staff.get(url("evaluation", evaluation.pk)).content.decode()
     assert "Còn việc trễ hạn." in own and "Vũ Thị Dung" in own and "Lịch sử thay đổi" in own
+
+
+def test_the_self_assessment_form_opens_with_no_level_chosen(assessing: Cycle) -> None:
+    """A form opened on the first level would propose HTXS for whoever sends it unread."""
+    campaign = assessing.campaign
+    staff = assessing.client("staff")
+    form = staff.get(url("my_evaluation", campaign.pk)).content.decode()
+    assert '<option value="" selected>— Chọn mức xếp loại —</option>' in form
+    evaluation = Evaluation.objects.get(person=assessing.people["staff"])
+    response = staff.post(
+        url("my_evaluation", campaign.pk),
+        {"level": "", "comment": "Đủ giờ.", "version": evaluation.version},
+    )
+    assert response.status_code == 400
+    assert Evaluation.objects.get(pk=evaluation.pk).stage == Stage.PENDING
 
 
 def test_the_preview_warns_before_the_council(assessing: Cycle) -> None:

@@ -21,6 +21,7 @@ from core.permissions import require
 from core.query import int_param
 from core.requests import SignedInHtmxRequest, SignedInRequest
 from core.views import attempt, render_form
+from emulation.facts import CampaignEvidence, campaign_evidence, evidence_day
 from emulation.forms import FactsForm, LevelForm, MinutesForm
 from emulation.models import Evaluation, ReviewStep, Stage
 from emulation.services import classification
@@ -36,6 +37,12 @@ STEP_PERMS = {
     ReviewStep.UNIT: "emulation.review_unit",
     ReviewStep.LEADERSHIP: "emulation.review_leadership",
 }
+
+
+def evidence_url(evidence: CampaignEvidence, person_id: int) -> str:
+    """The person's evidence page, on the day the campaign reads it."""
+    url = reverse("emulation_evidence:person", args=[evidence.plan.pk, person_id])
+    return f"{url}?on={evidence.on:%d/%m/%Y}" if evidence.past else url
 
 
 def _steps_for(
@@ -82,6 +89,7 @@ def my_evaluation(request: SignedInRequest, pk: int) -> HttpResponse:
         done = attempt(request, assess, form=form, success=_("Đã ghi tự đánh giá của bạn."))
         if done:
             return redirect("emulation:evaluation", pk=done.value.pk)
+    evidence = campaign_evidence(campaign, [person]) if person is not None else None
     window = _("Thời hạn tự đánh giá: %(start)s – %(end)s.") % {
         "start": campaign.self_assessment_opens.strftime("%d/%m/%Y"),
         "end": campaign.self_assessment_closes.strftime("%d/%m/%Y"),
@@ -98,6 +106,9 @@ def my_evaluation(request: SignedInRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "evaluation": evaluation,
             "window_open": campaign.self_assessment_open_on(today()),
+            "evidence": evidence,
+            "ev": evidence.of(person.pk) if evidence and person else None,
+            "evidence_url": evidence_url(evidence, person.pk) if evidence and person else "",
         },
     )
 
@@ -129,6 +140,13 @@ def evaluation_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "is_own": evaluation.person_id == getattr(membership_of(request.user).person, "pk", None),
         "history": history_entries(evaluation),
     }
+    evidence = campaign_evidence(evaluation.campaign, [evaluation.person])
+    if evidence is not None:
+        context |= {
+            "evidence": evidence,
+            "ev": evidence.of(evaluation.person_id),
+            "evidence_url": evidence_url(evidence, evaluation.person_id),
+        }
     return render(request, "emulation/evaluation_detail.html", context)
 
 
@@ -166,7 +184,9 @@ def evaluation_review(request: SignedInHtmxRequest, pk: int, step: str) -> HttpR
             request,
             "emulation/_review_row.html",
             {
-                "row": _unit_row(request, evaluation),
+                "row": _unit_row(
+                    request, evaluation, campaign_evidence(evaluation.campaign, [evaluation.person])
+                ),
                 "campaign": evaluation.campaign,
                 "form_error": form.errors if not done else None,
             },
@@ -266,11 +286,16 @@ def prepare(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _unit_row(
-    request: SignedInRequest, evaluation: Evaluation, submitted: bool | None = None
+    request: SignedInRequest,
+    evaluation: Evaluation,
+    evidence: CampaignEvidence | None,
+    submitted: bool | None = None,
 ) -> dict[str, Any]:
     steps = _steps_for(request, evaluation, submitted)
     return {
         "evaluation": evaluation,
+        "ev": evidence.of(evaluation.person_id) if evidence else None,
+        "evidence_url": evidence_url(evidence, evaluation.person_id) if evidence else "",
         "steps": steps,
         "forms": {
             step.value: LevelForm(
@@ -308,6 +333,7 @@ def unit_review(request: SignedInRequest, pk: int, unit_pk: int) -> HttpResponse
         evaluation.campaign = campaign
         evaluation.unit = part.unit
     submitted = part.reviews_submitted
+    evidence = campaign_evidence(campaign, [evaluation.person for evaluation in evaluations])
     minutes_form = MinutesForm(
         request.POST or None,
         instance=part if part.pk else None,
@@ -331,7 +357,7 @@ def unit_review(request: SignedInRequest, pk: int, unit_pk: int) -> HttpResponse
         "campaign": campaign,
         "part": part,
         "unit": part.unit,
-        "rows": [_unit_row(request, evaluation, submitted) for evaluation in evaluations],
+        "rows": [_unit_row(request, evaluation, evidence, submitted) for evaluation in evaluations],
         "minutes_form": minutes_form,
         "reviewed": sum(1 for e in evaluations if e.proposed_level),
     }
@@ -373,8 +399,18 @@ def classification_page(request: SignedInRequest, pk: int) -> HttpResponse:
             "emulation/classification.html",
             {"campaign": campaign, "problem": str(error)},
         )
+    plan = campaign.plan
+    on, past = evidence_day(campaign, plan) if plan else (None, False)
     return render(
-        request, "emulation/classification.html", {"campaign": campaign, "preview": result}
+        request,
+        "emulation/classification.html",
+        {
+            "campaign": campaign,
+            "preview": result,
+            "evidence_plan": plan,
+            "evidence_on": on,
+            "evidence_past": past,
+        },
     )
 
 
