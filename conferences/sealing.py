@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
 from conferences import ballots
 from conferences.models.sealing import SealedKeys
+
+T = TypeVar("T")
 
 # Shuffling and opening order come from the operating system's generator, not a seeded one.
 shuffle = random.SystemRandom().shuffle
@@ -74,10 +76,19 @@ def open_all(box: SealedKeys, passphrase: str, sealed: Iterable[bytes | memoryvi
     ballots.WrongPassphrase when the passphrase is wrong (nothing is opened),
     ballots.UnreadableBallot when a ballot does not open with the box's key.
     """
+    return [choice for _tag, choice in open_tagged(box, passphrase, ((None, s) for s in sealed))]
+
+
+def open_tagged(
+    box: SealedKeys, passphrase: str, sealed: Iterable[tuple[T, bytes | memoryview]]
+) -> list[tuple[T, str]]:
+    """As `open_all`, for a box whose ballots answer several questions: each ballot comes with
+    the question it answers (`tag`, stored in the clear beside it) and goes back with its
+    choice, in a random order."""
     private = ballots.unlock(passphrase, box.keys)
-    pending = [bytes(item) for item in sealed]
+    pending = [(tag, bytes(item)) for tag, item in sealed]
     shuffle(pending)
-    return [ballots.open_ballot(private, item) for item in pending]
+    return [(tag, ballots.open_ballot(private, item)) for tag, item in pending]
 
 
 def discard(box: SealedKeys, box_ballots: models.QuerySet[Any]) -> None:
