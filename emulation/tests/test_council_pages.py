@@ -447,3 +447,17 @@ def test_the_decision_page_costs_the_same_with_more_people(council: Council) -> 
     few = count(council, address, "leadership")
     grow(council, 12)
     assert count(council, address, "leadership") == few
+
+
+def test_the_home_page_asks_members_to_vote_and_leaders_to_answer(council: Council) -> None:
+    council.open(present=("leadership", "clerk", "faculty_head"))
+    home = reverse("home")
+    assert 'data-emulation="vote"' in council.client("faculty_head").get(home).content.decode()
+    assert 'data-emulation="vote"' not in council.client("colleague").get(home).content.decode()
+    council.vote("faculty_head")
+    assert 'data-emulation="vote"' not in council.client("faculty_head").get(home).content.decode()
+    council.count()
+    council.publish()
+    appeal_services.file_appeal(council.campaign, text="Xem lại", by=council.users["staff"])
+    page = council.client("leadership").get(home).content.decode()
+    assert 'data-emulation="appeals"' in page and "1 kiến nghị" in page
