@@ -461,3 +461,38 @@ def test_the_home_page_asks_members_to_vote_and_leaders_to_answer(council: Counc
     appeal_services.file_appeal(council.campaign, text="Xem lại", by=council.users["staff"])
     page = council.client("leadership").get(home).content.decode()
     assert 'data-emulation="appeals"' in page and "1 kiến nghị" in page
+
+
+def test_the_vote_rule_is_set_on_the_campaigns_form(council: Council) -> None:
+    campaign = council.campaign
+    client = council.client("leadership")
+    page = client.get(url("campaign_edit", campaign.pk)).content.decode()
+    assert 'name="council_pass_numerator"' in page and 'name="council_pass_base"' in page
+    data = {
+        "name": campaign.name, "start_year": "2023", "titles": campaign.titles,
+        "period_start": "01/09/2023", "period_end": "31/05/2024",
+        "registration_opens": "15/09/2023", "registration_closes": "15/10/2023",
+        "self_assessment_opens": "01/05/2024", "self_assessment_closes": "15/05/2024",
+        "version": str(campaign.version),
+        "council_pass_numerator": "2", "council_pass_denominator": "3",
+        "council_pass_strict": "0", "council_pass_base": "present",
+        "council_quorum_numerator": "1", "council_quorum_denominator": "2",
+        "appeals_open": "28/05/2024", "appeals_close": "04/06/2024",
+    }  # fmt: skip
+    response = client.post(url("campaign_edit", campaign.pk), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    campaign = council.campaign
+    assert campaign.pass_rule.text == "từ 2/3 số thành viên có mặt trở lên"
+    assert campaign.quorum.text == "ít nhất 1/2 số thành viên có mặt"
+    assert campaign.appeals_close == dt.date(2024, 6, 4)
+    # Numerator above the denominator: refused with a message, nothing saved.
+    data.update(version=str(campaign.version), council_pass_numerator="4")
+    response = client.post(url("campaign_edit", campaign.pk), data)
+    assert response.status_code == 400 and "tử số không lớn hơn mẫu số" in response.content.decode()
+    assert council.campaign.council_pass_numerator == 2
+    # Left out of a post, the rule keeps its value.
+    for key in ("council_pass_numerator", "council_pass_strict", "council_pass_base"):
+        data.pop(key)
+    data["version"] = str(council.campaign.version)
+    assert client.post(url("campaign_edit", campaign.pk), data).status_code == 302
+    assert council.campaign.pass_rule.text == "từ 2/3 số thành viên có mặt trở lên"
