@@ -1,4 +1,5 @@
-"""A campaign ready for its council: everyone reviewed, more HTXS proposed in Khoa Tự nhiên's
+"""A campaign ready for its council (its secretary is the clerk; a second clerk, `clerk2`, is not
+on it): everyone reviewed, more HTXS proposed in Khoa Tự nhiên's
 lecturers than the quota allows, CSTĐCS candidates (one of them a council member), a Bằng khen
 candidate, the faculty a TTLĐXS candidate; a council of four.
 
@@ -61,6 +62,7 @@ LEVELS = {
     "leadership": "HTT",
     "unit_head": "HTT",
     "clerk": "HTT",
+    "clerk2": "HTT",
 }
 
 
@@ -170,6 +172,10 @@ def council(cycle: Cycle) -> Council:
     school.abbreviation = "CĐM"
     school.place = "Lạng Sơn"
     school.save()
+    # A clerk who is not on the council (the council's secretary is the other clerk).
+    world.people["clerk2"], world.users["clerk2"] = make_person(
+        school, world.office, "Trần Thị Văn", "clerk2", "Văn thư", Role.CLERK
+    )
     for n in range(1, 5):
         key = f"lecturer{n}"
         world.people[key], world.users[key] = make_person(

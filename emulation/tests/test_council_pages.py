@@ -42,7 +42,8 @@ from organisations.models import Role
 OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
 LOGIN = REDIRECT
 ROLES = [
-    "anonymous", "outsider", "officer", "staff", "clerk", "unit_head", "faculty_head", "leadership",
+    "anonymous", "outsider", "officer", "staff", "clerk2", "clerk", "unit_head", "faculty_head",
+    "leadership",
 ]  # fmt: skip
 
 
@@ -66,10 +67,11 @@ def decided(council: Council) -> Council:
     return council
 
 
-# anonymous, outsider, officer, staff, clerk (secretary), unit head, faculty head (member), leader
-SCHOOL = (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK, OK, OK)
-COUNCIL = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK, OK)
-LEADERS_CLERK = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK)
+# anonymous, outsider, officer, staff, a clerk, the clerk who is the council's secretary,
+# a unit head, the faculty head (a council member), the leader (the council's chair)
+SCHOOL = (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK, OK, OK, OK)
+COUNCIL = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK)
+LEADERS_CLERK = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, OK)
 
 PAGES: list[tuple[str, Callable[[Council], str], tuple[int, ...]]] = [
     ("ballot", lambda c: url("council_vote", c.campaign.pk), COUNCIL),
@@ -79,11 +81,11 @@ PAGES: list[tuple[str, Callable[[Council], str], tuple[int, ...]]] = [
     ("decision paper", lambda c: paper("emulation_decision", c.campaign.pk), SCHOOL),
     ("proposal paper", lambda c: paper("emulation_proposal", c.campaign.pk), LEADERS_CLERK),
     ("staff's certificate", lambda c: paper("emulation_certificate", c.evaluation("staff").pk),
-     (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, FORBIDDEN, OK, OK)),
+     (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK, FORBIDDEN, OK, OK)),
     ("clerk's certificate", lambda c: paper("emulation_certificate", c.evaluation("clerk").pk),
-     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, OK, FORBIDDEN, OK)),
+     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, OK, OK, FORBIDDEN, OK)),
     ("faculty's certificate", lambda c: paper("emulation_unit_certificate", CampaignUnit.objects.get(campaign=c.campaign, unit=c.cycle.world.faculty).pk),
-     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK, OK)),
+     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, OK, FORBIDDEN, OK, OK)),
     ("campaign", lambda c: url("campaign", c.campaign.pk), SCHOOL),
 ]  # fmt: skip
 
@@ -104,7 +106,7 @@ def test_page_for_role(
 def test_before_the_decision_its_draft_is_for_those_preparing_it(council: Council) -> None:
     council.run_to_published()
     address = paper("emulation_decision", council.campaign.pk)
-    expected = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK)
+    expected = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, OK)
     for role, status in zip(ROLES, expected, strict=True):
         response = council.client(role).get(address)
         close_response(response)
@@ -145,22 +147,22 @@ def _past_window(c: Council) -> None:
 
 ACTIONS: list[tuple[str, Callable[[Council], None], Callable[[Council], str], Callable[[Council], dict[str, Any]], tuple[int, ...]]] = [
     ("prepare", lambda c: c.cycle.clock.set(COUNCIL_DAY), lambda c: url("council_prepare", c.campaign.pk),
-     lambda c: {"held_on": "28/05/2024"}, (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT)),
+     lambda c: {"held_on": "28/05/2024"}, (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("open", _prepared, lambda c: url("council_open", c.campaign.pk),
      lambda c: {"present": [str(c.member(r).pk) for r in ("leadership", "clerk", "faculty_head")], "passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE},
-     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT)),
+     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("cast", _open, lambda c: url("council_cast", c.campaign.pk), lambda c: {},
-     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, REDIRECT, FORBIDDEN, REDIRECT, REDIRECT)),
+     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, REDIRECT, REDIRECT)),
     ("count", _open, lambda c: url("council_count", c.campaign.pk), lambda c: {"passphrase": PASSPHRASE},
-     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT)),
+     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("appeal", _published, lambda c: url("appeal_file", c.campaign.pk), lambda c: {"text": "Xin xem lại"},
-     (LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+     (LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     ("answer", _appealed, lambda c: url("appeal_answer", Appeal.objects.get().pk),
      lambda c: {f"a{Appeal.objects.get().pk}-decision": "rejected", f"a{Appeal.objects.get().pk}-answer": "Giữ nguyên"},
-     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("issue", _past_window, lambda c: url("decision_issue", c.campaign.pk),
      lambda c: {"decided_on": "10/06/2024", "signer": str(decision_services.signer_choices(c.campaign, DECISION_DAY)[0].pk)},
-     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
 ]  # fmt: skip
 
 

@@ -164,7 +164,7 @@ def test_the_decision_writes_each_result_and_the_years_titles(council: Council) 
     assert Notification.objects.filter(
         kind=NotificationKind.EMULATION_DECISION, user=council.users["staff"]
     ).exists()
-    assert decision.snapshot["counts"] == {"LĐTT": 10, "CSTĐCS": 2, "TTLĐTT": 3}
+    assert decision.snapshot["counts"] == {"LĐTT": 11, "CSTĐCS": 2, "TTLĐTT": 3}
 
 
 def test_the_decision_is_numbered_once_and_never_changes(council: Council) -> None:
@@ -235,7 +235,7 @@ def test_the_papers_lists_are_the_decisions(council: Council) -> None:
         sum(row[8] or 0 for row in rows)
         + sum((row[5].value or 0) for row in book["Tập thể"].iter_rows(min_row=2))
         == decision.snapshot["total"]
-        == 10 * 540_000 - 2 * 540_000 + 2 * 1_800_000 + 3 * 1_440_000
+        == 11 * 540_000 - 2 * 540_000 + 2 * 1_800_000 + 3 * 1_440_000
     )
 
 
