@@ -26,8 +26,8 @@ from core.browser import browser, chromium_path
 from demo.loader import DEMO_PASSWORD, load_demo
 from documents.catalogue import sync_document_types
 from documents.models import Document, DocumentType
-from emulation.models import RuleSet
-from emulation.seed import sync_rule_sets
+from emulation.models import BaseSalary, BonusScale, RuleSet
+from emulation.seed import sync_bonuses, sync_rule_sets
 from organisations.models import Organisation, Person, Position, Role
 from planning import services
 from planning.models import Plan, Target, Task, WorkArea
@@ -37,7 +37,7 @@ ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
 
 def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
     """Put back the rows the data migrations load (document types, conference kinds, the national
-    emulation rule sets).
+    emulation rule sets, base salaries and bonus scales).
 
     A transactional test ends by flushing every table, and the flush then sends post_migrate:
     the tests after it on the same process (pytest-xdist hands a worker whole files in any
@@ -49,6 +49,7 @@ def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
         sync_conference_kinds(ConferenceKind)
     elif sender.name == "emulation":
         sync_rule_sets(RuleSet)
+        sync_bonuses(BaseSalary, BonusScale)
 
 
 RELOAD_UID = "tests-reload-migrated-rows"

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from emulation.models import Campaign, Evaluation, Initiative, RuleSet, TitleHistory
+from emulation.models import (
+    BaseSalary,
+    BonusScale,
+    Campaign,
+    Evaluation,
+    Initiative,
+    RuleSet,
+    TitleHistory,
+)
 
 
 @admin.register(RuleSet)
@@ -34,3 +42,13 @@ class TitleHistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-his
     list_display = ["start_year", "person", "unit", "titles", "level", "source"]
     list_filter = ["school", "start_year"]
     raw_id_fields = ["person", "unit"]
+
+
+@admin.register(BaseSalary)
+class BaseSalaryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history ships no types
+    list_display = ["valid_from", "amount", "source"]
+
+
+@admin.register(BonusScale)
+class BonusScaleAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history ships no types
+    list_display = ["name", "valid_from", "rounding"]

@@ -37,6 +37,18 @@ _DATES = [
     "group_review_by",
     "unit_review_by",
     "council_meets_on",
+    "appeals_open",
+    "appeals_close",
+]
+
+
+COUNCIL_SETTINGS = [
+    "council_pass_numerator",
+    "council_pass_denominator",
+    "council_pass_strict",
+    "council_pass_base",
+    "council_quorum_numerator",
+    "council_quorum_denominator",
 ]
 
 
@@ -61,15 +73,28 @@ class CampaignForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Campaign
             "criteria",
             *_DATES,
             "council_decision",
+            *COUNCIL_SETTINGS,
         ]
         widgets = {
             **{name: DateInput() for name in _DATES},
             "criteria": forms.Textarea(attrs={"rows": 5}),
         }
 
+    council_pass_strict = forms.TypedChoiceField(
+        label=_("Cách so với tỷ lệ"),
+        choices=[("1", _("phải trên tỷ lệ (quá bán)")), ("0", _("từ tỷ lệ trở lên"))],
+        coerce=lambda value: value == "1",
+        required=False,
+    )
+
     def __init__(self, *args: Any, school: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
+        # The council's settings keep their value (or the default) when a post leaves them out.
+        for name in COUNCIL_SETTINGS:
+            fields[name].required = False
+        if not self.is_bound:
+            self.initial["council_pass_strict"] = "1" if self.instance.council_pass_strict else "0"
         fields["launch"].queryset = (
             EmulationLaunch.objects.filter(conference__school=school, conference__archived_at=None)
             .select_related("conference")
@@ -93,6 +118,13 @@ class CampaignForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Campaign
         fields["basis"].queryset = (
             Document.objects.active().filter(school=school).select_related("doc_type")
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in COUNCIL_SETTINGS:
+            if data.get(name) in (None, ""):
+                data[name] = getattr(self.instance, name)
+        return data
 
 
 class CouncilMemberForm(StyledFormMixin, forms.ModelForm[CouncilMember]):

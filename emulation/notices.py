@@ -6,7 +6,11 @@
   a unit's list sent → the leadership;
 - a self-assessment → the first reviewer (the subject group's heads, else the unit's; the
   leadership too for a manager); a review → the person and the next reviewer; a unit's reviews
-  sent → the leadership.
+  sent → the leadership;
+- the council's list of cases made → the council; its ballot opened → the members present;
+  counted → the council and the leadership; the results published → everyone in the school;
+- an appeal filed → the leadership and the council's chair; answered → the person;
+- the decision issued → everyone in the school; the tờ trình → the people it proposes.
 """
 
 from __future__ import annotations
@@ -19,7 +23,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.text import format_date
-from emulation.models import Campaign, CampaignUnit, Evaluation, Registration, ReviewStep
+from emulation.models import (
+    Appeal,
+    Campaign,
+    CampaignUnit,
+    CouncilMember,
+    CouncilRole,
+    CouncilVote,
+    Decision,
+    Evaluation,
+    Registration,
+    ReviewStep,
+)
 from notifications.models import NotificationKind
 from notifications.people import heads_of, leadership_of, user_of
 from notifications.services import notify
@@ -173,5 +188,120 @@ def unit_reviews_submitted(part: CampaignUnit, *, by: User) -> None:
         kind=NotificationKind.EMULATION_REVIEW,
         title=_("%(unit)s gửi kết quả xét thi đua") % {"unit": part.unit.name},
         url=reverse("emulation:unit_review", args=[part.campaign_id, part.unit_id]),
+        actor=by,
+    )
+
+
+# The council, the results, the decision ---------------------------------------------------------
+
+
+def _council_users(campaign_id: int, *, roles: Sequence[str] | None = None) -> list[Any]:
+    members = CouncilMember._base_manager.filter(
+        campaign_id=campaign_id, archived_at=None, person__user__isnull=False
+    ).select_related("person__user")
+    if roles is not None:
+        members = members.filter(role__in=list(roles))
+    return [member.person.user for member in members.order_by("order", "pk")]
+
+
+def _ballot_url(vote: CouncilVote) -> str:
+    return reverse("emulation:council_vote", args=[vote.campaign_id])
+
+
+def council_vote_prepared(vote: CouncilVote, *, by: User) -> None:
+    notify(
+        _council_users(vote.campaign_id),
+        kind=NotificationKind.EMULATION_COUNCIL,
+        title=_("Danh sách bỏ phiếu của Hội đồng thi đua – khen thưởng (họp ngày %(day)s)")
+        % {"day": format_date(vote.held_on)},
+        url=_ballot_url(vote),
+        actor=by,
+    )
+
+
+def council_vote_opened(vote: CouncilVote, present: Sequence[CouncilMember], *, by: User) -> None:
+    notify(
+        [member.person.user for member in present if member.person.user_id],
+        kind=NotificationKind.EMULATION_COUNCIL,
+        title=_("Mời bỏ phiếu kín: Hội đồng thi đua – khen thưởng"),
+        body=_("Phiếu kín: không ai biết bạn chọn gì; bạn không bỏ phiếu cho chính mình."),
+        url=_ballot_url(vote),
+        actor=by,
+    )
+
+
+def council_vote_counted(vote: CouncilVote, *, by: User) -> None:
+    notify(
+        _council_users(vote.campaign_id) + leadership_of(vote.campaign.school_id),
+        kind=NotificationKind.EMULATION_COUNCIL,
+        title=_("Đã kiểm phiếu: %(n)s thành viên bỏ phiếu") % {"n": vote.voters_count},
+        url=_ballot_url(vote),
+        actor=by,
+    )
+
+
+def results_published(vote: CouncilVote, *, by: User) -> None:
+    campaign = vote.campaign
+    notify(
+        _school_users(campaign.school_id),
+        kind=NotificationKind.EMULATION_COUNCIL,
+        title=_("Công khai kết quả bình xét thi đua năm học %(year)s")
+        % {"year": campaign.year_label},
+        body=_(
+            "Xem kết quả, số phiếu và quy tắc áp dụng; kiến nghị về kết quả của mình đến ngày %(day)s."
+        )
+        % {"day": format_date(campaign.appeals_close)},
+        url=reverse("emulation:results", args=[campaign.pk]),
+        actor=by,
+    )
+
+
+def appeal_filed(appeal: Appeal, *, by: User) -> None:
+    campaign = appeal.campaign
+    notify(
+        leadership_of(campaign.school_id) + _council_users(campaign.pk, roles=[CouncilRole.CHAIR]),
+        kind=NotificationKind.EMULATION_APPEAL,
+        title=_("%(name)s kiến nghị về kết quả thi đua")
+        % {"name": appeal.evaluation.person.full_name},
+        body=appeal.text,
+        url=reverse("emulation:results", args=[campaign.pk]) + "#kien-nghi",
+        actor=by,
+    )
+
+
+def appeal_answered(appeal: Appeal, *, by: User) -> None:
+    notify(
+        [user_of(appeal.evaluation.person)],
+        kind=NotificationKind.EMULATION_APPEAL,
+        title=_("Kiến nghị của bạn đã được trả lời: %(s)s") % {"s": appeal.get_status_display()},
+        body=appeal.answer,
+        url=reverse("emulation:results", args=[appeal.campaign_id]) + "#cua-toi",
+        actor=by,
+    )
+
+
+def decision_issued(decision: Decision, symbol: str, *, by: User) -> None:
+    campaign = decision.campaign
+    notify(
+        _school_users(campaign.school_id),
+        kind=NotificationKind.EMULATION_DECISION,
+        title=_("Quyết định số %(n)s công nhận danh hiệu thi đua năm học %(year)s")
+        % {"n": symbol, "year": campaign.year_label},
+        body=_("Xem kết quả của bạn và tải giấy khen (nếu có)."),
+        url=reverse("emulation:results", args=[campaign.pk]) + "#cua-toi",
+        actor=by,
+    )
+
+
+def proposal_issued(decision: Decision, *, by: User) -> None:
+    campaign = decision.campaign
+    proposed = [row["person"] for row in decision.people if row["proposed"]]
+    people = Person._base_manager.filter(pk__in=proposed, user__isnull=False).select_related("user")
+    notify(
+        [person.user for person in people.order_by("pk")],
+        kind=NotificationKind.EMULATION_DECISION,
+        title=_("Nhà trường trình cấp trên đề nghị khen thưởng bạn (năm học %(year)s)")
+        % {"year": campaign.year_label},
+        url=reverse("emulation:results", args=[campaign.pk]) + "#cua-toi",
         actor=by,
     )

@@ -12,8 +12,10 @@ from django.http import HttpRequest
 
 from core.permissions import get_authorised
 from core.text import format_date
+from emulation import decision_papers
 from emulation.engine import Title
 from emulation.models import Campaign, Registration
+from emulation.services.decisions import DECISION_KIND, PROPOSAL_KIND
 from organisations.models import Position, Role
 from papers.layout import Heading, Paper, Para, Table, recipients
 from papers.placeholders import common_context
@@ -203,3 +205,56 @@ register(
         latest=_latest,
     )
 )
+
+
+for kind in (
+    PaperKind(
+        code=DECISION_KIND,
+        label="Quyết định công nhận danh hiệu thi đua",
+        build=decision_papers.decision_paper,
+        context=decision_papers.decision_context,
+        load=decision_papers.load_decision,
+        filename=lambda campaign: (
+            f"quyet-dinh-cong-nhan-danh-hieu-{campaign.start_year}-{campaign.start_year + 1}"
+        ),
+        school_of=lambda campaign: campaign.school,
+        placeholders=decision_papers.DECISION_PLACEHOLDERS,
+        latest=decision_papers.latest_decided,
+    ),
+    PaperKind(
+        code=PROPOSAL_KIND,
+        label="Tờ trình đề nghị cấp trên khen thưởng",
+        build=decision_papers.proposal_paper,
+        context=decision_papers.proposal_context,
+        load=decision_papers.load_proposal,
+        filename=lambda campaign: (
+            f"to-trinh-de-nghi-khen-thuong-{campaign.start_year}-{campaign.start_year + 1}"
+        ),
+        school_of=lambda campaign: campaign.school,
+        placeholders=decision_papers.PROPOSAL_PLACEHOLDERS,
+        latest=decision_papers.latest_decided,
+    ),
+    PaperKind(
+        code=decision_papers.CERTIFICATE_KIND,
+        label="Giấy khen cá nhân",
+        build=decision_papers.certificate_paper,
+        context=decision_papers.certificate_context,
+        load=decision_papers.load_certificate,
+        filename=lambda evaluation: f"giay-khen-{evaluation.campaign.start_year}-{evaluation.pk}",
+        school_of=lambda evaluation: evaluation.campaign.school,
+        placeholders=decision_papers.CERTIFICATE_PLACEHOLDERS,
+        latest=decision_papers.latest_certificate,
+    ),
+    PaperKind(
+        code=decision_papers.UNIT_CERTIFICATE_KIND,
+        label="Giấy khen tập thể",
+        build=decision_papers.unit_certificate_paper,
+        context=decision_papers.unit_certificate_context,
+        load=decision_papers.load_unit_certificate,
+        filename=lambda part: f"giay-khen-tap-the-{part.campaign.start_year}-{part.unit_id}",
+        school_of=lambda part: part.campaign.school,
+        placeholders=decision_papers.CERTIFICATE_PLACEHOLDERS,
+        latest=decision_papers.latest_unit_certificate,
+    ),
+):
+    register(kind)

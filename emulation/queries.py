@@ -12,13 +12,17 @@ from typing import Any
 from django.db.models import Count, Q
 
 from emulation.models import (
+    Appeal,
+    AppealStatus,
     Campaign,
     CampaignStatus,
     CampaignUnit,
+    CouncilVote,
     Evaluation,
     Registration,
     RegistrationStatus,
     Stage,
+    VoteStatus,
 )
 from organisations.membership import Membership
 from organisations.models import Organisation
@@ -103,6 +107,8 @@ class EmulationWork:
     reviews: int = 0  # evaluations waiting for the person's review
     lists: int = 0  # units they head whose registration list waits to be sent
     unit_ids: list[int] = field(default_factory=list)
+    vote: bool = False  # the council's ballot is open, they are present and have not voted
+    appeals: int = 0  # appeals waiting for a leader's answer
 
     @property
     def total(self) -> int:
@@ -112,11 +118,13 @@ class EmulationWork:
             + int(self.self_assess)
             + self.reviews
             + self.lists
+            + int(self.vote)
+            + self.appeals
         )
 
 
 def work_of(membership: Membership, *, on: dt.date) -> EmulationWork:
-    """Four queries at most, whatever the school's size."""
+    """Six queries at most, whatever the school's size."""
     campaign = Campaign.objects.active().filter(status=CampaignStatus.OPEN).first()
     work = EmulationWork(campaign=campaign)
     person = membership.person
@@ -154,6 +162,19 @@ def work_of(membership: Membership, *, on: dt.date) -> EmulationWork:
     if headed:
         work.unit_ids = _lists_waiting(campaign, headed)
         work.lists = len(work.unit_ids)
+    work.vote = (
+        CouncilVote.objects.active()
+        .filter(campaign=campaign, status=VoteStatus.OPEN, present__person=person)
+        .exclude(casts__person=person)
+        .exists()
+    )
+    if membership.is_leadership:
+        work.appeals = (
+            Appeal.objects.active()
+            .filter(campaign=campaign, status=AppealStatus.PENDING)
+            .exclude(evaluation__person=person)
+            .count()
+        )
     return work
 
 

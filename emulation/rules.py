@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from emulation.models import Campaign
+from emulation.models import Campaign, CouncilMember, CouncilRole
 from organisations.membership import membership_of
 from organisations.permissions import is_admin
 
@@ -114,3 +114,56 @@ rules.add_perm("emulation.classify", is_admin | leads)
 # The register of initiatives and the titles of past years: public; kept by leadership, clerk.
 rules.add_perm("emulation.view_records", is_admin | in_school)
 rules.add_perm("emulation.manage_records", is_admin | leads | clerk)
+
+
+# The council's ballot, the published results, appeals and the decision -------------------------
+
+
+def _campaign_id(obj: Any) -> int | None:
+    if isinstance(obj, Campaign):
+        return obj.pk
+    campaign_id: int | None = getattr(obj, "campaign_id", None)
+    return campaign_id
+
+
+def _council_roles(user: Any, obj: Any) -> set[str]:
+    """The user's roles in the council of obj's campaign (none: not a member)."""
+    person = membership_of(user).person
+    campaign_id = _campaign_id(obj)
+    if person is None or campaign_id is None or not in_school(user, obj):
+        return set()
+    return set(
+        CouncilMember._base_manager.filter(
+            campaign_id=campaign_id, person=person, archived_at=None
+        ).values_list("role", flat=True)
+    )
+
+
+@rules.predicate
+def on_council(user: Any, obj: Any) -> bool:
+    return bool(_council_roles(user, obj))
+
+
+@rules.predicate
+def runs_council(user: Any, obj: Any) -> bool:
+    """The council's chair or secretary."""
+    return bool(_council_roles(user, obj) & {CouncilRole.CHAIR, CouncilRole.SECRETARY})
+
+
+# The ballot's page (the cases, and after the count the tally) before it is published: the
+# council and the leadership; running it: the leadership, the chair and the secretary; voting:
+# the members (the service checks who is present and leaves out their own case).
+rules.add_perm("emulation.view_council_vote", is_admin | leads | on_council)
+rules.add_perm("emulation.run_council", is_admin | leads | runs_council)
+rules.add_perm("emulation.cast_council_ballot", on_council)
+# The published results: everyone in the school (the page shows nothing before publication
+# but to the council and the leadership); an appeal on one's own result; answered by leaders.
+rules.add_perm("emulation.view_results", is_admin | in_school)
+rules.add_perm("emulation.see_unpublished_results", is_admin | leads | on_council)
+rules.add_perm("emulation.appeal", has_record)
+rules.add_perm("emulation.answer_appeal", is_admin | leads)
+# The decision: prepared with the clerk, issued by the leadership; once issued the Quyết định is
+# public in the school. Certificates: one's own, a unit's heads for the unit's, leaders, clerk.
+rules.add_perm("emulation.view_decision", is_admin | leads | clerk)
+rules.add_perm("emulation.decide", is_admin | leads)
+rules.add_perm("emulation.print_certificate", is_admin | leads | clerk | is_own | heads_its_unit)

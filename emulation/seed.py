@@ -45,3 +45,38 @@ def sync_rule_sets(model: Any) -> int:
         model._base_manager.update_or_create(school=None, valid_from=valid_from, defaults=values)
         written += 1
     return written
+
+
+BONUSES_PATH = Path(__file__).resolve().parent / "data" / "bonuses.json"
+
+
+def sync_bonuses(base_salary_model: Any, bonus_scale_model: Any) -> int:
+    """Create or update the base salaries and bonus scales from ``data/bonuses.json``; takes the
+    two model classes (a migration passes its historical models). A new base salary or decree
+    goes into the file with a data migration that calls this."""
+    data = json.loads(BONUSES_PATH.read_text(encoding="utf-8"))
+    written = 0
+    for entry in data["base_salaries"]:
+        base_salary_model._base_manager.update_or_create(
+            valid_from=dt.date.fromisoformat(entry["valid_from"]),
+            defaults={
+                "amount": entry["amount"],
+                "source": entry["source"],
+                "notes": entry["notes"],
+            },
+        )
+        written += 1
+    for entry in data["scales"]:
+        bonus_scale_model._base_manager.update_or_create(
+            valid_from=dt.date.fromisoformat(entry["valid_from"]),
+            defaults={
+                "name": entry["name"],
+                "source": entry["source"],
+                "basis": entry.get("basis", ""),
+                "notes": entry["notes"],
+                "coefficients": entry["coefficients"],
+                "rounding": entry["rounding"],
+            },
+        )
+        written += 1
+    return written

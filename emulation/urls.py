@@ -1,6 +1,14 @@
 from django.urls import path
 
-from emulation.views import campaigns, evaluations, records, registrations
+from emulation.views import (
+    campaigns,
+    council,
+    decisions,
+    evaluations,
+    records,
+    registrations,
+    results,
+)
 
 app_name = "emulation"
 
@@ -58,6 +66,22 @@ urlpatterns = [
         name="unit_review_submit",
     ),
     path("<int:pk>/classification/", evaluations.classification_page, name="classification"),
+    # The council's secret ballot
+    path("<int:pk>/ballot/", council.council_vote, name="council_vote"),
+    path("<int:pk>/ballot/prepare/", council.council_prepare, name="council_prepare"),
+    path("<int:pk>/ballot/open/", council.council_open, name="council_open"),
+    path("<int:pk>/ballot/cast/", council.council_cast, name="council_cast"),
+    path("<int:pk>/ballot/count/", council.council_count, name="council_count"),
+    path("<int:pk>/ballot/publish/", council.council_publish, name="council_publish"),
+    # Published results and appeals
+    path("<int:pk>/results/", results.results, name="results"),
+    path("<int:pk>/appeal/", results.appeal_file, name="appeal_file"),
+    path("appeals/<int:pk>/answer/", results.appeal_answer, name="appeal_answer"),
+    # The decision and its papers
+    path("<int:pk>/decision/", decisions.decision, name="decision"),
+    path("<int:pk>/decision/issue/", decisions.decision_issue, name="decision_issue"),
+    path("<int:pk>/decision/proposal/", decisions.proposal_issue, name="proposal_issue"),
+    path("<int:pk>/decision.xlsx", decisions.decision_xlsx, name="decision_xlsx"),
     # Records
     path("initiatives/", records.initiatives, name="initiatives"),
     path("initiatives/new/", records.initiative_form, name="initiative_create"),

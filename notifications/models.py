@@ -36,6 +36,12 @@ class NotificationKind(models.TextChoices):
     EMULATION_CAMPAIGN = "emulation_campaign", _("Phát động phong trào thi đua, mở đợt tự đánh giá")
     EMULATION_REGISTRATION = "emulation_registration", _("Đăng ký thi đua và danh sách của đơn vị")
     EMULATION_REVIEW = "emulation_review", _("Tự đánh giá, nhận xét, xếp loại thi đua")
+    EMULATION_COUNCIL = "emulation_council", _("Hội đồng thi đua bỏ phiếu, công khai kết quả")
+    EMULATION_APPEAL = "emulation_appeal", _("Kiến nghị về kết quả thi đua và trả lời")
+    EMULATION_DECISION = (
+        "emulation_decision",
+        _("Quyết định công nhận danh hiệu, tờ trình cấp trên"),
+    )
     REMINDER = "reminder", _("Nhắc việc (sắp đến hạn, thiếu báo cáo, quá hạn)")
     GENERAL = "general", _("Thông báo khác")
 

@@ -94,6 +94,9 @@ class Paper:
     # Starter templates: texts kept as written (no upper-casing), the date line as given.
     verbatim: bool = False
     date_line: str = ""
+    # Lists attached to the paper ("DANH SÁCH … kèm theo Quyết định số …"), on a new page after
+    # the signature and "Nơi nhận".
+    annex: Sequence[Block] = ()
 
 
 def recipients(to: Sequence[str] = (), *, report_to: str = "", kept: str) -> list[str]:
@@ -209,7 +212,27 @@ def render_docx(paper: Paper) -> bytes:
     _line(document, paper.summary, 14, bold=True)
     _line(document, "________", 14, space_after=6)
 
-    for block in paper.blocks:
+    _blocks(document, paper.blocks)
+
+    if paper.signatures:
+        _signatures(document, paper.signatures, verbatim=paper.verbatim)
+        if paper.recipients:
+            _line(document, "", 6)
+            _recipients(document, paper.recipients)
+    else:
+        _signing_block(document, paper)
+
+    if paper.annex:
+        document.add_page_break()
+        _blocks(document, paper.annex)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _blocks(document: object, blocks: Sequence[Block]) -> None:
+    for block in blocks:
         if isinstance(block, Heading):
             align = WD_ALIGN_PARAGRAPH.CENTER if block.center else WD_ALIGN_PARAGRAPH.LEFT
             _line(document, block.text, 14, bold=True, align=align, space_after=4)
@@ -234,18 +257,6 @@ def render_docx(paper: Paper) -> bytes:
                 paragraph.paragraph_format.first_line_indent = Mm(10)  # type: ignore[attr-defined]
         else:
             _table(document, block)
-
-    if paper.signatures:
-        _signatures(document, paper.signatures, verbatim=paper.verbatim)
-        if paper.recipients:
-            _line(document, "", 6)
-            _recipients(document, paper.recipients)
-    else:
-        _signing_block(document, paper)
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def _sign(cell: object, signature: Signature, *, verbatim: bool = False) -> None:

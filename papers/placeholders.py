@@ -29,9 +29,10 @@ COMMON: dict[str, str] = {
 
 
 def body_lines(paper: Paper) -> list[str]:
-    """The body of the built-in paper as plain paragraphs (tables flattened row by row)."""
+    """The body of the built-in paper, then its attached lists, as plain paragraphs (tables
+    flattened row by row)."""
     lines: list[str] = []
-    for block in paper.blocks:
+    for block in [*paper.blocks, *paper.annex]:
         if isinstance(block, Heading):
             lines.append(block.text)
         elif isinstance(block, Para):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from conferences.models.hall import Conference
+from conferences.models.sealing import SealedBallot, SealedKeys
 from core.models import Archivable, ArchivableQuerySet
 from core.scopes import ScopedArchivableManager, ScopedManager
 from organisations.models import Organisation, Person
@@ -221,8 +222,8 @@ class VoteItem(Archivable):
         return (self.yes_count or 0) + (self.no_count or 0) + (self.abstain_count or 0)
 
 
-class BallotBox(models.Model):
-    """The keys of a secret ballot, without history and without any counter.
+class BallotBox(SealedKeys):
+    """The keys of a secret ballot (`SealedKeys`), without history and without any counter.
 
     The public key seals each ballot at casting; the private key is stored only encrypted with
     the chair's passphrase (see conferences.ballots) and wiped when the vote closes. Nothing
@@ -232,11 +233,6 @@ class BallotBox(models.Model):
     """
 
     vote_item = models.OneToOneField(VoteItem, on_delete=models.PROTECT, related_name="box")
-    public_key = models.BinaryField(max_length=32, default=b"", editable=False)
-    sealed_private_key = models.BinaryField(max_length=128, default=b"", editable=False)
-    key_salt = models.BinaryField(max_length=32, default=b"", editable=False)
-    kdf_opslimit = models.PositiveIntegerField(default=0, editable=False)
-    kdf_memlimit = models.PositiveBigIntegerField(default=0, editable=False)
     carried_over = models.JSONField(default=dict, editable=False)
 
     objects = ScopedManager("vote_item__conference__school")
@@ -245,17 +241,15 @@ class BallotBox(models.Model):
         return f"Hòm phiếu: {self.vote_item}"
 
 
-class Ballot(models.Model):
-    """One sealed ballot: nothing but the ciphertext and its box.
+class Ballot(SealedBallot):
+    """One sealed ballot (`SealedBallot`): nothing but the ciphertext and its box.
 
     No voter, no time, a random id; the rows of a box are rewritten in a random order at every
     cast, so neither the ids, nor the row order, nor the rows' transaction ids tell the order of
     casting. They are opened in random order and deleted when the vote closes.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="ballots")
-    sealed = models.BinaryField(max_length=128, editable=False)
 
     objects = ScopedManager("box__vote_item__conference__school")
 

@@ -9,13 +9,11 @@ rewritten in a random order at every cast. The threat model is in docs/SECURITY.
 
 from __future__ import annotations
 
-import random
-
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from conferences import ballots
+from conferences import ballots, sealing
 from conferences.models import (
     Attendance,
     Ballot,
@@ -33,9 +31,6 @@ from conferences.quorum import quorum
 from conferences.services.common import ConferenceError, ensure_open
 from core.audit import stamp
 from organisations.models import Person
-
-# Shuffling and opening order come from the operating system's generator, not a seeded one.
-_shuffle = random.SystemRandom().shuffle
 
 
 class AlreadyVoted(ConferenceError):
@@ -82,17 +77,9 @@ def open_vote(item: VoteItem, *, by: User, passphrase: str = "") -> VoteItem:
             raise ConferenceError(
                 _("Mật khẩu hòm phiếu cần ít nhất %(n)s ký tự.") % {"n": ballots.MIN_PASSPHRASE}
             )
-        keys = ballots.make_keys(passphrase)
-        BallotBox.objects.update_or_create(
-            vote_item=item,
-            defaults={
-                "public_key": keys.public_key,
-                "sealed_private_key": keys.sealed_private_key,
-                "key_salt": keys.salt,
-                "kdf_opslimit": keys.opslimit,
-                "kdf_memlimit": keys.memlimit,
-            },
-        )
+        box = BallotBox.objects.filter(vote_item=item).first() or BallotBox(vote_item=item)
+        box.lock_with(passphrase)
+        box.save()
     stamp(item, by, _("Mở biểu quyết"))
     item.save()
     return item
@@ -111,41 +98,33 @@ def _open_secret_item(item: VoteItem) -> VoteItem:
 
 
 def _claim(item: VoteItem, person: Person) -> None:
-    """Record that `person` has voted (at most once), in a transaction of its own."""
-    with transaction.atomic(durable=True):
-        item = _open_secret_item(item)
-        present = item.conference.invitations.active().filter(
-            person=person, attendance=Attendance.PRESENT
-        )
-        if not present.exists():
-            raise ConferenceError(_("Chỉ đại biểu có mặt tại hội nghị mới được bỏ phiếu."))
-        try:
-            with transaction.atomic():
-                BallotCast.objects.create(vote_item=item, person=person)
-        except IntegrityError as error:
-            raise AlreadyVoted(_("Bạn đã bỏ phiếu cho nội dung này.")) from error
+    """Record that `person` has voted (at most once); run in a transaction of its own."""
+    item = _open_secret_item(item)
+    present = item.conference.invitations.active().filter(
+        person=person, attendance=Attendance.PRESENT
+    )
+    if not present.exists():
+        raise ConferenceError(_("Chỉ đại biểu có mặt tại hội nghị mới được bỏ phiếu."))
+    try:
+        with transaction.atomic():
+            BallotCast.objects.create(vote_item=item, person=person)
+    except IntegrityError as error:
+        raise AlreadyVoted(_("Bạn đã bỏ phiếu cho nội dung này.")) from error
 
 
 def _drop(item: VoteItem, choice: str) -> None:
-    """Seal the ballot and put it in the box, in another transaction.
-
-    All the box's ballots are deleted and inserted again, with new random ids, in a random
-    order: the new one is not the last row, and on PostgreSQL every live row of the box then
-    carries the same transaction id (xmin), so neither row order nor xmin nor ctid tells which
-    ballot came with which "has voted" row.
-    """
-    with transaction.atomic(durable=True):
-        item = _open_secret_item(item)
-        box = BallotBox.objects.get(vote_item=item)
-        if not box.public_key:
-            raise ConferenceError(
-                _("Hòm phiếu này được mở trước khi phiếu được mã hóa; hãy kết thúc bỏ phiếu.")
-            )
-        sealed = [bytes(b) for b in box.ballots.values_list("sealed", flat=True)]
-        sealed.append(ballots.seal(bytes(box.public_key), choice))
-        _shuffle(sealed)
-        box.ballots.all().delete()
-        Ballot.objects.bulk_create([Ballot(box=box, sealed=s) for s in sealed])
+    """Seal the ballot and put it in the box (in another transaction): the box's ballots are
+    rewritten with new random ids in a random order (conferences.sealing.reshuffle)."""
+    item = _open_secret_item(item)
+    box = BallotBox.objects.get(vote_item=item)
+    if not box.has_key:
+        raise ConferenceError(
+            _("Hòm phiếu này được mở trước khi phiếu được mã hóa; hãy kết thúc bỏ phiếu.")
+        )
+    sealing.reshuffle(
+        Ballot.objects.filter(box=box),
+        [{"box_id": box.pk, "sealed": ballots.seal(bytes(box.public_key), choice)}],
+    )
 
 
 def cast_ballot(item: VoteItem, *, person: Person, choice: str) -> None:
@@ -153,17 +132,15 @@ def cast_ballot(item: VoteItem, *, person: Person, choice: str) -> None:
 
     First who has voted, then the sealed ballot, in two transactions so that the two rows never
     share a transaction id. If the ballot cannot be stored, the voter's mark is withdrawn so
-    they may vote again.
+    they may vote again (conferences.sealing.cast_in_two_steps).
     """
     if choice not in VoteChoice.values:
         raise ConferenceError(_("Phiếu không hợp lệ."))
-    _claim(item, person)
-    try:
-        _drop(item, choice)
-    except Exception:
-        with transaction.atomic(durable=True):
-            BallotCast.objects.filter(vote_item_id=item.pk, person=person).delete()
-        raise
+    sealing.cast_in_two_steps(
+        claim=lambda: _claim(item, person),
+        drop=lambda: _drop(item, choice),
+        withdraw=lambda: BallotCast.objects.filter(vote_item_id=item.pk, person=person).delete(),
+    )
 
 
 def _base(item: VoteItem, attendees: int, summoned: int) -> int:
@@ -221,33 +198,21 @@ def close_vote(item: VoteItem, *, by: User, passphrase: str = "") -> VoteItem:
         raise ConferenceError(_("Không có phiếu kín đang mở."))
     box = BallotBox.objects.select_for_update().get(vote_item=item)
     counts = {choice: int(box.carried_over.get(choice, 0)) for choice in VoteChoice.values}
-    if box.public_key:
-        keys = ballots.BoxKeys(
-            bytes(box.public_key),
-            bytes(box.sealed_private_key),
-            bytes(box.key_salt),
-            box.kdf_opslimit,
-            box.kdf_memlimit,
-        )
+    if box.has_key:
+        box_ballots = Ballot.objects.filter(box=box)
         try:
-            private = ballots.unlock(passphrase, keys)
+            opened = sealing.open_all(box, passphrase, box_ballots.values_list("sealed", flat=True))
         except ballots.WrongPassphrase as error:
             raise ConferenceError(
                 _("Mật khẩu hòm phiếu không đúng; chưa kiểm phiếu nào.")
             ) from error
-        sealed = [bytes(b) for b in box.ballots.values_list("sealed", flat=True)]
-        _shuffle(sealed)
-        for ballot in sealed:
-            try:
-                choice = ballots.open_ballot(private, ballot)
-            except ballots.UnreadableBallot as error:
-                raise ConferenceError(_("Có phiếu không mở được; chưa kiểm phiếu.")) from error
+        except ballots.UnreadableBallot as error:
+            raise ConferenceError(_("Có phiếu không mở được; chưa kiểm phiếu.")) from error
+        for choice in opened:
             if choice not in counts:
                 raise ConferenceError(_("Có phiếu không hợp lệ; chưa kiểm phiếu."))
             counts[choice] += 1
-        box.ballots.all().delete()
-        box.sealed_private_key = b""
-        box.save(update_fields=["sealed_private_key"])
+        sealing.discard(box, box_ballots)
     item.yes_count = counts[VoteChoice.YES]
     item.no_count = counts[VoteChoice.NO]
     item.abstain_count = counts[VoteChoice.ABSTAIN]

@@ -22,6 +22,7 @@ from core.models import Archivable
 from core.scopes import ScopedArchivableManager, ScopedManager
 from core.text import school_year_label
 from core.versioning import Versioned
+from emulation.council_rule import PassRule, Quorum
 from emulation.engine import SchoolYear, Title
 from organisations.models import Organisation, Person
 
@@ -32,6 +33,13 @@ class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     OPEN = "open", _("Đã phát động")
     CLOSED = "closed", _("Đã kết thúc")
+
+
+class CouncilBase(models.TextChoices):
+    """What the council's vote share is counted on."""
+
+    MEMBERS = "members", _("Tổng số thành viên Hội đồng")  # council_rule.MEMBERS
+    PRESENT = "present", _("Số thành viên có mặt")  # council_rule.PRESENT
 
 
 class Campaign(Versioned, Archivable):
@@ -110,6 +118,37 @@ class Campaign(Versioned, Archivable):
         blank=True,
         help_text=_("Ví dụ: Quyết định số 215/QĐ-CĐSP ngày 10/10/2023"),
     )
+    # How the council's secret ballot passes a case (the school's quy chế decides: the law fixes
+    # no share for the school's own council; NĐ 91/2017 Art. 45 asked 90% of all members of
+    # the councils above). Copied onto each ballot when it opens, so the rule published with
+    # the tally is the one that was applied.
+    council_pass_numerator = models.PositiveSmallIntegerField(
+        _("tỷ lệ phiếu đồng ý: tử số"), default=1, validators=[MinValueValidator(1)]
+    )
+    council_pass_denominator = models.PositiveSmallIntegerField(
+        _("tỷ lệ phiếu đồng ý: mẫu số"), default=2, validators=[MinValueValidator(1)]
+    )
+    council_pass_strict = models.BooleanField(
+        _("phải vượt tỷ lệ"),
+        default=True,
+        help_text=_("Chọn: phải trên tỷ lệ (quá bán); bỏ chọn: từ tỷ lệ trở lên."),
+    )
+    council_pass_base = models.CharField(
+        _("tính trên"),
+        max_length=10,
+        choices=CouncilBase.choices,
+        default=CouncilBase.MEMBERS,
+    )
+    council_quorum_numerator = models.PositiveSmallIntegerField(
+        _("phiên họp hợp lệ khi có mặt: tử số"), default=2, validators=[MinValueValidator(1)]
+    )
+    council_quorum_denominator = models.PositiveSmallIntegerField(
+        _("phiên họp hợp lệ khi có mặt: mẫu số"), default=3, validators=[MinValueValidator(1)]
+    )
+    # The results published with the tally, and the days staff may send an appeal (kiến nghị)
+    # before the principal decides.
+    appeals_open = models.DateField(_("nhận kiến nghị: từ ngày"), null=True, blank=True)
+    appeals_close = models.DateField(_("nhận kiến nghị: đến ngày"), null=True, blank=True)
     status = models.CharField(
         _("trạng thái"),
         max_length=10,
@@ -189,7 +228,28 @@ class Campaign(Versioned, Archivable):
             (str(_("Tổ, bộ môn nhận xét")), None, self.group_review_by),
             (str(_("Đơn vị họp xét")), None, self.unit_review_by),
             (str(_("Hội đồng thi đua – khen thưởng họp")), self.council_meets_on, None),
+            (str(_("Nhận kiến nghị về kết quả")), self.appeals_open, self.appeals_close),
         ]
+
+    def appeals_open_on(self, day: dt.date) -> bool:
+        return (
+            self.appeals_open is not None
+            and self.appeals_close is not None
+            and self.appeals_open <= day <= self.appeals_close
+        )
+
+    @property
+    def pass_rule(self) -> PassRule:
+        return PassRule(
+            self.council_pass_numerator,
+            self.council_pass_denominator,
+            self.council_pass_strict,
+            self.council_pass_base,
+        )
+
+    @property
+    def quorum(self) -> Quorum:
+        return Quorum(self.council_quorum_numerator, self.council_quorum_denominator)
 
 
 class CouncilRole(models.TextChoices):

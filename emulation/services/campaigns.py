@@ -15,7 +15,14 @@ from core.text import format_date, school_year_label
 from core.versioning import claim_version
 from emulation import notices
 from emulation.engine import Title
-from emulation.models import Campaign, CampaignStatus, CouncilMember, CouncilRole
+from emulation.models import (
+    Campaign,
+    CampaignStatus,
+    CouncilMember,
+    CouncilRole,
+    CouncilVote,
+    VoteStatus,
+)
 from emulation.services.common import EmulationError, normalise_titles
 from organisations.models import Organisation
 from planning.models import Plan
@@ -102,6 +109,31 @@ def _check(campaign: Campaign) -> None:
                 _("Ngày %(what)s (%(day)s) phải sau khi bắt đầu tự đánh giá.")
                 % {"what": what, "day": format_date(day)}
             )
+    if (campaign.appeals_open is None) != (campaign.appeals_close is None) or (
+        campaign.appeals_open is not None
+        and campaign.appeals_close is not None
+        and campaign.appeals_open > campaign.appeals_close
+    ):
+        raise EmulationError(
+            _("Thời hạn nhận kiến nghị cần đủ hai ngày, ngày đầu trước ngày cuối.")
+        )
+    for numerator, denominator, what in (
+        (
+            campaign.council_pass_numerator,
+            campaign.council_pass_denominator,
+            _("tỷ lệ phiếu đồng ý"),
+        ),
+        (
+            campaign.council_quorum_numerator,
+            campaign.council_quorum_denominator,
+            _("số thành viên có mặt"),
+        ),
+    ):
+        if not 0 < numerator <= denominator:
+            raise EmulationError(
+                _("Tỷ lệ %(what)s phải là một phân số từ 0 đến 1 (tử số không lớn hơn mẫu số).")
+                % {"what": what}
+            )
     if campaign.launch_id is not None:
         launch = EmulationLaunch._base_manager.select_related("conference").get(
             pk=campaign.launch_id
@@ -163,11 +195,23 @@ def launch_campaign(campaign: Campaign, *, by: User, on: dt.date | None = None) 
 # The council ----------------------------------------------------------------------------------
 
 
+def _council_voting(campaign: Campaign) -> None:
+    """Once the council's ballot is open its members are those it was opened with."""
+    if (
+        CouncilVote.objects.active()
+        .filter(campaign=campaign)
+        .exclude(status=VoteStatus.DRAFT)
+        .exists()
+    ):
+        raise EmulationError(_("Hội đồng đã bỏ phiếu; không thay đổi thành viên được nữa."))
+
+
 @transaction.atomic
 def save_council_member(member: CouncilMember, *, by: User) -> CouncilMember:
     campaign = member.campaign
     if campaign.is_archived or campaign.status == CampaignStatus.CLOSED:
         raise EmulationError(_("Phong trào thi đua đã kết thúc, không sửa Hội đồng được nữa."))
+    _council_voting(campaign)
     if member.person.school_id != campaign.school_id or member.person.is_archived:
         raise EmulationError(_("Thành viên Hội đồng phải là cán bộ, viên chức của trường."))
     others = CouncilMember.objects.active().filter(campaign=campaign).exclude(pk=member.pk)
@@ -193,5 +237,6 @@ def save_council_member(member: CouncilMember, *, by: User) -> CouncilMember:
 def remove_council_member(member: CouncilMember, *, by: User) -> None:
     if member.campaign.status == CampaignStatus.CLOSED:
         raise EmulationError(_("Phong trào thi đua đã kết thúc, không sửa Hội đồng được nữa."))
+    _council_voting(member.campaign)
     stamp(member, by, _("Rút khỏi Hội đồng"))
     member.archive()

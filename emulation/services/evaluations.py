@@ -23,9 +23,11 @@ from emulation.engine import Discipline, Level
 from emulation.models import (
     Campaign,
     CampaignUnit,
+    CouncilVote,
     Evaluation,
     ReviewStep,
     Stage,
+    VoteStatus,
 )
 from emulation.services.common import (
     EmulationError,
@@ -315,8 +317,16 @@ def submit_unit_reviews(campaign: Campaign, unit: Organisation, *, by: User) -> 
 
 @transaction.atomic
 def set_council_ranks(campaign: Campaign, ranks: Mapping[int, int | None], *, by: User) -> int:
-    """The council's ranking of HTXS candidates (1 first) by evaluation id; how many changed."""
+    """The council's ranking of HTXS candidates (1 first) by evaluation id; how many changed.
+    Once the council has voted, its ballot ranks them (emulation.services.council)."""
     ensure_open(campaign)
+    if (
+        CouncilVote.objects.active()
+        .filter(campaign=campaign)
+        .exclude(status=VoteStatus.DRAFT)
+        .exists()
+    ):
+        raise EmulationError(_("Hội đồng đã bỏ phiếu kín; thứ hạng theo kết quả bỏ phiếu."))
     changed = 0
     evaluations = Evaluation.objects.active().filter(campaign=campaign, pk__in=list(ranks))
     for evaluation in evaluations:

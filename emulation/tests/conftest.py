@@ -92,3 +92,7 @@ def cycle(world: World, clock: Clock) -> Cycle:
             CouncilMember(campaign=campaign, person=person, role=role, title=title), by=leader
         )
     return Cycle(world=world, campaign=campaign, clock=clock, sgd=sgd)
+
+
+# The council's fixtures (emulation/tests/council_helpers.py) build on the cycle above.
+from emulation.tests.council_helpers import cheap_ballot_keys, council  # noqa: E402, F401

@@ -22,6 +22,7 @@ from emulation import queries
 from emulation.forms import CampaignForm, CouncilMemberForm
 from emulation.models import Campaign, CouncilMember, Evaluation, Registration
 from emulation.services import campaigns as services
+from emulation.services import council as council_services
 from emulation.views.common import MANAGE, VIEW, authorised_campaign
 from organisations.membership import membership_of
 from organisations.models import Organisation
@@ -139,6 +140,9 @@ def campaign_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "can_record_facts": user.has_perm("emulation.record_facts", Evaluation(campaign=campaign)),
         "can_see_all": user.has_perm("emulation.view_all_registrations", campaign),
         "can_register": user.has_perm("emulation.register", campaign),
+        "can_see_ballot": user.has_perm("emulation.view_council_vote", campaign),
+        "can_see_decision": user.has_perm("emulation.view_decision", campaign),
+        "council_vote": council_services.active_vote(campaign),
         "registration_open": campaign.registration_open_on(day),
         "self_assessment_open": campaign.self_assessment_open_on(day),
         "history": history_entries(campaign) if user.has_perm(MANAGE, campaign) else [],
