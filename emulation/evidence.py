@@ -70,6 +70,7 @@ from emulation.evidence_figures import (
     outcome_of,
 )
 from emulation.evidence_teaching import teaching_of
+from organisations.membership import descendants
 from organisations.models import Organisation, Person, Position, Role
 from planning.models import (
     Plan,
@@ -82,6 +83,7 @@ from planning.models import (
     TaskQuerySet,
 )
 from planning.status import RunState, compute_status, target_rag
+from planning.tree import code_key
 from tracking.models import CheckIn, CheckInRole, Evidence, ReminderPolicy, TargetReading
 from tracking.task_figures import THEN_DUE, THEN_RUN_STATE, as_of
 
@@ -252,16 +254,8 @@ def _tree(plan: Plan) -> _Tree:
 
 
 def _subtree(tree: _Tree, root: int) -> set[int]:
-    """The unit and every unit below it (organisations.membership.subtree_ids, on the tree read
-    once)."""
-    found: set[int] = set()
-    stack = [root]
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(tree.children.get(pk, []))
-    return found
+    """The unit and every unit below it, on the tree read once."""
+    return descendants(tree.children, [root])
 
 
 def _positions(plan: Plan, person_ids: Sequence[int], on: dt.date) -> list[dict[str, Any]]:
@@ -416,9 +410,8 @@ def _lines(
 
 
 def _code_key(line: TaskLine) -> tuple[Any, ...]:
-    """Natural order of task codes: 2 < 10, 1.2 < 1.10 (planning.tree.code_key)."""
-    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in line.code.split("."))
-    return (parts, line.pk)
+    """Natural order of task codes (planning.tree.code_key), then the task."""
+    return (code_key(line), line.pk)
 
 
 def _ordered(lines: Iterable[TaskLine]) -> tuple[TaskLine, ...]:

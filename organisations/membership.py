@@ -10,6 +10,7 @@ active membership alone; `school_id` is its organisation (a school, or a Sở…
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +64,11 @@ def subtree_ids(root_ids: set[int], school_id: int) -> set[int]:
         "pk", "parent_id"
     ):
         children[parent_id].append(pk)
+    return descendants(children, root_ids)
+
+
+def descendants(children: Mapping[int | None, Iterable[int]], root_ids: Iterable[int]) -> set[int]:
+    """The given units and every unit below them, on a tree already read (parent → children)."""
     found: set[int] = set()
     stack = list(root_ids)
     while stack:
