@@ -15,6 +15,7 @@ from organisations.models import Organisation
 from planning import figures_cache
 from planning.models import Plan, Task, WorkArea
 from planning.status import Rag, TaskStatus, default_day
+from tracking.rows import breakdown_rows
 from tracking.target_figures import targets_section
 from tracking.task_figures import (
     PastDay,
@@ -131,11 +132,21 @@ def dashboard_context(
             ],
         },
     }
+    built = {
+        "list_url": task_list,
+        "unit_dashboard_prefix": reverse("tracking:unit_dashboard", args=[plan.pk, 0]).removesuffix(
+            "0/"
+        ),
+        "unit_query": unit_query,
+        "day_query": day_query,
+    }
     return {
         "plan": plan,
         "on": on,
         "unit": unit,
         "counts": counts,
+        "area_rows": breakdown_rows(by_area, "area", **built),
+        "unit_rows": breakdown_rows(by_unit, "unit", **built),
         "cells": cells,
         "headline": headline_of(rows),
         "by_area": by_area,

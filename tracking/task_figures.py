@@ -362,6 +362,16 @@ def punctuality(
     return ranking
 
 
+# What "Cần chú ý" shows of a task and of a unit: its lists read only these columns (a task's
+# every column and its unit's, for ten rows, cost more than the queries themselves).
+TASK_SHOWN = ("code", "title", "plan_id")
+UNIT_SHOWN = ("name", "short_name")
+
+
+def _of(relation: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{relation}__{name}" for name in names)
+
+
 def attention(
     tasks: TaskQuerySet,
     on: dt.date,
@@ -381,7 +391,8 @@ def attention(
     else:
         overdue = list(
             tasks.overdue(on=on)
-            .select_related("lead_unit", "person_in_charge")
+            .select_related("lead_unit")
+            .only(*TASK_SHOWN, "due_date", *_of("lead_unit", UNIT_SHOWN))
             .order_by("due_date", "pk")[:limit]
         )
         for task in overdue:
@@ -391,6 +402,14 @@ def attention(
         CheckIn.objects.filter(related, confidence="low", reported_on__lte=on)
         .filter(Q(task__completed_on__isnull=True) | Q(task__completed_on__gt=on))
         .select_related("task", "unit")
+        .only(
+            "reported_on",
+            "difficulties",
+            "task_id",
+            "unit_id",
+            *_of("task", TASK_SHOWN),
+            *_of("unit", UNIT_SHOWN),
+        )
         .order_by("-reported_on", "-pk")[:limit]
     )
     pending = Q(status=ExtensionStatus.PENDING)
@@ -398,7 +417,8 @@ def attention(
         pending = (pending | Q(decided_on__gt=on)) & Q(requested_at__lt=end_of(on))
     extensions = list(
         Extension.objects.filter(pending, related)
-        .select_related("task", "requested_by")
+        .select_related("task")
+        .only("previous_due", "requested_due", "requested_at", "task_id", *_of("task", TASK_SHOWN))
         .order_by("requested_at")[:limit]
     )
     return {"overdue": overdue, "worried": worried, "extensions": extensions}
