@@ -55,7 +55,26 @@ def get(key: str) -> Any:
 
 
 def put(key: str, value: Any, timeout: int) -> None:
-    cache.set(key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1), timeout)
+    cache.set(key, _packed(value), timeout)
+
+
+def get_many(keys: list[str]) -> dict[str, Any]:
+    """The values stored by `put` or `put_many` under those of `keys` that are there (one
+    read)."""
+    return {
+        key: pickle.loads(zlib.decompress(packed))  # written by put() only
+        for key, packed in cache.get_many(keys).items()
+        if isinstance(packed, bytes)
+    }
+
+
+def put_many(values: dict[str, Any], timeout: int) -> None:
+    if values:
+        cache.set_many({key: _packed(value) for key, value in values.items()}, timeout)
+
+
+def _packed(value: Any) -> bytes:
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
 
 
 @dataclass

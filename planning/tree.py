@@ -223,6 +223,12 @@ def row_shape() -> str:
 
 # A list's rows are kept a week; a list nobody opens in that time is rendered again in full.
 ROWS_TIMEOUT = 7 * 24 * 60 * 60
+# A list's store is kept in this many pieces of consecutive rows, with an index of their
+# digests: a change writes the pieces of the rows it touched and the index, not the whole list
+# (a 500-task tree is 60 KB compressed; writing it after each check-in took longer than anything
+# else the view did, docs/PERFORMANCE.md). A fixed number, so that reading or writing a whole
+# list costs the same queries for 10 rows or 5 000.
+PIECES = 8
 
 
 class RowFacts:
@@ -320,9 +326,9 @@ def task_list(
         (row_shape(), get_language(), default_day(plan, today()), plan.status, show_serves, urls)
     )
     store_key = f"task-rows:{plan.pk}:{name}"
-    found = figures_cache.get(store_key)
+    found = _load(store_key)
     store: dict[str, Any] | None = None
-    if isinstance(found, dict) and found.get("common") == common:
+    if found is not None and found["common"] == common:
         store = found
     rows = _caught_up(plan, store, tasks, common) if store is not None else None
     if store is not None and rows is not None:
@@ -330,8 +336,9 @@ def task_list(
             plan, [row for row in rows if row[3] not in store["html"]], show_serves, urls
         )
         if fresh or store["version"] != plan.figures_version:
-            store = _stored(plan, common, rows, {**store["html"], **fresh})
-            figures_cache.put(store_key, store, ROWS_TIMEOUT)
+            store = _saved(
+                store_key, _stored(plan, common, rows, {**store["html"], **fresh}), store
+            )
     else:
         # Every row's facts are read: once at a time per version (others wait for it).
         def read_whole() -> dict[str, Any]:
@@ -342,15 +349,13 @@ def task_list(
             ]
             known = store["html"] if store is not None else {}
             fresh = _render(plan, [row for row in whole if row[3] not in known], show_serves, urls)
-            read = _stored(plan, common, whole, {**known, **fresh})
-            figures_cache.put(store_key, read, ROWS_TIMEOUT)
-            return read
+            return _saved(store_key, _stored(plan, common, whole, {**known, **fresh}), store)
 
         def look() -> Any:
-            found = figures_cache.get(store_key)
+            found = _load(store_key)
             if (
-                isinstance(found, dict)
-                and found.get("common") == common
+                found is not None
+                and found["common"] == common
                 and found["version"] >= plan.figures_version
             ):
                 return found
@@ -386,6 +391,54 @@ def _stored(
         "rows": [row[:4] for row in rows],
         "html": {row[3]: html[row[3]] for row in rows if row[3] in html},
     }
+
+
+def _piece_keys(store_key: str) -> list[str]:
+    return [f"{store_key}:{index}" for index in range(PIECES)]
+
+
+def _load(store_key: str) -> dict[str, Any] | None:
+    """A list's store as `_stored` makes it (with the digests of its pieces), or None if it is
+    not there whole: never stored, a piece expired, or a piece rewritten by a later change than
+    the index (two changes caught up at once; the list is then read whole). One read."""
+    keys = _piece_keys(store_key)
+    found = figures_cache.get_many([store_key, *keys])
+    index = found.get(store_key)
+    if not isinstance(index, dict) or "pieces" not in index:
+        return None
+    rows: list[StoredRow] = []
+    html: dict[str, str] = {}
+    for key, expected in zip(keys, index["pieces"], strict=True):
+        piece = found.get(key)
+        if piece is None or piece[0] != expected:
+            return None
+        _digest, piece_rows, piece_html = piece
+        rows.extend(piece_rows)
+        html.update(zip((row[3] for row in piece_rows), piece_html, strict=True))
+    return {**index, "rows": rows, "html": html}
+
+
+def _saved(store_key: str, store: dict[str, Any], earlier: dict[str, Any] | None) -> dict[str, Any]:
+    """Keep a list's store: the pieces that differ from those of `earlier` (the store read
+    before), then the index."""
+    rows = store["rows"]
+    size = max(1, -(-len(rows) // PIECES))
+    known = earlier["pieces"] if earlier is not None else [None] * PIECES
+    pieces: list[str] = []
+    new: dict[str, Any] = {}
+    for number, key in enumerate(_piece_keys(store_key)):
+        piece = rows[number * size : (number + 1) * size]
+        # (task, depth, place, digest of what it shows): plain values; the number keeps empty
+        # pieces apart.
+        piece_digest = digest((number, piece))
+        pieces.append(piece_digest)
+        if piece_digest != known[number]:
+            html = [store["html"].get(row[3], "") for row in piece]
+            new[key] = (piece_digest, piece, html)
+    figures_cache.put_many(new, ROWS_TIMEOUT)
+    index = {"version": store["version"], "common": store["common"], "pieces": pieces}
+    figures_cache.put(store_key, index, ROWS_TIMEOUT)
+    return {**store, "pieces": pieces}
 
 
 def _caught_up(
