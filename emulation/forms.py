@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conferences.models import EmulationLaunch
 from core.forms import DateInput, StyledFormMixin
+from core.text import school_year_label
 from core.versioning import VersionedFormMixin
 from documents.models import Document
 from emulation.engine import Level, Title
@@ -24,6 +25,7 @@ from emulation.models import (
     Initiative,
 )
 from organisations.models import TOP_KINDS, Organisation, OrganisationKind, Person
+from planning.models import Target
 
 CHECKS = {"class": "form-check-input"}
 _DATES = [
@@ -58,6 +60,20 @@ class CampaignForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Campaign
         choices=TITLE_CHOICES,
         widget=forms.CheckboxSelectMultiple(attrs=CHECKS),
         help_text=_("Cá nhân: LĐTT, CSTĐCS, CSTĐ cấp tỉnh/bộ; tập thể: TTLĐTT, TTLĐXS."),
+    )
+    criteria_targets = forms.ModelMultipleChoiceField(
+        label=_("Chỉ tiêu của kế hoạch năm học gắn với tiêu chí thi đua"),
+        queryset=Target.objects.none(),
+        required=False,
+        help_text=_(
+            "Ví dụ: kết quả rèn luyện của sinh viên, tỷ lệ sinh viên bỏ học. Chọn chỉ tiêu của "
+            "kế hoạch năm học của phong trào; trang phong trào hiện giá trị đo và trạng thái "
+            "theo báo cáo tiến độ. Giữ Ctrl để chọn nhiều."
+        ),
+        error_messages={
+            "invalid_choice": _("Chỉ tiêu đã chọn không thuộc kế hoạch năm học của trường."),
+            "invalid_pk_value": _("Chỉ tiêu đã chọn không hợp lệ."),
+        },
     )
 
     class Meta:
@@ -118,6 +134,23 @@ class CampaignForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Campaign
         fields["basis"].queryset = (
             Document.objects.active().filter(school=school).select_related("doc_type")
         )
+        # The school's plans' targets; the service keeps those of the campaign's year's plan.
+        targets = fields["criteria_targets"]
+        targets.queryset = (
+            Target.objects.active()
+            .filter(plan__school=school, plan__archived_at=None)
+            .select_related("plan")
+            .order_by("-plan__start_year", "order", "pk")
+        )
+        targets.label_from_instance = lambda target: (
+            f"{target.code + ' – ' if target.code else ''}{target.name} "
+            f"({school_year_label(target.plan.start_year)})"
+        )
+        targets.widget.attrs["size"] = 8
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["criteria_targets"] = [
+                link.target_id for link in self.instance.target_links.all()
+            ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
