@@ -23,6 +23,7 @@ from emulation.models import (
     CampaignUnit,
     CouncilMember,
     Initiative,
+    TitleHistory,
 )
 from organisations.models import TOP_KINDS, Organisation, OrganisationKind, Person
 from planning.models import Target
@@ -307,6 +308,67 @@ class InitiativeForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Initia
         field.widget.attrs["size"] = 8
         if self.instance.pk is not None:
             field.initial = [link.person_id for link in self.instance.author_links.all()]
+
+
+class PastTitleForm(StyledFormMixin, forms.ModelForm[TitleHistory]):
+    """A person's titles of a year before the campaign's, entered or corrected by hand."""
+
+    titles = forms.MultipleChoiceField(
+        label=_("Danh hiệu"),
+        choices=[(title.value, title.label) for title in Title if title.is_individual],
+        widget=forms.CheckboxSelectMultiple(attrs=CHECKS),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” không phải danh hiệu cá nhân (LĐTT, CSTĐCS, CSTĐ cấp tỉnh, CSTĐ "
+                "cấp bộ)."
+            )
+        },
+    )
+    reason = forms.CharField(
+        label=_("Lý do sửa"),
+        max_length=400,
+        required=False,
+        help_text=_("Ví dụ: nhập nhầm năm học; bổ sung theo Quyết định số …"),
+    )
+
+    class Meta:
+        model = TitleHistory
+        fields = ["person", "start_year", "titles", "level", "decision", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"start_year": _("Ví dụ 2022 cho năm học 2022–2023.")}
+        error_messages = {
+            "start_year": {
+                "invalid": _("Năm học ghi bằng số năm bắt đầu, ví dụ 2022."),
+                "min_value": _("Năm học phải từ 1990 trở đi."),
+                "max_value": _("Năm học không hợp lệ."),
+            },
+            "person": {"invalid_choice": _("Hãy chọn cán bộ, viên chức của trường.")},
+        }
+
+    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["person"].queryset = Person.objects.active().filter(school_id=school_id)
+        fields["person"].required = True
+        fields["level"].required = False
+        if self.instance.pk is None:
+            del fields["reason"]
+        else:
+            fields["person"].disabled = True  # a correction keeps the person: withdraw instead
+            fields["reason"].required = True
+            fields["reason"].error_messages["required"] = _(
+                "Hãy ghi lý do sửa (ví dụ: số quyết định công nhận đúng)."
+            )
+
+
+class WithdrawTitleForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do thu hồi"),
+        max_length=400,
+        error_messages={"required": _("Hãy ghi lý do thu hồi.")},
+        help_text=_("Ví dụ: nhập nhầm người; quyết định công nhận đã bị hủy."),
+    )
 
 
 def level_label(value: str | None) -> str:
