@@ -55,7 +55,7 @@ from emulation.services import campaigns as campaign_services
 from emulation.services import records as record_services
 from emulation.services.common import Placement, normalise_titles, placements
 from organisations.models import Organisation, Person, Position, Role
-from planning.models import Plan
+from planning.models import Plan, Target
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_2023_2024.json"
 
@@ -119,7 +119,11 @@ class _Demo:
         campaign.is_sample = True
         launched = _moment(launch.conference.held_on, 150)
         campaign._history_date = launched  # type: ignore[attr-defined]  # simple_history
-        campaign_services.save_campaign(campaign, by=self.by)
+        # The plan's student targets the criteria name (item 10: students through the plan).
+        targets = {target.code: target for target in Target.objects.filter(plan=self.plan)}
+        campaign_services.save_campaign(
+            campaign, by=self.by, targets=[targets[code] for code in spec["criteria_targets"]]
+        )
         campaign_services.launch_campaign(campaign, by=self.by, on=launch.conference.held_on)
         formed = _day("2023-10-05")
         for order, entry in enumerate(spec["council"], start=1):

@@ -174,6 +174,11 @@ class Rules:
     collective_discipline_bar: Discipline | None = Discipline.WARNING
     # A school under a ministry proposes "CSTĐ cấp bộ" instead of "CSTĐ cấp tỉnh".
     under_ministry: bool = False
+    # What the year's computed evidence is checked against (NĐ 90/2020 Art. 12–13), read by
+    # emulation.facts.evidence_notes, not by the engine: the level stays the proposal's.
+    htt_on_time_share: Decimal = Decimal(1)  # of the tasks due, done on time (HTT, HTXS)
+    htxs_ahead_share: Decimal = Decimal("0.5")  # of the tasks done, done beyond what was asked
+    manager_targets_share: Decimal = Decimal(1)  # of the unit's measured targets, met (managers)
 
     @property
     def higher_title(self) -> Title:

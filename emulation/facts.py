@@ -12,7 +12,8 @@ evaluated person. Two sources:
 Where the law judges a level by the year's results (NĐ 90/2020/NĐ-CP, Art. 12–13 as amended by
 NĐ 48/2023/NĐ-CP: HTT when every task is done on time, HTXS when, besides, at least half are done
 beyond what was asked; a manager also by the unit's results), `evidence_notes` says where the
-computed evidence does not bear out the level proposed. The preview warns with it; the level
+computed evidence does not bear out the level proposed, with the thresholds of the rule set in
+force (dated data, `RuleSet.htt_on_time_share` and the two beside it). The preview warns with it; the level
 itself stays the reviewers' and the council's (the engine runs on the proposal).
 
 `campaign_evidence` reads the evidence of a campaign's people on the campaign's day: the pages
@@ -29,7 +30,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.clock import today
-from emulation.engine import Discipline, Level
+from emulation.engine import Discipline, Level, Rules, percent
 from emulation.evidence import PersonEvidence, YearEvidence, year_evidence
 from emulation.models import Campaign, Evaluation
 from organisations.models import Person
@@ -115,16 +116,21 @@ def evidence_facts(
 # What the law reads in the evidence ---------------------------------------------------------
 
 
-def evidence_notes(level: Level | None, evidence: PersonEvidence, *, manager: bool) -> list[str]:
+def evidence_notes(
+    level: Level | None, evidence: PersonEvidence, *, manager: bool, rules: Rules
+) -> list[str]:
     """Where the computed evidence does not bear out `level`, the level a person is expected
-    at (Vietnamese, one sentence each), by NĐ 90/2020 Art. 12–13 as amended by NĐ 48/2023:
+    at (Vietnamese, one sentence each), by NĐ 90/2020 Art. 12–13 as amended by NĐ 48/2023, with
+    the thresholds of the rule set in force (`rules`; the national set: every task, half, every
+    target):
 
-    - HTT and HTXS: every task due done on time, against its original deadline (a task late or
-      still open past it says otherwise);
-    - HTXS: besides, at least half of the tasks done beyond what was asked; the plan knows only
-      the time, so a task done before its original deadline (vượt tiến độ) stands for it, over
-      the tasks done, as the evidence page counts it;
-    - a manager at HTT or HTXS: every target of their units met (of those measured so far).
+    - HTT and HTXS: at least `htt_on_time_share` of the tasks due done on time, against their
+      original deadline (a task late or still open past it says otherwise);
+    - HTXS: besides, at least `htxs_ahead_share` of the tasks done beyond what was asked; the
+      plan knows only the time, so a task done before its original deadline (vượt tiến độ)
+      stands for it, over the tasks done, as the evidence page counts it;
+    - a manager at HTT or HTXS: at least `manager_targets_share` of their units' targets met (of
+      those measured so far).
 
     Nothing is said of a person with no task due (a lecturer's year is their teaching, shown
     with the evidence) or of a level at HT or below.
@@ -134,7 +140,7 @@ def evidence_notes(level: Level | None, evidence: PersonEvidence, *, manager: bo
     notes: list[str] = []
     tasks = evidence.tasks
     due = len(tasks.due)
-    if due and len(tasks.on_time) < due:
+    if due and Decimal(len(tasks.on_time)) < rules.htt_on_time_share * due:
         # Due and not done, neither overdue: on its deadline today, or within an extension.
         open_ = due - len(tasks.on_time) - len(tasks.late) - len(tasks.overdue)
         parts = [
@@ -145,33 +151,54 @@ def evidence_notes(level: Level | None, evidence: PersonEvidence, *, manager: bo
         notes.append(
             _(
                 "dự kiến %(level)s nhưng chỉ %(on_time)d/%(due)d nhiệm vụ đến hạn hoàn thành "
-                "đúng hạn ban đầu (%(why)s); %(level)s cần mọi nhiệm vụ hoàn thành đúng tiến độ."
+                "đúng hạn ban đầu (%(why)s); %(level)s cần %(share)s nhiệm vụ hoàn thành đúng "
+                "tiến độ."
             )
             % {
                 "level": level.value,
                 "on_time": len(tasks.on_time),
                 "due": due,
                 "why": ", ".join(part for part in parts if part),
+                "share": _share(rules.htt_on_time_share, _("mọi")),
             }
         )
     done = len(tasks.done)
-    if level is Level.HTXS and done and 2 * len(tasks.ahead) < done:
+    if level is Level.HTXS and done and Decimal(len(tasks.ahead)) < rules.htxs_ahead_share * done:
         notes.append(
             _(
                 "dự kiến HTXS nhưng chỉ %(ahead)d/%(done)d nhiệm vụ đã hoàn thành vượt tiến "
-                "độ; HTXS cần ít nhất một nửa số nhiệm vụ hoàn thành vượt mức."
+                "độ; HTXS cần %(share)s số nhiệm vụ hoàn thành vượt mức."
             )
-            % {"ahead": len(tasks.ahead), "done": done}
+            % {
+                "ahead": len(tasks.ahead),
+                "done": done,
+                "share": _share(rules.htxs_ahead_share, _("tất cả")),
+            }
         )
     # A target not measured yet says nothing either way; one measured and missed does.
     measured = [line for line in evidence.targets.lines if line.actual is not None]
     met = [line for line in measured if line.met]
-    if manager and len(met) < len(measured):
+    if manager and Decimal(len(met)) < rules.manager_targets_share * len(measured):
         notes.append(
             _(
                 "dự kiến %(level)s nhưng đơn vị mới đạt %(met)d/%(all)d chỉ tiêu đã có số liệu; "
-                "cán bộ quản lý xếp %(level)s cần đơn vị hoàn thành mọi chỉ tiêu."
+                "cán bộ quản lý xếp %(level)s cần đơn vị hoàn thành %(share)s chỉ tiêu."
             )
-            % {"level": level.value, "met": len(met), "all": len(measured)}
+            % {
+                "level": level.value,
+                "met": len(met),
+                "all": len(measured),
+                "share": _share(rules.manager_targets_share, _("mọi")),
+            }
         )
     return notes
+
+
+def _share(share: Decimal, every: str) -> str:
+    """A threshold as the notes say it: `every` for 1, "ít nhất một nửa" for 0.5, else "ít nhất
+    60%"."""
+    if share >= 1:
+        return every
+    if share == Decimal("0.5"):
+        return _("ít nhất một nửa")
+    return _("ít nhất %(percent)s") % {"percent": percent(share)}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conferences.models import EmulationLaunch
 from core.forms import DateInput, StyledFormMixin
+from core.text import school_year_label
 from core.versioning import VersionedFormMixin
 from documents.models import Document
 from emulation.engine import Level, Title
@@ -22,8 +23,10 @@ from emulation.models import (
     CampaignUnit,
     CouncilMember,
     Initiative,
+    TitleHistory,
 )
 from organisations.models import TOP_KINDS, Organisation, OrganisationKind, Person
+from planning.models import Target
 
 CHECKS = {"class": "form-check-input"}
 _DATES = [
@@ -58,6 +61,20 @@ class CampaignForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Campaign
         choices=TITLE_CHOICES,
         widget=forms.CheckboxSelectMultiple(attrs=CHECKS),
         help_text=_("Cá nhân: LĐTT, CSTĐCS, CSTĐ cấp tỉnh/bộ; tập thể: TTLĐTT, TTLĐXS."),
+    )
+    criteria_targets = forms.ModelMultipleChoiceField(
+        label=_("Chỉ tiêu của kế hoạch năm học gắn với tiêu chí thi đua"),
+        queryset=Target.objects.none(),
+        required=False,
+        help_text=_(
+            "Ví dụ: kết quả rèn luyện của sinh viên, tỷ lệ sinh viên bỏ học. Chọn chỉ tiêu của "
+            "kế hoạch năm học của phong trào; trang phong trào hiện giá trị đo và trạng thái "
+            "theo báo cáo tiến độ. Giữ Ctrl để chọn nhiều."
+        ),
+        error_messages={
+            "invalid_choice": _("Chỉ tiêu đã chọn không thuộc kế hoạch năm học của trường."),
+            "invalid_pk_value": _("Chỉ tiêu đã chọn không hợp lệ."),
+        },
     )
 
     class Meta:
@@ -118,6 +135,23 @@ class CampaignForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Campaign
         fields["basis"].queryset = (
             Document.objects.active().filter(school=school).select_related("doc_type")
         )
+        # The school's plans' targets; the service keeps those of the campaign's year's plan.
+        targets = fields["criteria_targets"]
+        targets.queryset = (
+            Target.objects.active()
+            .filter(plan__school=school, plan__archived_at=None)
+            .select_related("plan")
+            .order_by("-plan__start_year", "order", "pk")
+        )
+        targets.label_from_instance = lambda target: (
+            f"{target.code + ' – ' if target.code else ''}{target.name} "
+            f"({school_year_label(target.plan.start_year)})"
+        )
+        targets.widget.attrs["size"] = 8
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["criteria_targets"] = [
+                link.target_id for link in self.instance.target_links.all()
+            ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -274,6 +308,67 @@ class InitiativeForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Initia
         field.widget.attrs["size"] = 8
         if self.instance.pk is not None:
             field.initial = [link.person_id for link in self.instance.author_links.all()]
+
+
+class PastTitleForm(StyledFormMixin, forms.ModelForm[TitleHistory]):
+    """A person's titles of a year before the campaign's, entered or corrected by hand."""
+
+    titles = forms.MultipleChoiceField(
+        label=_("Danh hiệu"),
+        choices=[(title.value, title.label) for title in Title if title.is_individual],
+        widget=forms.CheckboxSelectMultiple(attrs=CHECKS),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” không phải danh hiệu cá nhân (LĐTT, CSTĐCS, CSTĐ cấp tỉnh, CSTĐ "
+                "cấp bộ)."
+            )
+        },
+    )
+    reason = forms.CharField(
+        label=_("Lý do sửa"),
+        max_length=400,
+        required=False,
+        help_text=_("Ví dụ: nhập nhầm năm học; bổ sung theo Quyết định số …"),
+    )
+
+    class Meta:
+        model = TitleHistory
+        fields = ["person", "start_year", "titles", "level", "decision", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"start_year": _("Ví dụ 2022 cho năm học 2022–2023.")}
+        error_messages = {
+            "start_year": {
+                "invalid": _("Năm học ghi bằng số năm bắt đầu, ví dụ 2022."),
+                "min_value": _("Năm học phải từ 1990 trở đi."),
+                "max_value": _("Năm học không hợp lệ."),
+            },
+            "person": {"invalid_choice": _("Hãy chọn cán bộ, viên chức của trường.")},
+        }
+
+    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["person"].queryset = Person.objects.active().filter(school_id=school_id)
+        fields["person"].required = True
+        fields["level"].required = False
+        if self.instance.pk is None:
+            del fields["reason"]
+        else:
+            fields["person"].disabled = True  # a correction keeps the person: withdraw instead
+            fields["reason"].required = True
+            fields["reason"].error_messages["required"] = _(
+                "Hãy ghi lý do sửa (ví dụ: số quyết định công nhận đúng)."
+            )
+
+
+class WithdrawTitleForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do thu hồi"),
+        max_length=400,
+        error_messages={"required": _("Hãy ghi lý do thu hồi.")},
+        help_text=_("Ví dụ: nhập nhầm người; quyết định công nhận đã bị hủy."),
+    )
 
 
 def level_label(value: str | None) -> str:

@@ -10,12 +10,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
+from core.audit import Change, HistoryEntry, author
+from emulation.facts import evidence_day
 from emulation.models import (
     Appeal,
     AppealStatus,
     Campaign,
     CampaignStatus,
+    CampaignTarget,
     CampaignUnit,
     CouncilVote,
     Evaluation,
@@ -27,6 +32,7 @@ from emulation.models import (
 from organisations.membership import Membership
 from organisations.models import Organisation
 from planning.queries import units_answered_for
+from tracking.target_figures import TargetState, target_states
 
 
 def current_campaign() -> Campaign | None:
@@ -191,3 +197,56 @@ def _lists_waiting(campaign: Campaign, headed: Iterable[Any]) -> list[int]:
             .values_list("unit_id", flat=True)
         )
     )
+
+
+# The targets a campaign's criteria name ------------------------------------------------------
+
+
+def criteria_targets(campaign: Campaign) -> list[TargetState]:
+    """The targets of the school plan the campaign's criteria name, in their order, each with
+    its value and status from tracking as the evidence reads them: today while the year runs,
+    as measured by the campaign's last day after it (emulation.facts.evidence_day)."""
+    plan = campaign.plan
+    if plan is None:
+        return []
+    order = list(
+        CampaignTarget.objects.filter(campaign=campaign).values_list("target_id", flat=True)
+    )
+    if not order:
+        return []
+    on, past = evidence_day(campaign, plan)
+    states = {state.target.pk: state for state in target_states(plan, on=on if past else None)}
+    return [states[target_id] for target_id in order if target_id in states]
+
+
+def target_link_history(campaign: Campaign) -> list[HistoryEntry]:
+    """Each target named or no longer named by the campaign's criteria: who, when, which."""
+    with scopes_disabled():
+        records = list(
+            CampaignTarget.history.filter(campaign_id=campaign.pk)
+            .select_related("history_user", "target")
+            .prefetch_related("history_user__people")
+            .order_by("-history_date")
+        )
+    entries = []
+    for record in records:
+        if record.history_type == "~":
+            continue  # the order changed
+        name = str(record.target)
+        added = record.history_type == "+"
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=author(record),
+                action=_("Gắn chỉ tiêu") if added else _("Bỏ chỉ tiêu"),
+                reason=record.history_change_reason or "",
+                changes=[
+                    Change(
+                        field=str(_("Chỉ tiêu trong tiêu chí thi đua")),
+                        old="—" if added else name,
+                        new=name if added else "—",
+                    )
+                ],
+            )
+        )
+    return entries

@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+# The evidence's thresholds (NĐ 90/2020 Art. 12–13), shares like the others.
+EVIDENCE_SHARES = ("htt_on_time_share", "htxs_ahead_share", "manager_targets_share")
 RULE_SETS_PATH = Path(__file__).resolve().parent / "data" / "rule_sets.json"
 
 
@@ -26,6 +28,7 @@ def load_rule_sets() -> list[dict[str, Any]]:
             "htxs_quota": Decimal(entry["htxs_quota"]),
             "ttldtt_min_share": Decimal(entry["ttldtt_min_share"]),
             "ttldxs_min_share": Decimal(entry["ttldxs_min_share"]),
+            **{name: Decimal(entry[name]) for name in EVIDENCE_SHARES if name in entry},
         }
         for entry in entries
     ]

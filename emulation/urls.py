@@ -88,6 +88,9 @@ urlpatterns = [
     path("initiatives/<int:pk>/edit/", records.initiative_form, name="initiative_edit"),
     path("initiatives/<int:pk>/archive/", records.initiative_archive, name="initiative_archive"),
     path("titles/", records.titles, name="titles"),
+    path("titles/new/", records.title_form, name="title_create"),
+    path("titles/<int:pk>/edit/", records.title_form, name="title_edit"),
+    path("titles/<int:pk>/withdraw/", records.title_withdraw, name="title_withdraw"),
     path("titles/import/", records.titles_import, name="titles_import"),
     path("titles/sheet.xlsx", records.titles_sheet, name="titles_sheet"),
 ]

@@ -358,3 +358,31 @@ class CampaignUnit(Versioned):
     @property
     def school_id(self) -> Any:
         return self.campaign.school_id
+
+
+class CampaignTarget(models.Model):
+    """A target of the campaign's school plan that its criteria name (e.g. the students' conduct
+    results, the drop-out rate): the campaign covers students as the plan tracks them, its page
+    showing each target's value and status from tracking. Class and student titles are not
+    awarded here. A link removed is deleted and kept in its history; the target stays the
+    plan's."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="target_links")
+    target = models.ForeignKey(
+        "planning.Target", verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = ScopedManager("campaign__school")
+
+    class Meta:
+        verbose_name = _("chỉ tiêu trong tiêu chí thi đua")
+        verbose_name_plural = _("chỉ tiêu trong tiêu chí thi đua")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "target"], name="emulation_target_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} – {self.campaign}"

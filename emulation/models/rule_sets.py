@@ -4,7 +4,7 @@ A rule set is versioned data with the legal texts that set it (`source`) and wha
 texts found (`notes`), never constants in code. The national sets (no school) come from
 ``data/rule_sets.json`` (migration 0002); a school may keep its own set, but only where the law
 lets a school decide (`SCHOOL_STRICTER`): a lower HTXS quota, higher shares for the collective
-titles. Everything else follows the national set in force.
+titles, higher thresholds for the year's evidence (NĐ 90/2020 Art. 12–13). Everything else follows the national set in force.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ SCHOOL_STRICTER: dict[str, int] = {
     "htxs_quota": -1,
     "ttldtt_min_share": +1,
     "ttldxs_min_share": +1,
+    # The evidence's thresholds (NĐ 90/2020 Art. 12–13): the school's quy chế may ask more of
+    # the year's results than the decree, never less.
+    "htt_on_time_share": +1,
+    "htxs_ahead_share": +1,
+    "manager_targets_share": +1,
 }
 # The values a school's own set must keep as the national set has them.
 NATIONAL_ONLY = (
@@ -93,6 +98,33 @@ class RuleSet(models.Model):
         help_text=_("Để trống: kỷ luật của thành viên không ngăn danh hiệu tập thể."),
     )
 
+    # What the year's computed evidence is checked against (NĐ 90/2020/NĐ-CP Art. 12–13 as
+    # amended by NĐ 48/2023/NĐ-CP): a share, 1 for "every".
+    htt_on_time_share = models.DecimalField(
+        _("HTT, HTXS: tỷ lệ nhiệm vụ hoàn thành đúng tiến độ tối thiểu"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal(1),
+        validators=_SHARE,
+        help_text=_("Trên số nhiệm vụ đến hạn, theo hạn ban đầu. 1 = hoàn thành 100% nhiệm vụ."),
+    )
+    htxs_ahead_share = models.DecimalField(
+        _("HTXS: tỷ lệ nhiệm vụ hoàn thành vượt mức tối thiểu"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.5"),
+        validators=_SHARE,
+        help_text=_("Trên số nhiệm vụ đã hoàn thành; hoàn thành trước hạn ban đầu được tính."),
+    )
+    manager_targets_share = models.DecimalField(
+        _("cán bộ quản lý HTT, HTXS: tỷ lệ chỉ tiêu của đơn vị phải đạt"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal(1),
+        validators=_SHARE,
+        help_text=_("Trên số chỉ tiêu đã có số liệu. 1 = đơn vị hoàn thành tất cả chỉ tiêu."),
+    )
+
     history = HistoricalRecords()
     # National sets (no school) are seen in every school's scope, beside the school's own.
     objects = ScopedManager("school", shared=True)
@@ -115,6 +147,12 @@ class RuleSet(models.Model):
                 & Q(ttldtt_min_share__gte=0, ttldtt_min_share__lte=1)
                 & Q(ttldxs_min_share__gte=0, ttldxs_min_share__lte=1),
                 name="emulation_rule_set_shares_between_0_and_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(htt_on_time_share__gte=0, htt_on_time_share__lte=1)
+                & Q(htxs_ahead_share__gte=0, htxs_ahead_share__lte=1)
+                & Q(manager_targets_share__gte=0, manager_targets_share__lte=1),
+                name="emulation_rule_set_evidence_shares_between_0_and_1",
             ),
         ]
 
@@ -149,6 +187,9 @@ class RuleSet(models.Model):
             "ttldxs_min_share": Decimal(self.ttldxs_min_share),
             "cstd_higher_streak": int(self.cstd_higher_streak),
             "collective_discipline_bar": Discipline(bar) if bar else None,
+            "htt_on_time_share": Decimal(self.htt_on_time_share),
+            "htxs_ahead_share": Decimal(self.htxs_ahead_share),
+            "manager_targets_share": Decimal(self.manager_targets_share),
         }
         fields.update(values)
         return Rules(**fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -18,6 +19,7 @@ from emulation.engine import Title
 from emulation.models import (
     Campaign,
     CampaignStatus,
+    CampaignTarget,
     CouncilMember,
     CouncilRole,
     CouncilVote,
@@ -25,7 +27,7 @@ from emulation.models import (
 )
 from emulation.services.common import EmulationError, normalise_titles
 from organisations.models import Organisation
-from planning.models import Plan
+from planning.models import Plan, Target
 
 # The titles a school's own campaign opens unless leadership says otherwise: CSTĐ cấp tỉnh/bộ
 # are proposed to the level above, but the school still computes who may be proposed.
@@ -161,8 +163,17 @@ def _check(campaign: Campaign) -> None:
 
 
 @transaction.atomic
-def save_campaign(campaign: Campaign, *, by: User, expected_version: int | None = None) -> Campaign:
-    """Create or edit the year's campaign (a draft, or one launched: its timetable may move)."""
+def save_campaign(
+    campaign: Campaign,
+    *,
+    by: User,
+    expected_version: int | None = None,
+    targets: Sequence[Target] | None = None,
+) -> Campaign:
+    """Create or edit the year's campaign (a draft, or one launched: its timetable may move).
+
+    `targets`: the targets of the year's school plan its criteria name, in order (None: those
+    it names stay, checked against the plan again)."""
     claim_version(campaign, expected_version)
     _check(campaign)
     campaign.plan = (
@@ -172,9 +183,64 @@ def save_campaign(campaign: Campaign, *, by: User, expected_version: int | None 
         .order_by("pk")
         .first()
     )
+    if targets is None:
+        targets = (
+            [link.target for link in campaign.target_links.select_related("target__plan")]
+            if campaign.pk is not None
+            else []
+        )
+    _check_targets(campaign, targets)
     stamp(campaign, by)
     campaign.save()
+    _save_targets(campaign, targets, by=by)
     return campaign
+
+
+def _check_targets(campaign: Campaign, targets: Sequence[Target]) -> None:
+    """The targets a campaign's criteria name are its school plan's, in force."""
+    if not targets:
+        return
+    plan = campaign.plan
+    if plan is None:
+        raise EmulationError(
+            _(
+                "Năm học %(year)s chưa có kế hoạch năm học của trường: chưa thể gắn chỉ tiêu "
+                "vào tiêu chí thi đua."
+            )
+            % {"year": campaign.year_label}
+        )
+    for target in targets:
+        if target.plan.school_id != campaign.school_id:
+            raise EmulationError(_("Có chỉ tiêu không thuộc kế hoạch của trường."))
+        if target.plan_id != plan.pk:
+            raise EmulationError(
+                _(
+                    "Chỉ tiêu “%(name)s” thuộc kế hoạch năm học %(other)s, không phải kế hoạch "
+                    "năm học %(year)s của phong trào."
+                )
+                % {
+                    "name": target.name,
+                    "other": school_year_label(target.plan.start_year),
+                    "year": campaign.year_label,
+                }
+            )
+        if target.is_archived:
+            raise EmulationError(_("Chỉ tiêu “%(name)s” đã được lưu trữ.") % {"name": target.name})
+
+
+def _save_targets(campaign: Campaign, targets: Sequence[Target], *, by: User) -> None:
+    wanted = list(dict.fromkeys(target.pk for target in targets))
+    links = {link.target_id: link for link in CampaignTarget.objects.filter(campaign=campaign)}
+    for target_id, link in links.items():
+        if target_id not in wanted:
+            stamp(link, by, _("Bỏ chỉ tiêu khỏi tiêu chí thi đua"))
+            link.delete()  # a link row, kept in its own history; the target stays the plan's
+    for order, target_id in enumerate(wanted, start=1):
+        link = links.get(target_id) or CampaignTarget(campaign=campaign, target_id=target_id)
+        if link.pk is None or link.order != order:
+            link.order = order
+            stamp(link, by, _("Gắn chỉ tiêu vào tiêu chí thi đua"))
+            link.save()
 
 
 @transaction.atomic

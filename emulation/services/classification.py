@@ -211,7 +211,10 @@ def preview(campaign: Campaign, *, facts: FactsSource = evidence_facts) -> Previ
         row.result = outcome.people[row.name]
         if row.facts.evidence is not None:
             row.notes = evidence_notes(
-                row.result.level, row.facts.evidence, manager=row.evaluation.is_manager
+                row.result.level,
+                row.facts.evidence,
+                manager=row.evaluation.is_manager,
+                rules=rules,
             )
 
     blocks: dict[int, UnitBlock] = {}

@@ -1,4 +1,9 @@
-"""The initiative register and the titles of past years: kept by the leadership or the clerk."""
+"""The initiative register and the titles of past years: kept by the leadership or the clerk.
+
+A past year's title is imported from Excel (`emulation.excel`) or entered by hand here: added,
+corrected with a reason, withdrawn with a reason (archived, never deleted; each change in its
+history). The eligibility for CSTĐ cấp tỉnh/bộ reads the rows in force
+(`emulation.services.classification`)."""
 
 from __future__ import annotations
 
@@ -9,9 +14,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.clock import today
+from core.text import school_year_label
 from core.versioning import claim_version
-from emulation.engine import Title
-from emulation.models import Initiative, InitiativeAuthor, TitleHistory
+from emulation.engine import INDIVIDUAL_TITLES, Level, Title
+from emulation.models import Campaign, Initiative, InitiativeAuthor, TitleHistory, TitleSource
+from emulation.services.campaigns import school_year_of
 from emulation.services.common import EmulationError
 from organisations.models import Person
 
@@ -75,3 +83,118 @@ def save_title_history(row: TitleHistory, *, by: User, reason: str | None = None
     stamp(row, by, reason)
     row.save()
     return row
+
+
+# A past year's title, by hand ------------------------------------------------------------------
+
+
+def first_open_year(school_id: int) -> int:
+    """The first school year whose titles are not a past year's: the school's latest campaign's
+    (its titles come from its decision), else the school year running today."""
+    campaign = (
+        Campaign._base_manager.filter(school_id=school_id, archived_at=None)
+        .order_by("-start_year")
+        .first()
+    )
+    return campaign.start_year if campaign is not None else school_year_of(today())
+
+
+def _check_past_title(row: TitleHistory) -> None:
+    if row.source == TitleSource.DECIDED:
+        raise EmulationError(
+            _(
+                "Danh hiệu này ghi theo quyết định trên hệ thống: không sửa, thu hồi bằng tay; "
+                "hãy điều chỉnh bằng quyết định."
+            )
+        )
+    if row.person_id is None:
+        raise EmulationError(_("Hãy chọn cá nhân."))
+    person = Person._base_manager.filter(pk=row.person_id).first()
+    if person is None or person.school_id != row.school_id:
+        raise EmulationError(_("Cá nhân phải là cán bộ, viên chức của trường."))
+    first_open = first_open_year(row.school_id)
+    if row.start_year >= first_open:
+        raise EmulationError(
+            _(
+                "Năm học %(year)s không phải năm trước năm học %(open)s của phong trào thi đua: "
+                "chỉ nhập danh hiệu của các năm học trước (danh hiệu năm đang xét ghi theo "
+                "quyết định)."
+            )
+            % {"year": school_year_label(row.start_year), "open": school_year_label(first_open)}
+        )
+    individual = [title.value for title in Title if title in INDIVIDUAL_TITLES]
+    for value in row.titles:
+        if value not in individual:
+            raise EmulationError(
+                _("“%(title)s” không phải danh hiệu cá nhân (%(known)s).")
+                % {"title": value, "known": ", ".join(individual)}
+            )
+    if row.level and row.level not in Level._value2member_map_:
+        raise EmulationError(_("Mức xếp loại không hợp lệ."))
+    if not row.titles and not row.level:
+        raise EmulationError(_("Hãy chọn ít nhất một danh hiệu hoặc mức xếp loại."))
+    row.titles = [title.value for title in Title if title.value in row.titles]  # in order
+    clash = (
+        TitleHistory._base_manager.filter(
+            person_id=row.person_id, start_year=row.start_year, archived_at=None
+        )
+        .exclude(pk=row.pk)
+        .first()
+    )
+    if clash is not None:
+        raise EmulationError(
+            _(
+                "%(name)s đã có danh hiệu năm học %(year)s (%(titles)s): hãy sửa dòng đó thay "
+                "vì thêm dòng mới."
+            )
+            % {
+                "name": person.full_name,
+                "year": school_year_label(row.start_year),
+                "titles": ", ".join(clash.titles) or clash.level or "",
+            }
+        )
+
+
+@transaction.atomic
+def enter_past_title(row: TitleHistory, *, by: User) -> TitleHistory:
+    """Add a person's titles (and level) of a year before the campaign's, by hand."""
+    if row.pk is not None:
+        raise EmulationError(_("Dòng danh hiệu này đã có: hãy sửa, kèm lý do."))
+    row.source = TitleSource.ENTERED
+    _check_past_title(row)
+    stamp(row, by, _("Nhập tay danh hiệu năm trước"))
+    row.save()
+    return row
+
+
+@transaction.atomic
+def correct_past_title(row: TitleHistory, *, reason: str, by: User) -> TitleHistory:
+    """Correct a past year's titles, imported or entered, with the reason kept in its history."""
+    if row.pk is None:
+        raise EmulationError(_("Chưa có dòng danh hiệu này."))
+    if TitleHistory._base_manager.filter(pk=row.pk, archived_at__isnull=False).exists():
+        raise EmulationError(_("Danh hiệu này đã bị thu hồi, không sửa được."))
+    if TitleHistory._base_manager.filter(pk=row.pk, source=TitleSource.DECIDED).exists():
+        row.source = TitleSource.DECIDED  # what the page sends does not change where it came from
+    if not reason.strip():
+        raise EmulationError(_("Hãy ghi lý do sửa (ví dụ: số quyết định công nhận đúng)."))
+    _check_past_title(row)
+    stamp(row, by, _("Sửa: %(reason)s") % {"reason": reason.strip()[:400]})
+    row.save()
+    return row
+
+
+@transaction.atomic
+def withdraw_past_title(row: TitleHistory, *, reason: str, by: User) -> None:
+    """Withdraw a past year's titles (entered by mistake, or revoked): archived with the
+    reason, no longer read by the eligibility; never deleted."""
+    if row.is_archived:
+        raise EmulationError(_("Danh hiệu này đã bị thu hồi."))
+    if row.source == TitleSource.DECIDED:
+        raise EmulationError(
+            _("Danh hiệu này ghi theo quyết định trên hệ thống: hãy điều chỉnh bằng quyết định.")
+        )
+    if not reason.strip():
+        raise EmulationError(_("Hãy ghi lý do thu hồi."))
+    stamp(row, by, _("Thu hồi: %(reason)s") % {"reason": reason.strip()[:400]})
+    row.archive()

@@ -25,6 +25,7 @@ from emulation.facts import campaign_evidence
 from emulation.models import (
     Campaign,
     CampaignStatus,
+    CampaignTarget,
     CampaignUnit,
     CouncilMember,
     Evaluation,
@@ -92,6 +93,15 @@ def test_the_campaign_was_launched_at_the_conference(campaign: Campaign, demo: P
     page = client.get(reverse("emulation:campaign", args=[campaign.pk])).content.decode()
     outcomes = reverse("conferences:outcomes", args=[launch.conference_id]) + "#thi-dua"
     assert outcomes in page and "Vi Hồng Thắm – Phó Hiệu trưởng" in page
+    # Its criteria name the plan's student targets, shown with their status from tracking.
+    named = [
+        link.target.code
+        for link in CampaignTarget.objects.filter(campaign=campaign).select_related("target")
+    ]
+    assert named == ["CT03", "CT04", "CT06"]
+    assert all(link.target.plan_id == demo.pk for link in CampaignTarget.objects.all())
+    assert 'id="chi-tieu"' in page and "Tỷ lệ sinh viên tốt nghiệp đúng hạn" in page
+    assert page.count("data-criteria-target=") == 3
 
 
 def test_registrations_and_the_units_lists(campaign: Campaign) -> None:

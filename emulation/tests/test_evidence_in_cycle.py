@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from emulation.engine import Level
+from emulation.engine import Level, Rules
 from emulation.facts import evidence_facts, evidence_notes, recorded_facts
-from emulation.models import Campaign, Evaluation
+from emulation.models import Campaign, Evaluation, RuleSet
 from emulation.services import classification
 from emulation.services import evaluations as evaluation_services
 from emulation.tests.conftest import ASSESSMENT_DAY, Cycle
@@ -196,15 +196,65 @@ def test_htxs_needs_every_task_on_time_and_half_done_ahead(cycle: Cycle, year: Y
     staff = by_person[cycle.people["staff"].pk]  # A ahead, B on time, C late; D overdue
     clerk = by_person[cycle.people["clerk"].pk]  # H done five days ahead
     assert staff is not None and clerk is not None
-    assert evidence_notes(Level.HTXS, staff, manager=False) == [
+    rules = Rules()  # the national set's thresholds: every task, half, every target
+    assert evidence_notes(Level.HTXS, staff, manager=False, rules=rules) == [
         "dự kiến HTXS nhưng chỉ 2/4 nhiệm vụ đến hạn hoàn thành đúng hạn ban đầu (1 trễ hạn, 1 "
         "quá hạn); HTXS cần mọi nhiệm vụ hoàn thành đúng tiến độ.",
         "dự kiến HTXS nhưng chỉ 1/3 nhiệm vụ đã hoàn thành vượt tiến độ; HTXS cần ít nhất một "
         "nửa số nhiệm vụ hoàn thành vượt mức.",
     ]
-    assert evidence_notes(Level.HTXS, clerk, manager=False) == []
-    assert evidence_notes(Level.HT, staff, manager=True) == []
-    assert evidence_notes(None, staff, manager=False) == []
+    assert evidence_notes(Level.HTXS, clerk, manager=False, rules=rules) == []
+    assert evidence_notes(Level.HT, staff, manager=True, rules=rules) == []
+    assert evidence_notes(None, staff, manager=False, rules=rules) == []
+    # Other thresholds, other notes: half on time is enough, a third ahead is enough…
+    lenient = Rules(htt_on_time_share=Decimal("0.5"), htxs_ahead_share=Decimal("0.3"))
+    assert evidence_notes(Level.HTXS, staff, manager=False, rules=lenient) == []
+    # … while 80% on time and every task ahead are not met.
+    strict = Rules(htt_on_time_share=Decimal("0.8"), htxs_ahead_share=Decimal(1))
+    assert evidence_notes(Level.HTXS, staff, manager=False, rules=strict) == [
+        "dự kiến HTXS nhưng chỉ 2/4 nhiệm vụ đến hạn hoàn thành đúng hạn ban đầu (1 trễ hạn, 1 "
+        "quá hạn); HTXS cần ít nhất 80% nhiệm vụ hoàn thành đúng tiến độ.",
+        "dự kiến HTXS nhưng chỉ 1/3 nhiệm vụ đã hoàn thành vượt tiến độ; HTXS cần tất cả số "
+        "nhiệm vụ hoàn thành vượt mức.",
+    ]
+
+
+def test_the_preview_reads_the_thresholds_of_the_rule_set_in_force(
+    cycle: Cycle, year: Year
+) -> None:
+    """The thresholds are the dated rule set's data: a set in force with other values changes
+    the notes."""
+    propose(cycle, "staff", "HTT")  # 2/4 on time
+
+    def staff_notes() -> list[str]:
+        preview = classification.preview(cycle.fresh())
+        return next(
+            r.notes for r in preview.rows if r.evaluation.person_id == cycle.people["staff"].pk
+        )
+
+    assert staff_notes() == [
+        "dự kiến HTT nhưng chỉ 2/4 nhiệm vụ đến hạn hoàn thành đúng hạn ban đầu (1 trễ hạn, 1 "
+        "quá hạn); HTT cần mọi nhiệm vụ hoàn thành đúng tiến độ."
+    ]
+    # A national set in force from the year's last day, asking half the tasks on time.
+    national = RuleSet.in_force(cycle.campaign.year.end)
+    assert national is not None
+    national.pk = None
+    national.valid_from = cycle.campaign.year.end
+    national.htt_on_time_share = Decimal("0.5")
+    national.save()
+    assert staff_notes() == []
+    # The school's own set, from the same day, asks 75%: its own wins on that day.
+    own = RuleSet.objects.get(pk=national.pk)
+    own.pk = None
+    own.school = cycle.world.school
+    own.htt_on_time_share = Decimal("0.75")
+    own.full_clean()
+    own.save()
+    assert staff_notes() == [
+        "dự kiến HTT nhưng chỉ 2/4 nhiệm vụ đến hạn hoàn thành đúng hạn ban đầu (1 trễ hạn, 1 "
+        "quá hạn); HTT cần ít nhất 75% nhiệm vụ hoàn thành đúng tiến độ."
+    ]
 
 
 def count(cycle: Cycle, role: str, address: str) -> int:

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import close_response
-from emulation.models import Evaluation, Initiative, Registration
+from emulation.models import Evaluation, Initiative, Registration, TitleHistory
 from emulation.services import evaluations as evaluation_services
 from emulation.services import registrations as registration_services
 from emulation.tests.conftest import ASSESSMENT_DAY, Cycle
@@ -27,6 +27,9 @@ def matrix(cycle: Cycle) -> Cycle:
     )
     evaluation_services.prepare_evaluations(cycle.campaign, by=cycle.users["leadership"])
     Initiative.objects.create(school=cycle.world.school, title="Sổ tay số", start_year=2023)
+    TitleHistory.objects.create(
+        school=cycle.world.school, person=cycle.people["staff"], start_year=2022, titles=["LĐTT"]
+    )
     return cycle
 
 
@@ -80,6 +83,9 @@ PAGES: list[tuple[str, Callable[[Cycle], str], tuple[int, ...]]] = [
     ("initiative create", lambda c: url("initiative_create"), MY_SCHOOL_KEEPERS),
     ("initiative edit", lambda c: url("initiative_edit", Initiative.objects.get().pk), LEADERS_CLERK),
     ("titles", lambda c: url("titles"), ALL),
+    ("title create", lambda c: url("title_create"), MY_SCHOOL_KEEPERS),
+    ("title edit", lambda c: url("title_edit", TitleHistory.objects.get().pk), LEADERS_CLERK),
+    ("title withdraw", lambda c: url("title_withdraw", TitleHistory.objects.get().pk), LEADERS_CLERK),
     ("titles import", lambda c: url("titles_import"), MY_SCHOOL_KEEPERS),
     ("titles sheet", lambda c: url("titles_sheet"), MY_SCHOOL_KEEPERS),
 ]  # fmt: skip
@@ -107,6 +113,11 @@ ACTIONS: list[tuple[str, Callable[[Cycle], str], dict[str, str], tuple[int, ...]
      {"unit-level": "HTT", "unit-comment": "Tốt"}, (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, LOGIN, LOGIN)),
     ("leadership review of the office head", lambda c: url("evaluation_review", evaluation(c, "unit_head"), "leadership"),
      {"leadership-level": "HTT", "leadership-comment": "Tốt"}, (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN)),
+    ("title withdraw", lambda c: url("title_withdraw", TitleHistory.objects.get().pk),
+     {"reason": "Nhập nhầm"}, (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, LOGIN, FORBIDDEN, LOGIN)),
+    ("title correct", lambda c: url("title_edit", TitleHistory.objects.get().pk),
+     {"start_year": "2022", "titles": ["LĐTT", "CSTĐCS"], "reason": "Bổ sung"},
+     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, LOGIN, FORBIDDEN, LOGIN)),
 ]  # fmt: skip
 
 

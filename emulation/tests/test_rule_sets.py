@@ -131,6 +131,10 @@ def test_in_a_schools_scope_the_national_sets_and_its_own_are_seen_not_anothers(
         ({"ldtt_min_months": 8}, "ldtt_min_months"),
         ({"cstd_higher_streak": 2}, "cstd_higher_streak"),
         ({"collective_discipline_bar": None}, "collective_discipline_bar"),
+        # The evidence's thresholds: the school may ask more than the decree, not less.
+        ({"htt_on_time_share": Decimal("0.9")}, "htt_on_time_share"),
+        ({"htxs_ahead_share": Decimal("0.4")}, "htxs_ahead_share"),
+        ({"manager_targets_share": Decimal("0.8")}, "manager_targets_share"),
     ],
 )
 def test_a_schools_own_set_may_only_be_stricter_where_the_law_lets_it_decide(
@@ -149,7 +153,51 @@ def test_a_stricter_school_set_is_accepted(world: World) -> None:
         htxs_quota=Decimal("0.1"),
         ttldtt_min_share=Decimal("0.6"),
         ttldxs_min_share=Decimal("0.8"),
+        htxs_ahead_share=Decimal("0.6"),
     ).full_clean()
+
+
+def test_the_national_sets_carry_the_evidence_thresholds_with_their_source() -> None:
+    """NĐ 90/2020 Art. 12–13: HTT every task on time, HTXS at least half beyond what was asked,
+    a manager's unit every target; data of each set, read by the engine's values."""
+    for day in (D2024, D2025):
+        rule_set = national(day)
+        assert rule_set.htt_on_time_share == Decimal(1)
+        assert rule_set.htxs_ahead_share == Decimal("0.5")
+        assert rule_set.manager_targets_share == Decimal(1)
+        assert "Điều 12" in rule_set.source and "Điều 13" in rule_set.source
+        assert "htxs_ahead_share" in national(D2024).notes
+        rules = rule_set.as_rules()
+        assert (rules.htt_on_time_share, rules.htxs_ahead_share, rules.manager_targets_share) == (
+            Decimal(1),
+            Decimal("0.5"),
+            Decimal(1),
+        )
+
+
+def test_the_migration_fills_the_thresholds_of_existing_rule_sets(world: World) -> None:
+    """Migration 0006 on rows made before it: the national sets take the data file's values,
+    a school's own set those of the national set in force on its first day."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    mine = own(world, dt.date(2024, 9, 1), htxs_quota=Decimal("0.15"))
+    mine.save()
+    # As the rows stood before the migration gave them their values.
+    RuleSet.objects.update(
+        htt_on_time_share=Decimal("0.1"),
+        htxs_ahead_share=Decimal("0.1"),
+        manager_targets_share=Decimal("0.1"),
+    )
+    migration = import_module("emulation.migrations.0006_rule_set_evidence_thresholds")
+    migration.fill_evidence_thresholds(apps, None)
+    for rule_set in RuleSet.objects.all():
+        assert rule_set.htt_on_time_share == Decimal(1), rule_set
+        assert rule_set.htxs_ahead_share == Decimal("0.5"), rule_set
+        assert rule_set.manager_targets_share == Decimal(1), rule_set
+    mine.refresh_from_db()
+    assert mine.htxs_quota == Decimal("0.15")  # its own values stay
 
 
 def test_one_national_set_per_day_and_shares_between_zero_and_one() -> None:

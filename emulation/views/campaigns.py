@@ -62,7 +62,11 @@ def campaign_create(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = attempt(
             request,
-            lambda: services.save_campaign(form.instance, by=request.user),
+            lambda: services.save_campaign(
+                form.instance,
+                by=request.user,
+                targets=list(form.cleaned_data["criteria_targets"]),
+            ),
             form=form,
             success=_("Đã lưu phong trào thi đua (dự thảo). Kiểm tra rồi bấm “Phát động”."),
         )
@@ -90,7 +94,10 @@ def campaign_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         saved = attempt(
             request,
             lambda: services.save_campaign(
-                form.instance, by=request.user, expected_version=form.expected_version
+                form.instance,
+                by=request.user,
+                expected_version=form.expected_version,
+                targets=list(form.cleaned_data["criteria_targets"]),
             ),
             form=form,
             success=_("Đã lưu."),
@@ -133,6 +140,7 @@ def campaign_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         .filter(campaign=campaign)
         .select_related("person"),
         "progress": queries.progress(campaign),
+        "criteria_targets": queries.criteria_targets(campaign),
         "units": units,
         "today": day,
         "can_manage": user.has_perm(MANAGE, campaign),
@@ -145,7 +153,13 @@ def campaign_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "council_vote": council_services.active_vote(campaign),
         "registration_open": campaign.registration_open_on(day),
         "self_assessment_open": campaign.self_assessment_open_on(day),
-        "history": history_entries(campaign) if user.has_perm(MANAGE, campaign) else [],
+        "history": sorted(
+            [*history_entries(campaign), *queries.target_link_history(campaign)],
+            key=lambda entry: entry.when,
+            reverse=True,
+        )
+        if user.has_perm(MANAGE, campaign)
+        else [],
     }
     if person is not None:
         context["mine"] = (

@@ -17,7 +17,7 @@ from core.sheets.flow import run_import
 from core.sheets.writing import file_slug, xlsx_response
 from core.views import attempt, render_form
 from emulation import excel
-from emulation.forms import InitiativeForm
+from emulation.forms import InitiativeForm, PastTitleForm, WithdrawTitleForm
 from emulation.models import SCOPE_CHOICES, Initiative, InitiativeAuthor, TitleHistory
 from emulation.services import records as services
 from organisations.models import Organisation
@@ -140,6 +140,82 @@ def titles(request: SignedInRequest) -> HttpResponse:
         "can_manage": request.user.has_perm(MANAGE, school),
     }
     return render(request, "emulation/titles.html", context)
+
+
+@login_required
+def title_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
+    """Add a person's titles of a past year by hand, or correct a row (with a reason)."""
+    if pk is not None:
+        row = get_authorised(
+            request.user,
+            TitleHistory.objects.active().select_related("person"),
+            VIEW,
+            MANAGE,
+            pk=pk,
+        )
+    else:
+        school = _school(request, MANAGE)
+        row = TitleHistory(school=school)
+    form = PastTitleForm(request.POST or None, instance=row, school_id=row.school_id)
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> TitleHistory:
+            if pk is None:
+                return services.enter_past_title(form.instance, by=request.user)
+            return services.correct_past_title(
+                form.instance, reason=form.cleaned_data["reason"], by=request.user
+            )
+
+        done = attempt(
+            request,
+            save,
+            form=form,
+            success=_("Đã lưu danh hiệu năm học %(year)s.") % {"year": form.instance.year_label},
+        )
+        if done:
+            return redirect("emulation:titles")
+    return render_form(
+        request,
+        form,
+        title=_("Sửa danh hiệu của %(name)s") % {"name": row.person}
+        if pk is not None
+        else _("Thêm danh hiệu năm học trước"),
+        back=reverse("emulation:titles"),
+        intro=_(
+            "Danh hiệu của các năm học trước năm học của phong trào thi đua (năm đang xét ghi "
+            "theo quyết định). CSTĐ cấp tỉnh/bộ xét CSTĐCS của các năm liền trước."
+        ),
+    )
+
+
+@login_required
+def title_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Withdraw a past year's titles: archived with the reason, kept in history."""
+    row = get_authorised(
+        request.user, TitleHistory.objects.active().select_related("person"), VIEW, MANAGE, pk=pk
+    )
+    form = WithdrawTitleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            lambda: services.withdraw_past_title(
+                row, reason=form.cleaned_data["reason"], by=request.user
+            ),
+            form=form,
+            success=_("Đã thu hồi danh hiệu năm học %(year)s của %(name)s.")
+            % {"year": row.year_label, "name": row.person or row.unit},
+        )
+        if done:
+            return redirect("emulation:titles")
+    return render_form(
+        request,
+        form,
+        title=_("Thu hồi danh hiệu năm học %(year)s của %(name)s")
+        % {"year": row.year_label, "name": row.person or row.unit},
+        back=reverse("emulation:titles"),
+        submit=_("Thu hồi"),
+        intro=", ".join(row.titles) or (row.level or ""),
+    )
 
 
 @login_required
