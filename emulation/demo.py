@@ -1,6 +1,6 @@
 """The demo school's emulation (demo/loader.py calls every domain's `load_demo`): the national
-rule sets, and the 2023–2024 campaign launched at the conference of 26/9/2023 by Vi Hồng Thắm,
-followed to the week before the council meets.
+rule sets and bonus data, and the 2023–2024 campaign launched at the conference of 26/9/2023 by
+Vi Hồng Thắm, told to the principal's decision.
 
 From `data/demo_2023_2024.json` (all sample data but the launch): the council, everyone's
 registration and the units' lists (October 2023), the initiatives and research recognised in
@@ -8,18 +8,29 @@ the year and before, the titles of the two years before (imported from Excel), m
 a discipline case with their reasons, and in May 2024 each person's self-assessment and the
 reviews of the subject groups, the units and the leadership, with the units' meeting minutes.
 The evidence of the year is not written here: the pages compute it from the demo plan's tasks
-and check-ins. What the demo leaves open, for a visitor to do:
+and check-ins. That is the week before the council (`BEFORE_COUNCIL`), where two steps are open:
 
 - Lăng Thị Huyền (Tổ Toán – Tin, an account: `langthihuyen`) has not self-assessed yet, so
   Khoa Tự nhiên (head Chu Văn Khánh, `chuvankhanh`) has not sent its reviews;
 - in Khoa Tự nhiên, three lecturers are proposed HTXS where the quota allows one (20% of the
-  eight at HTT or above): the preview warns, and the council's ranking (set) says who falls.
+  eight at HTT or above): the preview warns, and the leadership's ranking says who falls.
 
-The campaign, its council, the initiatives and past titles go through the services. The steps
-of each person (registration, self-assessment, reviews) are written as the services write them,
-dated on the day of each step: the services act as the signed-in person, and most of the demo's
-people have no account. Deterministic: everything follows the data file and the order of
-people's names, not row ids.
+Then (`DECIDED`, what `make run` loads), through the services, each step on its day: she
+self-assesses HTXS on 17/5/2024 and her head proposes HTXS on 20/5 (four candidates now for a
+quota of one) and sends the faculty's reviews on 21/5; the council meets on 31/5 (six of seven
+present), makes its list of cases from the classification, opens the secret ballot with the
+chair's passphrase, each member present casts the paper the data file gives them (never their
+own case: Nguyễn Thị Phương Loan is a CSTĐCS candidate), the chair counts and publishes the
+results with appeals taken until 7/6; none comes, and on 10/6 the principal's Quyết định công
+nhận is numbered from the school's QĐ series with its lists (levels, LĐTT, CSTĐCS, the units'
+TTLĐTT, bonuses), and on 12/6 the tờ trình proposes CSTĐ cấp tỉnh, the Minister's Bằng khen and
+TTLĐXS to the level above.
+
+The first part writes each person's steps as the services write them, dated on the day of each
+step (most of the demo's people have no account to act as); the later part calls the services
+under the story's clock (`_clock`), and the ballots with `cast_sample_ballot`, the ballot
+service's writes inside the loader's one transaction. Deterministic: everything follows the data
+file and the order of people's names, not row ids.
 """
 
 from __future__ import annotations
