@@ -1,6 +1,6 @@
 """The demo school's emulation (demo/loader.py calls every domain's `load_demo`): the national
-rule sets, and the 2023–2024 campaign launched at the conference of 26/9/2023 by Vi Hồng Thắm,
-followed to the week before the council meets.
+rule sets and bonus data, and the 2023–2024 campaign launched at the conference of 26/9/2023 by
+Vi Hồng Thắm, told to the principal's decision.
 
 From `data/demo_2023_2024.json` (all sample data but the launch): the council, everyone's
 registration and the units' lists (October 2023), the initiatives and research recognised in
@@ -8,24 +8,37 @@ the year and before, the titles of the two years before (imported from Excel), m
 a discipline case with their reasons, and in May 2024 each person's self-assessment and the
 reviews of the subject groups, the units and the leadership, with the units' meeting minutes.
 The evidence of the year is not written here: the pages compute it from the demo plan's tasks
-and check-ins. What the demo leaves open, for a visitor to do:
+and check-ins. That is the week before the council (`BEFORE_COUNCIL`), where two steps are open:
 
 - Lăng Thị Huyền (Tổ Toán – Tin, an account: `langthihuyen`) has not self-assessed yet, so
   Khoa Tự nhiên (head Chu Văn Khánh, `chuvankhanh`) has not sent its reviews;
 - in Khoa Tự nhiên, three lecturers are proposed HTXS where the quota allows one (20% of the
-  eight at HTT or above): the preview warns, and the council's ranking (set) says who falls.
+  eight at HTT or above): the preview warns, and the leadership's ranking says who falls.
 
-The campaign, its council, the initiatives and past titles go through the services. The steps
-of each person (registration, self-assessment, reviews) are written as the services write them,
-dated on the day of each step: the services act as the signed-in person, and most of the demo's
-people have no account. Deterministic: everything follows the data file and the order of
-people's names, not row ids.
+Then (`DECIDED`, what `make run` loads), through the services, each step on its day: she
+self-assesses HTXS on 17/5/2024 and her head proposes HTXS on 20/5 (four candidates now for a
+quota of one) and sends the faculty's reviews on 21/5; the council meets on 31/5 (six of seven
+present), makes its list of cases from the classification, opens the secret ballot with the
+chair's passphrase, each member present casts the paper the data file gives them (never their
+own case: Nguyễn Thị Phương Loan is a CSTĐCS candidate), the chair counts and publishes the
+results with appeals taken until 7/6; none comes, and on 10/6 the principal's Quyết định công
+nhận is numbered from the school's QĐ series with its lists (levels, LĐTT, CSTĐCS, the units'
+TTLĐTT, bonuses), and on 12/6 the tờ trình proposes CSTĐ cấp tỉnh, the Minister's Bằng khen and
+TTLĐXS to the level above.
+
+The first part writes each person's steps as the services write them, dated on the day of each
+step (most of the demo's people have no account to act as); the later part calls the services
+under the story's clock (`_clock`), and the ballots with `cast_sample_ballot`, the ballot
+service's writes inside the loader's one transaction. Deterministic: everything follows the data
+file and the order of people's names, not row ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,30 +47,44 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 
-from conferences.models import EmulationLaunch
+from conferences.models import EmulationLaunch, VoteChoice
 from core.audit import stamp
 from emulation.engine import Level
 from emulation.models import (
+    BaseSalary,
+    BonusScale,
     Campaign,
     CampaignUnit,
     CouncilMember,
+    CouncilVote,
     Evaluation,
     Initiative,
     Registration,
     RegistrationStatus,
+    ReviewStep,
     RuleSet,
     Stage,
     TitleHistory,
     TitleSource,
 )
-from emulation.seed import sync_rule_sets
+from emulation.seed import sync_bonuses, sync_rule_sets
 from emulation.services import campaigns as campaign_services
+from emulation.services import council as council_services
+from emulation.services import decisions as decision_services
+from emulation.services import evaluations as evaluation_services
 from emulation.services import records as record_services
 from emulation.services.common import Placement, normalise_titles, placements
 from organisations.models import Organisation, Person, Position, Role
 from planning.models import Plan, Target
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_2023_2024.json"
+
+# How far the story goes. `make run` tells it to the principal's decision; the browser scenario
+# and the tests of the open steps load it to the week before the council (set `UNTIL`, or pass
+# `until` to `load_emulation_demo`).
+BEFORE_COUNCIL = "before_council"
+DECIDED = "decided"
+UNTIL = DECIDED
 
 
 def _day(value: str) -> dt.date:
@@ -70,11 +97,34 @@ def _moment(day: dt.date, minutes: int = 0) -> dt.datetime:
     return timezone.make_aware(naive)
 
 
+@contextmanager
+def _clock(at: dt.datetime) -> Iterator[None]:
+    """The school's clock at `at` while the services take a step: they read the day and the time
+    from django.utils.timezone (core.clock), as the tests set them, so what they write (times,
+    history, notices, the papers' dates) is dated on the story's day. Only for the loader, which
+    runs alone (a command, a test's setup), never in a serving process."""
+    saved = timezone.now
+    setattr(timezone, "now", lambda: at)  # noqa: B010  # a module function, not an attribute
+    try:
+        yield
+    finally:
+        setattr(timezone, "now", saved)  # noqa: B010
+
+
 def _save(obj: models.Model, by: User | None, reason: str, at: dt.datetime) -> None:
     """Save as a service would, its history record dated when the step happened."""
     stamp(obj, by, reason)
     obj._history_date = at  # type: ignore[attr-defined]  # read by simple_history on save
     obj.save()
+
+
+def _minutes(unit: Organisation, day: dt.date, n: int) -> str:
+    return (
+        f"Ngày {day:%d/%m/%Y}, {unit.name} họp xét thi đua, đánh giá, xếp loại viên chức năm học "
+        f"2023–2024; có mặt {n}/{n} viên chức. Từng người trình bày tự đánh giá, đơn vị đối chiếu "
+        "minh chứng trên hệ thống và biểu quyết mức đề nghị; kết quả như danh sách, nhất trí "
+        "100%. (dữ liệu mẫu)"
+    )
 
 
 class _Demo:
@@ -341,14 +391,8 @@ class _Demo:
                 continue
             head = self.heads.get(part.unit_id)
             at = _moment(day, 90 + order * 20)
-            n = counts.get(part.unit_id, 0)
             part.review_meeting_on = day
-            part.review_minutes = (
-                f"Ngày {day:%d/%m/%Y}, {part.unit.name} họp xét thi đua, đánh giá, xếp loại "
-                f"viên chức năm học 2023–2024; có mặt {n}/{n} viên chức. Từng người trình bày "
-                "tự đánh giá, đơn vị đối chiếu minh chứng trên hệ thống và biểu quyết mức đề "
-                "nghị; kết quả như danh sách, nhất trí 100%. (dữ liệu mẫu)"
-            )
+            part.review_minutes = _minutes(part.unit, day, counts.get(part.unit_id, 0))
             _save(part, self.user_of(head), "Ghi biên bản họp xét của đơn vị", at)
             part.reviews_submitted_at = at + dt.timedelta(minutes=30)
             part.reviews_submitted_by = self.user_of(head) or self.by
@@ -363,7 +407,116 @@ class _Demo:
                 evaluation.council_rank = rank
                 _save(evaluation, self.by, f"Hội đồng xếp thứ hạng: {rank}", at)
 
-    def run(self) -> Campaign:
+    # After the week before the council: the services take each step ------------------------
+
+    def user(self, name: str) -> User:
+        user = self.people[name].user
+        assert user is not None, f"the demo's step needs an account for {name}"
+        return user
+
+    def evaluation_of(self, campaign: Campaign, name: str) -> Evaluation:
+        return Evaluation.objects.select_related("campaign").get(
+            campaign=campaign, person=self.people[name]
+        )
+
+    def open_steps(self, campaign: Campaign) -> None:
+        """What the week before the council left open (the browser scenario's first steps): the
+        lecturer's self-assessment, her faculty's review, its meeting and its reviews sent."""
+        spec = self.data["open_steps"]
+        own = spec["self_assessment"]
+        with _clock(_moment(_day(own["on"]), 330)):
+            evaluation_services.self_assess(
+                self.evaluation_of(campaign, own["person"]),
+                level=own["level"],
+                comment=own["comment"],
+                by=self.user(own["person"]),
+            )
+        step = spec["unit_review"]
+        unit = self.orgs[step["unit"]]
+        head = self.user(self.heads[unit.pk].full_name)
+        day = _day(step["on"])
+        with _clock(_moment(day, 60)):
+            evaluation_services.review(
+                self.evaluation_of(campaign, step["person"]),
+                ReviewStep.UNIT,
+                level=step["level"],
+                comment=step["comment"],
+                by=head,
+            )
+        part = CampaignUnit.objects.get(campaign=campaign, unit=unit)
+        people = Evaluation.objects.filter(campaign=campaign, unit=unit).count()
+        with _clock(_moment(day, 180)):
+            evaluation_services.save_unit_minutes(
+                part, meeting_on=day, minutes=_minutes(unit, day, people), by=head
+            )
+        with _clock(_moment(_day(step["sent_on"]), 30)):
+            evaluation_services.submit_unit_reviews(campaign, unit, by=head)
+
+    def case_key(self, item: Any) -> str:
+        """A case of the ballot as the data file names it: "htxs: Lăng Thị Huyền", "ttldxs: p-khtc"."""
+        if item.evaluation is not None:
+            return f"{item.kind}: {item.evaluation.person.full_name}"
+        keys = {unit.pk: key for key, unit in self.orgs.items()}
+        return f"{item.kind}: {keys[item.unit_id]}"
+
+    def council(self, campaign: Campaign) -> CouncilVote:
+        """The council's session: the list of cases from the classification, the members present,
+        the secret ballot opened with the chair's passphrase, each member's paper (never their
+        own case), the count, and the results published to staff with the appeal window."""
+        spec = self.data["council_session"]
+        held = _day(spec["held_on"])
+        chair = self.user(
+            next(m["person"] for m in self.data["campaign"]["council"] if m["role"] == "chair")
+        )
+        with _clock(_moment(held, 0)):
+            vote = council_services.prepare_vote(campaign, held_on=held, by=chair)
+        members = council_services.members(campaign)
+        present = [m for m in members if m.person.full_name not in spec["absent"]]
+        with _clock(_moment(held, 30)):
+            vote = council_services.open_vote(
+                vote, present=[m.pk for m in present], passphrase=spec["passphrase"], by=chair
+            )
+        items = list(vote.items.select_related("evaluation__person"))
+        named = {self.case_key(item) for item in items}
+        choices: dict[str, dict[str, str]] = spec["choices"]
+        assert set(choices) == {m.person.full_name for m in present}, "a paper per member present"
+        for order, member in enumerate(present):
+            mine = choices[member.person.full_name]
+            assert set(mine) <= named, f"not on the ballot: {sorted(set(mine) - named)}"
+            paper = {
+                item.pk: mine.get(self.case_key(item), VoteChoice.YES)
+                for item in council_services.ballot_items(vote, member.person)
+            }
+            with _clock(_moment(held, 40 + order * 2)):
+                council_services.cast_sample_ballot(vote, person=member.person, choices=paper)
+        with _clock(_moment(held, 75)):
+            vote = council_services.count_vote(vote, passphrase=spec["passphrase"], by=chair)
+        with _clock(_moment(_day(spec["published_on"]), 240)):
+            return council_services.publish_results(
+                vote, appeals_close=_day(spec["appeals_close"]), by=chair
+            )
+
+    def decide(self, campaign: Campaign) -> None:
+        """After the appeal window: the principal's Quyết định công nhận, numbered from the
+        school's series with its lists, then the tờ trình to the level above."""
+        spec = self.data["decision"]
+        on = _day(spec["on"])
+        signer = self.people[spec["signer"]]
+        issuer = self.user(spec["issued_by"])
+        with _clock(_moment(on, 90)):
+            position = next(
+                p
+                for p in decision_services.signer_choices(campaign, on)
+                if p.person_id == signer.pk
+            )
+            decision_services.issue_decision(campaign, on=on, signer=position, by=issuer)
+        proposal_on = _day(spec["proposal_on"])
+        with _clock(_moment(proposal_on, 90)):
+            decision_services.issue_proposal(
+                Campaign.objects.get(pk=campaign.pk), on=proposal_on, by=issuer
+            )
+
+    def run(self, until: str) -> Campaign:
         campaign = self.campaign()
         where = placements(self.school.pk, on=_day(self.data["evaluations_on"]))
         self.registrations(campaign, where)
@@ -372,17 +525,31 @@ class _Demo:
         self.review(evaluations)
         self.unit_meetings(campaign, evaluations)
         self.council_ranks(evaluations)
-        return campaign
+        if until == BEFORE_COUNCIL:
+            return campaign
+        self.open_steps(campaign)
+        self.council(campaign)
+        self.decide(campaign)
+        return Campaign.objects.get(pk=campaign.pk)
 
 
-def load_emulation_demo(plan: Plan, loader: Any, path: Path = DATA_FILE) -> Campaign | None:
-    """The demo school's 2023–2024 campaign (nothing when it is there already)."""
+def load_emulation_demo(
+    plan: Plan, loader: Any, path: Path = DATA_FILE, until: str | None = None
+) -> Campaign | None:
+    """The demo school's 2023–2024 campaign (nothing when it is there already), told to the
+    principal's decision, or to the week before the council (`until=BEFORE_COUNCIL`); `UNTIL`
+    when not given."""
     if Campaign.objects.filter(school=plan.school, start_year=plan.start_year).exists():
         return None
+    stage = until or UNTIL
+    if stage not in (BEFORE_COUNCIL, DECIDED):
+        raise ValueError(f"until: {BEFORE_COUNCIL} or {DECIDED}, not {stage!r}")
     data = json.loads(path.read_text(encoding="utf-8"))
-    return _Demo(plan, loader, data).run()
+    return _Demo(plan, loader, data).run(stage)
 
 
 def load_demo(plan: Plan, loader: Any) -> None:
-    sync_rule_sets(RuleSet)  # a flushed test database has lost the migration's rows
+    # A flushed test database has lost the migrations' rows.
+    sync_rule_sets(RuleSet)
+    sync_bonuses(BaseSalary, BonusScale)
     load_emulation_demo(plan, loader)

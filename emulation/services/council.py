@@ -231,10 +231,7 @@ def _drop(vote: CouncilVote, person: Person, choices: Mapping[int, str]) -> None
     )
 
 
-def cast_ballot(vote: CouncilVote, *, person: Person, choices: Mapping[int, str]) -> None:
-    """A member's ballot paper: an answer to every case but their own (none given: "không
-    biểu quyết"), committed before this returns. Refused before anything is written if a choice
-    is not one of the three or names a case not on the paper (or their own)."""
+def _check_paper(vote: CouncilVote, person: Person, choices: Mapping[int, str]) -> None:
     allowed = {item.pk for item in ballot_items(vote, person)}
     for item_id, choice in choices.items():
         if choice not in VoteChoice.values:
@@ -246,11 +243,31 @@ def cast_ballot(vote: CouncilVote, *, person: Person, choices: Mapping[int, str]
                 ),
                 status=403,
             )
+
+
+def cast_ballot(vote: CouncilVote, *, person: Person, choices: Mapping[int, str]) -> None:
+    """A member's ballot paper: an answer to every case but their own (none given: "không
+    biểu quyết"), committed before this returns. Refused before anything is written if a choice
+    is not one of the three or names a case not on the paper (or their own)."""
+    _check_paper(vote, person, choices)
     sealing.cast_in_two_steps(
         claim=lambda: _claim(vote, person),
         drop=lambda: _drop(vote, person, choices),
         withdraw=lambda: CouncilBallotCast.objects.filter(vote=vote, person=person).delete(),
     )
+
+
+@transaction.atomic
+def cast_sample_ballot(vote: CouncilVote, *, person: Person, choices: Mapping[int, str]) -> None:
+    """A ballot of the demo school's sample council: checked and written as `cast_ballot`
+    writes it, but in the caller's transaction (the demo is loaded in one, where the two
+    committed steps of `conferences.sealing` cannot run). Refused for a campaign that is not
+    sample data: real ballots are only ever cast by `cast_ballot`."""
+    if not Campaign._base_manager.filter(pk=vote.campaign_id, is_sample=True).exists():
+        raise EmulationError(_("Chỉ phong trào dữ liệu mẫu được bỏ phiếu theo cách này."))
+    _check_paper(vote, person, choices)
+    _claim(vote, person)
+    _drop(vote, person, choices)
 
 
 @transaction.atomic

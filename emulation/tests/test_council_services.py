@@ -12,6 +12,7 @@ from django.db import connection
 
 from emulation.council_rule import MEMBERS, PRESENT, PassRule, Quorum
 from emulation.models import (
+    Campaign,
     CouncilBallot,
     CouncilBallotBox,
     CouncilBallotCast,
@@ -219,6 +220,29 @@ def test_a_bad_choice_is_refused_before_anything_is_written(council: Council) ->
     with pytest.raises(EmulationError):
         services.cast_ballot(vote, person=council.people["clerk"], choices={10**9: "yes"})
     assert not CouncilBallotCast.objects.exists() and not CouncilBallot.objects.exists()
+
+
+def test_a_sample_ballot_in_one_transaction_only_for_sample_data(council: Council) -> None:
+    """The demo's council votes inside the loader's transaction (`cast_sample_ballot`); a real
+    campaign's ballots are refused that way, before anything is written."""
+    vote = council.open()
+    own = council.items()["cstdcs_faculty_head"]
+    with pytest.raises(EmulationError, match="dữ liệu mẫu"):
+        services.cast_sample_ballot(vote, person=council.people["clerk"], choices={})
+    assert not CouncilBallotCast.objects.exists() and not CouncilBallot.objects.exists()
+    Campaign.objects.filter(pk=vote.campaign_id).update(is_sample=True)
+    # The same checks as a paper cast from the page: never one's own case, one paper each.
+    with pytest.raises(EmulationError, match="chính mình"):
+        services.cast_sample_ballot(
+            vote, person=council.people["faculty_head"], choices={own.pk: "yes"}
+        )
+    services.cast_sample_ballot(vote, person=council.people["faculty_head"], choices={})
+    with pytest.raises(services.AlreadyVoted):
+        services.cast_sample_ballot(vote, person=council.people["faculty_head"], choices={})
+    assert CouncilBallotCast.objects.count() == 1
+    assert not CouncilBallot.objects.filter(item=own).exists()
+    paper = services.ballot_items(vote, council.people["faculty_head"])
+    assert CouncilBallot.objects.count() == len(paper) < len(council.items())
 
 
 # The count ------------------------------------------------------------------------------------
