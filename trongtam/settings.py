@@ -138,7 +138,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # API's request counts. Its table is made by a migration (core/migrations/0001_cache_table.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "core.cache.DatabaseCache",
         "LOCATION": "trongtam_cache",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }

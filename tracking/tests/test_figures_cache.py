@@ -70,14 +70,14 @@ PAGES = {
 # (read, kept). The plan page: its tree's store (read; read whole under a lock, kept, lock
 # released) and its targets like the dashboards'. A unit's page: its parts under the version
 # (read, lock, kept, lock released), inside them the stores of the tasks it leads and of those it
-# owns. A list's store is its index and its PIECES pieces, read at once, written one by one. The
-# database cache counts its rows and looks for the key before each write: three queries a write,
-# one a delete. (writes, queries) cold; reads warm.
+# owns. A list's store is its index and its PIECES pieces, read at once, written one by one. A
+# write of the cache is one query (core/cache.py), a delete one. (writes, queries) cold; reads
+# warm.
 COLD = {
-    "dashboard": (5, 3 + 4 * 3 + 1),
-    "unit dashboard": (5, 3 + 4 * 3 + 1),
-    "plan page": (5 + PIECES, 3 + (4 + PIECES) * 3 + 1),
-    "unit plan": (9 + 2 * PIECES, 3 + (6 + 2 * PIECES) * 3 + 3),
+    "dashboard": (5, 3 + 4 + 1),
+    "unit dashboard": (5, 3 + 4 + 1),
+    "plan page": (5 + PIECES, 3 + 4 + PIECES + 1),
+    "unit plan": (9 + 2 * PIECES, 3 + 6 + 2 * PIECES + 3),
 }
 WARM = {"dashboard": 1, "unit dashboard": 1, "plan page": 2, "unit plan": 1}
 
