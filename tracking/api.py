@@ -65,9 +65,13 @@ class CheckInOut(Schema):
 
 # Free text: no NUL character (PostgreSQL refuses it in text columns).
 TEXT = r"^[^\x00]*$"
-# The `done` text must say something: at least one character other than white space (as
-# Python's str.strip sees it, which also strips the separators \x1c–\x1f).
-SAID = r"^[^\x00]*[^\x00\s\x1c-\x1f][^\x00]*$"
+# The `done` text must say something: at least one character other than white space. White
+# space is written out rather than `\s`, which each reader of the pattern takes differently: the
+# server's (Rust's regex, Unicode White_Space: with U+0085), JavaScript's and the API's testers
+# (with U+FEFF, without U+0085) and Python's str.strip (also the separators U+001C–U+001F). Here
+# it is all of them.
+BLANK = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+SAID = rf"^[^\x00]*[^\x00{BLANK}][^\x00]*$"
 # The largest figure the actual value's column (14 digits, 2 after the point) holds.
 MAX_ACTUAL = 999_999_999_999.99
 

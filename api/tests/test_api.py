@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from api.models import ApiToken
 from api.services import create_token, revoke_token
 from conftest import ROLES, World
+from tracking.api import SAID
 from tracking.tests.helpers import checkin
 
 OK, UNAUTHORISED, FORBIDDEN, NOT_FOUND = 200, 401, 403, 404
@@ -107,6 +109,27 @@ def test_bad_input_is_refused_with_a_message(world: World, tokens: dict[str, str
         {"field": "done", "message": "Không đúng định dạng (hoặc chỉ có khoảng trắng)."}
     ]
     assert world.task.checkins.count() == 0
+
+
+# Blank to one reader or another of the pattern (see tracking/api.py, BLANK): Python's strip,
+# Unicode White_Space (the server), JavaScript's \s (the API's testers).
+BLANKS = ["\x85", "\ufeff", "\x1c", "\u3000", "\u2028", "\xa0", "\t"]
+
+
+def test_a_result_blank_to_any_reader_is_refused_as_input(
+    world: World, tokens: dict[str, str]
+) -> None:
+    url = f"/api/tasks/{world.task.pk}/checkins"
+    for blank in BLANKS:
+        data = {**CHECKIN, "unit_id": world.faculty.pk, "done": blank * 3}
+        response = call("post", url, tokens["staff"], data=data)
+        assert response.status_code == 422, repr(blank)
+        assert re.fullmatch(SAID, blank * 3) is None, repr(blank)  # the schema says so too
+    assert world.task.checkins.count() == 0
+    # Python's own idea of blank is within the schema's.
+    stripped = [chr(c) for c in range(0x3001) if not (chr(c) * 2).strip() and chr(c) != "\x00"]
+    assert all(re.fullmatch(SAID, c) is None for c in stripped)
+    assert re.fullmatch(SAID, "\x85Đã xong\ufeff")
 
 
 def test_task_status_and_target_rag_in_json(world: World, tokens: dict[str, str]) -> None:
