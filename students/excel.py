@@ -55,8 +55,8 @@ STUDENT_COLUMNS = [
 ]
 CHANGE_COLUMNS = [
     CODE,
-    NAME,
-    BIRTH,
+    Column("name", "Họ và tên", aliases=("Họ tên",)),
+    Column("birth", "Ngày sinh"),
     Column("kind", "Loại thay đổi", required=True),
     Column("date", "Ngày", required=True, aliases=("Ngày thay đổi", "Ngày quyết định")),
     Column("reason", "Lý do", required=True),
@@ -98,10 +98,17 @@ class Directory:
         return (same[0] if same else None), False
 
 
-def _identity(row: Row) -> tuple[str, str, dt.date | None]:
+def _identity(row: Row, *, code_suffices: bool = False) -> tuple[str, str, dt.date | None]:
+    """The row's code, name and date of birth (name and date may be left out when the code
+    suffices to find the student)."""
     code = row.text("code", max_length=30) if row.sheet.has("code") else ""
-    name = row.text("name", required=True, max_length=150)
-    birth = row.date("birth", required=True)
+    required = not (code_suffices and code)
+    name = (
+        row.text("name", required=required, max_length=150)
+        if row.sheet.has("name") or required
+        else ""
+    )
+    birth = row.date("birth", required=required) if row.sheet.has("birth") or required else None
     if birth is not None and not dt.date(1900, 1, 1) <= birth <= dt.date(2100, 1, 1):
         row.error("birth", _("Ngày sinh không hợp lệ."))
         birth = None
@@ -248,7 +255,7 @@ def read_changes(school: Organisation, data: bytes) -> ReadResult:
     students: dict[int, Student] = {}
     for row in sheet.rows():
         result.add(row.result)
-        code, name, birth = _identity(row)
+        code, name, birth = _identity(row, code_suffices=True)
         kind = row.choice("kind", _choices(ChangeKind.choices), required=True)
         day = row.date("date", required=True)
         reason = row.choice("reason", _choices(Reason.choices), required=True)

@@ -319,15 +319,18 @@ def cohort(request: SignedInRequest, pk: int) -> HttpResponse:
         NAMES,
         pk=pk,
     )
-    students = Student.objects.active().filter(cohort=item).order_by("name_key", "pk")
+    students = (
+        Student.objects.active()
+        .filter(cohort=item)
+        .select_related("cohort")
+        .order_by("name_key", "pk")
+    )
     if request.GET.get("format") == "xlsx":
         services.log_personal_view(
             request.user, item.school_id, what=_("Xuất danh sách lớp"), cohort=item,
             rows=students.count(),
         )  # fmt: skip
-        return xlsx_response(
-            excel.students_workbook(students.select_related("cohort")), f"lop-{item.code}.xlsx"
-        )
+        return xlsx_response(excel.students_workbook(students), f"lop-{item.code}.xlsx")
     page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("page"))
     services.log_personal_view(
         request.user, item.school_id, what=_("Xem danh sách lớp"), cohort=item,
