@@ -31,6 +31,8 @@ from emulation.seed import sync_bonuses, sync_rule_sets
 from organisations.models import Organisation, Person, Position, Role
 from planning import services
 from planning.models import Plan, Target, Task, WorkArea
+from students.models import Benchmark
+from students.seed import sync_benchmarks
 
 ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
 
@@ -50,6 +52,8 @@ def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
     elif sender.name == "emulation":
         sync_rule_sets(RuleSet)
         sync_bonuses(BaseSalary, BonusScale)
+    elif sender.name == "students":
+        sync_benchmarks(Benchmark)
 
 
 RELOAD_UID = "tests-reload-migrated-rows"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "documents",
     "planning",
     "workload",
+    "students",
     "papers",
     "conferences",
     "tracking",

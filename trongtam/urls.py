@@ -17,6 +17,7 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("conferences/", include("conferences.urls")),
     path("workload/", include("workload.urls")),
+    path("students/", include("students.urls")),
     path("papers/", include("papers.urls")),
     path("tracking/", include("tracking.urls")),
     path("notifications/", include("notifications.urls")),

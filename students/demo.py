@@ -1,0 +1,85 @@
+"""The demo school's students (sample data): programmes (Giáo dục Mầm non, Giáo dục Tiểu học and a
+few others), three intakes with quotas and counts, cohorts whose headcount falls through the
+course, the student affairs office and a class adviser (demo/loader.py calls every domain's
+`load_demo`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from students import services
+from students.models import Benchmark, Cohort, Programme, Student
+from students.seed import sync_benchmarks
+
+PROGRAMMES = [
+    # code, name, level, faculty key, quotas and enrolled for 2023, 2024, 2025
+    ("51140201", "Giáo dục Mầm non", "college", "k-thmn", [(120, 98), (120, 104), (130, 111)]),
+    ("51140202", "Giáo dục Tiểu học", "college", "k-thmn", [(80, 52), (80, 47), (90, 61)]),
+    ("51140209", "Sư phạm Toán học", "college", "k-tunhien", [(40, 14), (40, 19), (40, 17)]),
+    ("51140217", "Sư phạm Ngữ văn", "college", "k-xahoi", [(40, 22), (40, 18), (40, 25)]),
+    ("42140201", "Sư phạm Mầm non", "intermediate", "k-thmn", [(50, 31), (50, 28), (50, 35)]),
+]
+SURNAMES = ["Hoàng", "Nông", "Lộc", "Vi", "Lăng", "Triệu", "Chu", "Lý", "Hà", "Nguyễn"]
+GIVEN = ["Thị Mai", "Văn Hùng", "Thị Lan", "Thị Hằng", "Văn Tuấn", "Thị Thu", "Văn Đức", "Thị Ngọc"]
+LEAVE = [("withdrawn", "financial"), ("withdrawn", "employment"), ("withdrawn", "family"),
+         ("expelled", "academic"), ("transferred", "study_elsewhere"), ("changed_programme", "study_elsewhere")]  # fmt: skip
+
+
+def load_demo(plan: Any, loader: Any) -> None:
+    sync_benchmarks(Benchmark)
+    school, units, people, by = plan.school, loader.orgs, loader.people, loader.principal
+    services.set_records_office(school, units["p-hssv"], by=by)
+    rng = random.Random(15)
+    adviser = people.get("langthihuyen")
+    for code, name, level, faculty, years in PROGRAMMES:
+        programme = Programme(
+            school=school, code=code, name=name, level=level, mode="full_time",
+            faculty=units.get(faculty), is_sample=True,
+        )  # fmt: skip
+        services.save_programme(programme, by=by)
+        for (quota, enrolled), year in zip(years, (2023, 2024, 2025), strict=True):
+            intake = services.set_quota(programme, year, quota, by=by)
+            services.record_enrolment(
+                intake, counted_on=dt.date(year, 9, 30), applications=int(enrolled * 1.6),
+                admitted=min(int(enrolled * 1.2), int(enrolled * 1.6)), enrolled=enrolled, by=by,
+            )  # fmt: skip
+            if level != "college" and year == 2025:
+                continue
+            cohort = services.save_cohort(
+                Cohort(
+                    school=school, programme=programme, code=f"{code}-K{year % 100}",
+                    intake_year=year, starts_on=dt.date(year, 9, 5),
+                    terms=6 if level == "college" else 4,
+                    adviser=adviser if code == "51140209" and year == 2024 else None,
+                ),
+                by=by,
+            )  # fmt: skip
+            _students(cohort, min(enrolled, 40), rng, by)
+
+
+def _students(cohort: Cohort, size: int, rng: random.Random, by: Any) -> None:
+    for index in range(size):
+        student = services.save_student(
+            Student(
+                school=cohort.school, cohort=cohort,
+                code=f"{cohort.code}-{index + 1:03d}",
+                full_name=f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
+                birth_date=dt.date(cohort.intake_year - 18, rng.randint(1, 12), rng.randint(1, 28)),
+                address="Lạng Sơn (dữ liệu mẫu)", entered_on=cohort.starts_on, is_sample=True,
+            ),
+            by=by,
+        )  # fmt: skip
+        # Headcount falls through the course: most leave in the first year.
+        if rng.random() < 0.18:
+            kind, reason = rng.choice(LEAVE)
+            months = rng.choice([2, 4, 5, 8, 11, 16, 20])
+            day = cohort.starts_on + dt.timedelta(days=30 * months)
+            if day <= dt.date(2025, 10, 1):
+                services.record_change(student, kind=kind, happened_on=day, reason=reason, by=by)
+        elif rng.random() < 0.05:
+            day = cohort.starts_on + dt.timedelta(days=200)
+            services.record_change(
+                student, kind="suspended", happened_on=day, reason="health", by=by
+            )

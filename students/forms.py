@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledFormMixin
+from organisations.models import Organisation, Person
+from students.models import ChangeKind, Cohort, EnrolmentCount, Programme, Reason
+
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+
+class ProgrammeForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["code", "name", "level", "mode", "faculty"]
+
+    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["faculty"].queryset = Organisation.objects.active().filter(
+            school_id=school_id, kind__in=["faculty", "centre", "office"]
+        )
+
+
+class QuotaForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Năm tuyển sinh"), min_value=1990, max_value=2100)
+    quota = forms.IntegerField(label=_("Chỉ tiêu"), min_value=0, max_value=1_000_000)
+
+
+class EnrolmentCountForm(StyledFormMixin, forms.ModelForm):
+    counted_on = forms.DateField(
+        label=_("Ngày thống kê"), input_formats=DATE_FORMATS, widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = EnrolmentCount
+        fields = ["counted_on", "applications", "admitted", "enrolled"]
+
+
+class CohortForm(StyledFormMixin, forms.ModelForm):
+    starts_on = forms.DateField(
+        label=_("Ngày khai giảng"), input_formats=DATE_FORMATS, widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["code", "programme", "intake_year", "starts_on", "terms", "adviser"]
+
+    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.active().filter(school_id=school_id)
+        self.fields["adviser"].queryset = Person.objects.active().filter(school_id=school_id)
+
+
+class ChangeForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Loại thay đổi"), choices=ChangeKind.choices)
+    happened_on = forms.DateField(label=_("Ngày"), input_formats=DATE_FORMATS, widget=DATE_INPUT)
+    reason = forms.ChoiceField(label=_("Lý do"), choices=Reason.choices)
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)

@@ -1,0 +1,238 @@
+"""Every change of the students' data is a named, atomic action here: programmes and quotas,
+enrolment counts, cohorts, students and their changes of status (views, imports, the demo and
+tests alike). A rule that refuses raises StudentsError with the Vietnamese message the user sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit import stamp
+from core.errors import DomainError
+from organisations.models import Organisation
+from students.models import (
+    STATUS_AFTER,
+    ChangeKind,
+    Cohort,
+    EnrolmentCount,
+    Intake,
+    PersonalDataView,
+    Programme,
+    RecordsOffice,
+    Status,
+    StatusChange,
+    Student,
+)
+
+
+class StudentsError(DomainError):
+    pass
+
+
+FINAL = frozenset(
+    {
+        Status.WITHDRAWN,
+        Status.EXPELLED,
+        Status.TRANSFERRED,
+        Status.CHANGED_PROGRAMME,
+        Status.GRADUATED,
+    }
+)
+AWAY = frozenset({Status.SUSPENDED, Status.DEFERRED})
+
+
+def _in_school(unit: Organisation | None, school_id: int, what: str) -> None:
+    if unit is not None and unit.school_id != school_id and unit.pk != school_id:
+        raise StudentsError(_("%(what)s không thuộc trường này.") % {"what": what})
+
+
+@transaction.atomic
+def save_programme(programme: Programme, *, by: User) -> Programme:
+    _in_school(programme.faculty, programme.school_id, _("Khoa quản lý"))
+    clash = Programme.objects.active().filter(
+        school_id=programme.school_id,
+        code=programme.code,
+        level=programme.level,
+        mode=programme.mode,
+    )
+    if programme.pk:
+        clash = clash.exclude(pk=programme.pk)
+    if clash.exists():
+        raise StudentsError(
+            _("Đã có ngành/nghề mã %(code)s ở trình độ và hình thức này.")
+            % {"code": programme.code}
+        )
+    stamp(programme, by)
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def archive_programme(programme: Programme, *, by: User) -> None:
+    if Cohort.objects.active().filter(programme=programme).exists():
+        raise StudentsError(_("Ngành/nghề còn lớp đang theo dõi: hãy lưu trữ các lớp trước."))
+    stamp(programme, by, _("Lưu trữ"))
+    programme.archive()
+
+
+@transaction.atomic
+def set_quota(programme: Programme, year: int, quota: int, *, by: User) -> Intake:
+    """The programme's quota for the year's intake (created or changed)."""
+    if programme.is_archived:
+        raise StudentsError(_("Ngành/nghề đã lưu trữ."))
+    if not 1990 <= year <= 2100:
+        raise StudentsError(_("Năm tuyển sinh không hợp lệ."))
+    if quota < 0:
+        raise StudentsError(_("Chỉ tiêu không được âm."))
+    intake = Intake.objects.filter(programme=programme, year=year).first()
+    if intake is None:
+        intake = Intake(programme=programme, year=year, quota=quota)
+    elif intake.quota == quota:
+        return intake
+    intake.quota = quota
+    stamp(intake, by)
+    intake.save()
+    return intake
+
+
+@transaction.atomic
+def record_enrolment(
+    intake: Intake,
+    *,
+    counted_on: dt.date,
+    applications: int,
+    admitted: int,
+    enrolled: int,
+    by: User,
+) -> EnrolmentCount:
+    """The intake's figures on a date (a second count on the same date replaces the first)."""
+    if min(applications, admitted, enrolled) < 0:
+        raise StudentsError(_("Số liệu không được âm."))
+    if admitted > applications:
+        raise StudentsError(_("Số trúng tuyển không thể nhiều hơn số hồ sơ đăng ký."))
+    if enrolled > admitted:
+        raise StudentsError(_("Số nhập học không thể nhiều hơn số trúng tuyển."))
+    if counted_on.year < intake.year:
+        raise StudentsError(_("Ngày thống kê phải trong hoặc sau năm tuyển sinh."))
+    count = EnrolmentCount.objects.filter(intake=intake, counted_on=counted_on).first()
+    if count is None:
+        count = EnrolmentCount(intake=intake, counted_on=counted_on)
+    count.applications, count.admitted, count.enrolled = applications, admitted, enrolled
+    stamp(count, by)
+    count.save()
+    return count
+
+
+@transaction.atomic
+def save_cohort(cohort: Cohort, *, by: User) -> Cohort:
+    if cohort.programme.school_id != cohort.school_id:
+        raise StudentsError(_("Ngành/nghề không thuộc trường này."))
+    if cohort.adviser is not None and cohort.adviser.school_id != cohort.school_id:
+        raise StudentsError(_("Giáo viên chủ nhiệm không thuộc trường này."))
+    clash = Cohort.objects.active().filter(school_id=cohort.school_id, code=cohort.code)
+    if cohort.pk:
+        clash = clash.exclude(pk=cohort.pk)
+    if clash.exists():
+        raise StudentsError(_("Đã có lớp mã %(code)s.") % {"code": cohort.code})
+    stamp(cohort, by)
+    cohort.save()
+    return cohort
+
+
+@transaction.atomic
+def save_student(student: Student, *, by: User, reason: str | None = None) -> Student:
+    if student.cohort.school_id != student.school_id:
+        raise StudentsError(_("Lớp không thuộc trường này."))
+    if student.code:
+        clash = Student.objects.active().filter(school_id=student.school_id, code=student.code)
+        if student.pk:
+            clash = clash.exclude(pk=student.pk)
+        if clash.exists():
+            raise StudentsError(_("Đã có người học mã %(code)s.") % {"code": student.code})
+    stamp(student, by, reason)
+    student.save()
+    return student
+
+
+def check_sequence(entered_on: dt.date, changes: Iterable[tuple[dt.date, str]]) -> str | None:
+    """The status the changes leave the student in, or raise when they do not follow each
+    other (a return without a leave, anything after leaving or graduating)."""
+    status: str = Status.STUDYING
+    for day, kind in sorted(changes):
+        if day < entered_on:
+            raise StudentsError(_("Ngày thay đổi trước ngày nhập học."))
+        if status in FINAL:
+            raise StudentsError(
+                _("Người học đã ở tình trạng “%(s)s”: không ghi thêm thay đổi sau đó.")
+                % {"s": Status(status).label}
+            )
+        if kind == ChangeKind.RETURNED and status not in AWAY:
+            raise StudentsError(_("Chỉ trở lại học sau khi nghỉ học tạm thời hoặc bảo lưu."))
+        if kind in (ChangeKind.SUSPENDED, ChangeKind.DEFERRED) and status in AWAY:
+            raise StudentsError(_("Người học đang nghỉ: hãy ghi “Trở lại học” trước."))
+        status = STATUS_AFTER[kind]
+    return status
+
+
+@transaction.atomic
+def record_change(
+    student: Student,
+    *,
+    kind: str,
+    happened_on: dt.date,
+    reason: str,
+    note: str = "",
+    by: User,
+) -> StatusChange:
+    """A change of status on a date; the student's current status follows the latest change."""
+    if kind not in ChangeKind.values:
+        raise StudentsError(_("Loại thay đổi không hợp lệ."))
+    existing = StatusChange.objects.filter(student=student, kind=kind, happened_on=happened_on)
+    change = existing.first()
+    others = [
+        (c.happened_on, c.kind)
+        for c in StatusChange.objects.filter(student=student)
+        if change is None or c.pk != change.pk
+    ]
+    status = check_sequence(student.entered_on, [*others, (happened_on, kind)])
+    if change is None:
+        change = StatusChange(student=student, kind=kind, happened_on=happened_on)
+    change.reason, change.note = reason, note
+    stamp(change, by)
+    change.save()
+    if student.status != status:
+        student.status = status or Status.STUDYING
+        stamp(student, by, _("Thay đổi tình trạng"))
+        student.save(update_fields=["status"])
+    return change
+
+
+@transaction.atomic
+def set_records_office(school: Organisation, office: Organisation, *, by: User) -> RecordsOffice:
+    _in_school(office, school.pk, _("Phòng"))
+    record = RecordsOffice.objects.filter(school=school).first() or RecordsOffice(school=school)
+    record.office = office
+    stamp(record, by)
+    record.save()
+    return record
+
+
+def log_personal_view(
+    user: User,
+    school_id: int,
+    *,
+    what: str,
+    student: Student | None = None,
+    cohort: Cohort | None = None,
+    rows: int = 1,
+) -> None:
+    """Write down that `user` saw personal details (one row per page or export, whatever its
+    length)."""
+    PersonalDataView.objects.create(
+        school_id=school_id, user=user, student=student, cohort=cohort, what=what, rows=rows
+    )
