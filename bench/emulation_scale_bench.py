@@ -518,6 +518,50 @@ def pages(args: argparse.Namespace, facts: dict[str, Any]) -> dict[str, Any]:
     return {"cases": cases, "rows": results, **{k: str(v) for k, v in subjects.items()}}
 
 
+def profile(facts: dict[str, Any], top: int) -> None:
+    """`--profile`: each page in-process (Django's test client, the council's day) under cProfile,
+    its queries and the functions that take the time; no server."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    cases, _vote = council_ready(facts["campaign"], facts["leader"])
+    subjects = page_subjects(facts)
+    plan, campaign, faculty = facts["plan"], facts["campaign"], subjects["faculty"]
+    user = get_user_model().objects.get
+    targets = [
+        ("evidence, lecturer", f"/emulation/evidence/{plan}/people/{subjects['lecturer'].pk}/",
+         subjects["lecturer"].user_id),
+        ("evidence, head", f"/emulation/evidence/{plan}/people/{subjects['head'].pk}/",
+         subjects["head"].user_id),
+        ("unit review", f"/emulation/{campaign}/units/{faculty}/review/", subjects["head"].user_id),
+        (f"council ({cases} cases)", f"/emulation/{campaign}/ballot/", facts["leader"]),
+        ("classification", f"/emulation/{campaign}/classification/", facts["leader"]),
+    ]  # fmt: skip
+    with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False), school_day(COUNCIL_DAY):
+        for name, path, user_id in targets:
+            client = Client()
+            client.force_login(user(pk=user_id))
+            client.get(path)
+            profiler = cProfile.Profile()
+            with CaptureQueriesContext(connection) as queries:
+                began = time.perf_counter()
+                profiler.enable()
+                response = client.get(path)
+                profiler.disable()
+                took = (time.perf_counter() - began) * 1000
+            sql = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+            print(
+                f"\n## {name}: {response.status_code}, {took:.0f} ms, {len(queries)} queries "
+                f"({sql:.0f} ms of SQL), {len(response.content) // 1024} KB"
+            )
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(top)
+            stats.sort_stats("tottime").print_stats(top)
+
+
 def load() -> str:
     env = {**os.environ, "TZ": "UTC"}  # Django set TZ to the site's zone
     return subprocess.run(["uptime"], capture_output=True, text=True, env=env).stdout.strip()
@@ -534,6 +578,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--port", type=int, default=8014)
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--profile", type=int, metavar="TOP", help="profile the pages in-process")
     parser.add_argument("--json")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--day", help=argparse.SUPPRESS)
@@ -547,6 +592,9 @@ def main() -> int:
     facts = build(args)
     print(json.dumps(facts, ensure_ascii=False), flush=True)
     loads = [load()]
+    if args.profile:
+        profile(facts, args.profile)
+        return 0
     evaluation = evaluation_runs(facts["campaign"], args.repeat)
     print(json.dumps(evaluation, ensure_ascii=False), flush=True)
     loads.append(load())

@@ -94,7 +94,7 @@ def generate(
     next_user = (user_model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
     next_person = (Person.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
     next_task = (Task.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
-    next_checkin = 1
+    next_checkin = (CheckIn.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
     plan_start = dt.date(START, 9, 1)
     now = "2024-01-01 00:00:00+00"
     users, persons, positions, tasks, coords, checkins = [], [], [], [], [], []
