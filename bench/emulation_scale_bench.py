@@ -540,7 +540,10 @@ def profile(facts: dict[str, Any], top: int) -> None:
         (f"council ({cases} cases)", f"/emulation/{campaign}/ballot/", facts["leader"]),
         ("classification", f"/emulation/{campaign}/classification/", facts["leader"]),
     ]  # fmt: skip
-    with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False), school_day(COUNCIL_DAY):
+    with (
+        override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False, SECURE_SSL_REDIRECT=False),
+        school_day(COUNCIL_DAY),
+    ):
         for name, path, user_id in targets:
             client = Client()
             client.force_login(user(pk=user_id))
@@ -553,10 +556,13 @@ def profile(facts: dict[str, Any], top: int) -> None:
                 profiler.disable()
                 took = (time.perf_counter() - began) * 1000
             sql = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+            slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]
             print(
                 f"\n## {name}: {response.status_code}, {took:.0f} ms, {len(queries)} queries "
                 f"({sql:.0f} ms of SQL), {len(response.content) // 1024} KB"
             )
+            for query in slowest:
+                print(f"  {float(query['time']) * 1000:.1f} ms: {query['sql'][:400]}")
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(top)
             stats.sort_stats("tottime").print_stats(top)
@@ -580,6 +586,8 @@ def main() -> int:
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--profile", type=int, metavar="TOP", help="profile the pages in-process")
     parser.add_argument("--json")
+    parser.add_argument("--build-only", action="store_true", help="build, write --json, stop")
+    parser.add_argument("--facts", help="a --build-only's JSON: reuse its database, build nothing")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--day", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -588,9 +596,16 @@ def main() -> int:
         return 0
     if connection.vendor != "postgresql":
         raise SystemExit("Run under scripts/with-postgres.sh (PostgreSQL).")
-    call_command("migrate", verbosity=0)
-    facts = build(args)
+    if args.facts:
+        facts = json.loads(Path(args.facts).read_text())
+    else:
+        call_command("migrate", verbosity=0)
+        facts = build(args)
     print(json.dumps(facts, ensure_ascii=False), flush=True)
+    if args.build_only:
+        if args.json:
+            Path(args.json).write_text(json.dumps(facts))
+        return 0
     loads = [load()]
     if args.profile:
         profile(facts, args.profile)

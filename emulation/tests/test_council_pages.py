@@ -516,3 +516,27 @@ def test_the_vote_rule_is_set_on_the_campaigns_form(council: Council) -> None:
     data["version"] = str(council.campaign.version)
     assert client.post(url("campaign_edit", campaign.pk), data).status_code == 302
     assert council.campaign.pass_rule.text == "từ 2/3 số thành viên có mặt trở lên"
+
+
+def test_the_rows_of_cases_escape_what_people_typed_and_show_the_tally() -> None:
+    """The council's rows are built in Python (emulation.council_rows): every value escaped, the
+    tally and the outcome as the template wrote them."""
+    from emulation.council_rows import Case, ballot_rows, item_rows
+
+    typed = '<script>alert("x")</script>'
+    htxs = Case(
+        1, "htxs", f"Khoa {typed}", 1, typed, 3, 1, 0, 4, True, 1, 7, 9, typed, typed, "", ""
+    )
+    unit = Case(2, "ttldxs", "", None, "Đạt TTLĐXS", 1, 3, 0, 4, False, None, None, None, "", "", "", typed)  # fmt: skip
+    listed = item_rows([htxs, unit], counted=True)
+    ballot = ballot_rows([htxs, unit], [("yes", "Đồng ý"), ("abstain", 'Không "biểu quyết"')])
+    for text in (listed, ballot):
+        assert "<script>" not in text and "&lt;script&gt;" in text
+    assert 'thứ 1 — <span class="text-success">giữ HTXS</span>' in listed
+    assert '<span class="text-danger">không đủ phiếu</span> (1/4)' in listed
+    assert "chỉ tiêu 1</div>" in listed and "Tập thể &lt;script&gt;" in listed
+    assert (
+        'name="item-2" value="abstain" aria-label="Không &quot;biểu quyết&quot;" checked>' in ballot
+    )
+    assert 'name="item-1" value="yes" aria-label="Đồng ý">' in ballot
+    assert "thứ" not in item_rows([htxs], counted=False)
