@@ -102,11 +102,11 @@ def unit_names(units: int) -> list[str]:
 def school_day(day: dt.date) -> Iterator[None]:
     """The school's today (core.clock reads timezone.localdate), as the tests' clock sets it."""
     saved = timezone.localdate
-    timezone.localdate = lambda *args, **kwargs: day  # type: ignore[assignment]
+    timezone.localdate = lambda *args, **kwargs: day
     try:
         yield
     finally:
-        timezone.localdate = saved  # type: ignore[assignment]
+        timezone.localdate = saved
 
 
 # Building ---------------------------------------------------------------------------------------
@@ -282,12 +282,12 @@ def campaign_of(school: Organisation, leader: Any, rng: random.Random) -> dict[s
     for back in range(1, 6):
         year = START - back
         for person in people:
-            titles: list[str] = []
+            earned: list[str] = []
             level = rng.choices(["HTXS", "HTT", "HT"], weights=[25, 65, 10])[0]
             if level != "HT" and rng.random() < 0.85:
-                titles.append("LĐTT")
+                earned.append("LĐTT")
                 if level == "HTXS" and rng.random() < 0.5:
-                    titles.append("CSTĐCS")
+                    earned.append("CSTĐCS")
             history.append(
                 TitleHistory(
                     school=school, start_year=year, person=person, titles=titles, level=level
