@@ -152,9 +152,9 @@ def teaching(school: Organisation, rng: random.Random) -> int:
         Term.objects.create(school=school, start_year=START, semester=2, starts_on=dt.date(START + 1, 1, 15)),
     ]  # fmt: skip
     members = list(
-        Position.objects.filter(organisation__school=school, title="Giảng viên").values_list(
-            "person_id", "organisation_id"
-        )
+        Position.objects.filter(organisation__school=school, title="Giảng viên")
+        .order_by("pk")
+        .values_list("person_id", "organisation_id")
     )
     lecturers = Lecturer.objects.bulk_create(
         [
@@ -204,7 +204,9 @@ def campaign_of(school: Organisation, leader: Any, rng: random.Random) -> dict[s
     with school_day(COUNCIL_DAY):
         evaluation_services.prepare_evaluations(campaign, by=leader)
     prepared = time.perf_counter()
-    evaluations = list(Evaluation.objects.filter(campaign=campaign).select_related("person"))
+    evaluations = list(
+        Evaluation.objects.filter(campaign=campaign).select_related("person").order_by("person_id")
+    )
     head_of = {head.organisation_id: head.person for head in heads}
     registrations, updated = [], []
     for evaluation in evaluations:
