@@ -75,9 +75,18 @@ def reset_sequences(*models_: type[models.Model]) -> None:
 
 
 def generate(
-    schools: int, tasks_per_school: int, checkins_per_task: int, users_per_school: int
+    schools: int,
+    tasks_per_school: int,
+    checkins_per_task: int,
+    users_per_school: int,
+    *,
+    unit_names: list[str] = UNITS,
+    label: str = "bench",
+    seed: int = 2023,
 ) -> dict[str, Any]:
-    rng = random.Random(2023)
+    """`unit_names`: each school's units (leadership, one head per unit, the rest members in
+    turn); `label` keeps the codes and usernames of two calls apart."""
+    rng = random.Random(seed)
     started = time.perf_counter()
     password = make_password("bench-password")
     user_model = get_user_model()
@@ -85,12 +94,14 @@ def generate(
     next_user = (user_model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
     next_person = (Person.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
     next_task = (Task.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
-    next_checkin = 1
+    next_checkin = (CheckIn.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
     plan_start = dt.date(START, 9, 1)
     now = "2024-01-01 00:00:00+00"
     users, persons, positions, tasks, coords, checkins = [], [], [], [], [], []
     for s in range(schools):
-        school = Organisation(name=f"Trường Cao đẳng số {s + 1}", kind="school", code=f"bench-{s}")
+        school = Organisation(
+            name=f"Trường Cao đẳng số {s + 1}", kind="school", code=f"{label}-{s}"
+        )
         school.save()
         units = Organisation.objects.bulk_create(
             [
@@ -102,7 +113,7 @@ def generate(
                     code=f"u{i}",
                     order=i,
                 )
-                for i, n in enumerate(UNITS)
+                for i, n in enumerate(unit_names)
             ]
         )
         plan = Plan.objects.create(
@@ -130,7 +141,7 @@ def generate(
                 {
                     "id": uid,
                     "password": password,
-                    "username": f"u{s}-{u}",
+                    "username": f"{label}{s}-{u}",
                     "is_active": True,
                     "date_joined": now,
                     "first_name": "",

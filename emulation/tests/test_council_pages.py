@@ -423,22 +423,40 @@ def test_query_count_does_not_grow_with_people(council: Council, page: str, role
     assert few <= 40, f"{page}: {few} queries"
 
 
-def test_the_open_ballot_page_costs_the_same_with_more_cases(council: Council) -> None:
-    council.open()
+@pytest.mark.parametrize(
+    ("status", "role"),
+    [("draft", "leadership"), ("draft", "clerk"), ("open", "faculty_head"), ("open", "leadership")],
+)
+def test_the_ballot_page_costs_the_same_with_more_cases(
+    council: Council, status: str, role: str
+) -> None:
+    """The list of cases (a draft, as those who run the council see it) and the ballot paper of a
+    member once open: the same queries with 2 and 12 more people on the ballot."""
+    council.prepare() if status == "draft" else council.open()
     address = url("council_vote", council.campaign.pk)
     vote = active_vote(council.campaign)
-    few = count(council, address, "faculty_head")
     world = council.cycle.world
-    for n in range(10):
-        person, _user = make_person(world.school, world.office, f"Ứng viên {n}", f"uv{n}", "Chuyên viên", Role.MEMBER)  # fmt: skip
-        evaluation = Evaluation.objects.create(
-            campaign=council.campaign, person=person, unit=world.office, task_group="Chuyên viên",
-            proposed_level="HTT", stage=Stage.UNIT_REVIEWED,
-        )  # fmt: skip
-        CouncilItem.objects.create(
-            vote=vote, kind=ItemKind.CSTDCS, evaluation=evaluation, order=200 + n
-        )
-    assert count(council, address, "faculty_head") == few
+
+    def more(n: int) -> None:
+        for _ in range(n):
+            GROWN[0] += 1
+            person, _user = make_person(world.school, world.office, f"Ứng viên {GROWN[0]}", f"uv{GROWN[0]}", "Chuyên viên", Role.MEMBER)  # fmt: skip
+            evaluation = Evaluation.objects.create(
+                campaign=council.campaign, person=person, unit=world.office, task_group="Chuyên viên",
+                proposed_level="HTXS", stage=Stage.UNIT_REVIEWED,
+            )  # fmt: skip
+            for kind in (ItemKind.HTXS, ItemKind.CSTDCS):
+                CouncilItem.objects.create(
+                    vote=vote, kind=kind, evaluation=evaluation, group="Phòng – Chuyên viên",
+                    quota=1, grounds="Đạt", order=200 + GROWN[0],
+                )  # fmt: skip
+
+    more(2)
+    few = count(council, address, role)
+    more(12)
+    many = count(council, address, role)
+    assert many == few, f"{status} as {role}: {few} queries with few cases, {many} with many"
+    assert few <= 40, f"{status} as {role}: {few} queries"
 
 
 def test_the_decision_page_costs_the_same_with_more_people(council: Council) -> None:
@@ -498,3 +516,27 @@ def test_the_vote_rule_is_set_on_the_campaigns_form(council: Council) -> None:
     data["version"] = str(council.campaign.version)
     assert client.post(url("campaign_edit", campaign.pk), data).status_code == 302
     assert council.campaign.pass_rule.text == "từ 2/3 số thành viên có mặt trở lên"
+
+
+def test_the_rows_of_cases_escape_what_people_typed_and_show_the_tally() -> None:
+    """The council's rows are built in Python (emulation.council_rows): every value escaped, the
+    tally and the outcome as the template wrote them."""
+    from emulation.council_rows import Case, ballot_rows, item_rows
+
+    typed = '<script>alert("x")</script>'
+    htxs = Case(
+        1, "htxs", f"Khoa {typed}", 1, typed, 3, 1, 0, 4, True, 1, 7, 9, typed, typed, "", ""
+    )
+    unit = Case(2, "ttldxs", "", None, "Đạt TTLĐXS", 1, 3, 0, 4, False, None, None, None, "", "", "", typed)  # fmt: skip
+    listed = item_rows([htxs, unit], counted=True)
+    ballot = ballot_rows([htxs, unit], [("yes", "Đồng ý"), ("abstain", 'Không "biểu quyết"')])
+    for text in (listed, ballot):
+        assert "<script>" not in text and "&lt;script&gt;" in text
+    assert 'thứ 1 — <span class="text-success">giữ HTXS</span>' in listed
+    assert '<span class="text-danger">không đủ phiếu</span> (1/4)' in listed
+    assert "chỉ tiêu 1</div>" in listed and "Tập thể &lt;script&gt;" in listed
+    assert (
+        'name="item-2" value="abstain" aria-label="Không &quot;biểu quyết&quot;" checked>' in ballot
+    )
+    assert 'name="item-1" value="yes" aria-label="Đồng ý">' in ballot
+    assert "thứ" not in item_rows([htxs], counted=False)

@@ -119,6 +119,43 @@ def test_the_unit_review_page_shows_each_persons_key_figures(cycle: Cycle, year:
     assert "2/4 đúng hạn" in response.content.decode().split(f'data-evidence="{staff.pk}">')[1]
 
 
+def test_the_review_rows_evidence_line_is_the_templates(cycle: Cycle, year: Year) -> None:
+    """The unit review's rows are built in Python (emulation.review_rows); their evidence line
+    is exactly what `_person_line.html` writes, for people with and without tasks, targets and
+    teaching, with and without the on-time figure."""
+    from django.template.loader import render_to_string
+
+    from emulation.facts import campaign_evidence
+    from emulation.review_rows import person_line
+
+    people = [
+        cycle.people[role] for role in ("staff", "colleague", "unit_head", "clerk", "leadership")
+    ]
+    evidence = campaign_evidence(cycle.campaign, people)
+    assert evidence is not None
+    for person in people:
+        ev = evidence.of(person.pk)
+        assert ev is not None
+        for with_on_time in (True, False):
+            expected = render_to_string(
+                "emulation/evidence/_person_line.html", {"p": ev, "with_on_time": with_on_time}
+            )
+            assert person_line(ev, with_on_time=with_on_time) == expected, person
+
+
+def test_a_review_that_fails_comes_back_in_its_row_with_the_error(cycle: Cycle, year: Year) -> None:
+    head = cycle.client("faculty_head")
+    staff = evaluation_of(cycle, "staff")
+    response = head.post(
+        url("evaluation_review", staff.pk, "unit"),
+        {"unit-level": "<b>", "unit-comment": "<i>x</i>", "unit-version": staff.version},
+        HTTP_HX_REQUEST="true",
+    )
+    text = response.content.decode()
+    assert response.status_code == 400 and f'id="row-{staff.pk}"' in text
+    assert 'class="small text-danger"' in text and "<b>" not in text and "<i>x</i>" not in text
+
+
 def test_the_evaluation_page_shows_the_persons_evidence(cycle: Cycle, year: Year) -> None:
     staff = evaluation_of(cycle, "staff")
     text = cycle.client("faculty_head").get(url("evaluation", staff.pk)).content.decode()

@@ -18,6 +18,7 @@ from conferences.models import VoteChoice
 from core.clock import today
 from core.requests import SignedInRequest
 from core.views import attempt
+from emulation.council_rows import Case, ballot_rows, cases_of, item_rows
 from emulation.forms_council import (
     CountVoteForm,
     OpenVoteForm,
@@ -65,29 +66,24 @@ def council_vote(request: SignedInRequest, pk: int) -> HttpResponse:
     campaign = authorised_campaign(request, pk, VIEW)
     vote = services.active_vote(campaign)
     person = membership_of(request.user).person
-    items: list[CouncilItem] = []
-    mine: list[CouncilItem] = []
+    items: list[Case] = []
+    mine: list[Case] = []
     context: dict[str, Any] = {"campaign": campaign, "vote": vote}
+    own = getattr(person, "pk", None)
     if vote is not None:
-        items = list(
-            CouncilItem.objects.filter(vote=vote).select_related(
-                "evaluation__person", "evaluation__unit", "unit"
-            )
-        )
+        items = cases_of(vote)
         voter = services.voter_of(vote, person) if vote.status == VoteStatus.OPEN else None
         voted = voter is not None and services.has_voted(vote, person)
         if voter is not None and not voted:
-            mine = [item for item in items if item.evaluation is None or item.evaluation.person_id != getattr(person, "pk", None)]  # fmt: skip
+            mine = [item for item in items if item.evaluation_id is None or item.person_id != own]
         context.update(
             present=list(vote.present.select_related("person")),
             voted=voted,
             is_voter=voter is not None,
-            own_cases=[
-                item
-                for item in items
-                if person and item.evaluation and item.evaluation.person_id == person.pk
-            ],
+            own_cases=[item for item in items if own is not None and item.person_id == own],
             cast_count=vote.casts.count() if vote.status == VoteStatus.OPEN else None,
+            item_rows=item_rows(items, counted=vote.is_counted),
+            ballot_rows=ballot_rows(mine, VoteChoice.choices),
         )
     rule = vote.rule if vote is not None and vote.status != VoteStatus.DRAFT else campaign.pass_rule
     members = services.members(campaign)

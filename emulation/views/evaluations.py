@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from core.views import attempt, render_form
 from emulation.facts import CampaignEvidence, campaign_evidence, evidence_day
 from emulation.forms import FactsForm, LevelForm, MinutesForm
 from emulation.models import Evaluation, ReviewStep, Stage
+from emulation.review_rows import csrf_input, review_row
 from emulation.services import classification
 from emulation.services import evaluations as services
 from emulation.services.common import EmulationError
@@ -180,16 +182,15 @@ def evaluation_review(request: SignedInHtmxRequest, pk: int, step: str) -> HttpR
             evaluation = done.value
         else:
             evaluation.refresh_from_db()
-        return render(
-            request,
-            "emulation/_review_row.html",
-            {
-                "row": _unit_row(
-                    request, evaluation, campaign_evidence(evaluation.campaign, [evaluation.person])
-                ),
-                "campaign": evaluation.campaign,
-                "form_error": form.errors if not done else None,
-            },
+        row = _unit_row(
+            request, evaluation, campaign_evidence(evaluation.campaign, [evaluation.person])
+        )
+        return HttpResponse(
+            review_row(
+                row,
+                csrf=csrf_input(get_token(request)),
+                form_error=form.errors if not done else None,
+            ),
             status=200 if done else 400,
         )
     if not done:
@@ -353,11 +354,15 @@ def unit_review(request: SignedInRequest, pk: int, unit_pk: int) -> HttpResponse
 
         if attempt(request, save, form=minutes_form, success=_("Đã ghi biên bản họp xét.")):
             return redirect("emulation:unit_review", pk=campaign.pk, unit_pk=part.unit.pk)
+    csrf = csrf_input(get_token(request))
     context = {
         "campaign": campaign,
         "part": part,
         "unit": part.unit,
-        "rows": [_unit_row(request, evaluation, evidence, submitted) for evaluation in evaluations],
+        "rows": [
+            review_row(_unit_row(request, evaluation, evidence, submitted), csrf=csrf)
+            for evaluation in evaluations
+        ],
         "minutes_form": minutes_form,
         "reviewed": sum(1 for e in evaluations if e.proposed_level),
     }
