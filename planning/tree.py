@@ -249,11 +249,13 @@ class RowFacts:
         self.facts = facts
 
 
+_RELATED = ("lead_unit__name", "lead_unit__short_name", "person_in_charge__full_name")
+
+
 def row_facts(tasks: TaskQuerySet) -> list[RowFacts]:
     """The facts of every row of a list, in list order, in three queries."""
     task_columns = columns(Task)
-    related = ("lead_unit__name", "lead_unit__short_name", "person_in_charge__full_name")
-    rows = list(tasks.order_by("order", "pk").values_list(*task_columns, *related, "serves__code"))
+    rows = list(tasks.order_by("order", "pk").values_list(*task_columns, *_RELATED, "serves__code"))
     ids = tasks.values("pk")
     extras: dict[int, list[Any]] = defaultdict(list)
     for coordination in (
@@ -283,6 +285,31 @@ def row_facts(tasks: TaskQuerySet) -> list[RowFacts]:
         )
         for row in rows
     ]
+
+
+def facts_of(task: Task) -> RowFacts:
+    """The facts `row_facts` reads, taken from a task loaded by `task_rows` (with its related rows
+    and active coordinations and bases): equal to what `row_facts` gives for it."""
+    lead, person, serves = task.lead_unit, task.person_in_charge, task.serves
+    row = (
+        *(getattr(task, name) for name in columns(Task)),
+        lead.name if lead else None,
+        lead.short_name if lead else None,
+        person.full_name if person else None,
+        serves.code if serves else None,
+    )
+    extras = (
+        *(
+            (task.pk, c.pk, c.duty, c.unit.name, c.unit.short_name)
+            for c in task.active_coordinations  # type: ignore[attr-defined]
+        ),
+        *(
+            (task.pk, b.pk, b.clause, b.document_id, b.document.symbol, b.document.summary)
+            for b in task.active_bases  # type: ignore[attr-defined]
+        ),
+    )
+    place = (task.parent_id, task.order, task.code)
+    return RowFacts(task.pk, task.parent_id, task.code, place, (row, extras))
 
 
 class ListHtml(NamedTuple):
@@ -454,10 +481,11 @@ def _caught_up(
     if not touched:
         return list(stored)
     # A row also shows the number of the task it serves (a unit's own task): those rows are
-    # read again with the touched tasks.
-    fresh = {
-        row.pk: row for row in row_facts(tasks.filter(Q(pk__in=touched) | Q(serves__in=touched)))
-    }
+    # read again with the touched tasks. Read as tasks (the rows to render again are among them)
+    # and their facts taken from them.
+    loaded = task_rows(tasks.filter(Q(pk__in=touched) | Q(serves__in=touched)))
+    fresh = {task.pk: facts_of(task) for task in loaded}
+    instances = {task.pk: task for task in loaded}
     places = {row[0]: row[2] for row in stored}
     for pk in touched:
         if (pk in fresh) != (pk in places):
@@ -470,7 +498,7 @@ def _caught_up(
         if row is None:
             rows.append((pk, depth, place, key))
         else:
-            rows.append((pk, depth, place, digest((common, depth, row.facts)), row))
+            rows.append((pk, depth, place, digest((common, depth, row.facts)), instances[pk]))
     return rows
 
 
@@ -481,7 +509,11 @@ def _render(
     queries."""
     if not rows:
         return {}
-    tasks = {task.pk: task for task in task_rows(Task.objects.filter(pk__in={r[0] for r in rows}))}
+    # A row caught up from a change carries its task, loaded already (`_caught_up`).
+    tasks = {r[0]: r[4] for r in rows if len(r) > 4 and isinstance(r[4], Task)}
+    missing = {r[0] for r in rows} - tasks.keys()
+    if missing:
+        tasks.update((task.pk, task) for task in task_rows(Task.objects.filter(pk__in=missing)))
     template = get_template(ROW_TEMPLATE)
     context = {"plan": plan, "show_serves": show_serves, **urls}
     fresh: dict[str, str] = {}
