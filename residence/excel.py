@@ -94,7 +94,8 @@ def _student(row: Row, directory: Directory) -> Student | None:
 def _once(row: Row, student: Student, seen: dict[int, int]) -> bool:
     if student.pk in seen:
         row.error(
-            "code", _("Người học đã có ở dòng %(row)d: mỗi người một chỗ.") % {"row": seen[student.pk]}
+            "code",
+            _("Người học đã có ở dòng %(row)d: mỗi người một chỗ.") % {"row": seen[student.pk]},
         )
         return False
     seen[student.pk] = row.row
@@ -120,7 +121,7 @@ def read_allocations(term: Term, data: bytes) -> ReadResult:
     result = ReadResult(title=_("Xếp chỗ ở nội trú"))
     seen: dict[int, int] = {}
     wanted: dict[tuple[int, int], int] = {}
-    pending: list[tuple[Row, Room, Student]] = []
+    pending: list[tuple[Row, Room]] = []
     for row in sheet.rows():
         result.add(row.result)
         student = _student(row, directory)
@@ -131,13 +132,17 @@ def read_allocations(term: Term, data: bytes) -> ReadResult:
         moved_in = row.date("moved_in", required=True)
         room = by_place.get((building.pk, room_name.casefold())) if building else None
         if building is not None and room_name and room is None:
-            row.error("room", _("Nhà %(b)s không có phòng “%(r)s”.") % {"b": building, "r": room_name})
+            row.error(
+                "room", _("Nhà %(b)s không có phòng “%(r)s”.") % {"b": building, "r": room_name}
+            )
         if student is None or room is None or not _once(row, student, seen):
             continue
         if student.status != "studying":
             row.error("code", _("Người học không ở tình trạng đang học."))
         if bed is not None and bed > room.capacity:
-            row.error("bed", _("Phòng %(r)s chỉ có %(n)d giường.") % {"r": room, "n": room.capacity})
+            row.error(
+                "bed", _("Phòng %(r)s chỉ có %(n)d giường.") % {"r": room, "n": room.capacity}
+            )
         now = current.get(student.pk)
         if now is not None and now.room_id != room.pk:
             row.error(
@@ -147,15 +152,21 @@ def read_allocations(term: Term, data: bytes) -> ReadResult:
             )
         if row.result.errors or priority is None or moved_in is None:
             continue
-        row.result.values = {"student": student, "room": room, "bed": bed,
-                             "priority": priority, "moved_in_on": moved_in}  # fmt: skip
+        row.result.values = {
+            "student": student,
+            "room": room,
+            "bed": bed,
+            "priority": priority,
+            "moved_in_on": moved_in,
+        }
         if now is not None:
             changes = []
             if bed is not None and bed != now.bed:
                 changes.append(("Giường", str(now.bed), str(bed)))
             if priority != now.priority:
-                changes.append(("Diện ưu tiên", now.get_priority_display(),
-                                str(Priority(priority).label)))  # fmt: skip
+                changes.append(
+                    ("Diện ưu tiên", now.get_priority_display(), str(Priority(priority).label))
+                )
             if changes and bed is not None and bed != now.bed:
                 row.error("bed", _("Đổi giường trên trang của phòng (chuyển chỗ)."))
                 continue
@@ -166,14 +177,19 @@ def read_allocations(term: Term, data: bytes) -> ReadResult:
         if bed is not None:
             key = (room.pk, bed)
             if taken[key] or key in wanted:
-                where = _("dòng %(row)d") % {"row": wanted[key]} if key in wanted else _("người đang ở")
-                row.error("bed", _("Giường %(b)d phòng %(r)s đã có %(w)s.") % {"b": bed, "r": room, "w": where})
+                where = (
+                    _("dòng %(row)d") % {"row": wanted[key]} if key in wanted else _("người đang ở")
+                )
+                row.error(
+                    "bed",
+                    _("Giường %(b)d phòng %(r)s đã có %(w)s.") % {"b": bed, "r": room, "w": where},
+                )
                 continue
             wanted[key] = row.row
         row.result.action = "create"
-        pending.append((row, room, student))
+        pending.append((row, room))
     # Beds left blank get the lowest free ones; a room over its beds is refused.
-    for row, room, _student_ in pending:
+    for row, room in pending:
         if row.result.values["bed"] is not None:
             continue
         used = {b for (r, b), n in taken.items() if r == room.pk and n} | {
@@ -204,9 +220,14 @@ def import_allocations(term: Term, data: bytes, *, by: User) -> ReadResult:
             allocation.save(update_fields=["priority"])
         elif line.action == "create":
             services.allocate(
-                term, values["student"], values["room"], priority=values["priority"],
-                moved_in_on=values["moved_in_on"], bed=values["bed"], by=by,
-            )  # fmt: skip
+                term,
+                values["student"],
+                values["room"],
+                priority=values["priority"],
+                moved_in_on=values["moved_in_on"],
+                bed=values["bed"],
+                by=by,
+            )
     return result
 
 
@@ -225,9 +246,17 @@ def read_declarations(term: Term, data: bytes) -> ReadResult:
         student = _student(row, directory)
         housing = row.choice("housing", _choices(Housing.choices), required=True)
         values: dict[str, Any] = {"housing": housing}
-        for key, size in (("address", 255), ("ward", 100), ("province", 100), ("landlord", 150),
-                          ("landlord_phone", 30), ("phone", 30)):  # fmt: skip
-            values[key] = row.text(key, required=key in ("address", "ward", "province"), max_length=size)
+        for key, size in (
+            ("address", 255),
+            ("ward", 100),
+            ("province", 100),
+            ("landlord", 150),
+            ("landlord_phone", 30),
+            ("phone", 30),
+        ):
+            values[key] = row.text(
+                key, required=key in ("address", "ward", "province"), max_length=size
+            )
         if student is None or not _once(row, student, seen):
             continue
         if student.pk in boarders:
@@ -267,9 +296,13 @@ def import_declarations(term: Term, data: bytes, *, by: User, today: dt.date) ->
     for line in result.rows:
         if line.action in ("create", "update"):
             services.declare(
-                term, line.values["student"], line.values["values"], source=Source.IMPORT,
-                by=by, today=today,
-            )  # fmt: skip
+                term,
+                line.values["student"],
+                line.values["values"],
+                source=Source.IMPORT,
+                by=by,
+                today=today,
+            )
     return result
 
 
@@ -280,7 +313,9 @@ def template_workbook(kind: str) -> bytes:
     workbook = SheetWriter(write_only=False)
     if kind == "allocations":
         workbook.sheet(ALLOCATIONS_SHEET, [c.header for c in ALLOCATION_COLUMNS], [])
-        workbook.sheet("Danh mục", ["Diện ưu tiên"], [[str(label)] for _v, label in Priority.choices])
+        workbook.sheet(
+            "Danh mục", ["Diện ưu tiên"], [[str(label)] for _v, label in Priority.choices]
+        )
     else:
         workbook.sheet(DECLARATIONS_SHEET, [c.header for c in DECLARATION_COLUMNS], [])
         workbook.sheet("Danh mục", ["Hình thức ở"], [[str(label)] for _v, label in Housing.choices])
@@ -292,9 +327,19 @@ def rooms_workbook(rows: Iterable[tuple[Room, int, int]]) -> bytes:
     workbook.sheet(
         "Phòng ở",
         ["Nhà", "Phòng", "Tầng", "Dành cho", "Số giường", "Đang ở", "Còn trống"],
-        ([r.building.name, r.name, r.floor, r.get_gender_display() or r.building.get_gender_display(),
-          r.capacity, n, free] for r, n, free in rows),
-    )  # fmt: skip
+        (
+            [
+                r.building.name,
+                r.name,
+                r.floor,
+                r.get_gender_display() or r.building.get_gender_display(),
+                r.capacity,
+                n,
+                free,
+            ]
+            for r, n, free in rows
+        ),
+    )
     return workbook.to_bytes()
 
 
@@ -303,10 +348,22 @@ def allocations_workbook(allocations: Any) -> bytes:
     workbook.sheet(
         ALLOCATIONS_SHEET,
         [*(c.header for c in ALLOCATION_COLUMNS), "Lớp", Out("Ngày rời phòng", kind="date")],
-        ([a.student.code, a.student.full_name, a.student.birth_date, a.room.building.name,
-          a.room.name, a.bed, a.get_priority_display(), a.moved_in_on, a.student.cohort.code,
-          a.left_on] for a in allocations.iterator(chunk_size=2000)),
-    )  # fmt: skip
+        (
+            [
+                a.student.code,
+                a.student.full_name,
+                a.student.birth_date,
+                a.room.building.name,
+                a.room.name,
+                a.bed,
+                a.get_priority_display(),
+                a.moved_in_on,
+                a.student.cohort.code,
+                a.left_on,
+            ]
+            for a in allocations.iterator(chunk_size=2000)
+        ),
+    )
     return workbook.to_bytes()
 
 
@@ -315,13 +372,37 @@ def declarations_workbook(rows: Iterable[tuple[Student, Declaration | None]]) ->
     workbook = SheetWriter()
     workbook.sheet(
         DECLARATIONS_SHEET,
-        [*(c.header for c in DECLARATION_COLUMNS), "Lớp", Out("Khai báo lúc", kind="date"), "Nguồn"],
-        ([s.code, s.full_name, s.birth_date,
-          *([d.get_housing_display(), d.address, d.ward, d.province, d.landlord, d.landlord_phone,
-             d.phone, s.cohort.code, d.declared_at, d.get_source_display()] if d else
-            ["", "", "", "", "", "", "", s.cohort.code, None, "Chưa khai báo"])]
-         for s, d in rows),
-    )  # fmt: skip
+        [
+            *(c.header for c in DECLARATION_COLUMNS),
+            "Lớp",
+            Out("Khai báo lúc", kind="date"),
+            "Nguồn",
+        ],
+        (
+            [
+                s.code,
+                s.full_name,
+                s.birth_date,
+                *(
+                    [
+                        d.get_housing_display(),
+                        d.address,
+                        d.ward,
+                        d.province,
+                        d.landlord,
+                        d.landlord_phone,
+                        d.phone,
+                        s.cohort.code,
+                        d.declared_at,
+                        d.get_source_display(),
+                    ]
+                    if d
+                    else ["", "", "", "", "", "", "", s.cohort.code, None, "Chưa khai báo"]
+                ),
+            ]
+            for s, d in rows
+        ),
+    )
     return workbook.to_bytes()
 
 
@@ -330,10 +411,24 @@ def links_workbook(term: Term, lines: Iterable[DeclarationLink], base_url: str) 
     workbook = SheetWriter()
     workbook.sheet(
         "Mã khai báo",
-        ["Mã người học", "Họ và tên", "Lớp", Out("Đường dẫn", 60), "Mã khai báo",
-         Out("Hạn khai báo", kind="date")],
-        ([link.student.code, link.student.full_name, link.student.cohort.code,
-          base_url.replace("TOKEN", links.token(link)), links.code(link), term.declare_until]
-         for link in lines),
-    )  # fmt: skip
+        [
+            "Mã người học",
+            "Họ và tên",
+            "Lớp",
+            Out("Đường dẫn", 60),
+            "Mã khai báo",
+            Out("Hạn khai báo", kind="date"),
+        ],
+        (
+            [
+                link.student.code,
+                link.student.full_name,
+                link.student.cohort.code,
+                base_url.replace("TOKEN", links.token(link)),
+                links.code(link),
+                term.declare_until,
+            ]
+            for link in lines
+        ),
+    )
     return workbook.to_bytes()

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from core.clock import today
+from core.models import ArchivableQuerySet
 from organisations.models import Organisation
 from residence.models import Allocation, Declaration, Room, Term
 from students.models import Status, Student, share
@@ -38,7 +39,7 @@ def placed(term: Term) -> QuerySet[Allocation]:
     return Allocation.objects.filter(term=term, left_on__isnull=True)
 
 
-def off_campus(term: Term) -> QuerySet[Student]:
+def off_campus(term: Term) -> ArchivableQuerySet[Student]:
     """The students who must declare an address: studying, without a place in the dormitory."""
     return (
         Student.objects.active()
@@ -47,7 +48,7 @@ def off_campus(term: Term) -> QuerySet[Student]:
     )
 
 
-def not_declared(term: Term) -> QuerySet[Student]:
+def not_declared(term: Term) -> ArchivableQuerySet[Student]:
     return off_campus(term).exclude(
         pk__in=Declaration.objects.filter(term=term).values("student_id")
     )

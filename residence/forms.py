@@ -12,7 +12,7 @@ DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyy
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
 
-def _date(label: str) -> forms.DateField:
+def _date(label: Any) -> forms.DateField:
     return forms.DateField(label=label, input_formats=DATE_FORMATS, widget=DATE_INPUT)
 
 
@@ -47,8 +47,12 @@ class PlaceForm(StyledFormMixin, forms.Form):
     """A place in the room: the student by code."""
 
     code = forms.CharField(label=_("Mã người học"), max_length=30)
-    bed = forms.IntegerField(label=_("Giường (để trống: giường trống đầu tiên)"), required=False,
-                             min_value=1, max_value=50)  # fmt: skip
+    bed = forms.IntegerField(
+        label=_("Giường (để trống: giường trống đầu tiên)"),
+        required=False,
+        min_value=1,
+        max_value=50,
+    )
     priority = forms.ChoiceField(label=_("Diện ưu tiên"), choices=Priority.choices)
     moved_in_on = _date(_("Ngày vào ở"))
 
@@ -87,8 +91,9 @@ class CodeForm(forms.Form):
 
 class InspectionForm(StyledFormMixin, forms.ModelForm):
     visited_on = _date(_("Ngày"))
-    student_code = forms.CharField(label=_("Mã người học (thăm nơi ở ngoại trú)"),
-                                   max_length=30, required=False)  # fmt: skip
+    student_code = forms.CharField(
+        label=_("Mã người học (thăm nơi ở ngoại trú)"), max_length=30, required=False
+    )
 
     class Meta:
         model = Inspection

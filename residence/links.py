@@ -65,8 +65,11 @@ def issue(
             )
         elif renew:
             link.nonce, link.issued_at, link.failures, link.locked_until = (
-                secrets.token_hex(8), now, 0, None,
-            )  # fmt: skip
+                secrets.token_hex(8),
+                now,
+                0,
+                None,
+            )
             link.save(update_fields=["nonce", "issued_at", "failures", "locked_until"])
         link.student = student
         result.append(link)

@@ -17,6 +17,4 @@ from students.rules import advises, heads_faculty, in_records_office
 rules.add_perm("residence.view_figures", is_admin | in_same_school)
 rules.add_perm("residence.manage", leads_school | in_records_office)
 # Printing a class's declaration links and codes: whoever may see the class's names.
-rules.add_perm(
-    "residence.issue_links", leads_school | in_records_office | heads_faculty | advises
-)
+rules.add_perm("residence.issue_links", leads_school | in_records_office | heads_faculty | advises)

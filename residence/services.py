@@ -82,9 +82,7 @@ def _check_student(term: Term, student: Student) -> None:
     if student.school_id != term.school_id or student.is_archived:
         raise ResidenceError(_("Người học không thuộc trường này."))
     if student.status != Status.STUDYING:
-        raise ResidenceError(
-            _("%(who)s không ở tình trạng đang học.") % {"who": student.full_name}
-        )
+        raise ResidenceError(_("%(who)s không ở tình trạng đang học.") % {"who": student.full_name})
 
 
 def free_bed(room: Room, term: Term, taken: set[int] | None = None) -> int | None:
@@ -123,7 +121,9 @@ def check_place(term: Term, student: Student, room: Room, bed: int | None) -> in
             _("Phòng %(room)s chỉ có giường 1 đến %(n)d.") % {"room": room, "n": room.capacity}
         )
     if Allocation.objects.filter(term=term, room=room, bed=bed, left_on__isnull=True).exists():
-        raise ResidenceError(_("Giường %(bed)d phòng %(room)s đã có người.") % {"bed": bed, "room": room})
+        raise ResidenceError(
+            _("Giường %(bed)d phòng %(room)s đã có người.") % {"bed": bed, "room": room}
+        )
     return bed
 
 
@@ -141,9 +141,14 @@ def allocate(
 ) -> Allocation:
     bed = check_place(term, student, room, bed)
     allocation = Allocation(
-        term=term, student=student, room=room, bed=bed, priority=priority,
-        moved_in_on=moved_in_on, note=note,
-    )  # fmt: skip
+        term=term,
+        student=student,
+        room=room,
+        bed=bed,
+        priority=priority,
+        moved_in_on=moved_in_on,
+        note=note,
+    )
     stamp(allocation, by, _("Xếp chỗ ở"))
     allocation.save()
     return allocation
@@ -168,9 +173,15 @@ def move(
     """Move the student to another room (or bed) from `on`: the old place ends that day."""
     leave(allocation, on=on, by=by, reason=_("Chuyển phòng"))
     return allocate(
-        allocation.term, allocation.student, room, priority=allocation.priority,
-        moved_in_on=on, bed=bed, note=allocation.note, by=by,
-    )  # fmt: skip
+        allocation.term,
+        allocation.student,
+        room,
+        priority=allocation.priority,
+        moved_in_on=on,
+        bed=bed,
+        note=allocation.note,
+        by=by,
+    )
 
 
 DECLARED_FIELDS = ("housing", "address", "ward", "province", "landlord", "landlord_phone", "phone")
@@ -234,7 +245,10 @@ def declare(
 @transaction.atomic
 def record_inspection(inspection: Inspection, *, by: User) -> Inspection:
     if inspection.kind == InspectionKind.ROOM:
-        if inspection.room is None or inspection.room.building.school_id != inspection.term.school_id:
+        if (
+            inspection.room is None
+            or inspection.room.building.school_id != inspection.term.school_id
+        ):
             raise ResidenceError(_("Hãy chọn phòng được kiểm tra."))
         inspection.student = None
     else:

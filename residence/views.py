@@ -189,9 +189,7 @@ def building_form(request: SignedInRequest, pk: int | None = None) -> HttpRespon
         )
         if done:
             return redirect("residence:dormitory")
-    return render_form(
-        request, form, title=_("Nhà ký túc xá"), back=reverse("residence:dormitory")
-    )
+    return render_form(request, form, title=_("Nhà ký túc xá"), back=reverse("residence:dormitory"))
 
 
 @login_required
@@ -233,9 +231,14 @@ def room(request: SignedInRequest, pk: int) -> HttpResponse:
             done = attempt(
                 request,
                 lambda: services.allocate(
-                    term, _found(student), item, priority=data["priority"],
-                    moved_in_on=data["moved_in_on"], bed=data["bed"], by=request.user,
-                ),  # fmt: skip
+                    term,
+                    _found(student),
+                    item,
+                    priority=data["priority"],
+                    moved_in_on=data["moved_in_on"],
+                    bed=data["bed"],
+                    by=request.user,
+                ),
                 form=form,
                 success=_("Đã xếp chỗ ở."),
             )
@@ -299,8 +302,9 @@ def allocation_move(request: SignedInRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     attempt(
         request,
-        lambda: services.move(allocation, data["room"], on=data["on"], bed=data["bed"],
-                              by=request.user),  # fmt: skip
+        lambda: services.move(
+            allocation, data["room"], on=data["on"], bed=data["bed"], by=request.user
+        ),
         success=_("Đã chuyển phòng."),
     )
     return redirect(back)
@@ -309,7 +313,7 @@ def allocation_move(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def allocation_leave(request: SignedInRequest, pk: int) -> HttpResponse:
-    _school_, allocation = _allocation(request, pk)
+    _unused, allocation = _allocation(request, pk)
     form = LeaveForm(request.POST)
     back = reverse("residence:room", args=[allocation.room_id]) + f"?term={allocation.term_id}"
     if not form.is_valid():
@@ -339,12 +343,14 @@ def allocations(request: SignedInRequest) -> HttpResponse:
         .order_by("room__building__name", "room__name", "bed", "moved_in_on", "pk")
     )
     if request.GET.get("format") == "xlsx":
-        log_personal_view(request.user, school.pk, what=_("Xuất danh sách nội trú"),
-                          rows=rows.count())  # fmt: skip
+        log_personal_view(
+            request.user, school.pk, what=_("Xuất danh sách nội trú"), rows=rows.count()
+        )
         return xlsx_response(excel.allocations_workbook(rows), "noi-tru.xlsx")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    log_personal_view(request.user, school.pk, what=_("Xem danh sách nội trú"),
-                      rows=len(page.object_list))  # fmt: skip
+    log_personal_view(
+        request.user, school.pk, what=_("Xem danh sách nội trú"), rows=len(page.object_list)
+    )
     context = _base(request, school, term)
     context["page"] = page
     return render(request, "residence/allocations.html", context)
@@ -380,13 +386,15 @@ def declarations(request: SignedInRequest) -> HttpResponse:
     if query:
         students = students.search(query)
     if request.GET.get("format") == "xlsx":
-        log_personal_view(request.user, school.pk, what=_("Xuất danh sách ngoại trú"),
-                          rows=students.count())  # fmt: skip
+        log_personal_view(
+            request.user, school.pk, what=_("Xuất danh sách ngoại trú"), rows=students.count()
+        )
         rows = _with_declarations(list(students), term)
         return xlsx_response(excel.declarations_workbook(rows), "ngoai-tru.xlsx")
     page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("page"))
-    log_personal_view(request.user, school.pk, what=_("Xem danh sách ngoại trú"),
-                      rows=len(page.object_list))  # fmt: skip
+    log_personal_view(
+        request.user, school.pk, what=_("Xem danh sách ngoại trú"), rows=len(page.object_list)
+    )
     context = _base(request, school, term)
     context.update(
         page=page,
@@ -412,8 +420,12 @@ def wards(request: SignedInRequest) -> HttpResponse:
         ward = request.GET.get("ward", "").strip()[:100]
         chosen = declared.filter(ward=ward) if ward else declared
         rows = [(d.student, d) for d in chosen.order_by("province", "ward", "student__name_key")]
-        log_personal_view(request.user, school.pk, what=_("Xuất danh sách ngoại trú theo phường/xã"),
-                          rows=len(rows))  # fmt: skip
+        log_personal_view(
+            request.user,
+            school.pk,
+            what=_("Xuất danh sách ngoại trú theo phường/xã"),
+            rows=len(rows),
+        )
         return xlsx_response(excel.declarations_workbook(rows), "ngoai-tru-theo-phuong-xa.xlsx")
     counts = (
         declared.values("province", "ward")
@@ -466,11 +478,18 @@ def cohort_links(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         links.issue(term, students, by=request.user, renew=True)
-        attempt(request, lambda: None, success=_("Đã cấp lại đường dẫn và mã: mã cũ hết dùng được."))
+        attempt(
+            request, lambda: None, success=_("Đã cấp lại đường dẫn và mã: mã cũ hết dùng được.")
+        )
         return redirect(reverse("residence:links") + f"?term={term.pk}")
     issued = links.issue(term, students, by=request.user)
-    log_personal_view(request.user, school.pk, what=_("Xuất mã khai báo ngoại trú"),
-                      cohort=cohort, rows=len(issued))  # fmt: skip
+    log_personal_view(
+        request.user,
+        school.pk,
+        what=_("Xuất mã khai báo ngoại trú"),
+        cohort=cohort,
+        rows=len(issued),
+    )
     url = request.build_absolute_uri(reverse("residence:declare", args=["TOKEN"]))
     return xlsx_response(excel.links_workbook(term, issued, url), f"ma-khai-bao-{cohort.code}.xlsx")
 
@@ -497,13 +516,12 @@ def inspections(request: SignedInRequest) -> HttpResponse:
         )
         if done:
             return redirect(reverse("residence:inspections") + f"?term={term.pk}")
-    rows = Inspection.objects.filter(term=term).select_related(
-        "room__building", "student__cohort"
-    )
+    rows = Inspection.objects.filter(term=term).select_related("room__building", "student__cohort")
     context = _base(request, school, term)
     context.update(rows=rows, form=form)
-    return render(request, "residence/inspections.html", context,
-                  status=400 if form.errors else 200)  # fmt: skip
+    return render(
+        request, "residence/inspections.html", context, status=400 if form.errors else 200
+    )
 
 
 # Imports -----------------------------------------------------------------------------------
@@ -524,8 +542,13 @@ def _import_context(title: str, columns: Any, sheet: str, kind: str, term: Term)
 def import_allocations(request: SignedInRequest) -> HttpResponse:
     school = _school(request, MANAGE)
     term = _required_term(request, school)
-    context = _import_context(_("Nhập xếp chỗ nội trú từ Excel"), excel.ALLOCATION_COLUMNS,
-                              excel.ALLOCATIONS_SHEET, "allocations", term)  # fmt: skip
+    context = _import_context(
+        _("Nhập xếp chỗ nội trú từ Excel"),
+        excel.ALLOCATION_COLUMNS,
+        excel.ALLOCATIONS_SHEET,
+        "allocations",
+        term,
+    )
     context["intro"] = _(
         "Mỗi dòng một người học với nhà, phòng, giường (để trống: giường trống đầu tiên), diện "
         "ưu tiên và ngày vào ở. Người học đã ở phòng khác, hoặc có ở hai dòng, bị từ chối."
@@ -546,8 +569,13 @@ def import_allocations(request: SignedInRequest) -> HttpResponse:
 def import_declarations(request: SignedInRequest) -> HttpResponse:
     school = _school(request, MANAGE)
     term = _required_term(request, school)
-    context = _import_context(_("Nhập khai báo ngoại trú từ Excel"), excel.DECLARATION_COLUMNS,
-                              excel.DECLARATIONS_SHEET, "declarations", term)  # fmt: skip
+    context = _import_context(
+        _("Nhập khai báo ngoại trú từ Excel"),
+        excel.DECLARATION_COLUMNS,
+        excel.DECLARATIONS_SHEET,
+        "declarations",
+        term,
+    )
     context["intro"] = _(
         "Mỗi dòng một người học ngoại trú với hình thức ở, địa chỉ, phường/xã, tỉnh; thuê trọ "
         "thì ghi chủ nhà và điện thoại chủ nhà."

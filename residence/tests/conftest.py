@@ -48,11 +48,16 @@ def dorm(campus: Campus, school_day: dt.date) -> Dorm:  # noqa: F811
     by = campus.users["leadership"]
     school = campus.world.school
     term = services.save_term(
-        Term(school=school, name="Học kỳ I năm học 2025–2026", starts_on=dt.date(2025, 9, 1),
-             ends_on=dt.date(2026, 1, 15), declare_from=dt.date(2025, 9, 1),
-             declare_until=dt.date(2025, 10, 31)),
+        Term(
+            school=school,
+            name="Học kỳ I năm học 2025–2026",
+            starts_on=dt.date(2025, 9, 1),
+            ends_on=dt.date(2026, 1, 15),
+            declare_from=dt.date(2025, 9, 1),
+            declare_until=dt.date(2025, 10, 31),
+        ),
         by=by,
-    )  # fmt: skip
+    )
     building = services.save_building(Building(school=school, name="Nhà A", gender="female"), by=by)
     room = services.save_room(Room(building=building, name="101", capacity=2), by=by)
     big = services.save_room(Room(building=building, name="102", capacity=4), by=by)
@@ -62,10 +67,19 @@ def dorm(campus: Campus, school_day: dt.date) -> Dorm:  # noqa: F811
     )
     for student, ward in ((s[3], "Phường Đông Kinh"), (s[7], "Phường Tam Thanh")):
         services.declare(
-            term, student,
-            {"housing": "rented", "address": "Số 5 Bà Triệu", "ward": ward, "province": "Lạng Sơn",
-             "landlord": "Hoàng Văn Lâm", "landlord_phone": "0912345678"},
-            source="staff", by=by, today=TODAY,
-        )  # fmt: skip
+            term,
+            student,
+            {
+                "housing": "rented",
+                "address": "Số 5 Bà Triệu",
+                "ward": ward,
+                "province": "Lạng Sơn",
+                "landlord": "Hoàng Văn Lâm",
+                "landlord_phone": "0912345678",
+            },
+            source="staff",
+            by=by,
+            today=TODAY,
+        )
     [link] = links.issue(term, [s[4]], by=by)
     return Dorm(campus, term, building, room, big, place, link)

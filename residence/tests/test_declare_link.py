@@ -19,9 +19,15 @@ from residence import links
 from residence.models import Declaration
 from residence.tests.conftest import Dorm
 
-FORM = {"housing": "rented", "address": "Số 12 Lê Lợi", "ward": "Phường Kỳ Lừa",
-        "province": "Lạng Sơn", "landlord": "Vi Văn Tài", "landlord_phone": "0912000111",
-        "phone": "0987000111"}  # fmt: skip
+FORM = {
+    "housing": "rented",
+    "address": "Số 12 Lê Lợi",
+    "ward": "Phường Kỳ Lừa",
+    "province": "Lạng Sơn",
+    "landlord": "Vi Văn Tài",
+    "landlord_phone": "0912000111",
+    "phone": "0987000111",
+}
 
 
 def address(dorm: Dorm) -> str:
@@ -93,8 +99,9 @@ def test_an_address_that_keeps_failing_is_slowed(dorm: Dorm) -> None:
 def test_a_renewed_link_revokes_the_old_one(dorm: Dorm) -> None:
     old = address(dorm)
     old_code = links.code(dorm.link)
-    [renewed] = links.issue(dorm.term, [dorm.campus.students[4]], by=dorm.users["records"],
-                            renew=True)  # fmt: skip
+    [renewed] = links.issue(
+        dorm.term, [dorm.campus.students[4]], by=dorm.users["records"], renew=True
+    )
     assert Client().get(old).status_code == 404
     assert links.code(renewed) != old_code or links.token(renewed) != old
 

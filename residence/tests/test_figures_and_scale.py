@@ -39,20 +39,39 @@ def _more_students(dorm: Dorm, n: int) -> None:
     by = dorm.users["leadership"]
     for index in range(n):
         student = student_services.save_student(
-            Student(school=dorm.campus.world.school, cohort=dorm.campus.k1, code=f"X{index:03d}",
-                    full_name=f"Lê Văn Mới {index}", birth_date=dt.date(2005, 2, 1),
-                    entered_on=dorm.campus.k1.starts_on),
+            Student(
+                school=dorm.campus.world.school,
+                cohort=dorm.campus.k1,
+                code=f"X{index:03d}",
+                full_name=f"Lê Văn Mới {index}",
+                birth_date=dt.date(2005, 2, 1),
+                entered_on=dorm.campus.k1.starts_on,
+            ),
             by=by,
-        )  # fmt: skip
+        )
         if index % 2:
             services.declare(
-                dorm.term, student, {"housing": "family", "address": "Thôn Bản", "ward": "Xã Mai Pha",
-                                     "province": "Lạng Sơn"},
-                source="staff", by=by, today=TODAY,
-            )  # fmt: skip
+                dorm.term,
+                student,
+                {
+                    "housing": "family",
+                    "address": "Thôn Bản",
+                    "ward": "Xã Mai Pha",
+                    "province": "Lạng Sơn",
+                },
+                source="staff",
+                by=by,
+                today=TODAY,
+            )
         elif index < 3:
-            services.allocate(dorm.term, student, dorm.big, priority="first_year",
-                              moved_in_on=dt.date(2025, 9, 1), by=by)  # fmt: skip
+            services.allocate(
+                dorm.term,
+                student,
+                dorm.big,
+                priority="first_year",
+                moved_in_on=dt.date(2025, 9, 1),
+                by=by,
+            )
 
 
 PAGES = ["home", "dormitory", "allocations", "declarations", "wards", "links"]

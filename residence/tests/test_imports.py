@@ -43,9 +43,18 @@ def declared(rows: list[list[Any]]) -> bytes:
 
 GOOD_PLACES = [
     ["SV003", "", "", "Nhà A", "102", 1, "Đối tượng chính sách", "01/09/2025"],
-    ["", "Nguyễn Văn Học 4", "05/01/2005", "nha a", "102", "", "Sinh viên năm thứ nhất", "01/09/2025"],
+    [
+        "",
+        "Nguyễn Văn Học 4",
+        "05/01/2005",
+        "nha a",
+        "102",
+        "",
+        "Sinh viên năm thứ nhất",
+        "01/09/2025",
+    ],
     ["SV002", "", "", "Nhà A", "101", "", "Dân tộc thiểu số ở vùng sâu, vùng xa", "01/09/2025"],
-]  # fmt: skip
+]
 
 
 def errors(result: Any) -> list[tuple[int, str, str]]:
@@ -68,12 +77,24 @@ def test_places_dry_run_then_import_then_nothing_changes(dorm: Dorm) -> None:
 @pytest.mark.parametrize(
     ("rows", "column", "message"),
     [
-        ([["SV003", "", "", "Nhà A", "102", 1, "Khác", "01/09/2025"],
-          ["SV003", "", "", "Nhà A", "101", 2, "Khác", "01/09/2025"]], "Mã người học", "dòng 3"),
+        (
+            [
+                ["SV003", "", "", "Nhà A", "102", 1, "Khác", "01/09/2025"],
+                ["SV003", "", "", "Nhà A", "101", 2, "Khác", "01/09/2025"],
+            ],
+            "Mã người học",
+            "dòng 3",
+        ),
         ([["SV002", "", "", "Nhà A", "102", "", "Khác", "01/09/2025"]], "Phòng", "đang ở phòng"),
         ([["SV003", "", "", "Nhà A", "101", 1, "Khác", "01/09/2025"]], "Giường", "đã có"),
-        ([["SV003", "", "", "Nhà A", "101", "", "Khác", "01/09/2025"],
-          ["SV005", "", "", "Nhà A", "101", "", "Khác", "01/09/2025"]], "Phòng", "đủ 2 người"),
+        (
+            [
+                ["SV003", "", "", "Nhà A", "101", "", "Khác", "01/09/2025"],
+                ["SV005", "", "", "Nhà A", "101", "", "Khác", "01/09/2025"],
+            ],
+            "Phòng",
+            "đủ 2 người",
+        ),
         ([["SV003", "", "", "Nhà A", "999", "", "Khác", "01/09/2025"]], "Phòng", "không có phòng"),
         ([["SV003", "", "", "Nhà Z", "101", "", "Khác", "01/09/2025"]], "Nhà", "Nhà Z"),
         ([["SV003", "", "", "Nhà A", "102", 9, "Khác", "01/09/2025"]], "Giường", "4 giường"),
@@ -82,7 +103,7 @@ def test_places_dry_run_then_import_then_nothing_changes(dorm: Dorm) -> None:
         ([["SV000", "", "", "Nhà A", "102", "", "Khác", "01/09/2025"]], "Mã người học", "đang học"),
         ([["SV777", "", "", "Nhà A", "102", "", "Khác", "01/09/2025"]], "Mã người học", "SV777"),
     ],
-)  # fmt: skip
+)
 def test_bad_places_are_refused_by_row_and_column(
     dorm: Dorm, rows: list[list[Any]], column: str, message: str
 ) -> None:
@@ -96,11 +117,31 @@ def test_bad_places_are_refused_by_row_and_column(
 
 
 GOOD_DECLARED = [
-    ["SV004", "", "", "Thuê nhà, phòng trọ", "Số 3 Lê Lợi", "Phường Kỳ Lừa", "Lạng Sơn",
-     "Vi Văn Tài", "0912000222", "0987000222"],
-    ["SV003", "", "", "Thuê nhà, phòng trọ", "Số 5 Bà Triệu", "Phường Đông Kinh", "Lạng Sơn",
-     "Hoàng Văn Lâm", "0912345678", ""],
-]  # fmt: skip
+    [
+        "SV004",
+        "",
+        "",
+        "Thuê nhà, phòng trọ",
+        "Số 3 Lê Lợi",
+        "Phường Kỳ Lừa",
+        "Lạng Sơn",
+        "Vi Văn Tài",
+        "0912000222",
+        "0987000222",
+    ],
+    [
+        "SV003",
+        "",
+        "",
+        "Thuê nhà, phòng trọ",
+        "Số 5 Bà Triệu",
+        "Phường Đông Kinh",
+        "Lạng Sơn",
+        "Hoàng Văn Lâm",
+        "0912345678",
+        "",
+    ],
+]
 
 
 def test_declarations_dry_run_then_import_then_nothing_changes(dorm: Dorm) -> None:
@@ -116,19 +157,31 @@ def test_declarations_dry_run_then_import_then_nothing_changes(dorm: Dorm) -> No
 @pytest.mark.parametrize(
     ("row", "column", "message"),
     [
-        (["SV002", "", "", "Ở cùng gia đình", "x", "y", "z", "", "", ""], "Mã người học", "ký túc xá"),
-        (["SV005", "", "", "Thuê nhà, phòng trọ", "x", "y", "z", "", "", ""], "Hình thức ở", "chủ nhà"),
+        (
+            ["SV002", "", "", "Ở cùng gia đình", "x", "y", "z", "", "", ""],
+            "Mã người học",
+            "ký túc xá",
+        ),
+        (
+            ["SV005", "", "", "Thuê nhà, phòng trọ", "x", "y", "z", "", "", ""],
+            "Hình thức ở",
+            "chủ nhà",
+        ),
         (["SV005", "", "", "Lều", "x", "y", "z", "", "", ""], "Hình thức ở", "Lều"),
         (["SV005", "", "", "Ở cùng gia đình", "x", "", "z", "", "", ""], "Phường/xã", ""),
         (["SV004", "", "", "Ở cùng gia đình", "x", "y", "z", "", "", ""], "Mã người học", "dòng 2"),
     ],
-)  # fmt: skip
-def test_bad_declarations_are_refused(dorm: Dorm, row: list[Any], column: str, message: str) -> None:
+)
+def test_bad_declarations_are_refused(
+    dorm: Dorm, row: list[Any], column: str, message: str
+) -> None:
     data = declared([GOOD_DECLARED[0], row])
     result = excel.read_declarations(dorm.term, data)
     assert any(c == column and message in m for _r, c, m in errors(result)), result.errors
     with pytest.raises(BadWorkbook):
-        excel.import_declarations(dorm.term, data, by=dorm.users["records"], today=dorm.term.starts_on)
+        excel.import_declarations(
+            dorm.term, data, by=dorm.users["records"], today=dorm.term.starts_on
+        )
     assert Declaration.objects.count() == 2
 
 

@@ -110,20 +110,29 @@ def test_every_view_of_names_is_logged(dorm: Dorm) -> None:
     close_response(dorm.client("records").get(url("wards") + t(dorm) + "&format=xlsx"))
     close_response(dorm.client("adviser").get(url("cohort_links", dorm.campus.k1.pk) + t(dorm)))
     whats = list(PersonalDataView.objects.order_by("pk").values_list("what", flat=True))
-    assert whats == ["Xem danh sách ngoại trú", "Xuất danh sách ngoại trú theo phường/xã",
-                     "Xuất mã khai báo ngoại trú"]  # fmt: skip
+    assert whats == [
+        "Xem danh sách ngoại trú",
+        "Xuất danh sách ngoại trú theo phường/xã",
+        "Xuất mã khai báo ngoại trú",
+    ]
     dorm.client("staff").get(url("declarations") + t(dorm))  # refused: not logged
     assert PersonalDataView.objects.count() == 3
 
 
 ACTIONS: list[tuple[str, Callable[[Dorm], str], dict[str, str], tuple[int, ...]]] = [
-    ("place", lambda d: url("room", d.big.pk) + t(d),
-     {"code": "SV005", "priority": "policy", "moved_in_on": "01/09/2025"},
-     (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN, LOGIN)),
-    ("move", lambda d: url("allocation_move", d.place.pk),
-     {"room": "BIG", "on": "01/10/2025"},
-     (LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN, LOGIN)),
-]  # fmt: skip
+    (
+        "place",
+        lambda d: url("room", d.big.pk) + t(d),
+        {"code": "SV005", "priority": "policy", "moved_in_on": "01/09/2025"},
+        (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN, LOGIN),
+    ),
+    (
+        "move",
+        lambda d: url("allocation_move", d.place.pk),
+        {"room": "BIG", "on": "01/10/2025"},
+        (LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN, LOGIN),
+    ),
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -131,9 +140,13 @@ ACTIONS: list[tuple[str, Callable[[Dorm], str], dict[str, str], tuple[int, ...]]
     ("name", "address", "data", "expected"), ACTIONS, ids=[a[0] for a in ACTIONS]
 )
 def test_action_for_role(
-    dorm: Dorm, role: str, name: str, address: Any, data: dict[str, str],
+    dorm: Dorm,
+    role: str,
+    name: str,
+    address: Any,
+    data: dict[str, str],
     expected: tuple[int, ...],
-) -> None:  # fmt: skip
+) -> None:
     data = {k: (str(dorm.big.pk) if v == "BIG" else v) for k, v in data.items()}
     response = dorm.client(role).post(address(dorm), data)
     assert response.status_code == expected[ROLES.index(role)], f"{name} as {role}"
@@ -145,8 +158,9 @@ BAD = ["?term=abc", "?term=999999", "?page=zzz&term=", "?format=xlsx&term=-1", "
 
 
 @pytest.mark.parametrize("query", BAD)
-@pytest.mark.parametrize("page", ["home", "dormitory", "allocations", "declarations", "wards",
-                                  "links", "inspections"])  # fmt: skip
+@pytest.mark.parametrize(
+    "page", ["home", "dormitory", "allocations", "declarations", "wards", "links", "inspections"]
+)
 def test_bad_input_is_never_a_500(dorm: Dorm, page: str, query: str) -> None:
     response = dorm.client("records").get(url(page) + query)
     close_response(response)
@@ -155,14 +169,20 @@ def test_bad_input_is_never_a_500(dorm: Dorm, page: str, query: str) -> None:
 
 def test_bad_posts_are_refused_without_a_500(dorm: Dorm) -> None:
     client = dorm.client("records")
-    bad = client.post(url("room", dorm.big.pk) + t(dorm), {"code": "NOPE", "priority": "policy",
-                                                           "moved_in_on": "01/09/2025"})  # fmt: skip
+    bad = client.post(
+        url("room", dorm.big.pk) + t(dorm),
+        {"code": "NOPE", "priority": "policy", "moved_in_on": "01/09/2025"},
+    )
     assert bad.status_code == 400 and "Không có người học mang mã này" in bad.content.decode()
-    twice = client.post(url("room", dorm.big.pk) + t(dorm), {"code": "SV002", "priority": "policy",
-                                                             "moved_in_on": "01/09/2025"})  # fmt: skip
+    twice = client.post(
+        url("room", dorm.big.pk) + t(dorm),
+        {"code": "SV002", "priority": "policy", "moved_in_on": "01/09/2025"},
+    )
     assert twice.status_code == 400 and "đang ở phòng" in twice.content.decode()
     assert client.post(url("allocation_move", dorm.place.pk), {"room": "x"}).status_code == 302
-    assert client.post(url("allocation_leave", dorm.place.pk), {"on": "1/1/1990"}).status_code == 302
+    assert (
+        client.post(url("allocation_leave", dorm.place.pk), {"on": "1/1/1990"}).status_code == 302
+    )
     dorm.place.refresh_from_db()
     assert dorm.place.left_on is None
     assert client.post(url("inspections") + t(dorm), {"kind": "visit"}).status_code == 400
