@@ -31,6 +31,8 @@ from emulation.seed import sync_bonuses, sync_rule_sets
 from organisations.models import Organisation, Person, Position, Role
 from planning import services
 from planning.models import Plan, Target, Task, WorkArea
+from residence.models import Reference
+from residence.seed import sync_references
 from students.models import Benchmark
 from students.seed import sync_benchmarks
 
@@ -54,6 +56,8 @@ def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
         sync_bonuses(BaseSalary, BonusScale)
     elif sender.name == "students":
         sync_benchmarks(Benchmark)
+    elif sender.name == "residence":
+        sync_references(Reference)
 
 
 RELOAD_UID = "tests-reload-migrated-rows"

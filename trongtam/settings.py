@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "conferences",
     "tracking",
     "emulation",
+    "residence",
     "reports",
     "api",
     "django_tasks",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("conferences/", include("conferences.urls")),
     path("workload/", include("workload.urls")),
     path("students/", include("students.urls")),
+    path("residence/", include("residence.urls")),
     path("papers/", include("papers.urls")),
     path("tracking/", include("tracking.urls")),
     path("notifications/", include("notifications.urls")),
