@@ -31,8 +31,8 @@ from emulation.seed import sync_bonuses, sync_rule_sets
 from organisations.models import Organisation, Person, Position, Role
 from planning import services
 from planning.models import Plan, Target, Task, WorkArea
-from students.models import Benchmark
-from students.seed import sync_benchmarks
+from students.models import Benchmark, WarningRule
+from students.seed import sync_benchmarks, sync_warning_rules
 
 ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
 
@@ -54,6 +54,7 @@ def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
         sync_bonuses(BaseSalary, BonusScale)
     elif sender.name == "students":
         sync_benchmarks(Benchmark)
+        sync_warning_rules(WarningRule)
 
 
 RELOAD_UID = "tests-reload-migrated-rows"

@@ -60,3 +60,29 @@ class ChangeForm(StyledFormMixin, forms.Form):
     happened_on = forms.DateField(label=_("Ngày"), input_formats=DATE_FORMATS, widget=DATE_INPUT)
     reason = forms.ChoiceField(label=_("Lý do"), choices=Reason.choices)
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+
+class FeedForm(StyledFormMixin, forms.Form):
+    measure = forms.ChoiceField(label=_("Số liệu đo chỉ tiêu"), required=False)
+    programme = forms.ModelChoiceField(
+        label=_("Ngành/nghề (để trống: toàn trường)"), queryset=Programme.objects.none(),
+        required=False,
+    )  # fmt: skip
+    year = forms.IntegerField(label=_("Năm"), min_value=1990, max_value=2100, required=False)
+
+    def __init__(self, *args: Any, school_id: int, measures: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [("", _("— Nhập tay (không lấy tự động) —"))] + [
+            (m.key, m.label) for m in measures
+        ]
+        self.fields["programme"].queryset = Programme.objects.active().filter(school_id=school_id)
+
+
+class FollowUpForm(StyledFormMixin, forms.Form):
+    due = forms.DateField(label=_("Hạn theo dõi"), input_formats=DATE_FORMATS, widget=DATE_INPUT)
+
+
+class OutcomeForm(StyledFormMixin, forms.Form):
+    outcome = forms.CharField(
+        label=_("Kết quả xử lý"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
