@@ -197,3 +197,48 @@ def record_outcome(warning: AcademicWarning, *, outcome: str, on: dt.date, by: U
     warning.status = WarningStatus.CLOSED
     stamp(warning, by, _("Ghi kết quả xử lý cảnh báo"))
     warning.save()
+
+
+@transaction.atomic
+def save_rule(
+    school: Organisation,
+    *,
+    key: str,
+    threshold: Decimal,
+    from_term: int = 1,
+    to_term: int | None = None,
+    valid_from: dt.date,
+    source: str,
+    by: User,
+) -> WarningRule:
+    """A condition of the school's own regulation (it replaces the national conditions of the
+    same key from `valid_from`)."""
+    if key not in RuleKey.values:
+        raise WarningError(_("Điều kiện không hợp lệ."))
+    if threshold < 0 or threshold >= Decimal("1e12"):
+        raise WarningError(_("Ngưỡng không hợp lệ."))
+    if key in (RuleKey.TERM_AVERAGE, RuleKey.CUMULATIVE_AVERAGE) and threshold > 4:
+        raise WarningError(_("Điểm trung bình tính theo thang 4: ngưỡng không quá 4."))
+    if not 1 <= from_term <= 16 or (to_term is not None and not from_term <= to_term <= 16):
+        raise WarningError(_("Học kỳ áp dụng không hợp lệ."))
+    if not source.strip():
+        raise WarningError(_("Cần ghi căn cứ (văn bản quy định của trường)."))
+    rule = WarningRule(
+        school=school, key=key, threshold=threshold, from_term=from_term, to_term=to_term,
+        valid_from=valid_from, source=source.strip()[:255],
+    )  # fmt: skip
+    stamp(rule, by)
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def end_rule(rule: WarningRule, *, on: dt.date, by: User) -> None:
+    """The school's condition no longer applies after `on` (kept, with its history)."""
+    if rule.school_id is None:
+        raise WarningError(_("Điều kiện của Bộ không sửa ở đây: hãy thêm quy định của trường."))
+    if on < rule.valid_from:
+        raise WarningError(_("Ngày kết thúc trước ngày áp dụng."))
+    rule.valid_to = on
+    stamp(rule, by, _("Thôi áp dụng"))
+    rule.save()

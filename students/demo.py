@@ -131,6 +131,11 @@ def load_plan_links(plan: Any, loader: Any) -> None:
             stamp(result, by, "Dữ liệu mẫu")
             result.save()
             results.append(result)
+    for key, threshold in (("absences", 20), ("fees", 0), ("conduct", 50)):
+        alerts.save_rule(
+            school, key=key, threshold=Decimal(threshold), valid_from=dt.date(2023, 9, 1),
+            source="Quy định công tác học sinh, sinh viên của trường (dữ liệu mẫu)", by=by,
+        )  # fmt: skip
     alerts.refresh_warnings(school, results, by=by)
     warnings = list(AcademicWarning.objects.filter(school=school).order_by("pk"))
     for number, warning in enumerate(warnings[:3]):

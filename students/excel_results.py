@@ -66,10 +66,10 @@ def _numbers(row: Row) -> dict[str, Any]:
         number = row.number(key, minimum=0, maximum=4)
         values[key] = None if number is None else number.quantize(Decimal("0.01"))
     for key in ("credits_registered", "credits_failed", "credits_outstanding", "absences"):
-        number = row.integer(key, minimum=0)
-        if number is not None and number > 1000:
+        count = row.integer(key, minimum=0)
+        if count is not None and count > 1000:
             row.error(key, _("Phải không quá %(n)s.") % {"n": 1000})
-        values[key] = number
+        values[key] = count
     fees = row.number("fees_unpaid", minimum=0)
     values["fees_unpaid"] = None if fees is None else fees.quantize(Decimal("1"))
     conduct = row.integer("conduct_score", minimum=0)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from students import figures
@@ -34,12 +35,12 @@ Compute = Callable[[int, Programme | None, int | None, dt.date], Measured | None
 @dataclass(frozen=True)
 class Measure:
     key: str
-    label: str
-    unit: str
+    label: str | Promise
+    unit: str | Promise
     compute: Compute
     page: str  # the URL name of the page showing the figure
     uses_programme: bool = True
-    year: str = ""  # what the year means for this figure ("" when it takes none)
+    year: str | Promise = ""  # what the year means for this figure ("" when it takes none)
 
 
 _measures: dict[str, Measure] = {}
@@ -71,6 +72,8 @@ def _counts(
     school_id: int, programme: Programme | None, year: int | None
 ) -> tuple[int, int, dt.date] | None:
     """(quota, enrolled, day of the latest count) of the year's intakes that were counted."""
+    if year is None:
+        return None
     latest = (
         EnrolmentCount.objects.filter(intake__programme__school_id=school_id, intake__year=year)
         .filter(intake__programme__archived_at__isnull=True)

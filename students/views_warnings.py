@@ -22,7 +22,7 @@ from core.views import attempt
 from organisations.membership import membership_of
 from planning.queries import current_plan
 from students import alerts, excel_results, services
-from students.forms import FollowUpForm, OutcomeForm
+from students.forms import FollowUpForm, OutcomeForm, RuleForm
 from students.models import AcademicWarning, WarningRule
 from students.views import FIGURES, MANAGE, PAGE_SIZE, _named, _school
 
@@ -83,6 +83,7 @@ def warnings(request: SignedInRequest) -> HttpResponse:
         "rules": sorted(WarningRule.in_force(day, school.pk), key=lambda r: (r.key, r.from_term)),
         "can_manage": everyone,
         "follow_form": FollowUpForm(),
+        "rule_form": RuleForm() if everyone else None,
         "outcome_form": OutcomeForm(),
     }
     return render(request, "students/warnings.html", context)
@@ -139,6 +140,39 @@ def outcome(request: SignedInRequest, pk: int) -> HttpResponse:
             success=_("Đã ghi kết quả xử lý."),
         )
     return _back(warning)
+
+
+@login_required
+@require_POST
+def rule_add(request: SignedInRequest) -> HttpResponse:
+    """A condition of the school's own regulation (the leadership, the student affairs office)."""
+    school = _school(request, MANAGE)
+    form = RuleForm(request.POST)
+    if not form.is_valid():
+        attempt(
+            request, lambda: _refuse(_("Điều kiện, ngưỡng, học kỳ, ngày hoặc căn cứ không hợp lệ."))
+        )
+    else:
+        data = form.cleaned_data
+        attempt(
+            request,
+            lambda: alerts.save_rule(school, by=request.user, **data),
+            success=_("Đã thêm điều kiện cảnh báo của trường."),
+        )
+    return redirect(reverse("students:warnings") + "#rules")
+
+
+@login_required
+@require_POST
+def rule_end(request: SignedInRequest, pk: int) -> HttpResponse:
+    school = _school(request, MANAGE)
+    rule = get_object_or_404(WarningRule.objects.filter(school=school), pk=pk)
+    attempt(
+        request,
+        lambda: alerts.end_rule(rule, on=today(), by=request.user),
+        success=_("Điều kiện thôi áp dụng từ hôm nay."),
+    )
+    return redirect(reverse("students:warnings") + "#rules")
 
 
 def _refuse(message: str) -> None:

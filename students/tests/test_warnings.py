@@ -292,3 +292,81 @@ def test_import_results_page_for_roles_and_bad_upload(campus: Campus) -> None:
     assert template.status_code == 200 and template["Content-Type"].startswith("application/")
     response = campus.client("records").post(url, {"file": b"not a workbook"})
     assert response.status_code in (200, 400)
+
+
+# Another school's leader adds to their own school (never to this one).
+RULES = {
+    "anonymous": 302, "outsider": 302, "officer": 403, "staff": 403, "adviser": 403,
+    "faculty_head": 403, "records": 302, "leadership": 302,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_school_adds_and_ends_its_own_conditions(warned: Campus, role: str) -> None:
+    client = warned.client(role)
+    data = {
+        "key": "absences", "threshold": "20", "from_term": "1", "valid_from": "01/09/2024",
+        "source": "Quy định công tác HSSV số 12/QĐ-CĐSP",
+    }  # fmt: skip
+    response = client.post(reverse("students:warning_rule_add"), data)
+    assert response.status_code == RULES[role]
+    own = WarningRule.objects.filter(school=warned.world.school)
+    if role in ("records", "leadership"):
+        rule = own.get()
+        assert rule.key == "absences" and rule.threshold == 20
+        client.post(reverse("students:warning_rule_end", args=[rule.pk]))
+        rule.refresh_from_db()
+        assert rule.valid_to is not None
+        national = WarningRule.objects.filter(school=None).first()
+        assert national is not None
+        response = client.post(reverse("students:warning_rule_end", args=[national.pk]))
+        assert response.status_code == 404  # the national conditions are not the school's
+    else:
+        assert not own.exists()
+        others = WarningRule.objects.exclude(school=None)
+        assert set(others.values_list("school", flat=True)) == (
+            {warned.world.other_school.pk} if role == "outsider" else set()
+        )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"key": "nothing", "threshold": "1"},
+        {
+            "key": "term_average",
+            "threshold": "7",
+            "from_term": "1",
+            "valid_from": "01/09/2024",
+            "source": "x",
+        },
+        {
+            "key": "absences",
+            "threshold": "-1",
+            "from_term": "1",
+            "valid_from": "01/09/2024",
+            "source": "x",
+        },
+        {
+            "key": "absences",
+            "threshold": "3",
+            "from_term": "5",
+            "to_term": "2",
+            "valid_from": "01/09/2024",
+            "source": "x",
+        },
+        {
+            "key": "absences",
+            "threshold": "3",
+            "from_term": "1",
+            "valid_from": "hôm qua",
+            "source": "x",
+        },
+    ],
+)
+def test_a_bad_condition_is_refused_without_a_500(warned: Campus, data: dict[str, str]) -> None:
+    response = warned.client("records").post(
+        reverse("students:warning_rule_add"), data, follow=True
+    )
+    assert response.status_code == 200
+    assert not WarningRule.objects.filter(school=warned.world.school).exists()
