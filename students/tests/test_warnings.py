@@ -370,3 +370,11 @@ def test_a_bad_condition_is_refused_without_a_500(warned: Campus, data: dict[str
     )
     assert response.status_code == 200
     assert not WarningRule.objects.filter(school=warned.world.school).exists()
+
+
+@pytest.mark.parametrize(
+    "query", ["?term=abc", "?term=1999-9", "?page=abc", "?page=-1&term=2024-1"]
+)
+def test_bad_queries_on_the_page_are_no_500(warned: Campus, query: str) -> None:
+    response = warned.client("adviser").get(reverse("students:warnings") + query)
+    assert response.status_code == 200 and "SV002" in response.content.decode()
