@@ -10,11 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planning.models import Target
 from students import excel, feeds, measures, services
-from students.models import TargetFeed
+from students.models import Student, TargetFeed
 from students.tests.conftest import Campus
 from students.tests.test_imports import CHANGE_HEADER, workbook
 from tracking import sources
@@ -198,3 +200,44 @@ def test_bad_input_is_no_500(campus: Campus, bad: dict[str, str]) -> None:
     assert response.status_code == 302
     response = campus.client("leadership").get(reverse("students:targets") + "?plan=abc")
     assert response.status_code == 200
+
+
+def test_the_checkin_form_says_the_value_comes_from_the_figures(campus: Campus) -> None:
+    world = campus.world
+    feeds.set_feed(world.target, measure="enrolled", year=2024, by=campus.users["leadership"])
+    url = reverse("tracking:checkin_create", args=[world.task.pk])
+    html = campus.client("leadership").get(url).content.decode()
+    assert "Lấy tự động từ Người học – Số nhập học – 2024" in html
+    # A value posted all the same is ignored (the field is disabled), the target keeps its figure
+    response = campus.client("leadership").post(
+        url,
+        {"unit": world.faculty.pk, "progress": 40, "done": "Đã tuyển", "confidence": "high",
+         "actual_value": "999", "version": world.task.version},
+    )  # fmt: skip
+    assert response.status_code in (200, 302)
+    world.target.refresh_from_db()
+    assert world.target.actual_value == Decimal("60.00")
+
+
+def test_refreshing_costs_the_same_with_more_students(campus: Campus) -> None:
+    by = campus.users["leadership"]
+    for measure, year in (("retention", 2023), ("dropout_rate", 2024), ("scale", None)):
+        target = Target.objects.create(
+            plan=campus.world.plan, area=campus.world.area, name=measure, code=measure[:10]
+        )
+        feeds.set_feed(target, measure=measure, year=year, by=by)
+    school = campus.world.school.pk
+    with CaptureQueriesContext(connection) as few:
+        assert feeds.refresh(school, by=by) == 0
+    for index in range(25):
+        services.save_student(
+            Student(school=campus.world.school, cohort=campus.k1, code=f"SVY{index:02d}",
+                    full_name=f"Lăng Văn Thêm {index}", birth_date=dt.date(2005, 3, 1),
+                    entered_on=campus.k1.starts_on),
+            by=by,
+        )  # fmt: skip
+    # each new student moved the training scale at once (8 enrolled before, 33 now)
+    assert Target.objects.get(name="scale").actual_value == Decimal("33.00")
+    with CaptureQueriesContext(connection) as many:
+        assert feeds.refresh(school, by=by) == 0
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
