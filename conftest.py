@@ -33,8 +33,8 @@ from planning import services
 from planning.models import Plan, Target, Task, WorkArea
 from residence.models import Reference
 from residence.seed import sync_references
-from students.models import Benchmark
-from students.seed import sync_benchmarks
+from students.models import Benchmark, WarningRule
+from students.seed import sync_benchmarks, sync_warning_rules
 
 ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
 
@@ -56,6 +56,7 @@ def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
         sync_bonuses(BaseSalary, BonusScale)
     elif sender.name == "students":
         sync_benchmarks(Benchmark)
+        sync_warning_rules(WarningRule)
     elif sender.name == "residence":
         sync_references(Reference)
 

@@ -29,7 +29,7 @@ from organisations.models import Organisation
 from planning.models import Plan, StrategicGoal, Target, Task
 
 # Part of every key: bump it when the shape of what is cached changes.
-SHAPE = 3
+SHAPE = 4
 # Entries of a version nobody asks for again go after this (they are unreachable anyway).
 TIMEOUT = 12 * 60 * 60
 # A request computing a page holds its lock at most this long (a process that died holding it

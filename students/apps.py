@@ -5,3 +5,11 @@ class StudentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "students"
     verbose_name = "Người học"
+
+    def ready(self) -> None:
+        # Targets fed by the students figures take no typed value and link to their figures
+        # (tracking.sources, students.feeds).
+        from students import feeds
+        from tracking import sources
+
+        sources.register(feeds.sources)

@@ -7,11 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from typing import Any
 
-from students import services
-from students.models import Benchmark, Cohort, Programme, Student
-from students.seed import sync_benchmarks
+from core.audit import stamp
+from students import alerts, feeds, services
+from students.models import (
+    AcademicWarning,
+    Benchmark,
+    Cohort,
+    Programme,
+    Student,
+    TermResult,
+    WarningRule,
+)
+from students.seed import sync_benchmarks, sync_warning_rules
 
 PROGRAMMES = [
     # code, name, level, faculty key, quotas and enrolled for 2023, 2024, 2025
@@ -29,6 +39,7 @@ LEAVE = [("withdrawn", "financial"), ("withdrawn", "employment"), ("withdrawn", 
 
 def load_demo(plan: Any, loader: Any) -> None:
     sync_benchmarks(Benchmark)
+    sync_warning_rules(WarningRule)
     school, units, people, by = plan.school, loader.orgs, loader.people, loader.principal
     services.set_records_office(school, units["p-hssv"], by=by)
     rng = random.Random(15)
@@ -57,6 +68,7 @@ def load_demo(plan: Any, loader: Any) -> None:
                 by=by,
             )  # fmt: skip
             _students(cohort, min(enrolled, 40), rng, by)
+    load_plan_links(plan, loader)
 
 
 def _students(cohort: Cohort, size: int, rng: random.Random, by: Any) -> None:
@@ -82,4 +94,56 @@ def _students(cohort: Cohort, size: int, rng: random.Random, by: Any) -> None:
             day = cohort.starts_on + dt.timedelta(days=200)
             services.record_change(
                 student, kind="suspended", happened_on=day, reason="health", by=by
+            )
+
+
+# Targets of the demo plan measured by the students figures: (code, measure, year).
+FED_TARGETS = [("CT01", "enrolment_fill", 2023), ("CT02", "enrolled", 2024), ("CT03", "dropout_rate", 2023)]  # fmt: skip
+# Term results of a few K23 students in their first semester (2023–2024, HK1) that meet a
+# warning condition: (index in the cohort, term average, cumulative, registered, failed, absences)
+AT_RISK = [(0, "0.62", "0.62", 18, 11, 4), (3, "0.95", "0.95", 18, 4, 26), (5, "1.10", "1.10", 18, 10, 2),
+           (7, "0.70", "0.70", 16, 9, 31), (9, "2.40", "2.40", 18, 0, 3)]  # fmt: skip
+
+
+def load_plan_links(plan: Any, loader: Any) -> None:
+    """The demo plan's student targets fed by the figures; a semester's warnings, some followed
+    up with their outcome."""
+    by = loader.principal
+    for code, measure, year in FED_TARGETS:
+        target = plan.targets.active().filter(code=code).first()
+        if target is not None:
+            feeds.set_feed(target, measure=measure, year=year, by=by)
+    school = plan.school
+    results = []
+    for cohort in Cohort.objects.filter(
+        school=school, intake_year=2023, programme__level="college"
+    ):
+        students = list(cohort.students.order_by("code"))
+        for index, term_avg, cumulative, registered, failed, absences in AT_RISK:
+            if index >= len(students):
+                continue
+            result = TermResult(
+                school=school, student=students[index], school_year=2023, semester=1,
+                term_average=Decimal(term_avg), cumulative_average=Decimal(cumulative),
+                credits_registered=registered, credits_failed=failed, absences=absences,
+                credits_outstanding=failed, conduct_score=65,
+            )  # fmt: skip
+            stamp(result, by, "Dữ liệu mẫu")
+            result.save()
+            results.append(result)
+    for key, threshold in (("absences", 20), ("fees", 0), ("conduct", 50)):
+        alerts.save_rule(
+            school, key=key, threshold=Decimal(threshold), valid_from=dt.date(2023, 9, 1),
+            source="Quy định công tác học sinh, sinh viên của trường (dữ liệu mẫu)", by=by,
+        )  # fmt: skip
+    alerts.refresh_warnings(school, results, by=by)
+    warnings = list(AcademicWarning.objects.filter(school=school).order_by("pk"))
+    for number, warning in enumerate(warnings[:3]):
+        alerts.follow_up(warning, plan=plan, due=dt.date(2024, 2, 29), by=by)
+        if number < 2:
+            alerts.record_outcome(
+                warning,
+                outcome="Đã gặp người học và gia đình; lập kế hoạch học lại, cố vấn theo dõi hằng tháng.",
+                on=dt.date(2024, 3, 5),
+                by=by,
             )

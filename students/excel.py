@@ -26,7 +26,7 @@ from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import Out, SheetWriter
 from core.text import format_date
 from organisations.models import Organisation
-from students import figures, services
+from students import feeds, figures, services
 from students.models import (
     ChangeKind,
     Cohort,
@@ -224,14 +224,15 @@ def import_students(school: Organisation, data: bytes, *, by: User) -> ReadResul
     result = read_students(school, data)
     if not result.ok:
         raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
-    for line in result.rows:
-        if line.action not in ("create", "update"):
-            continue
-        values = dict(line.values)
-        student = values.pop("student") or Student(school=school)
-        for key, value in values.items():
-            setattr(student, key, value)
-        services.save_student(student, by=by, reason=_("Nhập từ Excel"))
+    with feeds.batch(by=by):
+        for line in result.rows:
+            if line.action not in ("create", "update"):
+                continue
+            values = dict(line.values)
+            student = values.pop("student") or Student(school=school)
+            for key, value in values.items():
+                setattr(student, key, value)
+            services.save_student(student, by=by, reason=_("Nhập từ Excel"))
     return result
 
 
@@ -343,6 +344,7 @@ def import_changes(school: Organisation, data: bytes, *, by: User) -> ReadResult
             student.status = status
             stamp(student, by, _("Nhập từ Excel"))
             student.save(update_fields=["status"])
+    feeds.refresh(school.pk, by=by)
     return result
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 from organisations.models import Organisation, Person
-from students.models import ChangeKind, Cohort, EnrolmentCount, Programme, Reason
+from students.models import ChangeKind, Cohort, EnrolmentCount, Programme, Reason, RuleKey
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
@@ -60,3 +60,42 @@ class ChangeForm(StyledFormMixin, forms.Form):
     happened_on = forms.DateField(label=_("Ngày"), input_formats=DATE_FORMATS, widget=DATE_INPUT)
     reason = forms.ChoiceField(label=_("Lý do"), choices=Reason.choices)
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+
+class FeedForm(StyledFormMixin, forms.Form):
+    measure = forms.ChoiceField(label=_("Số liệu đo chỉ tiêu"), required=False)
+    programme = forms.ModelChoiceField(
+        label=_("Ngành/nghề (để trống: toàn trường)"), queryset=Programme.objects.none(),
+        required=False,
+    )  # fmt: skip
+    year = forms.IntegerField(label=_("Năm"), min_value=1990, max_value=2100, required=False)
+
+    def __init__(self, *args: Any, school_id: int, measures: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [("", _("— Nhập tay (không lấy tự động) —"))] + [
+            (m.key, m.label) for m in measures
+        ]
+        self.fields["programme"].queryset = Programme.objects.active().filter(school_id=school_id)
+
+
+class FollowUpForm(StyledFormMixin, forms.Form):
+    due = forms.DateField(label=_("Hạn theo dõi"), input_formats=DATE_FORMATS, widget=DATE_INPUT)
+
+
+class OutcomeForm(StyledFormMixin, forms.Form):
+    outcome = forms.CharField(
+        label=_("Kết quả xử lý"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RuleForm(StyledFormMixin, forms.Form):
+    key = forms.ChoiceField(label=_("Điều kiện"), choices=RuleKey.choices)
+    threshold = forms.DecimalField(label=_("Ngưỡng"), max_digits=14, decimal_places=2, min_value=0)
+    from_term = forms.IntegerField(label=_("Từ học kỳ thứ"), min_value=1, max_value=16, initial=1)
+    to_term = forms.IntegerField(
+        label=_("Đến học kỳ thứ"), min_value=1, max_value=16, required=False
+    )
+    valid_from = forms.DateField(
+        label=_("Áp dụng từ"), input_formats=DATE_FORMATS, widget=DATE_INPUT
+    )
+    source = forms.CharField(label=_("Căn cứ"), max_length=255)

@@ -27,6 +27,7 @@ from core.models import Archivable
 from core.scopes import ScopedArchivableManager, ScopedManager
 from core.text import fold
 from organisations.models import Organisation, Person
+from planning.models import Target, Task
 
 
 class Level(models.TextChoices):
@@ -398,6 +399,203 @@ class PersonalDataView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.what} – {self.viewed_at:%d/%m/%Y %H:%M}"
+
+
+class TargetFeed(Archivable):
+    """A plan target measured by a students figure (students.measures): its readings are written
+    from the figures whenever they change (students.feeds), never typed."""
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="students_feeds")
+    measure = models.CharField(_("số liệu đo chỉ tiêu"), max_length=40)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("ngành/nghề"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    year = models.PositiveIntegerField(
+        _("năm"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+    )
+
+    history = HistoricalRecords()
+    objects = ScopedArchivableManager("target__plan__school")
+
+    class Meta:
+        verbose_name = _("chỉ tiêu lấy số liệu người học")
+        ordering = ["target__order", "target_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target"],
+                condition=Q(archived_at__isnull=True),
+                name="target_feed_one_per_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} ← {self.measure}"
+
+
+class TermResult(models.Model):
+    """A student's summary for one semester of a school year, as the training-management program
+    exports it: averages on the 4-point scale, credits, absences, unpaid fees, conduct score."""
+
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="term_results")
+    school_year = models.PositiveIntegerField(
+        _("năm học (năm bắt đầu)"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    semester = models.PositiveSmallIntegerField(
+        _("học kỳ"), validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    term_average = models.DecimalField(
+        _("điểm TB học kỳ (thang 4)"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    cumulative_average = models.DecimalField(
+        _("điểm TB tích lũy (thang 4)"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    credits_registered = models.PositiveSmallIntegerField(
+        _("số tín chỉ đăng ký trong kỳ"), null=True, blank=True
+    )
+    credits_failed = models.PositiveSmallIntegerField(
+        _("số tín chỉ không đạt trong kỳ"), null=True, blank=True
+    )
+    credits_outstanding = models.PositiveSmallIntegerField(
+        _("số tín chỉ nợ tồn đọng"), null=True, blank=True
+    )
+    absences = models.PositiveSmallIntegerField(_("số buổi nghỉ"), null=True, blank=True)
+    fees_unpaid = models.DecimalField(
+        _("học phí còn nợ (đồng)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    conduct_score = models.PositiveSmallIntegerField(
+        _("điểm rèn luyện"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+
+    history = HistoricalRecords()
+    objects = ScopedManager("school")
+
+    class Meta:
+        verbose_name = _("kết quả học kỳ")
+        ordering = ["-school_year", "-semester", "student_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school_year", "semester"], name="term_result_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} HK{self.semester} {self.school_year}–{self.school_year + 1}"
+
+    @property
+    def course_term(self) -> int:
+        """The semester of the student's course this is (1 = their first)."""
+        return (self.school_year - self.student.cohort.intake_year) * 2 + self.semester
+
+
+class RuleKey(models.TextChoices):
+    TERM_AVERAGE = "term_average", _("Điểm trung bình học kỳ dưới")
+    CUMULATIVE_AVERAGE = "cumulative_average", _("Điểm trung bình tích lũy dưới")
+    FAILED_SHARE = "failed_share", _("Tín chỉ không đạt trong kỳ vượt quá (% số đăng ký)")
+    OUTSTANDING = "outstanding", _("Tín chỉ nợ tồn đọng vượt quá")
+    ABSENCES = "absences", _("Số buổi nghỉ vượt quá")
+    FEES = "fees", _("Học phí còn nợ vượt quá (đồng)")
+    CONDUCT = "conduct", _("Điểm rèn luyện dưới")
+
+
+# Keys whose value trips the rule when below the threshold (the others: when above it).
+BELOW = frozenset({RuleKey.TERM_AVERAGE, RuleKey.CUMULATIVE_AVERAGE, RuleKey.CONDUCT})
+
+
+class WarningRule(models.Model):
+    """One condition of an academic warning, dated, with the text that set it: national when
+    `school` is empty (TT 08/2021/TT-BGDĐT Art. 11), else the school's own regulation, which
+    replaces the national conditions of the same key."""
+
+    school = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    key = models.CharField(_("điều kiện"), max_length=30, choices=RuleKey.choices)
+    threshold = models.DecimalField(_("ngưỡng"), max_digits=14, decimal_places=2)
+    from_term = models.PositiveSmallIntegerField(_("từ học kỳ thứ"), default=1)
+    to_term = models.PositiveSmallIntegerField(_("đến học kỳ thứ"), null=True, blank=True)
+    valid_from = models.DateField(_("áp dụng từ"))
+    valid_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
+    source = models.CharField(_("căn cứ"), max_length=255)
+
+    history = HistoricalRecords()
+    objects = ScopedManager("school", shared=True)
+
+    class Meta:
+        verbose_name = _("điều kiện cảnh báo học tập")
+        ordering = ["key", "from_term", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} {self.threshold} ({self.source})"
+
+    def applies_to(self, term: int) -> bool:
+        return self.from_term <= term and (self.to_term is None or term <= self.to_term)
+
+    @classmethod
+    def in_force(cls, day: dt.date, school_id: int) -> list[WarningRule]:
+        """The conditions in force on `day`: the school's own for a key it regulates, else the
+        national ones."""
+        rows = list(
+            cls.objects.filter(valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .filter(Q(school__isnull=True) | Q(school_id=school_id))
+        )
+        own = {r.key for r in rows if r.school_id is not None}
+        return [r for r in rows if r.school_id is not None or r.key not in own]
+
+
+class WarningStatus(models.TextChoices):
+    OPEN = "open", _("Chưa xử lý")
+    FOLLOWING = "following", _("Đang theo dõi")
+    CLOSED = "closed", _("Đã có kết quả")
+
+
+class AcademicWarning(models.Model):
+    """A student at risk in a semester, with the reasons the rules in force gave; following it up
+    is a task of the plan, and its outcome is written here."""
+
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="warnings")
+    school_year = models.PositiveIntegerField(_("năm học (năm bắt đầu)"))
+    semester = models.PositiveSmallIntegerField(_("học kỳ"))
+    reasons = models.JSONField(_("lý do"), default=list)
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=WarningStatus.choices, default=WarningStatus.OPEN
+    )
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("nhiệm vụ theo dõi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    outcome = models.TextField(_("kết quả xử lý"), blank=True)
+    outcome_on = models.DateField(_("ngày ghi kết quả"), null=True, blank=True)
+    lifted = models.BooleanField(_("không còn thuộc diện cảnh báo"), default=False)
+
+    history = HistoricalRecords()
+    objects = ScopedManager("school")
+
+    class Meta:
+        verbose_name = _("cảnh báo người học")
+        ordering = ["student__cohort__code", "student__name_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school_year", "semester"], name="warning_unique_per_term"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} HK{self.semester} {self.school_year}–{self.school_year + 1}"
 
 
 def share(part: int, whole: int) -> Decimal | None:

@@ -108,3 +108,8 @@ def named_cohorts(user: User, school_id: int) -> Q | None:
         condition |= Q(adviser_id=membership.person.pk)
         found = True
     return condition if found else None
+
+
+rules.add_perm("students.feed_targets", leads_school)
+rules.add_perm("students.follow_up_warning", sees_every_name | heads_faculty)
+rules.add_perm("students.record_outcome", sees_every_name | heads_faculty | advises)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.audit import stamp
 from core.errors import DomainError
 from organisations.models import Organisation
+from students import feeds
 from students.models import (
     STATUS_AFTER,
     ChangeKind,
@@ -97,6 +98,7 @@ def set_quota(programme: Programme, year: int, quota: int, *, by: User) -> Intak
     intake.quota = quota
     stamp(intake, by)
     intake.save()
+    feeds.refresh(programme.school_id, by=by)
     return intake
 
 
@@ -125,6 +127,7 @@ def record_enrolment(
     count.applications, count.admitted, count.enrolled = applications, admitted, enrolled
     stamp(count, by)
     count.save()
+    feeds.refresh(intake.programme.school_id, by=by)
     return count
 
 
@@ -156,6 +159,7 @@ def save_student(student: Student, *, by: User, reason: str | None = None) -> St
             raise StudentsError(_("Đã có người học mã %(code)s.") % {"code": student.code})
     stamp(student, by, reason)
     student.save()
+    feeds.refresh(student.school_id, by=by)
     return student
 
 
@@ -209,6 +213,7 @@ def record_change(
         student.status = status or Status.STUDYING
         stamp(student, by, _("Thay đổi tình trạng"))
         student.save(update_fields=["status"])
+    feeds.refresh(student.school_id, by=by)
     return change
 
 

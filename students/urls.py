@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students import views
+from students import views, views_plan, views_warnings
 
 app_name = "students"
 
@@ -24,4 +24,12 @@ urlpatterns = [
     path("import/students/", views.import_students, name="import_students"),
     path("import/changes/", views.import_changes, name="import_changes"),
     path("import/<str:kind>/template.xlsx", views.import_template, name="import_template"),
+    path("targets/", views_plan.targets, name="targets"),
+    path("targets/<int:pk>/feed/", views_plan.target_feed, name="target_feed"),
+    path("warnings/", views_warnings.warnings, name="warnings"),
+    path("warnings/rules/", views_warnings.rule_add, name="warning_rule_add"),
+    path("warnings/rules/<int:pk>/end/", views_warnings.rule_end, name="warning_rule_end"),
+    path("warnings/<int:pk>/follow-up/", views_warnings.follow_up, name="warning_follow_up"),
+    path("warnings/<int:pk>/outcome/", views_warnings.outcome, name="warning_outcome"),
+    path("import/results/", views_warnings.import_results, name="import_results"),
 ]

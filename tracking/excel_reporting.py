@@ -31,7 +31,7 @@ from organisations.models import Organisation
 from planning.excel import tree_order
 from planning.models import Plan, Task, TaskCoordination
 from planning.status import RunState
-from tracking import notices, services
+from tracking import notices, services, sources
 from tracking.models import CheckIn, Confidence
 
 SHEET = "Báo cáo tiến độ"
@@ -226,10 +226,11 @@ def read_report(plan: Plan, unit: Organisation, data: bytes, *, by: User) -> Rea
     latest = latest_checkins(unit, list(tasks.values()))
     result = ReadResult(title=_("Báo cáo tiến độ"))
     rows: list[Row] = []
+    fed = sources.sources_for(t.target_id for t in tasks.values() if t.target_id)
     for row in sheet.rows():
         rows.append(row)
         result.add(row.result)
-        _read_row(row, tasks, latest, by)
+        _read_row(row, tasks, latest, by, fed)
     check_unique(((r, str(r.result.values.get("task_id") or "")) for r in rows), "task_id")
     for row in rows:
         if row.result.errors:
@@ -237,7 +238,13 @@ def read_report(plan: Plan, unit: Organisation, data: bytes, *, by: User) -> Rea
     return result
 
 
-def _read_row(row: Row, tasks: dict[int, Task], latest: dict[int, CheckIn], by: User) -> None:
+def _read_row(
+    row: Row,
+    tasks: dict[int, Task],
+    latest: dict[int, CheckIn],
+    by: User,
+    fed: dict[int, sources.Source],
+) -> None:
     values = row.result.values
     task_id = row.integer("task_id", required=True)
     task = tasks.get(task_id) if task_id is not None else None
@@ -271,6 +278,12 @@ def _read_row(row: Row, tasks: dict[int, Task], latest: dict[int, CheckIn], by: 
     if actual is not None:
         if task.target_id is None:
             row.error("actual_value", _("Nhiệm vụ không gắn chỉ tiêu: để trống ô này."))
+        elif task.target_id in fed:
+            row.error(
+                "actual_value",
+                _("Chỉ tiêu lấy số liệu tự động từ %(source)s: để trống ô này.")
+                % {"source": fed[task.target_id].label},
+            )
         elif abs(actual) >= Decimal("1e12") or actual != actual.quantize(Decimal("0.01")):
             row.error("actual_value", _("Giá trị ghi tối đa 2 chữ số thập phân."))
     if not by.has_perm("tracking.checkin_task", task):

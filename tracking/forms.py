@@ -112,6 +112,7 @@ class CheckInForm(StaleTaskMixin, StyledFormMixin, forms.Form):
         units: Any,
         has_target: bool,
         contributions: Any,
+        fed_from: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -120,6 +121,13 @@ class CheckInForm(StaleTaskMixin, StyledFormMixin, forms.Form):
             self.fields["unit"].initial = units.first()
         if not has_target:
             del self.fields["actual_value"]
+        elif fed_from is not None:
+            # The target's readings come from figures kept elsewhere (tracking.sources).
+            field = self.fields["actual_value"]
+            field.disabled = True
+            field.help_text = _("Lấy tự động từ %(source)s; không nhập tay.") % {
+                "source": fed_from.label
+            }
         self.fields["consolidate"].queryset = contributions
         self.fields["consolidate"].label_from_instance = lambda c: (
             f"{c.unit} ({c.reported_on:%d/%m/%Y}, {c.progress}%): {c.done[:120]}"

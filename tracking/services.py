@@ -25,7 +25,7 @@ from organisations.models import Organisation
 from planning.models import ProgressMode, Task
 from planning.progress import refresh_derived_progress
 from planning.status import RunState
-from tracking import notices
+from tracking import notices, sources
 from tracking.evidence import MAX_FILES, BadEvidence, clean_name, sniff
 from tracking.models import (
     CheckIn,
@@ -211,6 +211,8 @@ def _record_checkin(
         raise TrackingError(_("Nhiệm vụ đã hủy bỏ, không nhận báo cáo."))
     if data.actual_value is not None and fresh.target_id is None:
         raise TrackingError(_("Nhiệm vụ không gắn chỉ tiêu nên không nhập giá trị chỉ tiêu."))
+    if data.actual_value is not None:
+        refuse_typed_reading(fresh.target)
     policy = policy_for(fresh.plan.school_id)
     last = fresh.checkins.filter(role=role, unit=unit).order_by("-reported_on").first()
     expected_by = checkin_expected_by(
@@ -260,6 +262,19 @@ def _record_checkin(
         refresh_derived_progress(fresh.parent_id)
     task.version = fresh.version
     return checkin
+
+
+def refuse_typed_reading(target: Any) -> None:
+    """A target fed by figures kept elsewhere takes no typed value (tracking.sources)."""
+    source = sources.source_of(target)
+    if source is not None:
+        raise TrackingError(
+            _(
+                "Chỉ tiêu “%(target)s” lấy số liệu tự động từ %(source)s (%(url)s): "
+                "không nhập tay giá trị chỉ tiêu; hãy cập nhật số liệu gốc."
+            )
+            % {"target": target.name, "source": source.label, "url": source.url}
+        )
 
 
 @transaction.atomic

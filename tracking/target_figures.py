@@ -18,12 +18,14 @@ from planning import figures_cache
 from planning.models import Plan, Target
 from planning.status import RAG_COLOURS, Rag, target_rag
 from tracking.models import TargetReading
+from tracking.sources import Source, sources_for
 
 
 @dataclass
 class TargetState:
     target: Target
     rag: Rag | None
+    source: Source | None = None
 
     @property
     def colour(self) -> str:
@@ -100,13 +102,17 @@ def _by_content(
     key: str, plan: Plan, unit: Organisation | None, on: dt.date | None
 ) -> dict[str, Any]:
     targets = _targets(plan, unit)
+    fed = sources_for(targets.values_list("pk", flat=True))
     facts = (
         *figures_cache.target_facts(targets),
         None if on is None else (on, _readings(targets.values("pk"))),
+        sorted((pk, s.label, s.url) for pk, s in fed.items()),
     )
 
     def compute() -> dict[str, Any]:
         states = target_states(plan, unit, on=on)
+        for state in states:
+            state.source = fed.get(state.target.pk)
         counts = rag_counts(states)
         context = {"states": states, "rag_counts": counts, "goals": goal_rollup(states)}
         return {

@@ -26,7 +26,7 @@ from organisations.permissions import member_school_id
 from planning.models import Plan, Task, WorkArea
 from planning.status import TaskStatus, compute_status, task_status
 from tracking import dashboard as figures
-from tracking import services
+from tracking import services, sources
 from tracking.filters import filter_tasks
 from tracking.forms import (
     CheckInForm,
@@ -102,6 +102,7 @@ def checkin_create(request: SignedInRequest, pk: int) -> HttpResponse:
         units=units,
         has_target=task.target_id is not None,
         contributions=contributions,
+        fed_from=sources.source_of(task.target) if task.target_id is not None else None,
         initial={"version": task.version, "progress": task.progress},
     )
     if request.method == "POST" and form.is_valid():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from students import figures
-from students.models import Cohort, Intake, Programme
+from students.models import AcademicWarning, Cohort, Intake, Programme, TargetFeed
+from tracking.models import TargetReading
 
 
 def test_demo_has_programmes_intakes_and_falling_cohorts(demo_plan: Any, db: Any) -> None:
@@ -21,3 +24,20 @@ def test_demo_has_programmes_intakes_and_falling_cohorts(demo_plan: Any, db: Any
     _terms, (line,) = figures.retention_matrix([cohort], figures.dt.date(2025, 10, 1))
     firsts = [c.studying for c in line.cells if c is not None]
     assert firsts[0] > firsts[-1] and line.retention_now is not None
+
+
+def test_demo_targets_are_fed_and_a_semester_has_warnings(demo_plan: Any, db: Any) -> None:
+    fed = {
+        f.target.code: f
+        for f in TargetFeed.objects.active().filter(target__plan=demo_plan).select_related("target")
+    }
+    assert set(fed) == {"CT01", "CT02", "CT03"}
+    ct01 = fed["CT01"].target
+    # 2023 intakes: 217 enrolled of a quota of 330, counted on 30/9/2023
+    assert (ct01.actual_value, ct01.actual_on) == (Decimal("65.80"), dt.date(2023, 9, 30))
+    assert TargetReading.objects.filter(target=ct01, value=Decimal("65.80")).exists()
+    warnings = AcademicWarning.objects.filter(school=demo_plan.school)
+    assert warnings.count() >= 5
+    followed = warnings.filter(task__isnull=False)
+    assert followed.count() == 3 and warnings.exclude(outcome="").count() == 2
+    assert all(w.task.plan_id == demo_plan.pk for w in followed)
