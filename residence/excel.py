@@ -35,6 +35,7 @@ from residence.models import (
     Source,
     Term,
 )
+from students import feeds
 from students.excel import Directory
 from students.models import Student
 
@@ -212,6 +213,12 @@ def import_allocations(term: Term, data: bytes, *, by: User) -> ReadResult:
     result = read_allocations(term, data)
     if not result.ok:
         raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    with feeds.batch(by=by):  # the fed targets once, after every row
+        _allocate_rows(term, result, by=by)
+    return result
+
+
+def _allocate_rows(term: Term, result: ReadResult, *, by: User) -> None:
     for line in result.rows:
         values = dict(line.values)
         if line.action == "update":
@@ -228,7 +235,6 @@ def import_allocations(term: Term, data: bytes, *, by: User) -> ReadResult:
                 bed=values["bed"],
                 by=by,
             )
-    return result
 
 
 # Declarations ------------------------------------------------------------------------------
@@ -293,6 +299,12 @@ def import_declarations(term: Term, data: bytes, *, by: User, today: dt.date) ->
     result = read_declarations(term, data)
     if not result.ok:
         raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    with feeds.batch(by=by):  # the fed targets once, after every row
+        _declare_rows(term, result, by=by, today=today)
+    return result
+
+
+def _declare_rows(term: Term, result: ReadResult, *, by: User, today: dt.date) -> None:
     for line in result.rows:
         if line.action in ("create", "update"):
             services.declare(
@@ -303,7 +315,6 @@ def import_declarations(term: Term, data: bytes, *, by: User, today: dt.date) ->
                 by=by,
                 today=today,
             )
-    return result
 
 
 # Export ------------------------------------------------------------------------------------

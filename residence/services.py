@@ -25,6 +25,7 @@ from residence.models import (
     Source,
     Term,
 )
+from students import feeds
 from students.models import Status, Student
 
 
@@ -151,6 +152,7 @@ def allocate(
     )
     stamp(allocation, by, _("Xếp chỗ ở"))
     allocation.save()
+    feeds.refresh(term.school_id, by=by)  # targets measured by the dormitory's occupancy
     return allocation
 
 
@@ -163,6 +165,7 @@ def leave(allocation: Allocation, *, on: dt.date, by: User, reason: str = "") ->
     allocation.left_on = on
     stamp(allocation, by, reason or _("Rời ký túc xá"))
     allocation.save(update_fields=["left_on"])
+    feeds.refresh(allocation.term.school_id, by=by)
     return allocation
 
 
@@ -239,6 +242,7 @@ def declare(
     declaration.source = source
     stamp(declaration, by, str(Source(source).label))
     declaration.save()
+    feeds.refresh(term.school_id, by=by)  # targets measured by the declaration rate
     return declaration
 
 
