@@ -310,7 +310,7 @@ class InitiativeForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Initia
             field.initial = [link.person_id for link in self.instance.author_links.all()]
 
 
-class PastTitleForm(StyledFormMixin, forms.ModelForm[TitleHistory]):
+class PastTitleForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[TitleHistory]):
     """A person's titles of a year before the campaign's, entered or corrected by hand."""
 
     titles = forms.MultipleChoiceField(
@@ -362,7 +362,7 @@ class PastTitleForm(StyledFormMixin, forms.ModelForm[TitleHistory]):
             )
 
 
-class WithdrawTitleForm(StyledFormMixin, forms.Form):
+class WithdrawTitleForm(_VersionedForm):
     reason = forms.CharField(
         label=_("Lý do thu hồi"),
         max_length=400,
