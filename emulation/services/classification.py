@@ -181,8 +181,7 @@ def preview(campaign: Campaign, *, facts: FactsSource = evidence_facts) -> Previ
         Row(
             evaluation=evaluation,
             name=names[evaluation.pk],
-            facts=known.get(evaluation.pk)
-            or PersonFacts(evaluation.months_worked, evaluation.discipline_value),
+            facts=known.get(evaluation.pk) or PersonFacts.recorded(evaluation),
             proposed=evaluation.current_level,
             registered=registered.get(evaluation.person_id, []),
             initiative=initiatives.get(evaluation.person_id),
@@ -201,6 +200,8 @@ def preview(campaign: Campaign, *, facts: FactsSource = evidence_facts) -> Previ
             council_rank=row.evaluation.council_rank,
             initiative=row.initiative,
             history=history.get(row.evaluation.person_id, {}),
+            leave_months=Decimal(row.facts.leave_months),
+            maternity=row.facts.maternity,
         )
         for row in ready
     ]
@@ -357,6 +358,26 @@ def _warnings(
             warnings.append(
                 _("%(name)s: bị kỷ luật (%(d)s) nên xếp loại KHT, không theo mức đề nghị %(p)s.")
                 % {"name": name, "d": row.facts.discipline.value, "p": row.proposed.value}
+            )
+        else:
+            # Capped by the months of leave (NĐ 90/2020 Art. 2 cl. 3).
+            capped = [reason for reason in row.result.reasons if reason.startswith("Nghỉ không")]
+            warnings.extend(f"{name}: {reason}" for reason in capped)
+        if (
+            row.facts.maternity
+            and row.result.level is not None
+            and row.facts.months_worked < rules.min_months_classified
+        ):
+            warnings.append(
+                _(
+                    "%(name)s: nghỉ chế độ thai sản, công tác %(m)s tháng (dưới %(min)s tháng) "
+                    "nhưng vẫn được xếp loại theo thời gian làm việc thực tế."
+                )
+                % {
+                    "name": name,
+                    "m": format_number(row.facts.months_worked),
+                    "min": format_number(rules.min_months_classified),
+                }
             )
         warnings.extend(f"{name}: {note}" for note in row.notes)
         if row.missed:
