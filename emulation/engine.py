@@ -28,7 +28,9 @@ The rules, applied in this order (issue 14; the values are `Rules`, dated data f
    ``ttldxs_min_share`` of the classified are LĐTT, at least one is CSTĐCS and nobody is
    disciplined at ``collective_discipline_bar`` or above; otherwise TTLĐTT when more than
    ``ttldtt_min_share`` of the classified are LĐTT and nobody is disciplined at that bar or
-   above. A unit gets the higher title only.
+   above. A unit gets the higher title only; a unit given with ``excluded`` (the school
+   itself, its leadership, the Party and mass organisations: the pages say which) gets none,
+   with that reason. `collective` applies the same rule to the school as a whole.
 
 Differences from the legal texts found while checking them are recorded with the rule sets
 (`emulation/data/rule_sets.json`, field ``notes``); the engine implements the issue's rules.
@@ -198,6 +200,9 @@ class Rules:
 @dataclass(frozen=True)
 class Unit:
     id: str
+    # Why the unit is not considered for a collective title (None: it is). Its people are
+    # classified and counted in their quotas all the same. The exchange format gives none.
+    excluded: str | None = None
 
 
 @dataclass(frozen=True)
@@ -502,6 +507,14 @@ def _titles(
     return tuple(titles), notes
 
 
+def collective(
+    members: Sequence[Person], results: Mapping[str, PersonResult], rules: Rules
+) -> UnitResult:
+    """Rule 6 on any collective of people already evaluated (`results` of `evaluate`): the
+    school as a whole, proposed to the level above, whose members are in several units."""
+    return _unit(Unit("*"), members, results, (), rules)
+
+
 def _unit(
     unit: Unit,
     members: Sequence[Person],
@@ -509,6 +522,8 @@ def _unit(
     quota_notes: Sequence[str],
     rules: Rules,
 ) -> UnitResult:
+    if unit.excluded:
+        return UnitResult(None, (f"Không xét danh hiệu tập thể: {unit.excluded}.", *quota_notes))
     classified = [member for member in members if results[member.id].level is not None]
     if not classified:
         return UnitResult(

@@ -502,3 +502,33 @@ def test_leave_and_maternity_in_the_exchange_format() -> None:
     assert (people["P3"].maternity, people["P3"].leave_months) == (False, Decimal(0))
     result = evaluate(exchange.year, exchange.units, exchange.people, Rules())
     assert [result.people[p].level for p in ("P1", "P2", "P3")] == [Level.HTT, Level.HT, Level.HTT]
+
+
+# Collectives the school does not recognise itself, and the school as a whole.
+def test_an_excluded_unit_gets_no_title_but_its_people_are_classified() -> None:
+    people = [person(f"P{i}", "HTT", unit="BGH") for i in range(3)]
+    result = evaluate(
+        YEAR, [Unit("BGH", excluded="lãnh đạo trường thuộc tập thể trường")], people, Rules()
+    )
+    assert result.units["BGH"].title is None
+    assert result.units["BGH"].reasons[0] == (
+        "Không xét danh hiệu tập thể: lãnh đạo trường thuộc tập thể trường."
+    )
+    assert all(result.people[p.id].titles == (Title.LDTT,) for p in people)
+
+
+def test_the_school_as_a_whole_is_measured_over_every_unit() -> None:
+    from emulation.engine import collective
+
+    people = [
+        person("P1", "HTT", unit="K1", initiative="school"),
+        person("P2", "HTT", unit="K1"),
+        person("P3", "HT", unit="K2"),
+        person("P4", "HTT", unit="BGH"),
+    ]
+    units = [Unit("K1"), Unit("K2"), Unit("BGH", excluded="x")]
+    result = evaluate(YEAR, units, people, Rules())
+    school = collective(people, result.people, Rules())
+    assert school.title is Title.TTLDXS  # 3/4 LĐTT ≥ 70%, one CSTĐCS, nobody below HT
+    assert "3/4 thành viên được xếp loại đạt LĐTT (75%)" in " ".join(school.reasons)
+    assert result.units["K2"].title is None
