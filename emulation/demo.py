@@ -23,8 +23,9 @@ chair's passphrase, each member present casts the paper the data file gives them
 own case: Nguyễn Thị Phương Loan is a CSTĐCS candidate), the chair counts and publishes the
 results with appeals taken until 7/6; none comes, and on 10/6 the principal's Quyết định công
 nhận is numbered from the school's QĐ series with its lists (levels, LĐTT, CSTĐCS, the units'
-TTLĐTT, bonuses), and on 12/6 the tờ trình proposes CSTĐ cấp tỉnh, the Minister's Bằng khen and
-TTLĐXS to the level above.
+TTLĐTT — the working units only, neither the school nor the Đảng ủy —, bonuses), and on 12/6 the
+tờ trình proposes CSTĐ cấp tỉnh, the Minister's Bằng khen, two units' TTLĐXS and the school's
+own TTLĐTT to the level above.
 
 The first part writes each person's steps as the services write them, dated on the day of each
 step (most of the demo's people have no account to act as); the later part calls the services

@@ -7,9 +7,14 @@ Pure: no ORM and no Django. Typed facts in (`Person`, `Unit`, `Rules`), typed re
 The rules, applied in this order (issue 14; the values are `Rules`, dated data from a
 `emulation.models.RuleSet`, never constants here):
 
-1. months worked in the year < ``min_months_classified`` → not classified (level ``None``);
+1. months worked in the year < ``min_months_classified`` → not classified (level ``None``),
+   except on maternity leave when ``maternity_classified``: classified on the time actually
+   worked (NĐ 90/2020 Art. 2 cl. 3);
 2. otherwise disciplined in the year, at any level → KHT;
-3. otherwise the proposed level (after self-assessment and the unit's review);
+3. otherwise the proposed level (after self-assessment and the unit's review), at most
+   ``leave_cap_level`` (HT) when absent on leave the law allows, other than maternity leave,
+   for ``leave_cap_months`` (3) months or more (NĐ 90/2020 Art. 2 cl. 3: "từ 03 tháng đến dưới
+   06 tháng"; from 6 months the months worked fall under rule 1);
 4. per (unit, group of similar tasks): at most ``floor(htxs_quota × n)`` HTXS, where n is the
    number at HTT or HTXS after 1–3; when more are at HTXS, the council's ranking (1 first; no
    rank → after the ranked ones; ties and the unranked by id) keeps the first ones, the others
@@ -23,7 +28,9 @@ The rules, applied in this order (issue 14; the values are `Rules`, dated data f
    ``ttldxs_min_share`` of the classified are LĐTT, at least one is CSTĐCS and nobody is
    disciplined at ``collective_discipline_bar`` or above; otherwise TTLĐTT when more than
    ``ttldtt_min_share`` of the classified are LĐTT and nobody is disciplined at that bar or
-   above. A unit gets the higher title only.
+   above. A unit gets the higher title only; a unit given with ``excluded`` (the school
+   itself, its leadership, the Party and mass organisations: the pages say which) gets none,
+   with that reason. `collective` applies the same rule to the school as a whole.
 
 Differences from the legal texts found while checking them are recorded with the rule sets
 (`emulation/data/rule_sets.json`, field ``notes``); the engine implements the issue's rules.
@@ -179,6 +186,11 @@ class Rules:
     htt_on_time_share: Decimal = Decimal(1)  # of the tasks due, done on time (HTT, HTXS)
     htxs_ahead_share: Decimal = Decimal("0.5")  # of the tasks done, done beyond what was asked
     manager_targets_share: Decimal = Decimal(1)  # of the unit's measured targets, met (managers)
+    # NĐ 90/2020 Art. 2 cl. 3: leave (other than maternity leave) from this many months caps
+    # the level at `leave_cap_level`; maternity leave is classified on the time actually worked.
+    leave_cap_months: Decimal = Decimal(3)
+    leave_cap_level: Level = Level.HT
+    maternity_classified: bool = True
 
     @property
     def higher_title(self) -> Title:
@@ -188,6 +200,9 @@ class Rules:
 @dataclass(frozen=True)
 class Unit:
     id: str
+    # Why the unit is not considered for a collective title (None: it is). Its people are
+    # classified and counted in their quotas all the same. The exchange format gives none.
+    excluded: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +217,10 @@ class Person:
     initiative: Scope | None = None
     # Titles of the school years before the evaluated one, by year.
     history: Mapping[SchoolYear, frozenset[Title]] = field(default_factory=dict)
+    # Months absent in the year on leave the law allows (sick, unpaid…), maternity leave apart.
+    leave_months: Decimal = Decimal(0)
+    # On maternity leave in the year (chế độ thai sản).
+    maternity: bool = False
 
 
 @dataclass(frozen=True)
@@ -315,11 +334,18 @@ def _check(year: SchoolYear, units: Sequence[Unit], people: Sequence[Person]) ->
 
 
 def _level(person: Person, rules: Rules) -> tuple[Level | None, list[str]]:
+    notes: list[str] = []
     if person.months_worked < rules.min_months_classified:
-        return None, [
-            f"Không xếp loại: thời gian công tác trong năm {months(person.months_worked)} tháng, "
-            f"dưới {months(rules.min_months_classified)} tháng."
-        ]
+        if not (person.maternity and rules.maternity_classified):
+            return None, [
+                f"Không xếp loại: thời gian công tác trong năm {months(person.months_worked)} "
+                f"tháng, dưới {months(rules.min_months_classified)} tháng."
+            ]
+        notes.append(
+            f"Nghỉ chế độ thai sản: công tác {months(person.months_worked)} tháng, dưới "
+            f"{months(rules.min_months_classified)} tháng nhưng vẫn xếp loại theo thời gian làm "
+            "việc thực tế (Nghị định 90/2020/NĐ-CP, Điều 2 khoản 3)."
+        )
     if person.discipline is not None:
         note = (
             ""
@@ -327,11 +353,22 @@ def _level(person: Person, rules: Rules) -> tuple[Level | None, list[str]]:
             else f", không theo mức đề xuất {person.proposed.value}"
         )
         return Level.KHT, [
-            f"Bị kỷ luật trong năm ({person.discipline.value}): xếp loại {Level.KHT.label}{note}."
+            *notes,
+            f"Bị kỷ luật trong năm ({person.discipline.value}): xếp loại {Level.KHT.label}{note}.",
         ]
-    return person.proposed, [
+    notes.append(
         f"Xếp loại theo mức đề xuất sau tự đánh giá và xét của đơn vị: {person.proposed.label}."
-    ]
+    )
+    cap = rules.leave_cap_level
+    if person.leave_months >= rules.leave_cap_months and person.proposed.rank > cap.rank:
+        notes.append(
+            f"Nghỉ không tham gia công tác {months(person.leave_months)} tháng trong năm theo quy "
+            f"định (từ {months(rules.leave_cap_months)} tháng): xếp loại không cao hơn "
+            f"{cap.label}, không theo mức đề xuất {person.proposed.value} (Nghị định "
+            "90/2020/NĐ-CP, Điều 2 khoản 3)."
+        )
+        return cap, notes
+    return person.proposed, notes
 
 
 def _rank_key(person: Person) -> tuple[int, int, tuple[tuple[int, int | str], ...]]:
@@ -470,6 +507,14 @@ def _titles(
     return tuple(titles), notes
 
 
+def collective(
+    members: Sequence[Person], results: Mapping[str, PersonResult], rules: Rules
+) -> UnitResult:
+    """Rule 6 on any collective of people already evaluated (`results` of `evaluate`): the
+    school as a whole, proposed to the level above, whose members are in several units."""
+    return _unit(Unit("*"), members, results, (), rules)
+
+
 def _unit(
     unit: Unit,
     members: Sequence[Person],
@@ -477,6 +522,8 @@ def _unit(
     quota_notes: Sequence[str],
     rules: Rules,
 ) -> UnitResult:
+    if unit.excluded:
+        return UnitResult(None, (f"Không xét danh hiệu tập thể: {unit.excluded}.", *quota_notes))
     classified = [member for member in members if results[member.id].level is not None]
     if not classified:
         return UnitResult(

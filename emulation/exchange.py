@@ -14,7 +14,11 @@ Input::
 (the three above; the rule set's other values, ``ttldtt_min_share``, ``ttldxs_min_share`` and
 ``cstd_higher_streak``, may be given the same way). ``under_ministry`` (optional, false) makes the
 higher individual title "CSTĐ cấp bộ". Keys not named here are ignored. A person's
-``discipline``, ``council_rank``, ``initiative`` and ``history`` may be left out (null, none).
+``discipline``, ``council_rank``, ``initiative`` and ``history`` may be left out (null, none),
+and so may ``leave_months`` (0: months absent on leave the law allows, maternity leave apart;
+from the rule set's ``leave_cap_months``, 3, the level is at most HT) and ``maternity`` (false:
+true classifies a person on maternity leave on the time actually worked, under 6 months too),
+NĐ 90/2020 Art. 2 cl. 3; ``rules`` may replace ``leave_cap_months`` too.
 
 Every refusal is an `ExchangeError` whose message says, in Vietnamese, where and what.
 Text is compared after Unicode NFC normalisation (a file saved on another system may spell "ả"
@@ -47,6 +51,7 @@ OVERRIDABLE: dict[str, tuple[Decimal, Decimal, bool]] = {
     "ttldtt_min_share": (Decimal(0), Decimal(1), False),
     "ttldxs_min_share": (Decimal(0), Decimal(1), False),
     "cstd_higher_streak": (Decimal(1), Decimal(50), True),
+    "leave_cap_months": (Decimal(0), Decimal(12), False),
 }
 
 
@@ -205,6 +210,21 @@ def _person(raw: Any, where: str, year: SchoolYear, unit_ids: set[str]) -> Perso
         raise ExchangeError(
             f'{where}: "months_worked" phải từ 0 đến 12 (nhận được {months_worked})'
         )
+    leave_months = Decimal(0)
+    if raw.get("leave_months") is not None:
+        leave_months = _number(raw["leave_months"], where, "leave_months")
+        if not Decimal(0) <= leave_months <= Decimal(12) - months_worked:
+            raise ExchangeError(
+                f'{where}: "leave_months" phải từ 0 đến {12 - months_worked} (cộng với '
+                f'"months_worked" không quá 12; nhận được {leave_months})'
+            )
+    maternity = raw.get("maternity", False)
+    if maternity is None:
+        maternity = False
+    if not isinstance(maternity, bool):
+        raise ExchangeError(
+            f'{where}: "maternity" phải là true, false hoặc null (nhận được {maternity!r})'
+        )
     proposed = _choice(_require(raw, "proposed", where), Level, where, "proposed", False)
     discipline = _choice(raw.get("discipline"), Discipline, where, "discipline", True)
     initiative = _choice(raw.get("initiative"), Scope, where, "initiative", True)
@@ -223,6 +243,8 @@ def _person(raw: Any, where: str, year: SchoolYear, unit_ids: set[str]) -> Perso
         council_rank=rank,
         initiative=initiative,
         history=_history(raw.get("history"), where, year),
+        leave_months=leave_months,
+        maternity=maternity,
     )
 
 

@@ -3,7 +3,8 @@
 The preview (`emulation.services.classification`) asks a `FactsSource` for the facts of each
 evaluated person. Two sources:
 
-- `recorded_facts`: the months worked and the discipline recorded on each evaluation (entered
+- `recorded_facts`: the months worked, the months of leave and maternity leave, and the
+  discipline recorded on each evaluation (entered
   by the leadership or its office, with the reason kept in its history);
 - `evidence_facts`: the same recorded months and discipline (the personnel records, never
   computed), with the year's evidence computed from the plan (`emulation.evidence`): the tasks
@@ -44,6 +45,19 @@ class PersonFacts:
     discipline: Discipline | None
     # The year's evidence, computed; None from a source that reads none.
     evidence: PersonEvidence | None = None
+    # Months of leave the law allows (maternity leave apart), and maternity leave (NĐ 90/2020
+    # Art. 2 cl. 3), as recorded.
+    leave_months: Decimal = Decimal(0)
+    maternity: bool = False
+
+    @classmethod
+    def recorded(cls, evaluation: Evaluation) -> PersonFacts:
+        return cls(
+            evaluation.months_worked,
+            evaluation.discipline_value,
+            leave_months=evaluation.leave_months,
+            maternity=evaluation.maternity_leave,
+        )
 
 
 # (campaign, its evaluations) → the facts of each, by evaluation id.
@@ -55,10 +69,7 @@ def recorded_facts(
 ) -> Mapping[int, PersonFacts]:
     """The facts as recorded on each evaluation."""
     del campaign  # every fact is on the evaluation itself
-    return {
-        evaluation.pk: PersonFacts(evaluation.months_worked, evaluation.discipline_value)
-        for evaluation in evaluations
-    }
+    return {evaluation.pk: PersonFacts.recorded(evaluation) for evaluation in evaluations}
 
 
 # The evidence of a campaign ---------------------------------------------------------------------

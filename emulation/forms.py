@@ -255,6 +255,23 @@ class FactsForm(_VersionedForm):
         decimal_places=1,
         max_digits=3,
     )
+    leave_months = forms.DecimalField(
+        label=_("Số tháng nghỉ theo quy định (không kể nghỉ thai sản)"),
+        min_value=Decimal(0),
+        max_value=Decimal(12),
+        decimal_places=1,
+        max_digits=3,
+        initial=Decimal(0),
+        help_text=_(
+            "Nghỉ ốm, nghỉ không lương… theo quy định của pháp luật. Từ 3 tháng: vẫn xếp loại "
+            "nhưng không từ Hoàn thành tốt nhiệm vụ trở lên."
+        ),
+    )
+    maternity_leave = forms.BooleanField(
+        label=_("Nghỉ chế độ thai sản trong năm"),
+        required=False,
+        help_text=_("Dưới 6 tháng công tác vẫn xếp loại, theo thời gian làm việc thực tế."),
+    )
     discipline = forms.ChoiceField(
         label=_("Kỷ luật trong năm"),
         choices=[("", _("Không bị kỷ luật")), *DISCIPLINE_CHOICES],
@@ -267,6 +284,16 @@ class FactsForm(_VersionedForm):
         required=False,
         help_text=_("Ví dụ: nghỉ thai sản từ 01/02/2024; Quyết định kỷ luật số …"),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        worked, leave = data.get("months_worked"), data.get("leave_months")
+        if worked is not None and leave is not None and worked + leave > 12:
+            self.add_error(
+                "leave_months",
+                _("Số tháng công tác và số tháng nghỉ cộng lại không quá 12 tháng."),
+            )
+        return data
 
 
 class MinutesForm(_VersionedForm):
@@ -310,7 +337,7 @@ class InitiativeForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Initia
             field.initial = [link.person_id for link in self.instance.author_links.all()]
 
 
-class PastTitleForm(StyledFormMixin, forms.ModelForm[TitleHistory]):
+class PastTitleForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[TitleHistory]):
     """A person's titles of a year before the campaign's, entered or corrected by hand."""
 
     titles = forms.MultipleChoiceField(
@@ -362,7 +389,7 @@ class PastTitleForm(StyledFormMixin, forms.ModelForm[TitleHistory]):
             )
 
 
-class WithdrawTitleForm(StyledFormMixin, forms.Form):
+class WithdrawTitleForm(_VersionedForm):
     reason = forms.CharField(
         label=_("Lý do thu hồi"),
         max_length=400,

@@ -156,6 +156,16 @@ class Evaluation(Versioned, Archivable):
         default=Decimal(12),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(12))],
     )
+    # NĐ 90/2020 Art. 2 cl. 3: months absent on leave the law allows (sick, unpaid…), maternity
+    # leave apart, and whether the person was on maternity leave in the year.
+    leave_months = models.DecimalField(
+        _("số tháng nghỉ theo quy định (không kể thai sản)"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(12))],
+    )
+    maternity_leave = models.BooleanField(_("nghỉ chế độ thai sản trong năm"), default=False)
     discipline = models.CharField(
         _("kỷ luật trong năm"), max_length=20, choices=DISCIPLINE_CHOICES, null=True, blank=True
     )

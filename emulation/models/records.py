@@ -129,8 +129,9 @@ class TitleSource(models.TextChoices):
     DECIDED = "decided", _("Theo quyết định trên hệ thống")
 
 
-class TitleHistory(Archivable):
-    """The titles (and level) a person or, with no person, a unit had in one past school year."""
+class TitleHistory(Versioned, Archivable):
+    """The titles (and level) a person or, with no person, a unit had in one past school year
+    (versioned: two people correcting or withdrawing the same row do not overwrite each other)."""
 
     school = models.ForeignKey(
         Organisation, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="+"

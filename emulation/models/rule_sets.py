@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scopes import ScopedManager
-from emulation.engine import Discipline, Rules
+from emulation.engine import Discipline, Level, Rules
 from organisations.models import Organisation
 
 _SHARE = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
@@ -45,6 +45,10 @@ NATIONAL_ONLY = (
     "ldtt_min_months",
     "cstd_higher_streak",
     "collective_discipline_bar",
+    # NĐ 90/2020 Art. 2 cl. 3: leave and maternity leave, fixed by the decree.
+    "leave_cap_months",
+    "leave_cap_level",
+    "maternity_classified",
 )
 
 
@@ -125,6 +129,25 @@ class RuleSet(models.Model):
         help_text=_("Trên số chỉ tiêu đã có số liệu. 1 = đơn vị hoàn thành tất cả chỉ tiêu."),
     )
 
+    # NĐ 90/2020/NĐ-CP Art. 2 cl. 3: absent on leave the law allows (other than maternity
+    # leave) from `leave_cap_months` months → evaluated, but not above `leave_cap_level`;
+    # maternity leave → classified on the time actually worked, whatever the months.
+    leave_cap_months = models.PositiveSmallIntegerField(
+        _("nghỉ theo quy định từ số tháng này thì xếp loại không quá mức giới hạn"),
+        default=3,
+        validators=_MONTHS,
+        help_text=_("Không tính nghỉ chế độ thai sản."),
+    )
+    leave_cap_level = models.CharField(
+        _("mức xếp loại cao nhất khi nghỉ dài"),
+        max_length=4,
+        choices=[(level.value, level.label) for level in Level],
+        default=Level.HT.value,
+    )
+    maternity_classified = models.BooleanField(
+        _("nghỉ thai sản vẫn xếp loại theo thời gian làm việc thực tế"), default=True
+    )
+
     history = HistoricalRecords()
     # National sets (no school) are seen in every school's scope, beside the school's own.
     objects = ScopedManager("school", shared=True)
@@ -190,6 +213,9 @@ class RuleSet(models.Model):
             "htt_on_time_share": Decimal(self.htt_on_time_share),
             "htxs_ahead_share": Decimal(self.htxs_ahead_share),
             "manager_targets_share": Decimal(self.manager_targets_share),
+            "leave_cap_months": Decimal(self.leave_cap_months),
+            "leave_cap_level": Level(self.leave_cap_level),
+            "maternity_classified": bool(self.maternity_classified),
         }
         fields.update(values)
         return Rules(**fields)

@@ -9,7 +9,8 @@ year's data with the rule set in force).
 - **Bằng khen của Bộ trưởng**: CSTĐCS this year and the year before, or HTXS both years with two
   initiatives or research topics recognised over them (TT 29/2023/TT-BGDĐT Art. 9 as
   docs/PRODUCT.md reads it), to be proposed.
-- **TTLĐXS**: the units the rules give it, to be proposed.
+- **TTLĐXS**: the units the rules give it, and the school as a whole when the rules give it
+  (over everyone classified), to be proposed.
 
 LĐTT, the levels within the quota and TTLĐTT follow from the rules and are not voted on.
 """
@@ -75,6 +76,10 @@ def cases(campaign: Campaign, preview: Preview) -> list[Case]:
             if block.result is not None and block.result.title is Title.TTLDXS:
                 grounds = next((r for r in block.result.reasons if r.startswith("Đạt TTLĐXS")), "")
                 found.append(Case(ItemKind.TTLDXS, unit=block.unit, grounds=grounds))
+        school = preview.school
+        if school is not None and school.title is Title.TTLDXS:
+            grounds = next((r for r in school.reasons if r.startswith("Đạt TTLĐXS")), "")
+            found.append(Case(ItemKind.TTLDXS, unit=campaign.school, grounds=grounds))
     return found
 
 

@@ -28,6 +28,7 @@ from emulation.engine import (
     Title,
     Unit,
     UnitResult,
+    collective,
     evaluate,
     percent,
 )
@@ -40,7 +41,7 @@ from emulation.models import (
     RuleSet,
     TitleHistory,
 )
-from emulation.services.common import EmulationError
+from emulation.services.common import EmulationError, collective_exclusion
 from organisations.models import Organisation, OrganisationKind
 
 
@@ -94,6 +95,8 @@ class UnitBlock:
     rows: list[Row]
     result: UnitResult | None
     registered: list[Title] = field(default_factory=list)
+    # Why the school's decision gives this unit no collective title (None: it may get one).
+    excluded: str | None = None
 
 
 @dataclass
@@ -107,6 +110,9 @@ class Preview:
     not_ready: list[Row]
     levels: list[tuple[str, int]]  # (level, how many), in the order of the levels
     titles: list[tuple[str, int]]  # (title, how many), in the order of the titles
+    # The school as a whole, over everyone classified: what it may be proposed for to the level
+    # above (None: nobody is ready yet). Its own decision gives the school nothing.
+    school: UnitResult | None = None
 
     @property
     def rows(self) -> list[Row]:
@@ -181,8 +187,7 @@ def preview(campaign: Campaign, *, facts: FactsSource = evidence_facts) -> Previ
         Row(
             evaluation=evaluation,
             name=names[evaluation.pk],
-            facts=known.get(evaluation.pk)
-            or PersonFacts(evaluation.months_worked, evaluation.discipline_value),
+            facts=known.get(evaluation.pk) or PersonFacts.recorded(evaluation),
             proposed=evaluation.current_level,
             registered=registered.get(evaluation.person_id, []),
             initiative=initiatives.get(evaluation.person_id),
@@ -201,11 +206,17 @@ def preview(campaign: Campaign, *, facts: FactsSource = evidence_facts) -> Previ
             council_rank=row.evaluation.council_rank,
             initiative=row.initiative,
             history=history.get(row.evaluation.person_id, {}),
+            leave_months=Decimal(row.facts.leave_months),
+            maternity=row.facts.maternity,
         )
         for row in ready
     ]
+    excluded = {unit.pk: collective_exclusion(unit, campaign.school_id) for unit in units}
     outcome = evaluate(
-        campaign.year, [Unit(unit_names[unit.pk]) for unit in units], engine_people, rules
+        campaign.year,
+        [Unit(unit_names[unit.pk], excluded=excluded[unit.pk]) for unit in units],
+        engine_people,
+        rules,
     )
     for row in ready:
         row.result = outcome.people[row.name]
@@ -227,9 +238,11 @@ def preview(campaign: Campaign, *, facts: FactsSource = evidence_facts) -> Previ
                 rows=[],
                 result=outcome.units.get(unit_names[unit.pk]),
                 registered=unit_registered.get(unit.pk, []),
+                excluded=excluded[unit.pk],
             )
         block.rows.append(row)
     not_ready = [row for row in rows if row.proposed is None]
+    school = collective(engine_people, outcome.people, rules) if engine_people else None
     return Preview(
         campaign=campaign,
         rule_set=rule_set,
@@ -251,6 +264,7 @@ def preview(campaign: Campaign, *, facts: FactsSource = evidence_facts) -> Previ
             ],
             [title.value for title in Title],
         ),
+        school=school,
     )
 
 
@@ -357,6 +371,26 @@ def _warnings(
             warnings.append(
                 _("%(name)s: bị kỷ luật (%(d)s) nên xếp loại KHT, không theo mức đề nghị %(p)s.")
                 % {"name": name, "d": row.facts.discipline.value, "p": row.proposed.value}
+            )
+        else:
+            # Capped by the months of leave (NĐ 90/2020 Art. 2 cl. 3).
+            capped = [reason for reason in row.result.reasons if reason.startswith("Nghỉ không")]
+            warnings.extend(f"{name}: {reason}" for reason in capped)
+        if (
+            row.facts.maternity
+            and row.result.level is not None
+            and row.facts.months_worked < rules.min_months_classified
+        ):
+            warnings.append(
+                _(
+                    "%(name)s: nghỉ chế độ thai sản, công tác %(m)s tháng (dưới %(min)s tháng) "
+                    "nhưng vẫn được xếp loại theo thời gian làm việc thực tế."
+                )
+                % {
+                    "name": name,
+                    "m": format_number(row.facts.months_worked),
+                    "min": format_number(rules.min_months_classified),
+                }
             )
         warnings.extend(f"{name}: {note}" for note in row.notes)
         if row.missed:

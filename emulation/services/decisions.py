@@ -133,6 +133,7 @@ def build_snapshot(campaign: Campaign, vote: CouncilVote | None, on: dt.date) ->
     )
     higher = result.preview.rules.higher_title
     decided_people = {row["evaluation"]: row for row in people}
+    school = result.school.as_dict() if result.school is not None else None
     proposals = []
     for item in items:
         kind = ItemKind(item.kind)
@@ -145,7 +146,7 @@ def build_snapshot(campaign: Campaign, vote: CouncilVote | None, on: dt.date) ->
                 continue
             name, where = item.evaluation.person.full_name, item.evaluation.unit.name
         else:
-            unit_row = next((u for u in units if u["unit"] == item.unit_id), None)
+            unit_row = next((u for u in [*units, school] if u and u["unit"] == item.unit_id), None)
             if unit_row is None or unit_row["proposed"] != Title.TTLDXS.value:
                 continue
             title, name = _PROPOSAL_TITLES[kind], ""
@@ -158,6 +159,18 @@ def build_snapshot(campaign: Campaign, vote: CouncilVote | None, on: dt.date) ->
                 "unit": where,
                 "grounds": item.grounds,
                 "tally": tally_text(item),
+            }
+        )
+    if school is not None and school["proposed"] == Title.TTLDTT.value:
+        # The school's TTLĐTT follows from the rules, as a unit's: proposed, not voted on.
+        proposals.append(
+            {
+                "kind": "ttldtt",
+                "title": Title.TTLDTT.label,
+                "name": "",
+                "unit": school["name"],
+                "grounds": next((r for r in school["reasons"] if r.startswith("Đạt TTLĐTT")), ""),
+                "tally": _("theo tiêu chuẩn, không bỏ phiếu"),
             }
         )
     counts = Counter(title for row in people for title in row["titles"])
@@ -181,6 +194,7 @@ def build_snapshot(campaign: Campaign, vote: CouncilVote | None, on: dt.date) ->
         },
         "people": people,
         "units": units,
+        "school": school,
         "proposals": proposals,
         "counts": dict(counts),
         "total": sum(row["amount"] or 0 for row in [*people, *units]),

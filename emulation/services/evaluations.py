@@ -243,18 +243,30 @@ def record_facts(
     by: User,
     reason: str = "",
     expected_version: int | None = None,
+    leave_months: Decimal | None = None,
+    maternity_leave: bool | None = None,
 ) -> Evaluation:
-    """What the rules read besides the levels: months worked in the year, discipline, the group
-    of similar tasks. Each change keeps its reason."""
+    """What the rules read besides the levels: months worked in the year, months of leave the
+    law allows (maternity leave apart) and maternity leave (NĐ 90/2020 Art. 2 cl. 3),
+    discipline, the group of similar tasks. Each change keeps its reason; `leave_months` and
+    `maternity_leave` left None stay as they are."""
     claim_version(evaluation, expected_version)
     _editable(evaluation)
     if not Decimal(0) <= months_worked <= Decimal(12):
         raise EmulationError(_("Số tháng công tác phải từ 0 đến 12."))
+    leave = evaluation.leave_months if leave_months is None else leave_months
+    if not Decimal(0) <= leave <= Decimal(12):
+        raise EmulationError(_("Số tháng nghỉ phải từ 0 đến 12."))
+    if months_worked + leave > Decimal(12):
+        raise EmulationError(_("Số tháng công tác và số tháng nghỉ cộng lại không quá 12 tháng."))
     if discipline and discipline not in Discipline._value2member_map_:
         raise EmulationError(_("Hình thức kỷ luật không hợp lệ."))
     if not task_group.strip():
         raise EmulationError(_("Hãy ghi nhóm nhiệm vụ tương đồng."))
     evaluation.months_worked = months_worked
+    evaluation.leave_months = leave
+    if maternity_leave is not None:
+        evaluation.maternity_leave = maternity_leave
     evaluation.discipline = discipline or None
     evaluation.task_group = task_group.strip()[:100]
     stamp(evaluation, by, reason.strip() or _("Cập nhật thông tin xét"))

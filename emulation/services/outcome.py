@@ -3,8 +3,11 @@ ranking now the ballot's), each title that needs the council kept only when its 
 and which titles the school decides and which it proposes to the level above.
 
 The head of a school decides LĐTT, CSTĐCS and TTLĐTT (Luật Thi đua, khen thưởng 2022, Art. 80
-cl. 1); CSTĐ cấp tỉnh/bộ, TTLĐXS and the Minister's Bằng khen are proposed by a tờ trình. A
-unit proposed for TTLĐXS meets TTLĐTT too, which the school decides meanwhile.
+cl. 1) for its people and its working units; CSTĐ cấp tỉnh/bộ, TTLĐXS and the Minister's Bằng
+khen are proposed by a tờ trình. A unit proposed for TTLĐXS meets TTLĐTT too, which the school
+decides meanwhile. The school itself is never in its own decision: measured over everyone
+classified, it is proposed for TTLĐXS (when the council passed it) or else TTLĐTT (by the
+rules, not voted on, as a unit's TTLĐTT), both decided by the level above.
 
 Published to staff as `CouncilVote.results` (frozen then), and frozen again, with the bonus
 amounts, in the decision. Read-only.
@@ -75,12 +78,15 @@ class Outcome:
     preview: Preview
     people: list[PersonOutcome]
     units: list[UnitOutcome]
+    # The school as a whole: nothing decided here, what it is proposed for above.
+    school: UnitOutcome | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "rule_set": str(self.preview.rule_set),
             "people": [person.as_dict() for person in self.people],
             "units": [unit.as_dict() for unit in self.units],
+            "school": self.school.as_dict() if self.school is not None else None,
         }
 
 
@@ -191,7 +197,38 @@ def outcome(campaign: Campaign, vote: CouncilVote | None) -> Outcome:
                 reasons=reasons,
             )
         )
-    return Outcome(preview=result, people=people, units=units)
+    return Outcome(
+        preview=result, people=people, units=units, school=_school(campaign, result, items)
+    )
+
+
+def _school(
+    campaign: Campaign, result: Preview, items: dict[tuple[str, int], CouncilItem]
+) -> UnitOutcome | None:
+    """What the school as a whole is proposed for to the level above (never decided here)."""
+    school = result.school
+    if school is None:
+        return None
+    reasons = list(school.reasons)
+    proposed: str | None = None
+    if school.title is Title.TTLDXS:
+        passed, why = _voted(items, ItemKind.TTLDXS, campaign.school_id, Title.TTLDXS.value)
+        reasons.append(why)
+        proposed = Title.TTLDXS.value if passed else Title.TTLDTT.value
+    elif school.title is Title.TTLDTT:
+        proposed = Title.TTLDTT.value
+    reasons.append(
+        _("Danh hiệu tập thể của trường do cấp trên xét; trường đề nghị trong tờ trình.")
+        if proposed
+        else _("Trường chưa đủ tiêu chuẩn để đề nghị danh hiệu tập thể.")
+    )
+    return UnitOutcome(
+        unit_id=campaign.school_id,
+        name=campaign.school.name,
+        title=None,
+        proposed=proposed,
+        reasons=reasons,
+    )
 
 
 def level_of(level: str | None) -> Level | None:

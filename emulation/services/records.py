@@ -168,10 +168,14 @@ def enter_past_title(row: TitleHistory, *, by: User) -> TitleHistory:
 
 
 @transaction.atomic
-def correct_past_title(row: TitleHistory, *, reason: str, by: User) -> TitleHistory:
-    """Correct a past year's titles, imported or entered, with the reason kept in its history."""
+def correct_past_title(
+    row: TitleHistory, *, reason: str, by: User, expected_version: int | None = None
+) -> TitleHistory:
+    """Correct a past year's titles, imported or entered, with the reason kept in its history;
+    `expected_version`: the version the editor's form was opened at (core.versioning)."""
     if row.pk is None:
         raise EmulationError(_("Chưa có dòng danh hiệu này."))
+    claim_version(row, expected_version)
     if TitleHistory._base_manager.filter(pk=row.pk, archived_at__isnull=False).exists():
         raise EmulationError(_("Danh hiệu này đã bị thu hồi, không sửa được."))
     if TitleHistory._base_manager.filter(pk=row.pk, source=TitleSource.DECIDED).exists():
@@ -185,9 +189,13 @@ def correct_past_title(row: TitleHistory, *, reason: str, by: User) -> TitleHist
 
 
 @transaction.atomic
-def withdraw_past_title(row: TitleHistory, *, reason: str, by: User) -> None:
+def withdraw_past_title(
+    row: TitleHistory, *, reason: str, by: User, expected_version: int | None = None
+) -> None:
     """Withdraw a past year's titles (entered by mistake, or revoked): archived with the
-    reason, no longer read by the eligibility; never deleted."""
+    reason, no longer read by the eligibility; never deleted. Refused with `EditConflict` when
+    someone saved the row after the withdrawing form was opened at `expected_version`."""
+    claim_version(row, expected_version)
     if row.is_archived:
         raise EmulationError(_("Danh hiệu này đã bị thu hồi."))
     if row.source == TitleSource.DECIDED:

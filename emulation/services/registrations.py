@@ -18,6 +18,7 @@ from emulation.models import Campaign, CampaignUnit, Registration, RegistrationS
 from emulation.services.common import (
     EmulationError,
     acting_person,
+    collective_exclusion,
     ensure_open,
     normalise_titles,
     placements,
@@ -114,6 +115,12 @@ def register_unit(
     _check_window(campaign)
     if unit.school_id != campaign.school_id or unit.pk == campaign.school_id:
         raise EmulationError(_("Chỉ các đơn vị thuộc trường đăng ký danh hiệu tập thể."))
+    excluded = collective_exclusion(unit, campaign.school_id)
+    if excluded:
+        raise EmulationError(
+            _("%(unit)s không đăng ký danh hiệu tập thể trong phong trào của trường: %(why)s.")
+            % {"unit": unit.name, "why": excluded}
+        )
     chosen = normalise_titles(titles, campaign.collective_titles)
     if not chosen:
         raise EmulationError(_("Hãy chọn danh hiệu tập thể đăng ký."))

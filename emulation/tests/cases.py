@@ -52,6 +52,8 @@ def person(
     rank: int | None = None,
     initiative: str | None = None,
     history: dict[int, Iterable[str]] | None = None,
+    leave: float | int = 0,
+    maternity: bool = False,
 ) -> Person:
     """`history` by the calendar year a school year starts in: {2022: ["CSTĐCS"]}."""
     return Person(
@@ -67,6 +69,8 @@ def person(
             SchoolYear(start): frozenset(Title(title) for title in titles)
             for start, titles in (history or {}).items()
         },
+        leave_months=Decimal(str(leave)),
+        maternity=maternity,
     )
 
 

@@ -189,7 +189,7 @@ def test_the_whole_cycle_through_the_pages(council: Council) -> None:
     chair, secretary = council.client("leadership"), council.client("clerk")
     secretary.post(url("council_prepare", council.campaign.pk), {"held_on": "28/05/2024"})
     vote = active_vote(council.campaign)
-    assert vote is not None and vote.items.count() == 9
+    assert vote is not None and vote.items.count() == 10  # the school as a whole: TTLĐXS
     page = chair.post(
         url("council_open", council.campaign.pk),
         {"present": [str(council.member(r).pk) for r in ("leadership", "clerk", "faculty_head", "colleague")],

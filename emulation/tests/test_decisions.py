@@ -164,7 +164,25 @@ def test_the_decision_writes_each_result_and_the_years_titles(council: Council) 
     assert Notification.objects.filter(
         kind=NotificationKind.EMULATION_DECISION, user=council.users["staff"]
     ).exists()
-    assert decision.snapshot["counts"] == {"LĐTT": 11, "CSTĐCS": 2, "TTLĐTT": 3}
+    assert decision.snapshot["counts"] == {"LĐTT": 11, "CSTĐCS": 2, "TTLĐTT": 2}
+    # The working units only: neither the school nor its board recognised by its own decision;
+    # the school as a whole is proposed above (TTLĐXS, passed by the council).
+    world = council.cycle.world
+    assert set(
+        TitleHistory.objects.filter(person=None, start_year=2023).values_list("unit", flat=True)
+    ) == {world.office.pk, world.faculty.pk}
+    school = decision.snapshot["school"]
+    assert (school["unit"], school["title"], school["proposed"]) == (
+        world.school.pk,
+        None,
+        "TTLĐXS",
+    )
+    assert [
+        (p["kind"], p["unit"]) for p in decision.snapshot["proposals"] if p["kind"] == "ttldxs"
+    ] == [
+        ("ttldxs", world.faculty.name),
+        ("ttldxs", world.school.name),
+    ]
 
 
 def test_the_decision_is_numbered_once_and_never_changes(council: Council) -> None:
@@ -235,7 +253,7 @@ def test_the_papers_lists_are_the_decisions(council: Council) -> None:
         sum(row[8] or 0 for row in rows)
         + sum((row[5].value or 0) for row in book["Tập thể"].iter_rows(min_row=2))
         == decision.snapshot["total"]
-        == 11 * 540_000 - 2 * 540_000 + 2 * 1_800_000 + 3 * 1_440_000
+        == 11 * 540_000 - 2 * 540_000 + 2 * 1_800_000 + 2 * 1_440_000
     )
 
 

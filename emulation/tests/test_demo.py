@@ -120,11 +120,14 @@ def test_registrations_and_the_units_lists(campaign: Campaign) -> None:
     personal = Registration.objects.filter(campaign=campaign, person__isnull=False)
     collective = Registration.objects.filter(campaign=campaign, person__isnull=True)
     assert personal.count() == 50 and collective.count() == 5
-    # Each unit sent its list; the vice-principal placed at the school itself has no unit list.
+    # Each unit sent its list; the leadership placed at the school itself have no unit list (the
+    # principal and a vice-principal are not placed in the Đảng ủy, where they also hold posts).
     waiting = Registration.objects.filter(campaign=campaign).exclude(
         status=RegistrationStatus.CONFIRMED
     )
-    assert [r.person.full_name for r in waiting] == ["Vi Hồng Thắm"]  # type: ignore[union-attr]
+    assert [r.person.full_name for r in waiting] == [  # type: ignore[union-attr]
+        "Nguyễn Thế Dương", "Phùng Quý Sơn", "Vi Hồng Thắm",
+    ]  # fmt: skip
     titles = Counter(title for r in personal for title in r.titles)
     assert titles == {"LĐTT": 50, "CSTĐCS": 8, "CSTĐ cấp tỉnh": 1}
     units = {r.unit.name: r.titles for r in collective.select_related("unit")}
@@ -132,7 +135,8 @@ def test_registrations_and_the_units_lists(campaign: Campaign) -> None:
     assert units["Khoa Xã hội"] == ["TTLĐXS"]
     # (The school's own part came with its title, at the decision.)
     parts = CampaignUnit.objects.filter(campaign=campaign).exclude(unit=campaign.school)
-    assert parts.count() == 10 and all(p.registrations_submitted for p in parts)
+    assert parts.count() == 9 and all(p.registrations_submitted for p in parts)
+    assert not parts.filter(unit__kind__in=["party_committee", "mass_organisation"]).exists()
     # Every registration was made in the window, by the person when they have an account.
     days = {r.history.earliest().history_date.date() for r in personal}  # type: ignore[attr-defined]
     assert min(days) >= campaign.registration_opens and max(days) <= campaign.registration_closes
@@ -201,7 +205,7 @@ def test_the_open_steps_were_taken_before_the_council(campaign: Campaign) -> Non
     assert local_day(faculty.reviews_submitted_at) == dt.date(2024, 5, 21)
     assert faculty.reviews_submitted_by.username == "chuvankhanh"  # type: ignore[union-attr]
     parts = CampaignUnit.objects.filter(campaign=campaign, registrations_submitted_at__isnull=False)
-    assert all(part.reviews_submitted for part in parts) and parts.count() == 10
+    assert all(part.reviews_submitted for part in parts) and parts.count() == 9
 
 
 def test_the_councils_secret_ballot(campaign: Campaign) -> None:
@@ -277,8 +281,8 @@ def test_the_principals_decision_and_the_proposal(campaign: Campaign) -> None:
         "emulation_proposal": ("01/TTr-CĐSPLS", dt.date(2024, 6, 12)),
     }
     snapshot = decision.snapshot
-    assert snapshot["counts"] == {"LĐTT": 42, "CSTĐCS": 6, "TTLĐTT": 8}
-    assert snapshot["base_salary"]["amount"] == 1_800_000 and snapshot["total"] == 41_760_000
+    assert snapshot["counts"] == {"LĐTT": 42, "CSTĐCS": 6, "TTLĐTT": 6}
+    assert snapshot["base_salary"]["amount"] == 1_800_000 and snapshot["total"] == 38_880_000
     people = {row["name"]: row for row in snapshot["people"]}
     assert sorted(name for name, row in people.items() if "CSTĐCS" in row["titles"]) == sorted(
         [
@@ -302,11 +306,18 @@ def test_the_principals_decision_and_the_proposal(campaign: Campaign) -> None:
     assert units["Khoa Tự nhiên"] == ("TTLĐTT", "TTLĐXS")
     assert units["Khoa Xã hội"] == ("TTLĐTT", None)
     assert units["Phòng Tổ chức – Hành chính"] == (None, None)
+    # Neither the school (its leadership placed there) nor the Đảng ủy in its own decision: the
+    # school as a whole meets TTLĐTT (not TTLĐXS: Lý Văn Kiên is at KHT) and is proposed above.
+    school = campaign.school
+    assert units[school.name] == (None, None)
+    assert "Đảng ủy Trường Cao đẳng Sư phạm Lạng Sơn" not in units
+    assert (snapshot["school"]["title"], snapshot["school"]["proposed"]) == (None, "TTLĐTT")
     assert [(p["kind"], p["name"] or p["unit"]) for p in snapshot["proposals"]] == [
         ("cstd_higher", "Hà Văn Long"),
         ("bang_khen", "Hà Văn Long"),
         ("ttldxs", "Phòng Kế hoạch – Tài chính"),
         ("ttldxs", "Khoa Tự nhiên"),
+        ("ttldtt", school.name),
     ]
     # Written on each evaluation and recorded as the year's titles.
     assert set(Evaluation.objects.filter(campaign=campaign).values_list("stage", flat=True)) == {
@@ -323,7 +334,8 @@ def test_the_principals_decision_and_the_proposal(campaign: Campaign) -> None:
     assert {r.decision for r in decided} == {"01/QĐ-CĐSPLS"}
     khtc = decided.get(person__isnull=True, unit__name="Phòng Kế hoạch – Tài chính")
     assert khtc.titles == ["TTLĐTT"]
-    assert decided.filter(person__isnull=True).count() == 8
+    assert decided.filter(person__isnull=True).count() == 6
+    assert not decided.filter(unit=school, person__isnull=True).exists()
 
 
 def test_the_lecturer_finds_her_result_and_the_principal_the_papers(campaign: Campaign) -> None:

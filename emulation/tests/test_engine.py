@@ -407,3 +407,128 @@ def test_school_years() -> None:
     for bad in ("2023-2025", "2023", "23-24", "2023/2024"):
         with pytest.raises(ValueError, match="không đúng dạng"):
             SchoolYear.parse(bad)
+
+
+# NĐ 90/2020 Art. 2 cl. 3: maternity leave and 3–6 months of leave.
+def test_maternity_leave_is_classified_on_the_time_actually_worked() -> None:
+    result = run([person("P01", "HTT", months=4, maternity=True)]).people["P01"]
+    assert result.level is Level.HTT
+    text = reasons(result)
+    assert "Nghỉ chế độ thai sản: công tác 4 tháng, dưới 6 tháng nhưng vẫn xếp loại" in text
+    assert "thời gian làm việc thực tế (Nghị định 90/2020/NĐ-CP, Điều 2 khoản 3)" in text
+    # Classified, but 4 months worked are not the 10 LĐTT needs.
+    assert result.titles == ()
+    assert "Không đạt LĐTT: công tác 4 tháng (cần từ 10 tháng)" in text
+
+
+def test_without_maternity_leave_under_six_months_is_still_not_classified() -> None:
+    result = run([person("P01", "HTT", months=4, leave=5)]).people["P01"]
+    assert result.level is None and "Không xếp loại" in reasons(result)
+
+
+def test_maternity_leave_with_discipline_is_kht() -> None:
+    result = run([person("P01", "HTXS", months=3, maternity=True, discipline="khiển trách")])
+    assert result.people["P01"].level is Level.KHT
+
+
+def test_the_maternity_exception_is_data() -> None:
+    rules = Rules(maternity_classified=False)
+    assert run([person("P01", months=4, maternity=True)], rules).people["P01"].level is None
+
+
+@pytest.mark.parametrize(
+    ("leave", "proposed", "expected"),
+    [
+        (0, "HTT", "HTT"),
+        (2.5, "HTT", "HTT"),
+        (3, "HTT", "HT"),
+        (3, "HTXS", "HT"),
+        (5.5, "HTXS", "HT"),
+        (4, "HT", "HT"),
+        (4, "KHT", "KHT"),
+    ],
+)
+def test_three_to_six_months_of_leave_caps_the_level_at_ht(
+    leave: float, proposed: str, expected: str
+) -> None:
+    result = run([person("P01", proposed, months=12 - leave, leave=leave, rank=1)]).people["P01"]
+    assert result.level is Level(expected)
+    capped = "Nghỉ không tham gia công tác" in reasons(result)
+    assert capped == (Level(proposed).rank > Level(expected).rank)
+
+
+def test_the_cap_says_why_and_costs_the_titles() -> None:
+    result = run([person("P01", "HTXS", months=8, leave=4, initiative="school")]).people["P01"]
+    assert result.level is Level.HT and result.titles == ()
+    assert (
+        "Nghỉ không tham gia công tác 4 tháng trong năm theo quy định (từ 3 tháng): xếp loại "
+        "không cao hơn Hoàn thành nhiệm vụ (HT), không theo mức đề xuất HTXS"
+    ) in reasons(result)
+
+
+def test_maternity_leave_is_not_capped_but_other_leave_is() -> None:
+    people = [
+        person("P01", "HTT", months=6, maternity=True),  # six months on maternity leave
+        person("P02", "HTT", months=6, leave=3, maternity=True),
+    ]
+    result = run(people).people
+    assert result["P01"].level is Level.HTT
+    assert result["P02"].level is Level.HT
+
+
+def test_the_cap_is_data() -> None:
+    rules = Rules(leave_cap_months=Decimal(2), leave_cap_level=Level.HTT)
+    result = run([person("P01", "HTXS", months=10, leave=2, rank=1)], rules).people["P01"]
+    assert result.level is Level.HTT
+
+
+def test_leave_and_maternity_in_the_exchange_format() -> None:
+    data = {
+        "year": "2023-2024",
+        "units": [{"id": "K1"}],
+        "people": [
+            {"id": "P1", "unit": "K1", "group": "GV", "months_worked": 4, "proposed": "HTT",
+             "maternity": True},
+            {"id": "P2", "unit": "K1", "group": "GV", "months_worked": 8, "proposed": "HTT",
+             "leave_months": 4},
+            {"id": "P3", "unit": "K1", "group": "GV", "months_worked": 12, "proposed": "HTT",
+             "leave_months": None, "maternity": None},
+        ],
+    }  # fmt: skip
+    exchange = parse(data)
+    people = {p.id: p for p in exchange.people}
+    assert (people["P1"].maternity, people["P1"].leave_months) == (True, Decimal(0))
+    assert (people["P2"].maternity, people["P2"].leave_months) == (False, Decimal(4))
+    assert (people["P3"].maternity, people["P3"].leave_months) == (False, Decimal(0))
+    result = evaluate(exchange.year, exchange.units, exchange.people, Rules())
+    assert [result.people[p].level for p in ("P1", "P2", "P3")] == [Level.HTT, Level.HT, Level.HTT]
+
+
+# Collectives the school does not recognise itself, and the school as a whole.
+def test_an_excluded_unit_gets_no_title_but_its_people_are_classified() -> None:
+    people = [person(f"P{i}", "HTT", unit="BGH") for i in range(3)]
+    result = evaluate(
+        YEAR, [Unit("BGH", excluded="lãnh đạo trường thuộc tập thể trường")], people, Rules()
+    )
+    assert result.units["BGH"].title is None
+    assert result.units["BGH"].reasons[0] == (
+        "Không xét danh hiệu tập thể: lãnh đạo trường thuộc tập thể trường."
+    )
+    assert all(result.people[p.id].titles == (Title.LDTT,) for p in people)
+
+
+def test_the_school_as_a_whole_is_measured_over_every_unit() -> None:
+    from emulation.engine import collective
+
+    people = [
+        person("P1", "HTT", unit="K1", initiative="school"),
+        person("P2", "HTT", unit="K1"),
+        person("P3", "HT", unit="K2"),
+        person("P4", "HTT", unit="BGH"),
+    ]
+    units = [Unit("K1"), Unit("K2"), Unit("BGH", excluded="x")]
+    result = evaluate(YEAR, units, people, Rules())
+    school = collective(people, result.people, Rules())
+    assert school.title is Title.TTLDXS  # 3/4 LĐTT ≥ 70%, one CSTĐCS, nobody below HT
+    assert "3/4 thành viên được xếp loại đạt LĐTT (75%)" in " ".join(school.reasons)
+    assert result.units["K2"].title is None

@@ -1,7 +1,7 @@
 """Properties of the engine over generated schools (hypothesis).
 
-The quota is never exceeded per (unit, group); adding discipline to a person never raises their
-level; removing an initiative never adds a title, to anyone or any unit; the results do not
+The quota is never exceeded per (unit, group); adding discipline or months of leave to a person
+never raises their level, nor does taking away their maternity leave; removing an initiative never adds a title, to anyone or any unit; the results do not
 depend on the order of the people.
 """
 
@@ -57,6 +57,8 @@ def people(draw: st.DrawFn) -> list[Person]:
                 council_rank=draw(st.none() | st.integers(min_value=1, max_value=6)),
                 initiative=draw(st.none() | st.sampled_from(list(Scope))),
                 history=history,
+                leave_months=Decimal(draw(st.integers(min_value=0, max_value=12))) / 2,
+                maternity=draw(st.booleans()),
             )
         )
     return result
@@ -71,6 +73,9 @@ rules_strategy = st.builds(
     ldtt_min_months=st.sampled_from([Decimal(6), Decimal(10), Decimal(12)]),
     collective_discipline_bar=st.none() | st.sampled_from(list(Discipline)),
     under_ministry=st.booleans(),
+    leave_cap_months=st.sampled_from([Decimal(0), Decimal(3), Decimal("4.5")]),
+    leave_cap_level=st.sampled_from(list(Level)),
+    maternity_classified=st.booleans(),
 )
 
 
@@ -90,8 +95,14 @@ def test_the_htxs_quota_is_never_exceeded(school: list[Person], rules: Rules) ->
     htxs: Counter[tuple[str, str]] = Counter()
     for member in school:
         key = (member.unit, member.group)
-        classified = member.months_worked >= rules.min_months_classified
-        if classified and member.discipline is None and member.proposed in (Level.HTT, Level.HTXS):
+        classified = member.months_worked >= rules.min_months_classified or (
+            member.maternity and rules.maternity_classified
+        )
+        level = member.proposed
+        capped = member.leave_months >= rules.leave_cap_months
+        if capped and level.rank > rules.leave_cap_level.rank:
+            level = rules.leave_cap_level
+        if classified and member.discipline is None and level in (Level.HTT, Level.HTXS):
             base[key] += 1
         if result.people[member.id].level is Level.HTXS:
             htxs[key] += 1
@@ -113,6 +124,50 @@ def test_adding_discipline_never_raises_a_level(
     before = run(school, rules).people[school[index].id]
     changed = list(school)
     changed[index] = replace(school[index], discipline=discipline)
+    after = run(changed, rules).people[school[index].id]
+    assert level_rank(after.level) <= level_rank(before.level)
+    assert set(after.titles) <= set(before.titles)
+
+
+@SETTINGS
+@given(people(), rules_strategy, st.data())
+def test_adding_leave_never_raises_a_level(
+    school: list[Person], rules: Rules, data: st.DataObject
+) -> None:
+    """NĐ 90/2020 Art. 2 cl. 3: more months of leave (the months worked as they are, or fewer by
+    the same) never raise the person's level nor add a title."""
+    if not school:
+        return
+    index = data.draw(st.integers(min_value=0, max_value=len(school) - 1))
+    member = school[index]
+    more = Decimal(data.draw(st.integers(min_value=1, max_value=12))) / 2
+    fewer_months = data.draw(st.booleans())
+    before = run(school, rules).people[member.id]
+    changed = list(school)
+    changed[index] = replace(
+        member,
+        leave_months=member.leave_months + more,
+        months_worked=max(Decimal(0), member.months_worked - more)
+        if fewer_months
+        else member.months_worked,
+    )
+    after = run(changed, rules).people[member.id]
+    assert level_rank(after.level) <= level_rank(before.level)
+    assert set(after.titles) <= set(before.titles)
+
+
+@SETTINGS
+@given(people(), rules_strategy, st.data())
+def test_without_maternity_leave_nobody_is_classified_higher(
+    school: list[Person], rules: Rules, data: st.DataObject
+) -> None:
+    on_leave = [index for index, member in enumerate(school) if member.maternity]
+    if not on_leave:
+        return
+    index = data.draw(st.sampled_from(on_leave))
+    before = run(school, rules).people[school[index].id]
+    changed = list(school)
+    changed[index] = replace(school[index], maternity=False)
     after = run(changed, rules).people[school[index].id]
     assert level_rank(after.level) <= level_rank(before.level)
     assert set(after.titles) <= set(before.titles)

@@ -203,6 +203,13 @@ PERSON_FAULTS: list[tuple[str, dict[str, Any], str]] = [
      "năm 2022-2023 lặp lại trong lịch sử"),
     ("unknown title", {"history": [{"year": "2022-2023", "titles": ["Giấy khen"]}]},
      "danh hiệu \"Giấy khen\" không hợp lệ"),
+    ("leave as text", {"leave_months": "3"}, "\"leave_months\" phải là số (nhận được chuỗi)"),
+    ("leave negative", {"leave_months": -1}, "\"leave_months\" phải từ 0 đến"),
+    ("leave over the year", {"months_worked": 10, "leave_months": 3},
+     "\"leave_months\" phải từ 0 đến 2 (cộng với \"months_worked\" không quá 12; nhận được 3)"),
+    ("maternity as text", {"maternity": "có"},
+     "\"maternity\" phải là true, false hoặc null (nhận được 'có')"),
+    ("maternity as number", {"maternity": 1}, "\"maternity\" phải là true, false hoặc null"),
 ]  # fmt: skip
 
 

@@ -87,7 +87,7 @@ def test_past_titles_entered_by_hand_are_read_by_the_eligibility(candidate: Cycl
     # Withdrawn: archived with its reason, no longer read; never deleted.
     first, second = rows
     response = cycle.client("leadership").post(
-        url("title_withdraw", second.pk), {"reason": "Nhập nhầm năm học"}
+        url("title_withdraw", second.pk), {"reason": "Nhập nhầm năm học", "version": "1"}
     )
     assert response.status_code == 302
     second.refresh_from_db()
@@ -101,7 +101,8 @@ def test_past_titles_entered_by_hand_are_read_by_the_eligibility(candidate: Cycl
     # Corrected with a reason, kept in history.
     page = clerk.get(url("title_edit", first.pk)).content.decode()
     assert 'name="reason"' in page
-    data = row_data(cycle, start_year="2021", titles=["LĐTT"])
+    assert 'name="version" value="1"' in page
+    data = row_data(cycle, start_year="2021", titles=["LĐTT"], version="1")
     data.pop("person")
     response = clerk.post(url("title_edit", first.pk), data)
     assert response.status_code == 400 and "Hãy ghi lý do sửa" in response.content.decode()
@@ -177,11 +178,11 @@ def test_a_title_the_systems_decision_wrote_is_not_changed_by_hand(cycle: Cycle)
         source=TitleSource.DECIDED,
     )
     leader = cycle.client("leadership")
-    response = leader.post(url("title_withdraw", row.pk), {"reason": "x"})
+    response = leader.post(url("title_withdraw", row.pk), {"reason": "x", "version": "1"})
     assert (
         response.status_code == 400 and "theo quyết định trên hệ thống" in response.content.decode()
     )
-    data = row_data(cycle, titles=["LĐTT", "CSTĐCS"], reason="Sửa tay")
+    data = row_data(cycle, titles=["LĐTT", "CSTĐCS"], reason="Sửa tay", version="1")
     response = leader.post(url("title_edit", row.pk), data)
     assert (
         response.status_code == 400 and "theo quyết định trên hệ thống" in response.content.decode()
@@ -194,16 +195,23 @@ def test_withdraw_needs_a_reason_and_the_roles_are_checked(cycle: Cycle) -> None
     row = TitleHistory.objects.create(
         school=cycle.world.school, person=cycle.people["staff"], start_year=2022, titles=["LĐTT"]
     )
-    response = cycle.client("clerk").post(url("title_withdraw", row.pk), {"reason": "  "})
+    response = cycle.client("clerk").post(
+        url("title_withdraw", row.pk), {"reason": "  ", "version": "1"}
+    )
     assert response.status_code == 400
     for role, status in (("staff", 403), ("unit_head", 403), ("officer", 404), ("outsider", 404)):
         assert (
-            cycle.client(role).post(url("title_withdraw", row.pk), {"reason": "x"}).status_code
+            cycle.client(role)
+            .post(url("title_withdraw", row.pk), {"reason": "x", "version": "1"})
+            .status_code
             == status
         ), role
         assert (
             cycle.client(role)
-            .post(url("title_edit", row.pk), row_data(cycle, reason="x", titles=["CSTĐCS"]))
+            .post(
+                url("title_edit", row.pk),
+                row_data(cycle, reason="x", titles=["CSTĐCS"], version="1"),
+            )
             .status_code
             == status
         ), role
@@ -216,3 +224,63 @@ def test_withdraw_needs_a_reason_and_the_roles_are_checked(cycle: Cycle) -> None
     assert row.titles == ["LĐTT"] and not row.is_archived
     assert TitleHistory.objects.count() == 1
     assert cycle.client("leadership").get(url("title_edit", 999999)).status_code == 404
+
+
+def test_two_people_editing_the_same_row_do_not_overwrite_each_other(cycle: Cycle) -> None:
+    """core.versioning: the second save opened at the same version is refused with 409, shows
+    who changed what meanwhile and keeps what was typed; saved again, it goes through."""
+    row = TitleHistory.objects.create(
+        school=cycle.world.school, person=cycle.people["staff"], start_year=2022, titles=["LĐTT"]
+    )
+    clerk, leader = cycle.client("clerk"), cycle.client("leadership")
+    # Both open the correction form at version 1.
+    for client in (clerk, leader):
+        assert 'name="version" value="1"' in client.get(url("title_edit", row.pk)).content.decode()
+    data = row_data(cycle, titles=["LĐTT", "CSTĐCS"], reason="Bổ sung CSTĐCS", version="1")
+    assert clerk.post(url("title_edit", row.pk), data).status_code == 302
+    stale = row_data(cycle, titles=[], level="HT", reason="Chỉ xếp loại HT", version="1")
+    response = leader.post(url("title_edit", row.pk), stale)
+    text = response.content.decode()
+    assert response.status_code == 409
+    assert "vừa được" in text and "trong khi bạn đang sửa" in text
+    assert "Chỉ xếp loại HT" in text  # what the leader typed stays in the form
+    assert 'name="version" value="2"' in text  # armed for a deliberate second save
+    row.refresh_from_db()
+    assert (row.titles, row.level, row.version) == (["LĐTT", "CSTĐCS"], "HTT", 2)
+    # A withdrawal opened before the correction is refused too, nothing archived.
+    response = leader.post(url("title_withdraw", row.pk), {"reason": "Nhập nhầm", "version": "1"})
+    assert response.status_code == 409 and "trong khi bạn đang sửa" in response.content.decode()
+    row.refresh_from_db()
+    assert not row.is_archived
+    # Having seen the change, the leader saves again at the version shown.
+    assert leader.post(url("title_edit", row.pk), {**stale, "version": "2"}).status_code == 302
+    row.refresh_from_db()
+    assert (row.titles, row.level, row.version) == ([], "HT", 3)
+    assert row.history.latest().history_change_reason == "Sửa: Chỉ xếp loại HT"
+    # The withdrawal at the current version goes through.
+    assert (
+        leader.post(
+            url("title_withdraw", row.pk), {"reason": "Nhập nhầm", "version": "3"}
+        ).status_code
+        == 302
+    )
+    row.refresh_from_db()
+    assert row.is_archived
+
+
+@pytest.mark.parametrize("version", ["", "abc", "0", "-1", "9" * 40])
+def test_a_missing_or_bad_version_is_refused_in_vietnamese(cycle: Cycle, version: str) -> None:
+    row = TitleHistory.objects.create(
+        school=cycle.world.school, person=cycle.people["staff"], start_year=2022, titles=["LĐTT"]
+    )
+    leader = cycle.client("leadership")
+    data = row_data(cycle, titles=["LĐTT", "CSTĐCS"], reason="Bổ sung", version=version)
+    for response in (
+        leader.post(url("title_edit", row.pk), data),
+        leader.post(url("title_withdraw", row.pk), {"reason": "x", "version": version}),
+    ):
+        assert response.status_code in (400, 409), version
+        text = response.content.decode()
+        assert "phiên bản" in text or "trong khi bạn đang sửa" in text, version
+    row.refresh_from_db()
+    assert row.titles == ["LĐTT"] and not row.is_archived

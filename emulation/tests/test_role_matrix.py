@@ -114,9 +114,9 @@ ACTIONS: list[tuple[str, Callable[[Cycle], str], dict[str, str], tuple[int, ...]
     ("leadership review of the office head", lambda c: url("evaluation_review", evaluation(c, "unit_head"), "leadership"),
      {"leadership-level": "HTT", "leadership-comment": "Tốt"}, (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN)),
     ("title withdraw", lambda c: url("title_withdraw", TitleHistory.objects.get().pk),
-     {"reason": "Nhập nhầm"}, (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, LOGIN, FORBIDDEN, LOGIN)),
+     {"reason": "Nhập nhầm", "version": "1"}, (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, LOGIN, FORBIDDEN, LOGIN)),
     ("title correct", lambda c: url("title_edit", TitleHistory.objects.get().pk),
-     {"start_year": "2022", "titles": ["LĐTT", "CSTĐCS"], "reason": "Bổ sung"},
+     {"start_year": "2022", "titles": ["LĐTT", "CSTĐCS"], "reason": "Bổ sung", "version": "1"},
      (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, LOGIN, FORBIDDEN, LOGIN)),
 ]  # fmt: skip
 

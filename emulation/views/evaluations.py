@@ -216,6 +216,8 @@ def evaluation_facts(request: SignedInRequest, pk: int) -> HttpResponse:
         instance=evaluation,
         initial={
             "months_worked": evaluation.months_worked,
+            "leave_months": evaluation.leave_months,
+            "maternity_leave": evaluation.maternity_leave,
             "discipline": evaluation.discipline or "",
             "task_group": evaluation.task_group,
         },
@@ -226,6 +228,8 @@ def evaluation_facts(request: SignedInRequest, pk: int) -> HttpResponse:
             lambda: services.record_facts(
                 evaluation,
                 months_worked=form.cleaned_data["months_worked"],
+                leave_months=form.cleaned_data["leave_months"],
+                maternity_leave=form.cleaned_data["maternity_leave"],
                 discipline=form.cleaned_data["discipline"] or None,
                 task_group=form.cleaned_data["task_group"],
                 reason=form.cleaned_data["reason"],
@@ -243,8 +247,10 @@ def evaluation_facts(request: SignedInRequest, pk: int) -> HttpResponse:
         title=_("Thông tin xét của %(name)s") % {"name": evaluation.person.full_name},
         back=back,
         intro=_(
-            "Quy tắc xếp loại đọc các thông tin này: dưới 6 tháng công tác không xếp loại; "
-            "bị kỷ luật trong năm xếp loại Không hoàn thành nhiệm vụ."
+            "Quy tắc xếp loại đọc các thông tin này: dưới 6 tháng công tác không xếp loại, trừ "
+            "nghỉ chế độ thai sản (xếp loại theo thời gian làm việc thực tế); nghỉ theo quy "
+            "định từ 3 tháng trở lên vẫn xếp loại nhưng không từ Hoàn thành tốt nhiệm vụ trở "
+            "lên; bị kỷ luật trong năm xếp loại Không hoàn thành nhiệm vụ."
         ),
     )
 

@@ -163,7 +163,10 @@ def title_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
             if pk is None:
                 return services.enter_past_title(form.instance, by=request.user)
             return services.correct_past_title(
-                form.instance, reason=form.cleaned_data["reason"], by=request.user
+                form.instance,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                expected_version=form.expected_version,
             )
 
         done = attempt(
@@ -194,12 +197,15 @@ def title_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     row = get_authorised(
         request.user, TitleHistory.objects.active().select_related("person"), VIEW, MANAGE, pk=pk
     )
-    form = WithdrawTitleForm(request.POST or None)
+    form = WithdrawTitleForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
         done = attempt(
             request,
             lambda: services.withdraw_past_title(
-                row, reason=form.cleaned_data["reason"], by=request.user
+                row,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                expected_version=form.expected_version,
             ),
             form=form,
             success=_("Đã thu hồi danh hiệu năm học %(year)s của %(name)s.")
