@@ -42,7 +42,8 @@ class DatabaseCache(DjangoDatabaseCache):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         if mode == "touch" or connection.vendor not in ("postgresql", "sqlite"):
-            return bool(super()._base_set(mode, key, value, timeout))
+            # Django's own writer (private, so not in the type stubs).
+            return bool(super()._base_set(mode, key, value, timeout))  # type: ignore[misc]
         timeout = self.get_backend_timeout(timeout)
         now = tz_now().replace(microsecond=0)
         if timeout is None:
@@ -51,7 +52,7 @@ class DatabaseCache(DjangoDatabaseCache):
             expires = datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None)
         expires = expires.replace(microsecond=0)
         quote = connection.ops.quote_name
-        table = quote(self._table)
+        table = quote(self._table)  # type: ignore[attr-defined]  # Django's, private
         encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
         adapt = connection.ops.adapt_datetimefield_value
         sql = (
@@ -71,7 +72,7 @@ class DatabaseCache(DjangoDatabaseCache):
                     cursor.execute(f"SELECT COUNT(*) FROM {table}")
                     count = cursor.fetchone()[0]
                     if count > self._max_entries:
-                        self._cull(db, cursor, now, count)
+                        self._cull(db, cursor, now, count)  # type: ignore[attr-defined]
                 if not connection.in_atomic_block:
                     return self._upsert(cursor, mode, sql, params)
                 # A failed write must not break the caller's transaction.
