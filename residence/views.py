@@ -24,7 +24,6 @@ from core.requests import SignedInRequest
 from core.sheets.flow import run_import
 from core.sheets.writing import xlsx_response
 from core.views import attempt, render_form
-from organisations.membership import membership_of
 from organisations.models import Organisation
 from residence import excel, figures, links, services
 from residence.forms import (
@@ -46,6 +45,7 @@ from residence.models import (
     Room,
     Term,
 )
+from students.access import member_school
 from students.models import Cohort, Student
 from students.rules import named_cohorts
 from students.services import log_personal_view
@@ -57,14 +57,7 @@ PAGE_SIZE = 50
 
 
 def _school(request: SignedInRequest, perm: str = FIGURES) -> Organisation:
-    school_id = membership_of(request.user).school_id
-    if school_id is None:
-        raise PermissionDenied
-    school = get_object_or_404(Organisation, pk=school_id)
-    require(request.user, perm, school)
-    if perm != FIGURES and not school.is_school:
-        raise PermissionDenied
-    return school
+    return member_school(request, perm, figures=FIGURES)
 
 
 def _term(request: HttpRequest, school: Organisation) -> Term | None:

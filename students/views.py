@@ -22,9 +22,9 @@ from core.requests import SignedInHtmxRequest, SignedInRequest
 from core.sheets.flow import run_import
 from core.sheets.writing import xlsx_response
 from core.views import attempt, render_form
-from organisations.membership import membership_of
 from organisations.models import Organisation
 from students import excel, figures, services
+from students.access import member_school
 from students.forms import ChangeForm, CohortForm, EnrolmentCountForm, ProgrammeForm, QuotaForm
 from students.models import Cohort, Intake, Level, Programme, Reason, Status, StatusChange, Student
 from students.rules import named_cohorts
@@ -36,14 +36,7 @@ PAGE_SIZE = 50
 
 
 def _school(request: SignedInRequest, perm: str = FIGURES) -> Organisation:
-    school_id = membership_of(request.user).school_id
-    if school_id is None:
-        raise PermissionDenied
-    school = get_object_or_404(Organisation, pk=school_id)
-    require(request.user, perm, school)
-    if perm != FIGURES and not school.is_school:
-        raise PermissionDenied  # a Sở or a Phòng keeps no students of its own
-    return school
+    return member_school(request, perm, figures=FIGURES)
 
 
 def _cohorts(school: Organisation) -> list[Cohort]:
