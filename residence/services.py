@@ -209,7 +209,9 @@ def clean_declaration(values: dict[str, Any]) -> dict[str, str]:
             raise ResidenceError(_("Nội dung quá dài."))
     for key in ("landlord_phone", "phone"):
         digits = data[key].replace(" ", "").replace(".", "").replace("+", "")
-        if data[key] and (not digits.isdigit() or not 8 <= len(digits) <= 15):
+        if data[key] and (
+            not (digits.isascii() and digits.isdigit()) or not 8 <= len(digits) <= 15
+        ):
             raise ResidenceError(_("Số điện thoại không hợp lệ."))
     return data
 

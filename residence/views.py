@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.clock import today
 from core.permissions import require
+from core.query import id_param
 from core.requests import SignedInRequest
 from core.sheets.flow import run_import
 from core.sheets.writing import xlsx_response
@@ -61,9 +62,9 @@ def _school(request: SignedInRequest, perm: str = FIGURES) -> Organisation:
 
 
 def _term(request: HttpRequest, school: Organisation) -> Term | None:
-    wanted = request.GET.get("term", "")
-    if wanted.isdigit():
-        return get_object_or_404(Term, pk=int(wanted), school=school)
+    wanted = id_param(request.GET, "term")
+    if wanted is not None:
+        return get_object_or_404(Term, pk=wanted, school=school)
     return figures.current_term(school.pk)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import require
+from core.query import id_param
 from core.requests import SignedInRequest
 from core.views import attempt
 from planning.models import Plan, Target
@@ -26,9 +27,9 @@ FEED = "students.feed_targets"
 
 def _plan(request: SignedInRequest, school_id: int) -> Plan | None:
     plans = Plan.objects.active().filter(school_id=school_id)
-    chosen = request.GET.get("plan", "")
-    if chosen.isdigit():
-        return plans.filter(pk=int(chosen)).first()
+    chosen = id_param(request.GET, "plan")
+    if chosen is not None:
+        return plans.filter(pk=chosen).first()
     plan = current_plan()
     return plan if plan is not None and plan.school_id == school_id else None
 

@@ -31,9 +31,10 @@ OUTCOME = "students.record_outcome"
 
 
 def _term(value: str, terms: list[tuple[int, int]]) -> tuple[int, int] | None:
-    year, _sep, semester = value.partition("-")
-    if year.isdigit() and semester.isdigit() and (int(year), int(semester)) in terms:
-        return int(year), int(semester)
+    # Compared as written ("2023-1"), never converted: a query string may hold anything.
+    for term in terms:
+        if value == f"{term[0]}-{term[1]}":
+            return term
     return terms[0] if terms else None
 
 
