@@ -139,7 +139,8 @@ def load_plan_links(plan: Any, loader: Any) -> None:
     alerts.refresh_warnings(school, results, by=by)
     warnings = list(AcademicWarning.objects.filter(school=school).order_by("pk"))
     for number, warning in enumerate(warnings[:3]):
-        alerts.follow_up(warning, plan=plan, due=dt.date(2024, 2, 29), by=by)
+        # Followed through the second term, to its end.
+        alerts.follow_up(warning, plan=plan, due=dt.date(2024, 6, 30), by=by)
         if number < 2:
             alerts.record_outcome(
                 warning,

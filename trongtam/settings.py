@@ -58,10 +58,13 @@ INSTALLED_APPS = [
     "documents",
     "planning",
     "workload",
-    "students",
     "papers",
     "conferences",
     "tracking",
+    # After the plan's own demos (demo/loader.py runs each app's demo in this order): the
+    # students' demo adds follow-up tasks to the demo plan, after the conference's amendment
+    # and the year's check-ins.
+    "students",
     "emulation",
     "residence",
     "reports",
