@@ -20,6 +20,7 @@ from core.text import format_number
 from organisations.models import Organisation, Position
 from planning import services as plan_services
 from planning.models import Plan, Task
+from planning.status import RunState
 from students.models import (
     BELOW,
     AcademicWarning,
@@ -29,6 +30,8 @@ from students.models import (
     WarningRule,
     WarningStatus,
 )
+from tracking.models import Confidence
+from tracking.services import CheckInData, TrackingError, submit_checkin
 
 
 class WarningError(DomainError):
@@ -197,6 +200,26 @@ def record_outcome(warning: AcademicWarning, *, outcome: str, on: dt.date, by: U
     warning.status = WarningStatus.CLOSED
     stamp(warning, by, _("Ghi kết quả xử lý cảnh báo"))
     warning.save()
+    task = warning.task
+    if (
+        task is not None
+        and task.lead_unit is not None
+        and task.completed_on is None
+        and task.run_state == RunState.ACTIVE
+    ):
+        # Its follow-up task is done: reported at 100% for its lead unit, so the plan does not
+        # keep an open task (overdue after its deadline). The report names no student; the
+        # outcome stays here, where only those who may see the student read it.
+        try:
+            submit_checkin(
+                task, by=by, unit=task.lead_unit, on=on,
+                data=CheckInData(
+                    progress=100, confidence=Confidence.HIGH,
+                    done=_("Đã xử lý cảnh báo học tập; kết quả ghi ở trang cảnh báo người học."),
+                ),
+            )  # fmt: skip
+        except TrackingError as error:
+            raise WarningError(str(error)) from error
 
 
 @transaction.atomic

@@ -211,6 +211,23 @@ def test_follow_up_inside_an_issued_plan_opens_and_closes_an_amendment(warned: C
     assert _warning("SV007").task.lead_unit.code == "hssv"  # type: ignore[union-attr]
 
 
+def test_the_outcome_completes_the_follow_up_task_naming_no_student(warned: Campus) -> None:
+    by = warned.users["leadership"]
+    warning = _warning("SV002")
+    alerts.follow_up(warning, plan=warned.world.plan, due=dt.date(2024, 5, 15), by=by)
+    warning.refresh_from_db()
+    alerts.record_outcome(warning, outcome="Đã gặp gia đình em", on=dt.date(2024, 4, 2), by=by)
+    task = warning.task
+    assert task is not None
+    task.refresh_from_db()
+    assert (task.completed_on, task.progress) == (dt.date(2024, 4, 2), 100)
+    report = task.checkins.get()
+    assert warning.student.full_name not in report.done and "gia đình" not in report.done
+    # Recorded again (a correction), the task is not reported twice.
+    alerts.record_outcome(warning, outcome="Đã gặp gia đình", on=dt.date(2024, 4, 3), by=by)
+    assert task.checkins.count() == 1
+
+
 @pytest.mark.parametrize("due", ["", "abc", "31/12/2030", "01/01/2020"])
 def test_a_bad_deadline_is_refused_without_a_500(warned: Campus, due: str) -> None:
     warning = _warning("SV002")
