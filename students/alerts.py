@@ -142,14 +142,25 @@ def unit_for(warning: AcademicWarning) -> Organisation | None:
 
 
 @transaction.atomic
-def follow_up(warning: AcademicWarning, *, plan: Plan, due: dt.date, by: User) -> Task:
+def follow_up(
+    warning: AcademicWarning, *, plan: Plan, due: dt.date, serves: Task | None, by: User
+) -> Task:
     """A task of the plan, for the adviser's unit, to follow the warning up by `due` (inside an
-    amendment when the plan is issued, opened and closed for it as a conference does). The task
-    names the class and the semester, never the student (the plan is read by all staff)."""
+    amendment when the plan is issued, opened and closed for it as a conference does). As every
+    task of a unit's own, it serves a task of the school's (`serves`: e.g. keeping student
+    numbers through the course). The task names the class and the semester, never the student
+    (the plan is read by all staff)."""
     if warning.task_id is not None:
         raise WarningError(_("Cảnh báo này đã có nhiệm vụ theo dõi."))
     if plan.school_id != warning.school_id or plan.is_archived:
         raise WarningError(_("Kế hoạch không thuộc trường hoặc đã lưu trữ."))
+    if (
+        serves is None
+        or serves.plan_id != plan.pk
+        or serves.owner_unit_id is not None
+        or serves.is_archived
+    ):
+        raise WarningError(_("Hãy chọn nhiệm vụ của trường mà việc theo dõi phục vụ."))
     if not plan.starts_on <= due <= plan.ends_on:
         raise WarningError(
             _("Hạn theo dõi phải trong năm học của kế hoạch (%(a)s – %(b)s).")
@@ -172,7 +183,7 @@ def follow_up(warning: AcademicWarning, *, plan: Plan, due: dt.date, by: User) -
     if plan.is_issued and plan_services.open_amendment_of(plan) is None:
         opened = plan_services.open_amendment(plan, reason=_("Theo dõi cảnh báo người học"), by=by)
     task = Task(
-        plan=plan, title=title, owner_unit=unit, lead_unit=unit,
+        plan=plan, title=title, owner_unit=unit, lead_unit=unit, serves=serves,
         person_in_charge=cohort.adviser, due_date=due,
         description=_("Giao từ trang cảnh báo người học; kết quả ghi trên cảnh báo."),
     )  # fmt: skip

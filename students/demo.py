@@ -138,9 +138,16 @@ def load_plan_links(plan: Any, loader: Any) -> None:
         )  # fmt: skip
     alerts.refresh_warnings(school, results, by=by)
     warnings = list(AcademicWarning.objects.filter(school=school).order_by("pk"))
+    # Each follow-up serves the school's task of keeping student numbers through the course.
+    serves = (
+        plan.tasks.active()
+        .school_level()
+        .filter(title__startswith="Theo dõi sĩ số hằng tháng")
+        .first()
+    )
     for number, warning in enumerate(warnings[:3]):
         # Followed through the second term, to its end.
-        alerts.follow_up(warning, plan=plan, due=dt.date(2024, 6, 30), by=by)
+        alerts.follow_up(warning, plan=plan, due=dt.date(2024, 6, 30), serves=serves, by=by)
         if number < 2:
             alerts.record_outcome(
                 warning,

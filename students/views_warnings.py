@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.clock import today
 from core.permissions import require
+from core.query import id_param
 from core.requests import SignedInRequest
 from core.sheets.flow import run_import
 from core.sheets.writing import xlsx_response
@@ -75,7 +76,25 @@ def warnings(request: SignedInRequest) -> HttpResponse:
         follows = everyone or membership.heads_unit(cohort.programme.faculty_id)
         lines.append((warning, follows, follows or cohort.adviser_id == person_id))
     day = alerts.term_day(*term) if term else today()
+    plan = current_plan()
+    # What a follow-up serves: a task of the school's plan, the one chosen last offered first.
+    school_tasks = (
+        list(plan.tasks.active().school_level().only("pk", "code", "title").order_by("order", "pk"))
+        if plan is not None and plan.school_id == school.pk
+        else []
+    )
+    last = (
+        AcademicWarning.objects.filter(school=school, task__isnull=False)
+        .order_by("-pk")
+        .values_list("task__serves_id", flat=True)
+        .first()
+    )
+    ids = {task.pk for task in school_tasks}
+    wanted = id_param(request.GET, "serves")
+    chosen = wanted if wanted in ids else last if last in ids else None
     context = {
+        "school_tasks": school_tasks,
+        "serves": chosen,
         "school": school,
         "terms": terms,
         "term": term,
@@ -115,10 +134,15 @@ def follow_up(request: SignedInRequest, pk: int) -> HttpResponse:
     elif not form.is_valid():
         attempt(request, lambda: _refuse(_("Hạn theo dõi không hợp lệ (ngày/tháng/năm).")))
     else:
+        serves = plan.tasks.active().school_level().filter(pk=id_param(request.POST, "serves"))
         attempt(
             request,
             lambda: alerts.follow_up(
-                warning, plan=plan, due=form.cleaned_data["due"], by=request.user
+                warning,
+                plan=plan,
+                due=form.cleaned_data["due"],
+                serves=serves.first(),
+                by=request.user,
             ),
             success=_("Đã giao nhiệm vụ theo dõi trong kế hoạch."),
         )

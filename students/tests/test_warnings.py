@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from core.sheets.reading import BadWorkbook
 from planning import services as plan_services
+from planning.models import Task
 from students import alerts, excel_results, services
 from students.models import (
     AcademicWarning,
@@ -177,6 +178,11 @@ def _warning(code: str) -> AcademicWarning:
     return AcademicWarning.objects.select_related("student").get(student__code=code)
 
 
+def _school_task(warned: Campus) -> Task:
+    """A task of the school's plan that a follow-up serves."""
+    return warned.world.plan.tasks.active().school_level().order_by("pk")[0]
+
+
 FOLLOW = {
     "anonymous": 302, "outsider": 404, "officer": 404, "staff": 403, "adviser": 403,
     "faculty_head": 302, "records": 302, "leadership": 302,
@@ -187,7 +193,8 @@ FOLLOW = {
 def test_follow_up_is_a_task_of_the_plan_for_the_advisers_unit(warned: Campus, role: str) -> None:
     warning = _warning("SV002")
     response = warned.client(role).post(
-        reverse("students:warning_follow_up", args=[warning.pk]), {"due": "15/05/2024"}
+        reverse("students:warning_follow_up", args=[warning.pk]),
+        {"due": "15/05/2024", "serves": _school_task(warned).pk},
     )
     assert response.status_code == FOLLOW[role]
     warning.refresh_from_db()
@@ -197,6 +204,7 @@ def test_follow_up_is_a_task_of_the_plan_for_the_advisers_unit(warned: Campus, r
     task = warning.task
     assert task is not None and warning.status == WarningStatus.FOLLOWING
     assert task.plan == warned.world.plan and task.due_date == dt.date(2024, 5, 15)
+    assert task.serves == _school_task(warned)  # a unit's own task serves the school's
     assert task.owner_unit == warned.world.group == task.lead_unit  # the adviser's unit
     assert task.person_in_charge == warned.world.people["adviser"]
     assert warning.student.full_name not in task.title and "CĐMN-K1" in task.title
@@ -205,7 +213,9 @@ def test_follow_up_is_a_task_of_the_plan_for_the_advisers_unit(warned: Campus, r
 def test_follow_up_inside_an_issued_plan_opens_and_closes_an_amendment(warned: Campus) -> None:
     plan, by = warned.world.plan, warned.users["leadership"]
     plan_services.issue_plan(plan, by=by, on=dt.date(2023, 9, 1))
-    alerts.follow_up(_warning("SV007"), plan=plan, due=dt.date(2024, 5, 1), by=by)
+    alerts.follow_up(
+        _warning("SV007"), plan=plan, due=dt.date(2024, 5, 1), serves=_school_task(warned), by=by
+    )
     assert plan.amendments.count() == 1 and plan_services.open_amendment_of(plan) is None
     # K2 has no adviser: its programme has no faculty: the student affairs office follows up
     assert _warning("SV007").task.lead_unit.code == "hssv"  # type: ignore[union-attr]
@@ -214,7 +224,13 @@ def test_follow_up_inside_an_issued_plan_opens_and_closes_an_amendment(warned: C
 def test_the_outcome_completes_the_follow_up_task_naming_no_student(warned: Campus) -> None:
     by = warned.users["leadership"]
     warning = _warning("SV002")
-    alerts.follow_up(warning, plan=warned.world.plan, due=dt.date(2024, 5, 15), by=by)
+    alerts.follow_up(
+        warning,
+        plan=warned.world.plan,
+        due=dt.date(2024, 5, 15),
+        serves=_school_task(warned),
+        by=by,
+    )
     warning.refresh_from_db()
     alerts.record_outcome(warning, outcome="Đã gặp gia đình em", on=dt.date(2024, 4, 2), by=by)
     task = warning.task
@@ -228,11 +244,28 @@ def test_the_outcome_completes_the_follow_up_task_naming_no_student(warned: Camp
     assert task.checkins.count() == 1
 
 
+def test_a_follow_up_must_serve_a_task_of_the_schools_plan(warned: Campus) -> None:
+    client, warning = warned.client("records"), _warning("SV002")
+    url = reverse("students:warning_follow_up", args=[warning.pk])
+    own = Task.objects.filter(plan=warned.world.plan, owner_unit__isnull=False).first()
+    for serves in ["", "abc", "²", "999999", str(own.pk) if own else "0"]:
+        response = client.post(url, {"due": "15/05/2024", "serves": serves}, follow=True)
+        assert response.status_code == 200
+        assert "Hãy chọn nhiệm vụ của trường" in response.content.decode()
+        warning.refresh_from_db()
+        assert warning.task is None
+    # The page offers the school's tasks, the one chosen last first.
+    page = client.get(reverse("students:warnings")).content.decode()
+    assert 'id="serves-pick"' in page and f'value="{_school_task(warned).pk}"' in page
+
+
 @pytest.mark.parametrize("due", ["", "abc", "31/12/2030", "01/01/2020"])
 def test_a_bad_deadline_is_refused_without_a_500(warned: Campus, due: str) -> None:
     warning = _warning("SV002")
     response = warned.client("records").post(
-        reverse("students:warning_follow_up", args=[warning.pk]), {"due": due}, follow=True
+        reverse("students:warning_follow_up", args=[warning.pk]),
+        {"due": due, "serves": _school_task(warned).pk},
+        follow=True,
     )
     assert response.status_code == 200
     warning.refresh_from_db()
