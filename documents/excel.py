@@ -177,8 +177,7 @@ def _read_row(
 def import_documents(school: Organisation, data: bytes, *, by: User) -> ReadResult:
     """Register or update every row, or nothing when any row has an error."""
     result = read_documents(school, data)
-    if not result.ok:
-        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    result.refuse_unless_ok()
     reason = _("Nhập từ Excel")
     for row in result.rows:
         if row.action == "unchanged":

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
-from core.sheets.reading import BadWorkbook, ReadResult, value_key
+from core.sheets.reading import ReadResult, value_key
 from core.sheets.rows import Lookup, Row
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import Out, SheetWriter
@@ -230,8 +230,7 @@ def _changes(current: TitleHistory, values: dict[str, Any]) -> list[tuple[str, s
 def import_titles(school: Organisation, data: bytes, *, by: User) -> ReadResult:
     """Write every row, or nothing when any row has an error."""
     result = read_titles(school, data)
-    if not result.ok:
-        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    result.refuse_unless_ok()
     existing = {
         (row.person_id, row.unit_id if row.person_id is None else None, row.start_year): row
         for row in TitleHistory.objects.active().filter(school=school)

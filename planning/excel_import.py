@@ -532,8 +532,7 @@ def import_plan(plan: Plan, data: bytes, *, by: User) -> ReadResult:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     read = read_plan(plan, data)
     result = read.result
-    if not result.ok:
-        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    result.refuse_unless_ok()
     reason = f"{read.reason} — {_(REASON)}" if read.reason else _(REASON)
     try:
         areas = _write_areas(read, plan, by, reason)

@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.sheets.reading import BadWorkbook, ReadResult
+from core.sheets.reading import ReadResult
 from core.sheets.rows import Lookup, Row
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import Out, SheetWriter
@@ -211,8 +211,7 @@ def read_allocations(term: Term, data: bytes) -> ReadResult:
 @transaction.atomic
 def import_allocations(term: Term, data: bytes, *, by: User) -> ReadResult:
     result = read_allocations(term, data)
-    if not result.ok:
-        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    result.refuse_unless_ok()
     with feeds.batch(by=by):  # the fed targets once, after every row
         _allocate_rows(term, result, by=by)
     return result
@@ -297,8 +296,7 @@ DECLARATION_HEADERS = {c.key: c.header for c in DECLARATION_COLUMNS}
 @transaction.atomic
 def import_declarations(term: Term, data: bytes, *, by: User, today: dt.date) -> ReadResult:
     result = read_declarations(term, data)
-    if not result.ok:
-        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    result.refuse_unless_ok()
     with feeds.batch(by=by):  # the fed targets once, after every row
         _declare_rows(term, result, by=by, today=today)
     return result

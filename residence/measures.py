@@ -5,6 +5,8 @@ current term (the term whose dates hold today, else the latest begun)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +17,10 @@ from students.measures import Compute, Measure, Measured, register
 from students.models import Programme
 
 
-def _measured(name: str, url: str) -> Compute:
-    """The figure `name` of residence.figures as a students measure's compute."""
-    compute = getattr(figures, name)
+def _measured(
+    compute: Callable[[Organisation], tuple[Decimal | None, dt.date]], url: str
+) -> Compute:
+    """A figure of residence.figures as a students measure's compute."""
 
     def measured(
         school_id: int, programme: Programme | None, year: int | None, today: dt.date
@@ -32,7 +35,7 @@ def _measured(name: str, url: str) -> Compute:
 OCCUPANCY = register(
     Measure(
         "residence_occupancy", _("Tỷ lệ sử dụng chỗ ở ký túc xá (học kỳ hiện tại)"), "%",
-        _measured("occupancy", "residence:dormitory"), "residence:dormitory",
+        _measured(figures.occupancy, "residence:dormitory"), "residence:dormitory",
         uses_programme=False,
     )
 )  # fmt: skip
@@ -40,7 +43,7 @@ DECLARATION_RATE = register(
     Measure(
         "residence_declaration_rate",
         _("Tỷ lệ người học ngoại trú đã khai báo nơi ở (học kỳ hiện tại)"), "%",
-        _measured("declaration_rate", "residence:declarations"), "residence:declarations",
+        _measured(figures.declaration_rate, "residence:declarations"), "residence:declarations",
         uses_programme=False,
     )
 )  # fmt: skip

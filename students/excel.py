@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
-from core.sheets.reading import BadWorkbook, ReadResult, value_key
+from core.sheets.reading import ReadResult, value_key
 from core.sheets.rows import Lookup, Row, check_unique
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import Out, SheetWriter
@@ -222,8 +222,7 @@ def _student_changes(student: Student, values: dict[str, Any]) -> list[tuple[str
 def import_students(school: Organisation, data: bytes, *, by: User) -> ReadResult:
     """Write every row of the student list, or nothing when any row has an error."""
     result = read_students(school, data)
-    if not result.ok:
-        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    result.refuse_unless_ok()
     with feeds.batch(by=by):
         for line in result.rows:
             if line.action not in ("create", "update"):
@@ -322,8 +321,7 @@ def read_changes(school: Organisation, data: bytes) -> ReadResult:
 def import_changes(school: Organisation, data: bytes, *, by: User) -> ReadResult:
     """Write every change of status, or nothing when any row has an error."""
     result = read_changes(school, data)
-    if not result.ok:
-        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    result.refuse_unless_ok()
     statuses: dict[int, tuple[Student, str]] = {}
     for line in result.rows:
         values = line.values

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
-from core.sheets.reading import BadWorkbook, ReadResult
+from core.sheets.reading import ReadResult
 from core.sheets.rows import Row
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import SheetWriter
@@ -152,8 +152,7 @@ def read_results(school: Organisation, data: bytes) -> ReadResult:
 def import_results(school: Organisation, data: bytes, *, by: User) -> ReadResult:
     """Write every result, or nothing when any row has an error; then the warnings."""
     result = read_results(school, data)
-    if not result.ok:
-        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    result.refuse_unless_ok()
     written = []
     for line in result.rows:
         values = dict(line.values)

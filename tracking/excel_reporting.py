@@ -351,8 +351,7 @@ def import_report(
 ) -> ReadResult:
     """One check-in per changed row, dated `on`; nothing at all when any row has an error."""
     result = read_report(plan, unit, data, by=by)
-    if not result.ok:
-        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    result.refuse_unless_ok()
     for row in result.rows:
         if row.action != "create":
             continue

@@ -178,8 +178,7 @@ def _same(section: Section, values: dict[str, Any]) -> bool:
 def import_sections(term: Term, data: bytes, *, by: User) -> ReadResult:
     """Write every row, or nothing when any row has an error."""
     result = read_sections(term, data)
-    if result.errors:
-        raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(result.errors)})
+    result.refuse_unless_ok()
     existing = {s.code: s for s in Section.objects.active().filter(term=term)}
     for row in result.rows:
         if row.action == "unchanged":

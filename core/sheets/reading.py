@@ -103,6 +103,11 @@ class ReadResult:
     def ok(self) -> bool:
         return not self.problems and all(r.ok for r in self.rows)
 
+    def refuse_unless_ok(self) -> None:
+        """Before writing: a file with any error writes nothing (all or nothing)."""
+        if not self.ok:
+            raise BadWorkbook(_("Tệp còn %(n)d lỗi: chưa ghi gì.") % {"n": len(self.errors)})
+
     @property
     def counts(self) -> dict[str, int]:
         counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
