@@ -11,7 +11,7 @@ class PlanningConfig(AppConfig):
         # its saves bump the figures version of the plans they touch (planning/figures_cache.py).
         from documents.models import Document
         from organisations.models import Organisation, Person
-        from planning import figures_cache
+        from planning import figures_cache, tree
         from planning.models import (
             Plan,
             StrategicGoal,
@@ -32,3 +32,6 @@ class PlanningConfig(AppConfig):
                 uid = f"planning-figures-{model._meta.label_lower}"
                 post_save.connect(receiver, sender=model, dispatch_uid=uid)
                 post_delete.connect(receiver, sender=model, dispatch_uid=uid)
+        # The plan's tree is kept current by each change that names what it touched.
+        if tree.keep_current not in figures_cache.KEPT_CURRENT:
+            figures_cache.KEPT_CURRENT.append(tree.keep_current)

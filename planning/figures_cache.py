@@ -125,6 +125,16 @@ class Bump:
             cache.set_many(
                 {touched_key(pk, version + 1): touched for pk, version in bumped}, TIMEOUT
             )
+            for pk, _version in bumped:
+                for keep in KEPT_CURRENT:
+                    keep(pk)
+
+
+# Called with each plan whose version a change bumped after naming the tasks it touched, once
+# those are written down: what the plan's most read page shows is brought up to date then, by
+# the change that made it stale and in proportion to it (planning/tree.py's `keep_current`,
+# registered by the app), not by its next reader.
+KEPT_CURRENT: list[Callable[[int], None]] = []
 
 
 def changed(

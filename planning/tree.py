@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_scopes import scope
 
 from core.clock import today
 from organisations.models import Organisation
@@ -110,10 +111,37 @@ def build_tree(tasks: list[Row], *, by_code: bool = False) -> list[Row]:
 def plan_tree(plan: Plan) -> dict[str, Any]:
     """The plan page's data-heavy parts as HTML: the task tree (with the number of root tasks)
     and the targets by work area, with and without the editing links."""
-    tree = task_list(
-        plan, "plan", plan.tasks.active().school_level(), empty_label=_("Chưa có nhiệm vụ.")
-    )
+    tree = task_list(plan, "plan", _tree_tasks(plan), empty_label=_("Chưa có nhiệm vụ."))
     return {"tree_html": tree.html, "root_count": tree.roots, **plan_targets(plan)}
+
+
+def _tree_tasks(plan: Plan) -> TaskQuerySet:
+    return plan.tasks.active().school_level()
+
+
+def keep_current(plan_id: int) -> None:
+    """Right after a change that named the tasks it touched has committed: the plan's tree is
+    brought up to date from those tasks (their rows read and rendered again, as its next view
+    would), so that the plan page after a check-in reads a tree that is already current. Only a
+    tree kept for the same day, language and state of the plan is caught up, and only row by
+    row; anything more (a task moved, a change that may have touched anything) is left to the
+    next view, which reads it whole once (`task_list`)."""
+    plan = Plan._base_manager.get(pk=plan_id)  # its figures version as the change left it
+    with scope(school=plan.school_id):
+        urls = tree_context()
+        common = _common(plan, show_serves=False, urls=urls)
+        store_key = f"task-rows:{plan.pk}:plan"
+        found = _load(store_key)
+        if found is not None and found["common"] == common:
+            _catch_up(plan, store_key, found, _tree_tasks(plan), common, False, urls)
+
+
+def _common(plan: Plan, *, show_serves: bool, urls: dict[str, str]) -> str:
+    """What every row of a list depends on besides its facts: the day its status is read on, the
+    plan's state, the language and where its links point."""
+    return digest(
+        (row_shape(), get_language(), default_day(plan, today()), plan.status, show_serves, urls)
+    )
 
 
 def _targets_by_content(plan: Plan) -> dict[str, str]:
@@ -349,26 +377,12 @@ def task_list(
     the later wins.
     """
     urls = tree_context()
-    # What every row of the list depends on besides its facts: the day its status is read on,
-    # the plan's state, the language and where its links point.
-    common = digest(
-        (row_shape(), get_language(), default_day(plan, today()), plan.status, show_serves, urls)
-    )
+    common = _common(plan, show_serves=show_serves, urls=urls)
     store_key = f"task-rows:{plan.pk}:{name}"
     found = _load(store_key)
-    store: dict[str, Any] | None = None
-    if found is not None and found["common"] == common:
-        store = found
-    rows = _caught_up(plan, store, tasks, common) if store is not None else None
-    if store is not None and rows is not None:
-        fresh = _render(
-            plan, [row for row in rows if row[3] not in store["html"]], show_serves, urls
-        )
-        if fresh or store["version"] != plan.figures_version:
-            store = _saved(
-                store_key, _stored(plan, common, rows, {**store["html"], **fresh}), store
-            )
-    else:
+    known = found if found is not None and found["common"] == common else None
+    store = _catch_up(plan, store_key, known, tasks, common, show_serves, urls) if known else None
+    if store is None:
         # Every row's facts are read: once at a time per version (others wait for it).
         def read_whole() -> dict[str, Any]:
             facts = row_facts(tasks)
@@ -376,18 +390,18 @@ def task_list(
                 (row.pk, depth, row.place, digest((common, depth, row.facts)), row)
                 for row, depth in flatten(build_tree(facts, by_code=by_code))
             ]
-            known = store["html"] if store is not None else {}
-            fresh = _render(plan, [row for row in whole if row[3] not in known], show_serves, urls)
-            return _saved(store_key, _stored(plan, common, whole, {**known, **fresh}), store)
+            html = known["html"] if known is not None else {}
+            fresh = _render(plan, [row for row in whole if row[3] not in html], show_serves, urls)
+            return _saved(store_key, _stored(plan, common, whole, {**html, **fresh}), known)
 
         def look() -> Any:
-            found = _load(store_key)
+            now = _load(store_key)
             if (
-                found is not None
-                and found["common"] == common
-                and found["version"] >= plan.figures_version
+                now is not None
+                and now["common"] == common
+                and now["version"] >= plan.figures_version
             ):
-                return found
+                return now
             return figures_cache.MISSING
 
         store = figures_cache.once(
@@ -408,6 +422,27 @@ def task_list(
         len(rows),
         sum(1 for row in rows if row[1] == 0),
     )
+
+
+def _catch_up(
+    plan: Plan,
+    store_key: str,
+    store: dict[str, Any],
+    tasks: TaskQuerySet,
+    common: str,
+    show_serves: bool,
+    urls: dict[str, str],
+) -> dict[str, Any] | None:
+    """The list's store brought to the plan's figures version from what the changes since
+    touched, the rows whose content changed rendered and kept; None if the list must be read
+    whole."""
+    rows = _caught_up(plan, store, tasks, common)
+    if rows is None:
+        return None
+    fresh = _render(plan, [row for row in rows if row[3] not in store["html"]], show_serves, urls)
+    if fresh or store["version"] != plan.figures_version:
+        return _saved(store_key, _stored(plan, common, rows, {**store["html"], **fresh}), store)
+    return store
 
 
 def _stored(

@@ -333,11 +333,15 @@ def task_list(request: SignedInRequest, pk: int) -> HttpResponse:
         chosen.area,
     )
     tasks = chosen.tasks
-    tasks = tasks.select_related("plan", "lead_unit", "person_in_charge", "area").order_by(
-        "due_date", "code", "pk"
+    # What the rows show (tracking/rows.py): not the tasks' long texts; the plan is this one.
+    tasks = (
+        tasks.defer("search_text", "description")
+        .select_related("lead_unit", "person_in_charge")
+        .order_by("due_date", "code", "pk")
     )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     for task in page.object_list:
+        task.plan = plan
         if past:
             # As it stood that day, as the dashboard of that day counted it.
             task.status_info = compute_status(

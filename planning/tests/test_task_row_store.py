@@ -15,7 +15,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 
 from conftest import World, commit
-from planning import tree
+from planning import figures_cache, tree
 from planning.models import Plan, PlanStatus, Task
 from tracking.tests.helpers import checkin
 from tracking.tests.test_query_counts import grow
@@ -228,6 +228,49 @@ def test_after_a_checkin_only_the_touched_rows_facts_are_read(
     assert _tree_of(page) == _tree_of_html(full_render(world))
 
 
+def test_a_checkins_commit_brings_the_plans_tree_up_to_date(
+    grown: World, facts_read: FactsRead, renders: Renders
+) -> None:
+    """The change that made the tree stale catches it up, from the rows it touched: the next
+    view of the plan reads the tree as it is, with nothing to read or render."""
+    world = grown
+    plan_page(world)
+    facts_read.sizes.clear()
+    renders.tasks.clear()
+    checkin(world, progress=65, on=dt.date(2024, 3, 1))
+    commit()
+    assert facts_read.sizes == [] and 1 <= facts_read.one_by_one <= 2, "only the touched rows"
+    assert world.task.pk in renders.tasks
+    facts_read.one_by_one = 0
+    renders.tasks.clear()
+    page = plan_page(world)
+    assert facts_read.sizes == [] and facts_read.one_by_one == 0 and renders.tasks == []
+    assert full_render(world) in page, "the tree as a render from scratch gives it"
+
+
+def test_a_commit_leaves_a_whole_read_to_the_next_view(
+    grown: World, facts_read: FactsRead, renders: Renders
+) -> None:
+    """What cannot be caught up row by row (a task moved; a tree nobody has opened) is not read
+    at the commit: the change costs its writer no more than the rows it touched."""
+    world = grown
+    moved = Task.objects.filter(plan=world.plan, parent=world.task).active().first()
+    assert moved is not None
+    checkin(world, progress=40, on=dt.date(2024, 3, 1))
+    commit()
+    assert facts_read.sizes == [] and facts_read.one_by_one == 0 and renders.tasks == []
+    plan_page(world)
+    facts_read.sizes.clear()
+    renders.tasks.clear()
+    moved.parent = None
+    moved.save()
+    commit()
+    assert facts_read.sizes == [] and renders.tasks == []
+    rows = Task.objects.filter(plan=world.plan).active().school_level().count()
+    plan_page(world)
+    assert facts_read.sizes == [rows]
+
+
 def test_a_task_moved_to_another_parent_reads_the_whole_list(
     grown: World, facts_read: FactsRead
 ) -> None:
@@ -271,14 +314,13 @@ def test_two_numbers_swapped_by_the_service_reorder_the_tree(grown: World) -> No
 def test_a_forgotten_record_of_a_change_reads_the_whole_list(
     grown: World, facts_read: FactsRead
 ) -> None:
-    from planning import figures_cache
-
     world = grown
     plan_page(world)
     world.task.refresh_from_db()
     world.task.title = "Tên khác"
     world.task.save()
-    commit()
+    with mock.patch.object(figures_cache, "KEPT_CURRENT", []):  # not caught up at the commit
+        commit()
     world.plan.refresh_from_db()
     cache.delete(figures_cache.touched_key(world.plan.pk, world.plan.figures_version))
     facts_read.sizes.clear()
