@@ -382,7 +382,7 @@ def student(request: SignedInRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_manage = request.user.has_perm(MANAGE, item)
-    form = ChangeForm(request.POST or None)
+    form = ChangeForm(request.POST or None, school_id=item.school_id)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
