@@ -1,5 +1,5 @@
 """Who the students' domain tells, and what: a supported student put on the repayment list → the
-student affairs office (or the leadership when the school has not named one), through
+student affairs office (or the leadership when nobody there can be told), through
 notifications.services.notify, e-mailed after commit. The title names the class and the code,
 not the student's name (an e-mail leaves the school's system)."""
 
@@ -22,7 +22,8 @@ from students.models_support import RepaymentCase
 
 
 def records_office_users(school_id: int) -> list[Any]:
-    """The members of the school's student affairs office, else its leadership."""
+    """The members of the school's student affairs office who have an account, else (no office
+    named, or nobody in it can sign in) the school's leadership."""
     with scopes_disabled():
         office = (
             RecordsOffice.objects.filter(school_id=school_id)
@@ -41,7 +42,7 @@ def records_office_users(school_id: int) -> list[Any]:
             .select_related("person__user")
             .order_by("pk")
         )
-        return [p.person.user for p in positions]
+        return [p.person.user for p in positions] or leadership_of(school_id)
 
 
 def repayment_listed(case: RepaymentCase, *, by: User) -> None:
