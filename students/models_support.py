@@ -71,7 +71,7 @@ class SupportRule(models.Model):
     def in_force(cls, day: dt.date, school_id: int | None) -> list[SupportRule]:
         """The national version in force on `day` (the latest to start), then the school's own
         rows in force."""
-        rows = list(
+        rows: list[SupportRule] = list(
             cls.objects.filter(valid_from__lte=day)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
             .filter(Q(school__isnull=True) | Q(school_id=school_id))

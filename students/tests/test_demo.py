@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from students import figures
 from notifications.models import Notification
+from students import figures
 from students.models import AcademicWarning, Cohort, Intake, Programme, TargetFeed
 from students.models_support import RepaymentCase, SupportGrant, SupportReport
 from tracking.models import TargetReading
@@ -45,12 +45,12 @@ def test_demo_targets_are_fed_and_a_semester_has_warnings(demo_plan: Any, db: An
     assert all(w.task.plan_id == demo_plan.pk for w in followed)
 
 
-def test_demo_has_supported_students_and_one_on_the_repayment_list(
-    demo_plan: Any, db: Any
-) -> None:
+def test_demo_has_supported_students_and_one_on_the_repayment_list(demo_plan: Any, db: Any) -> None:
     school = demo_plan.school
-    grants = SupportGrant.objects.active().filter(school=school).select_related(
-        "student__cohort__programme"
+    grants = (
+        SupportGrant.objects.active()
+        .filter(school=school)
+        .select_related("student__cohort__programme")
     )
     assert grants.count() == 6
     assert all(g.student.cohort.programme.teacher_training for g in grants)

@@ -125,5 +125,6 @@ def test_an_imported_change_of_programme_lists_only_a_move_out_of_teacher_traini
         "Thay đổi tình trạng", header,
         [["SV005", "", "", "Thôi học", "01/02/2024", "Lý do khác", "", "51140202"]],
     )  # fmt: skip
-    assert (2, "Ngành chuyển đến") in {(r, c) for r, c, _m in excel.read_changes(school, wrong).errors}
-
+    assert (2, "Ngành chuyển đến") in {
+        (r, c) for r, c, _m in excel.read_changes(school, wrong).errors
+    }

@@ -61,7 +61,11 @@ PAGES: list[tuple[str, Callable[[Any], str], tuple[int, ...]]] = [
     ("import", lambda r: page("support_import"), MANAGERS),
     ("import template", lambda r: page("support_import") + "?template=1", MANAGERS),
     ("report xlsx", lambda r: page("support_report_xlsx", r.pk), ALL_NAMES),
-    ("report docx", lambda r: reverse("papers:download", args=["students_support_report", r.pk, "docx"]), ALL_NAMES),  # fmt: skip
+    (
+        "report docx",
+        lambda r: reverse("papers:download", args=["students_support_report", r.pk, "docx"]),
+        ALL_NAMES,
+    ),
 ]
 
 
@@ -146,7 +150,10 @@ def test_bad_posts_are_refused_without_a_server_error(
         assert client.post(page("support_case_status", case.pk), data).status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.NOTIFIED
-    for data in ({"school_year": "x", "dated": "1"}, {"school_year": "2024", "dated": "01/01/2024"}):
+    for data in (
+        {"school_year": "x", "dated": "1"},
+        {"school_year": "2024", "dated": "01/01/2024"},
+    ):
         assert client.post(page("support_report_save"), data).status_code == 302
     assert SupportReport.objects.count() == 1
     assert client.post(page("support_case_status", 10**12), {"status": "repaid"}).status_code == 404
@@ -172,7 +179,7 @@ def text_of(document: Any) -> str:
 def test_the_paper_follows_the_official_layout_and_the_data(
     listed: tuple[Campus, RepaymentCase, SupportReport],
 ) -> None:
-    campus, case, report = listed
+    campus, _case, report = listed
     response = campus.client("records").get(
         reverse("papers:download", args=["students_support_report", report.pk, "docx"])
     )
