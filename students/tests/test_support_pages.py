@@ -234,3 +234,13 @@ def test_the_excel_list_carries_the_cases_and_never_a_formula(
          32410000, "Đã thông báo", case.rule.source if case.rule else "", None),
     ]  # fmt: skip
     assert PersonalDataView.objects.filter(user=campus.users["leadership"]).exists()
+
+
+def test_the_student_page_shows_the_support_and_the_case(
+    listed: tuple[Campus, RepaymentCase, SupportReport],
+) -> None:
+    campus = listed[0]
+    body = campus.client("records").get(page("student", campus.students[7].pk)).content.decode()
+    assert "Hưởng hỗ trợ từ 05/09/2024 đến 10/03/2025" in body
+    assert "Tự thôi học, 10/03/2025 — Đã thông báo" in body
+    assert campus.client("staff").get(page("student", campus.students[7].pk)).status_code == 403
