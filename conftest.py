@@ -34,7 +34,8 @@ from planning.models import Plan, Target, Task, WorkArea
 from residence.models import Reference
 from residence.seed import sync_references
 from students.models import Benchmark, WarningRule
-from students.seed import sync_benchmarks, sync_warning_rules
+from students.models_support import SupportRule
+from students.seed import sync_benchmarks, sync_support_rules, sync_warning_rules
 
 ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
 
@@ -57,6 +58,7 @@ def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
     elif sender.name == "students":
         sync_benchmarks(Benchmark)
         sync_warning_rules(WarningRule)
+        sync_support_rules(SupportRule)
     elif sender.name == "residence":
         sync_references(Reference)
 

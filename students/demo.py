@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.audit import stamp
-from students import alerts, feeds, services
+from students import alerts, feeds, services, support
 from students.models import (
     AcademicWarning,
     Benchmark,
@@ -21,7 +21,8 @@ from students.models import (
     TermResult,
     WarningRule,
 )
-from students.seed import sync_benchmarks, sync_warning_rules
+from students.models_support import SupportRule
+from students.seed import sync_benchmarks, sync_support_rules, sync_warning_rules
 
 PROGRAMMES = [
     # code, name, level, faculty key, quotas and enrolled for 2023, 2024, 2025
@@ -40,6 +41,7 @@ LEAVE = [("withdrawn", "financial"), ("withdrawn", "employment"), ("withdrawn", 
 def load_demo(plan: Any, loader: Any) -> None:
     sync_benchmarks(Benchmark)
     sync_warning_rules(WarningRule)
+    sync_support_rules(SupportRule)
     school, units, people, by = plan.school, loader.orgs, loader.people, loader.principal
     services.set_records_office(school, units["p-hssv"], by=by)
     rng = random.Random(15)
@@ -47,7 +49,7 @@ def load_demo(plan: Any, loader: Any) -> None:
     for code, name, level, faculty, years in PROGRAMMES:
         programme = Programme(
             school=school, code=code, name=name, level=level, mode="full_time",
-            faculty=units.get(faculty), is_sample=True,
+            faculty=units.get(faculty), is_sample=True, teacher_training=True,
         )  # fmt: skip
         services.save_programme(programme, by=by)
         for (quota, enrolled), year in zip(years, (2023, 2024, 2025), strict=True):
@@ -69,6 +71,7 @@ def load_demo(plan: Any, loader: Any) -> None:
             )  # fmt: skip
             _students(cohort, min(enrolled, 40), rng, by)
     load_plan_links(plan, loader)
+    load_support(school, by)
 
 
 def _students(cohort: Cohort, size: int, rng: random.Random, by: Any) -> None:
@@ -155,3 +158,40 @@ def load_plan_links(plan: Any, loader: Any) -> None:
                 on=dt.date(2024, 3, 5),
                 by=by,
             )
+
+
+# Students on the teacher-training support (NĐ 116/2020/NĐ-CP): (cohort, how many of its students
+# still studying, from its first), with the amounts the school records (sample figures).
+SUPPORTED = [("51140209-K24", 4), ("51140201-K25", 2)]
+
+
+def load_support(school: Any, by: Any) -> None:
+    """A handful of supported students in the pedagogy programmes; one of them leaves in March
+    2025 and goes onto the repayment list; the school's own rule on transfers; the report on
+    2024–2025."""
+    support.save_school_rule(
+        school, name="Chuyển trường: thôi chi trả, đưa vào danh sách để xác minh với trường mới",
+        triggers=["transferred"], valid_from=dt.date(2023, 9, 1),
+        source="Quy chế chi tiêu nội bộ của trường (dữ liệu mẫu)", by=by,
+    )  # fmt: skip
+    marked = []
+    for code, count in SUPPORTED:
+        cohort = Cohort.objects.filter(school=school, code=code).first()
+        if cohort is None:
+            continue
+        students = cohort.students.filter(status="studying").order_by("code")[:count]
+        for student in students:
+            marked.append(
+                support.mark_supported(
+                    student, starts_on=student.entered_on, commitment_on=student.entered_on,
+                    commitment="Đơn đề nghị hưởng chính sách và cam kết bồi hoàn",
+                    funding="assigned", tuition_per_month=Decimal("1250000"),
+                    living_per_month=Decimal("3630000"), note="Dữ liệu mẫu", by=by,
+                )
+            )  # fmt: skip
+    if marked:
+        services.record_change(
+            marked[0].student, kind="withdrawn", happened_on=dt.date(2025, 3, 10),
+            reason="financial", note="Xin thôi học (dữ liệu mẫu)", by=by,
+        )  # fmt: skip
+    support.save_report(school, school_year=2024, dated=dt.date(2025, 9, 5), by=by)

@@ -26,7 +26,7 @@ from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import Out, SheetWriter
 from core.text import format_date
 from organisations.models import Organisation
-from students import feeds, figures, services
+from students import feeds, figures, services, support
 from students.models import (
     ChangeKind,
     Cohort,
@@ -61,6 +61,7 @@ CHANGE_COLUMNS = [
     Column("date", "Ngày", required=True, aliases=("Ngày thay đổi", "Ngày quyết định")),
     Column("reason", "Lý do", required=True),
     Column("note", "Ghi chú"),
+    Column("new_programme", "Ngành chuyển đến", aliases=("Mã ngành chuyển đến",)),
 ]
 
 
@@ -249,6 +250,9 @@ def read_changes(school: Organisation, data: bytes) -> ReadResult:
     ):
         existing[(change.student_id, change.kind, change.happened_on)] = change
         history[change.student_id].append((change.happened_on, change.kind))
+    programmes = Lookup(
+        Programme.objects.active().filter(school=school), ["code", "name"], _("ngành/nghề")
+    )
     result = ReadResult(title=_("Thay đổi tình trạng người học"))
     seen: dict[tuple[int, str, dt.date], int] = {}
     by_student: dict[int, list[Row]] = defaultdict(list)
@@ -260,6 +264,11 @@ def read_changes(school: Organisation, data: bytes) -> ReadResult:
         day = row.date("date", required=True)
         reason = row.choice("reason", _choices(Reason.choices), required=True)
         note = row.text("note", max_length=500)
+        new_programme = (
+            row.lookup("new_programme", programmes) if row.present("new_programme") else None
+        )
+        if new_programme is not None and kind != ChangeKind.CHANGED_PROGRAMME:
+            row.error("new_programme", _("Chỉ ghi ngành chuyển đến khi chuyển ngành."))
         student, reported = directory.find(row, code, name, birth)
         if student is None and not reported and (code or (name and birth)):
             row.error(
@@ -284,6 +293,7 @@ def read_changes(school: Organisation, data: bytes) -> ReadResult:
             "happened_on": day,
             "reason": reason,
             "note": note,
+            "new_programme": new_programme,
         }
         current = existing.get(key)
         if current is None:
@@ -294,6 +304,10 @@ def read_changes(school: Organisation, data: bytes) -> ReadResult:
                 changes.append(("Lý do", current.get_reason_display(), str(Reason(reason).label)))
             if current.note != note:
                 changes.append(("Ghi chú", current.note, note))
+            if current.new_programme_id != (new_programme.pk if new_programme else None):
+                changes.append(
+                    ("Ngành chuyển đến", str(current.new_programme or ""), str(new_programme or ""))
+                )
             row.result.changes = changes
             row.result.action = "update" if changes else "unchanged"
     for student_id, rows in by_student.items():
@@ -323,6 +337,7 @@ def import_changes(school: Organisation, data: bytes, *, by: User) -> ReadResult
     result = read_changes(school, data)
     result.refuse_unless_ok()
     statuses: dict[int, tuple[Student, str]] = {}
+    written: list[StatusChange] = []
     for line in result.rows:
         values = line.values
         student = values["student"]
@@ -335,13 +350,18 @@ def import_changes(school: Organisation, data: bytes, *, by: User) -> ReadResult
             student=student, kind=values["kind"], happened_on=values["happened_on"]
         )
         change.reason, change.note = values["reason"], values["note"]
+        change.new_programme = values["new_programme"]
         stamp(change, by, _("Nhập từ Excel"))
         change.save()
+        written.append(change)
     for student, status in statuses.values():
         if student.status != status:
             student.status = status
             stamp(student, by, _("Nhập từ Excel"))
             student.save(update_fields=["status"])
+    # A supported student's change that the support's rules name: onto the repayment list.
+    for change in written:
+        support.on_status_change(change, by=by)
     feeds.refresh(school.pk, by=by)
     return result
 
@@ -505,7 +525,8 @@ def changes_workbook(changes: Any) -> bytes:
         [c.header for c in CHANGE_COLUMNS],
         (
             [c.student.code, c.student.full_name, c.student.birth_date, c.get_kind_display(),
-             c.happened_on, c.get_reason_display(), c.note]
+             c.happened_on, c.get_reason_display(), c.note,
+             c.new_programme.code if c.new_programme else ""]
             for c in changes.iterator(chunk_size=2000)
         ),
     )  # fmt: skip

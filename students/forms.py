@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import StyledFormMixin
 from organisations.models import Organisation, Person
 from students.models import ChangeKind, Cohort, EnrolmentCount, Programme, Reason, RuleKey
+from students.models_support import CaseStatus
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
@@ -16,7 +17,7 @@ DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 class ProgrammeForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Programme
-        fields = ["code", "name", "level", "mode", "faculty"]
+        fields = ["code", "name", "level", "mode", "faculty", "teacher_training"]
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,6 +61,16 @@ class ChangeForm(StyledFormMixin, forms.Form):
     happened_on = forms.DateField(label=_("Ngày"), input_formats=DATE_FORMATS, widget=DATE_INPUT)
     reason = forms.ChoiceField(label=_("Lý do"), choices=Reason.choices)
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+    new_programme = forms.ModelChoiceField(
+        label=_("Ngành chuyển đến (khi chuyển ngành)"), queryset=Programme.objects.none(),
+        required=False,
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_programme"].queryset = Programme.objects.active().filter(
+            school_id=school_id
+        )
 
 
 class FeedForm(StyledFormMixin, forms.Form):
@@ -99,3 +110,16 @@ class RuleForm(StyledFormMixin, forms.Form):
         label=_("Áp dụng từ"), input_formats=DATE_FORMATS, widget=DATE_INPUT
     )
     source = forms.CharField(label=_("Căn cứ"), max_length=255)
+
+
+class CaseStatusForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=CaseStatus.choices)
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+
+class SupportReportForm(StyledFormMixin, forms.Form):
+    school_year = forms.IntegerField(
+        label=_("Năm học (năm bắt đầu)"), min_value=2020, max_value=2100
+    )
+    dated = forms.DateField(label=_("Ngày báo cáo"), input_formats=DATE_FORMATS, widget=DATE_INPUT)
+    recipient = forms.CharField(label=_("Kính gửi"), max_length=255, required=False)

@@ -29,6 +29,10 @@ from core.text import fold
 from organisations.models import Organisation, Person
 from planning.models import Target, Task
 
+# The teacher-training support's models live in their own module; imported here so Django
+# registers them with the app's models.
+from students import models_support  # noqa: F401
+
 
 class Level(models.TextChoices):
     COLLEGE = "college", _("Cao đẳng")
@@ -58,6 +62,9 @@ class Programme(Archivable):
         null=True,
         blank=True,
     )
+    # Ngành đào tạo giáo viên: its students may receive the NĐ 116/2020 support
+    # (students.models_support).
+    teacher_training = models.BooleanField(_("ngành đào tạo giáo viên (sư phạm)"), default=False)
     is_sample = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
@@ -334,6 +341,16 @@ class StatusChange(models.Model):
     happened_on = models.DateField(_("ngày"))
     reason = models.CharField(_("lý do"), max_length=20, choices=Reason.choices)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    # A change of programme: the school's programme moved to, when known (whether it trains
+    # teachers decides a supported student's repayment).
+    new_programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("ngành chuyển đến"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     history = HistoricalRecords()
     objects = ScopedManager("student__school")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.audit import stamp
 from core.errors import DomainError
 from organisations.models import Organisation
-from students import feeds
+from students import feeds, support
 from students.models import (
     STATUS_AFTER,
     ChangeKind,
@@ -191,11 +191,17 @@ def record_change(
     happened_on: dt.date,
     reason: str,
     note: str = "",
+    new_programme: Programme | None = None,
     by: User,
 ) -> StatusChange:
-    """A change of status on a date; the student's current status follows the latest change."""
+    """A change of status on a date; the student's current status follows the latest change. A
+    supported student whose change the support's rules name goes onto the repayment list."""
     if kind not in ChangeKind.values:
         raise StudentsError(_("Loại thay đổi không hợp lệ."))
+    if new_programme is not None and (
+        kind != ChangeKind.CHANGED_PROGRAMME or new_programme.school_id != student.school_id
+    ):
+        raise StudentsError(_("Ngành chuyển đến chỉ ghi cho thay đổi “Chuyển ngành” trong trường."))
     existing = StatusChange.objects.filter(student=student, kind=kind, happened_on=happened_on)
     change = existing.first()
     others = [
@@ -206,13 +212,14 @@ def record_change(
     status = check_sequence(student.entered_on, [*others, (happened_on, kind)])
     if change is None:
         change = StatusChange(student=student, kind=kind, happened_on=happened_on)
-    change.reason, change.note = reason, note
+    change.reason, change.note, change.new_programme = reason, note, new_programme
     stamp(change, by)
     change.save()
     if student.status != status:
         student.status = status or Status.STUDYING
         stamp(student, by, _("Thay đổi tình trạng"))
         student.save(update_fields=["status"])
+    support.on_status_change(change, by=by)
     feeds.refresh(student.school_id, by=by)
     return change
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students import views, views_plan, views_warnings
+from students import views, views_plan, views_support, views_warnings
 
 app_name = "students"
 
@@ -32,4 +32,9 @@ urlpatterns = [
     path("warnings/<int:pk>/follow-up/", views_warnings.follow_up, name="warning_follow_up"),
     path("warnings/<int:pk>/outcome/", views_warnings.outcome, name="warning_outcome"),
     path("import/results/", views_warnings.import_results, name="import_results"),
+    path("support/", views_support.support_page, name="support"),
+    path("support/cases/<int:pk>/status/", views_support.case_status, name="support_case_status"),
+    path("support/reports/", views_support.report_save, name="support_report_save"),
+    path("support/reports/<int:pk>.xlsx", views_support.report_xlsx, name="support_report_xlsx"),
+    path("support/import/", views_support.import_grants, name="support_import"),
 ]

@@ -27,6 +27,7 @@ from students import excel, figures, services
 from students.access import member_school
 from students.forms import ChangeForm, CohortForm, EnrolmentCountForm, ProgrammeForm, QuotaForm
 from students.models import Cohort, Intake, Level, Programme, Reason, Status, StatusChange, Student
+from students.models_support import RepaymentCase, SupportGrant
 from students.rules import named_cohorts
 
 FIGURES = "students.view_figures"
@@ -382,7 +383,7 @@ def student(request: SignedInRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_manage = request.user.has_perm(MANAGE, item)
-    form = ChangeForm(request.POST or None)
+    form = ChangeForm(request.POST or None, school_id=item.school_id)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -402,6 +403,8 @@ def student(request: SignedInRequest, pk: int) -> HttpResponse:
     context = {
         "student": item,
         "changes": StatusChange.objects.filter(student=item),
+        "grant": SupportGrant.objects.active().filter(student=item).first(),
+        "cases": RepaymentCase.objects.filter(student=item),
         "form": form,
         "can_manage": can_manage,
     }

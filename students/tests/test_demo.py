@@ -6,8 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from notifications.models import Notification
 from students import figures
 from students.models import AcademicWarning, Cohort, Intake, Programme, TargetFeed
+from students.models_support import RepaymentCase, SupportGrant, SupportReport
 from tracking.models import TargetReading
 
 
@@ -41,3 +43,22 @@ def test_demo_targets_are_fed_and_a_semester_has_warnings(demo_plan: Any, db: An
     followed = warnings.filter(task__isnull=False)
     assert followed.count() == 3 and warnings.exclude(outcome="").count() == 2
     assert all(w.task.plan_id == demo_plan.pk for w in followed)
+
+
+def test_demo_has_supported_students_and_one_on_the_repayment_list(demo_plan: Any, db: Any) -> None:
+    school = demo_plan.school
+    grants = (
+        SupportGrant.objects.active()
+        .filter(school=school)
+        .select_related("student__cohort__programme")
+    )
+    assert grants.count() == 6
+    assert all(g.student.cohort.programme.teacher_training for g in grants)
+    (case,) = RepaymentCase.objects.filter(school=school)
+    assert (case.ground, case.happened_on) == ("withdrawn", dt.date(2025, 3, 10))
+    assert case.rule is not None and case.rule.source.startswith("NĐ 116/2020/NĐ-CP")
+    assert case.months == 7 and case.amount == Decimal("4880000") * 7
+    report = SupportReport.objects.get(school=school)
+    assert (report.school_year, report.dated) == (2024, dt.date(2025, 9, 5))
+    # Nobody but the principal (who recorded it) has an account in the demo: nobody is told.
+    assert not Notification.objects.filter(title__contains=case.student.cohort.code).exists()
