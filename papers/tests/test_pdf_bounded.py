@@ -217,7 +217,11 @@ def test_with_the_immediate_backend_the_first_request_serves_the_pdf(
     assert len(runs(office)) == 1
 
 
-def test_enqueueing_from_four_threads_gives_one_job(office: Path, queued: Any) -> None:
+def test_enqueueing_from_four_threads_gives_one_job(
+    office: Path, queued: Any, transactional_db: None
+) -> None:
+    """The claim is a `cache.add` in the shared database cache (several app servers ask too):
+    each thread has its own database connection, and one wins."""
     from django_tasks.signals import task_enqueued
 
     content = docx("<w:document>Nghị quyết</w:document>")
