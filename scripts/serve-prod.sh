@@ -65,8 +65,10 @@ pids+=($!)
 bash scripts/supervise.sh $PY manage.py send_digests --every 3600 &
 pids+=($!)
 for port in "$PORT" "$SECOND"; do
+  # Each app server its own control socket (gunicorn's default path is one per user).
   .venv/bin/gunicorn trongtam.wsgi:application --bind "127.0.0.1:$port" \
-    --workers "${WEB_WORKERS:-2}" --name "trongtam-$port" --access-logfile - --graceful-timeout 10 &
+    --workers "${WEB_WORKERS:-2}" --name "trongtam-$port" --access-logfile - --graceful-timeout 10 \
+    --control-socket "$RUN_DIR/gunicorn-$port.ctl" &
   pids+=($!)
 done
 

@@ -204,6 +204,7 @@ STATICFILES_DIRS = [
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 
+
 def s3_storage(bucket: str) -> dict[str, object]:
     """The default storage in an S3-compatible bucket (django-storages): AWS, MinIO, Ceph, a
     provider's object storage. Credentials left unset are looked up by boto3 as usual (its

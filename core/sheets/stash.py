@@ -12,6 +12,7 @@ page. Stashed files older than a day are removed when the next one is stashed; b
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import time
@@ -44,10 +45,8 @@ def _remove_expired(now: float) -> None:
     for name in files:
         match = _NAME.fullmatch(name)
         if match and now - int(match[1]) > _STASH_AGE:
-            try:
+            with contextlib.suppress(OSError):  # another server removed it first
                 default_storage.delete(f"{STASH_FOLDER}/{name}")
-            except OSError:
-                pass
 
 
 def stash_upload(

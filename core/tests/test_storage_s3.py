@@ -254,6 +254,23 @@ def test_an_import_checked_on_one_server_is_confirmed_on_another(
     assert bucket.keys() == []  # used once, then removed
 
 
+def test_imports_never_confirmed_are_removed_a_day_later(world: World, bucket: Bucket) -> None:
+    now = int(time.time())
+    old = f"{STASH_FOLDER}/{now - 25 * 3600}-1-{'b' * 32}.xlsx"
+    recent = f"{STASH_FOLDER}/{now - 3600}-1-{'c' * 32}.xlsx"
+    other = f"{STASH_FOLDER}/ghi-chu.txt"  # not a stash: left alone
+    for name in (old, recent, other):
+        default_storage.save(name, ContentFile(b"x"))
+    data = build({"Nhiệm vụ": [TASK_HEADER, task_row(code="5", title="Việc")]})
+    client = world.client("leadership")
+    preview = client.post(import_url(world.plan), {"file": SimpleUploadedFile("kh.xlsx", data)})
+    assert preview.status_code == 200
+    kept = bucket.keys()
+    assert old not in kept
+    assert recent in kept and other in kept
+    assert len(kept) == 3  # with the new one
+
+
 # Backup and restore with the files in the bucket ------------------------------------------------
 
 
