@@ -225,6 +225,9 @@ def s3_storage(bucket: str) -> dict[str, object]:
         # other: documents keep the name the user gave).
         "file_overwrite": False,
         "signature_version": "s3v4",
+        # A file read from the bucket (a download, a template) spills to disk past this size
+        # instead of being held whole in memory (django-storages' default).
+        "max_memory_size": 5 * 1024 * 1024,
         # A server of one's own (MinIO, Ceph) answers at a path, not at a sub-domain per bucket.
         "addressing_style": "path" if endpoint else None,
     }

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from conftest import World
@@ -237,7 +238,10 @@ def test_enqueueing_from_four_threads_gives_one_job(
 
     def ask(index: int) -> None:
         start.wait()
-        states[index] = tasks.request_pdf(content)
+        try:
+            states[index] = tasks.request_pdf(content)
+        finally:
+            connections.close_all()  # this thread's own connection
 
     try:
         threads = [threading.Thread(target=ask, args=(i,)) for i in range(4)]
