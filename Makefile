@@ -14,7 +14,7 @@ ALLOWED_HOSTS ?= *
 export ALLOWED_HOSTS
 endif
 
-.PHONY: run test check deps deps-run assets migrate demo clean lock
+.PHONY: run serve-prod test check deps deps-run assets migrate demo clean lock
 
 # Python packages come from the lock files, every one pinned with its hashes (pip included):
 # requirements.lock for the site, requirements-dev.lock (a superset) for tests and linters.
@@ -63,6 +63,12 @@ run: demo
 	DEBUG=1 bash scripts/supervise.sh $(PY) manage.py send_reminders --every 3600 & \
 	DEBUG=1 bash scripts/supervise.sh $(PY) manage.py send_digests --every 3600 & \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production set-up on this machine (docs/DEPLOYMENT.md): a throwaway PostgreSQL cluster, two
+# gunicorn app servers on PORT and PORT+1 sharing only the database, the cache and the file store,
+# and the worker, with DEBUG off. Ctrl+C stops them all and removes the throwaway database.
+serve-prod: deps-run
+	PORT=$(PORT) bash scripts/serve-prod.sh
 
 check: deps
 	$(VENV)/bin/ruff check .

@@ -12,12 +12,14 @@ The archive (.tar.gz) holds:
 - `database.json`: every row of every model, through each model's base manager (archived rows
   too), except data that is derived and rebuilt on demand (sessions, the job queue, and models
   marked `backup_skip = True`; the cache is a table of its own, not a model, and is emptied);
-- `media/…`: every uploaded file under MEDIA_ROOT, except the `cache/` folder (derived files).
+- `media/…`: every file of the default storage (MEDIA_ROOT, or the S3 bucket in production), read
+  and written through Django's storage API, except the `cache/` folder (derived files) and
+  `tmp/` (imports waiting for confirmation).
 
 Restore checks every checksum before touching anything, refuses a database that holds user
 accounts unless told to replace it, then empties the database and loads the rows in one
-transaction, and moves the files in place only once the rows are loaded, putting back any file
-it replaced if anything fails.
+transaction, and puts the files in the storage only once the rows are loaded, putting back any
+file it replaced if anything fails.
 """
 
 from __future__ import annotations
@@ -27,21 +29,22 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import tarfile
 import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.core.management import call_command
 from django.core.serializers import json as django_json
 from django.core.serializers.json import DjangoJSONEncoder
@@ -56,7 +59,7 @@ DATABASE = "database.json"
 MEDIA = "media"
 # Derived or transient: rebuilt on demand, never worth restoring (and, for sessions, better not).
 SKIPPED_APPS = {"sessions", "django_tasks_database"}
-SKIPPED_MEDIA = {"cache"}
+SKIPPED_MEDIA = {"cache", "tmp"}
 CHUNK = 1024 * 1024
 
 
@@ -119,15 +122,42 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def media_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """(path inside the archive's media folder, file on disk), in a stable order."""
-    if not root.is_dir():
-        return
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if relative.parts[0] in SKIPPED_MEDIA or not path.is_file() or path.is_symlink():
+@contextmanager
+def _storage_errors() -> Iterator[None]:
+    """An error of the file store (a disk, or an S3 server's refusal or absence) as BackupError,
+    so the command says what went wrong instead of a traceback."""
+    try:
+        yield
+    except BackupError:
+        raise
+    except Exception as error:  # boto3's errors are not OSErrors; a disk's are
+        raise BackupError(
+            _("Kho tệp báo lỗi: %(error)s") % {"error": f"{type(error).__name__}: {error}"}
+        ) from error
+
+
+def stored_files(storage: Storage, folder: str = "") -> Iterator[str]:
+    """The name of every file in the storage, in a stable order, derived folders left out."""
+    folders, files = storage.listdir(folder)
+    for name in sorted(files):
+        yield f"{folder}{name}"
+    for name in sorted(folders):
+        if not folder and name in SKIPPED_MEDIA:
             continue
-        yield relative.as_posix(), path
+        yield from stored_files(storage, f"{folder}{name}/")
+
+
+def _copy_out(storage: Storage, name: str, target: Path) -> dict[str, Any]:
+    """Copy a stored file to `target`; its size and sha256."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    with storage.open(name, "rb") as source, target.open("wb") as out:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return {"size": size, "sha256": digest.hexdigest()}
 
 
 def _applied_migrations(using: str) -> list[list[str]]:
@@ -145,7 +175,6 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 def backup(out: Path, *, using: str = DEFAULT_DB_ALIAS) -> Manifest:
     """Write the archive to `out` (through a temporary file, so a failure leaves no half file)."""
     models = backed_up_models()
-    media_root = Path(settings.MEDIA_ROOT)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="trongtam-backup-") as work:
         dump = Path(work) / DATABASE
@@ -179,12 +208,13 @@ def backup(out: Path, *, using: str = DEFAULT_DB_ALIAS) -> Manifest:
             },
         )
         manifest.files[DATABASE] = {"size": dump.stat().st_size, "sha256": _sha256(dump)}
-        files = list(media_files(media_root))
-        for name, path in files:
-            manifest.files[f"{MEDIA}/{name}"] = {
-                "size": path.stat().st_size,
-                "sha256": _sha256(path),
-            }
+        # Copied out of the storage once (one download each from S3), then archived.
+        files: list[tuple[str, Path]] = []
+        with _storage_errors():
+            for name in stored_files(default_storage):
+                path = Path(work) / MEDIA / name
+                manifest.files[f"{MEDIA}/{name}"] = _copy_out(default_storage, name, path)
+                files.append((name, path))
         partial = out.with_name(out.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
             _add_bytes(
@@ -281,11 +311,8 @@ def _check_migrations(manifest: Manifest, using: str) -> None:
 
 
 def restore(source: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS) -> Manifest:
-    """Restore the archive: the database exactly as backed up, and its files under MEDIA_ROOT."""
-    media_root = Path(settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
-    # Unpacked beside MEDIA_ROOT so that moving each file in place is a rename on one disk.
-    with tempfile.TemporaryDirectory(prefix=".restore-", dir=media_root.parent) as staging:
+    """Restore the archive: the database exactly as backed up, and its files in the storage."""
+    with tempfile.TemporaryDirectory(prefix="trongtam-restore-") as staging:
         work = Path(staging)
         manifest = read_archive(source, work / "new")
         call_command("migrate", database=using, interactive=False, verbosity=0)
@@ -297,7 +324,7 @@ def restore(source: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIA
                     "Nếu thật sự muốn thay toàn bộ bằng bản sao lưu, chạy lại với --replace."
                 )
             )
-        moved: list[tuple[Path, Path | None]] = []  # (file put in place, the file it replaced)
+        moved: list[tuple[str, Path | None]] = []  # (file put in place, the file it replaced)
         try:
             with transaction.atomic(using=using):
                 # Start from nothing, so the result is exactly the archive (rows that migrations
@@ -313,9 +340,10 @@ def restore(source: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIA
                         _("Không nạp được dữ liệu của bản sao lưu: %(error)s") % {"error": error}
                     ) from error
                 _check_counts(manifest, using)
-                _move_files_in(work, media_root, moved)
+                with _storage_errors():
+                    _put_files_in(work, default_storage, moved)
         except BaseException:
-            _put_files_back(moved)
+            _put_files_back(default_storage, moved)
             raise
     return manifest
 
@@ -354,7 +382,17 @@ def _check_counts(manifest: Manifest, using: str) -> None:
             )
 
 
-def _move_files_in(work: Path, media_root: Path, moved: list[tuple[Path, Path | None]]) -> None:
+def _put_file(storage: Storage, name: str, path: Path) -> None:
+    """Store the file at `path` under exactly `name` (whatever is there is removed first)."""
+    storage.delete(name)
+    with path.open("rb") as stream:
+        saved = storage.save(name, File(stream))
+    if saved != name:
+        storage.delete(saved)
+        raise BackupError(_("Kho tệp không lưu được %(name)s dưới đúng tên đó.") % {"name": name})
+
+
+def _put_files_in(work: Path, storage: Storage, moved: list[tuple[str, Path | None]]) -> None:
     source_root = work / "new" / MEDIA
     old_root = work / "old"
     if not source_root.is_dir():
@@ -362,23 +400,22 @@ def _move_files_in(work: Path, media_root: Path, moved: list[tuple[Path, Path | 
     for path in sorted(source_root.rglob("*")):
         if not path.is_file():
             continue
-        relative = path.relative_to(source_root)
-        target = media_root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        name = path.relative_to(source_root).as_posix()
         previous: Path | None = None
-        if target.exists():
-            previous = old_root / relative
-            previous.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(target, previous)
-        moved.append((target, previous))
-        shutil.move(path, target)
+        if storage.exists(name):
+            # Kept aside, to be put back if anything later fails.
+            previous = old_root / name
+            _copy_out(storage, name, previous)
+        moved.append((name, previous))
+        _put_file(storage, name, path)
 
 
-def _put_files_back(moved: list[tuple[Path, Path | None]]) -> None:
-    for target, previous in reversed(moved):
-        target.unlink(missing_ok=True)
+def _put_files_back(storage: Storage, moved: list[tuple[str, Path | None]]) -> None:
+    for name, previous in reversed(moved):
         if previous is not None and previous.exists():
-            os.replace(previous, target)
+            _put_file(storage, name, previous)
+        else:
+            storage.delete(name)
 
 
 def describe(manifest: Manifest) -> str:

@@ -1,20 +1,18 @@
 """The PDF conversion as a background job (django-tasks): the request's side and the job's.
 
 A request asks `request_pdf`: it answers from the cache, or keeps the .docx under
-`cache/pdf-src/<key>.docx` and enqueues one job per content key (a marker file made with O_EXCL
-under MEDIA_ROOT/cache/queued, so simultaneous requests for one paper enqueue one job); the page
-then polls `state(key)` until the PDF, or the failure the job kept under `cache/pdf/<key>.failed`,
-is there. The job takes only the key, so nothing but bytes in the storage passes between them.
+`cache/pdf-src/<key>.docx` and enqueues one job per content key (a marker added to Django's cache,
+which every app server shares: `cache.add` succeeds for one caller only, so simultaneous requests
+for one paper, on one server or several, enqueue one job); the page then polls `state(key)`, on
+whichever server, until the PDF, or the failure the job kept under `cache/pdf/<key>.failed`, is
+there. The job takes only the key, so nothing but bytes in the storage passes between them.
 """
 
 from __future__ import annotations
 
-import os
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
@@ -52,32 +50,18 @@ def source_name(key: str) -> str:
     return f"{SOURCE_FOLDER}/{key}.docx"
 
 
-def _queued_marker(key: str) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "cache" / "queued"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"pdf-{key}"
+def _queued_marker(key: str) -> str:
+    return f"papers:pdf-queued:{key}"
 
 
 def _claim(key: str) -> bool:
-    """True for the one caller that may enqueue the job of `key` (O_EXCL: the first wins)."""
-    marker = _queued_marker(key)
-    try:
-        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        try:
-            age = time.time() - marker.stat().st_mtime
-        except FileNotFoundError:  # the job just finished; its PDF or failure is there
-            return False
-        if age < QUEUED_STALE_SECONDS:
-            return False
-        marker.unlink(missing_ok=True)
-        return _claim(key)
-    os.close(fd)
-    return True
+    """True for the one caller that may enqueue the job of `key` (`cache.add`: the first wins;
+    the marker expires by itself after QUEUED_STALE_SECONDS)."""
+    return bool(cache.add(_queued_marker(key), 1, QUEUED_STALE_SECONDS))
 
 
 def _release(key: str) -> None:
-    _queued_marker(key).unlink(missing_ok=True)
+    cache.delete(_queued_marker(key))
 
 
 def _failure(key: str) -> str | None:
@@ -95,11 +79,7 @@ def state(key: str) -> PdfState:
 
 
 def is_queued(key: str) -> bool:
-    marker = _queued_marker(key)
-    try:
-        return time.time() - marker.stat().st_mtime < QUEUED_STALE_SECONDS
-    except FileNotFoundError:
-        return False
+    return cache.get(_queued_marker(key)) is not None
 
 
 def request_pdf(content: bytes) -> PdfState:

@@ -203,8 +203,47 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
+
+
+def s3_storage(bucket: str) -> dict[str, object]:
+    """The default storage in an S3-compatible bucket (django-storages): AWS, MinIO, Ceph, a
+    provider's object storage. Credentials left unset are looked up by boto3 as usual (its
+    AWS_* variables, ~/.aws, an instance role)."""
+    endpoint = os.environ.get("STORAGE_S3_ENDPOINT_URL") or None
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+        "access_key": os.environ.get("STORAGE_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("STORAGE_S3_PREFIX", "").strip("/"),
+        # Private objects (the bucket's own policy): every file is served through a view that
+        # checks permissions, never by a public link.
+        "default_acl": None,
+        "querystring_auth": True,
+        # Two uploads of the same name get two objects, as on a disk (never one overwriting the
+        # other: documents keep the name the user gave).
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+        # A file read from the bucket (a download, a template) spills to disk past this size
+        # instead of being held whole in memory (django-storages' default).
+        "max_memory_size": 5 * 1024 * 1024,
+        # A server of one's own (MinIO, Ceph) answers at a path, not at a sub-domain per bucket.
+        "addressing_style": "path" if endpoint else None,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# Uploaded and generated files (evidence, documents, photos, issued papers, imports waiting for
+# confirmation): MEDIA_ROOT on this machine by default; in an S3-compatible bucket when
+# STORAGE_S3_BUCKET is set, so that several app servers share them (docs/DEPLOYMENT.md).
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "").strip()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_storage(STORAGE_S3_BUCKET)
+        if STORAGE_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,52 +1,67 @@
 """Keeping an upload between the dry run and the confirmation of an import.
 
-``stash_upload`` / ``take_upload`` / ``drop_upload`` keep the uploaded bytes in a private
-temporary file named per user and token, its SHA-256 in the session; the confirming step gets the
-same bytes back (or BadWorkbook) and re-validates. core.sheets.flow (``run_import``) wires this
-into an upload → dry run → confirm page.
+``stash_upload`` / ``take_upload`` / ``drop_upload`` keep the uploaded bytes in the default
+storage (``tmp/imports/…``: the media folder, or the S3 bucket in production), named per time,
+user and token, with their SHA-256 in the session. Both live where every app server reads them
+(the storage and the database's sessions), so the dry run may run on one server and the
+confirmation on another. The confirming step gets the same bytes back (or BadWorkbook) and
+re-validates. core.sheets.flow (``run_import``) wires this into an upload → dry run → confirm
+page. Stashed files older than a day are removed when the next one is stashed; backups leave
+``tmp/`` out (core/backup.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from core.sheets.reading import BadWorkbook
 
-_STASH_DIR = Path(tempfile.gettempdir()) / "trongtam-sheets"
+STASH_FOLDER = "tmp/imports"
 _STASH_AGE = 24 * 3600
+_NAME = re.compile(r"(\d{1,12})-\d+-[0-9a-f]{32}\.xlsx")
 
 
-def _stash_path(user_pk: Any, token: str) -> Path:
-    return _STASH_DIR / f"{int(user_pk)}-{token}.xlsx"
+def _stash_name(user_pk: Any, token: str, at: float) -> str:
+    # The time in the name lets the clean-up judge age from a listing alone (one request on S3).
+    return f"{STASH_FOLDER}/{int(at)}-{int(user_pk)}-{token}.xlsx"
+
+
+def _remove_expired(now: float) -> None:
+    try:
+        _folders, files = default_storage.listdir(STASH_FOLDER)
+    except (OSError, NotImplementedError):  # no folder yet; or a storage that cannot list
+        return
+    for name in files:
+        match = _NAME.fullmatch(name)
+        if match and now - int(match[1]) > _STASH_AGE:
+            with contextlib.suppress(OSError):  # another server removed it first
+                default_storage.delete(f"{STASH_FOLDER}/{name}")
 
 
 def stash_upload(
     request: HttpRequest, purpose: str, data: bytes, scope: Any = None, title: str = ""
 ) -> str:
     """Keep the checked file for this user; returns the token the confirm form sends back."""
-    _STASH_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = time.time()
-    for old in _STASH_DIR.glob("*.xlsx"):
-        try:
-            if now - old.stat().st_mtime > _STASH_AGE:
-                old.unlink(missing_ok=True)
-        except OSError:
-            pass
+    _remove_expired(now)
     drop_upload(request, purpose)
     token = uuid.uuid4().hex
-    path = _stash_path(request.user.pk, token)
-    path.write_bytes(data)
-    path.chmod(0o600)
+    name = _stash_name(request.user.pk, token, now)
+    saved = default_storage.save(name, ContentFile(data))
+    if saved != name:  # cannot happen with a fresh token; never read another file by mistake
+        default_storage.delete(saved)
+        raise BadWorkbook(_("Không lưu được tệp để xác nhận; hãy thử lại."))
     request.session[f"sheets:{purpose}"] = {
         "token": token,
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -105,8 +120,9 @@ def take_upload(request: HttpRequest, purpose: str, token: str, scope: Any = Non
     ):
         raise expired
     try:
-        data = _stash_path(request.user.pk, token).read_bytes()
-    except OSError as error:
+        with default_storage.open(_stash_name(request.user.pk, token, pending["at"]), "rb") as f:
+            data: bytes = f.read()
+    except (OSError, KeyError, TypeError, ValueError) as error:
         raise expired from error
     if hashlib.sha256(data).hexdigest() != pending.get("sha256"):
         raise expired
@@ -116,5 +132,5 @@ def take_upload(request: HttpRequest, purpose: str, token: str, scope: Any = Non
 def drop_upload(request: HttpRequest, purpose: str) -> None:
     pending = request.session.pop(f"sheets:{purpose}", None) or {}
     token = pending.get("token")
-    if token and re.fullmatch(r"[0-9a-f]{32}", token):
-        _stash_path(request.user.pk, token).unlink(missing_ok=True)
+    if token and re.fullmatch(r"[0-9a-f]{32}", token) and "at" in pending:
+        default_storage.delete(_stash_name(request.user.pk, token, pending["at"]))

@@ -209,22 +209,23 @@ def test_a_file_that_cannot_be_put_in_place_undoes_the_restore(
     checkin(world, files=[services.Upload("Báo cáo.pdf", PDF + b"% hai")])
     archive = tmp_path / "sao-luu.tar.gz"
     backup.backup(archive)
-    for path in media.rglob("*.pdf"):
+    for path in media.rglob("*.bin"):
         path.write_bytes(b"%PDF-1.4 ban hom nay " + path.name.encode())
     Organisation.objects.create(name="Phòng Mới", kind="office", parent=world.school)
     rows_now, files_now = every_row(), every_file(media)
-    real_move = shutil.move
+    real_put = backup._put_file
     calls: list[Any] = []
 
-    def move_once(*args: Any) -> Any:
+    def fail_the_second(*args: Any) -> Any:
         calls.append(args)
-        if len(calls) > 1:
+        if len(calls) == 2:
             raise OSError("đĩa đầy")
-        return real_move(*args)
+        return real_put(*args)
 
-    monkeypatch.setattr(backup.shutil, "move", move_once)
+    monkeypatch.setattr(backup, "_put_file", fail_the_second)
     with pytest.raises(CommandError, match="đĩa đầy"):
         call_command("restore", str(archive), "--replace", verbosity=0)
-    assert len(calls) == 2
+    # Two files put in, the second failing; then both put back as they were.
+    assert len(calls) == 4
     assert every_row() == rows_now
     assert every_file(media) == files_now
