@@ -35,6 +35,8 @@ from residence.models import Reference
 from residence.seed import sync_references
 from students.models import Benchmark, WarningRule
 from students.seed import sync_benchmarks, sync_warning_rules
+from training.models import StepTemplate
+from training.seed import sync_steps
 
 ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
 
@@ -59,6 +61,8 @@ def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
         sync_warning_rules(WarningRule)
     elif sender.name == "residence":
         sync_references(Reference)
+    elif sender.name == "training":
+        sync_steps(StepTemplate)
 
 
 RELOAD_UID = "tests-reload-migrated-rows"
