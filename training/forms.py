@@ -105,11 +105,14 @@ class StepStatusForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Dossie
 
 
 class StepDocumentForm(StyledFormMixin, forms.Form):
+    step = forms.ModelChoiceField(label=_("Bước"), queryset=DossierStep.objects.none())
     document = forms.ModelChoiceField(label=_("Văn bản trong sổ"), queryset=Document.objects.none())
     note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
 
-    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, dossier: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        school_id = dossier.school_id
+        self.fields["step"].queryset = DossierStep.objects.active().filter(dossier=dossier)
         field: Any = self.fields["document"]
         field.queryset = _documents(school_id)
         field.label_from_instance = _label_document

@@ -92,6 +92,11 @@ def save_step_template(
             _("Bước của quy trình chung không sửa được: hãy áp dụng quy trình riêng.")
         )
     claim_version(step, expected_version)
+    if step.pk is None and not any(
+        own.school_id == step.school_id
+        for own in StepTemplate.in_force(step.valid_from, step.school_id)
+    ):
+        raise TrainingError(_("Hãy áp dụng quy trình riêng của trường trước khi thêm bước."))
     if step.valid_to is not None and step.valid_to < step.valid_from:
         raise TrainingError(_("Ngày hết áp dụng trước ngày bắt đầu áp dụng."))
     stamp(step, by)
