@@ -119,6 +119,10 @@ class StepDocumentForm(StyledFormMixin, forms.Form):
 
 
 class StepTemplateForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[StepTemplate]):
+    source_url = forms.URLField(
+        label=_("Nguồn"), max_length=300, required=False, assume_scheme="https"
+    )
+
     class Meta:
         model = StepTemplate
         fields = [

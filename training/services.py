@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from core.errors import DomainError
+from core.text import fold
 from core.versioning import claim_version
 from documents.models import Document
 from organisations.models import Organisation
@@ -283,10 +284,10 @@ def open_programme(dossier: Dossier, *, by: User) -> Programme:
 def save_partner(partner: Partner, *, by: User, expected_version: int | None = None) -> Partner:
     claim_version(partner, expected_version)
     partner.name = " ".join(partner.name.split())
-    clash = Partner.objects.active().filter(school_id=partner.school_id, name__iexact=partner.name)
-    if partner.pk:
-        clash = clash.exclude(pk=partner.pk)
-    if clash.exists():
+    # Compared without case, diacritics or spacing (SQLite folds ASCII letters only).
+    wanted = fold(partner.name)
+    others = Partner.objects.active().filter(school_id=partner.school_id).exclude(pk=partner.pk)
+    if any(fold(name) == wanted for name in others.values_list("name", flat=True)):
         raise TrainingError(_("Đã có đơn vị đối tác “%(name)s”.") % {"name": partner.name})
     stamp(partner, by)
     partner.save()
