@@ -35,7 +35,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(excel.figures_workbook(years), "lien-ket-boi-duong-theo-nam-hoc.xlsx")
     office = TrainingOffice.objects.filter(school=school).select_related("office").first()
-    can_set_office = request.user.has_perm("training.set_office", school)
+    can_set_office = school.is_school and request.user.has_perm("training.set_office", school)
     context = {
         "school": school,
         "years": [(y, y.row()) for y in years],

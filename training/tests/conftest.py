@@ -58,7 +58,7 @@ def training(campus: Campus, today_is: dt.date) -> Training:  # noqa: F811
         by=by,
     )  # fmt: skip
     partner = services.save_partner(
-        Partner(school=world.school, name="Sở Giáo dục và Đào tạo Mẫu", kind="authority"), by=by
+        Partner(school=world.school, name="Sở Giáo dục và Đào tạo Đối tác", kind="authority"), by=by
     )
     course = services.save_course(
         Course(school=world.school, kind="continuing", partner=partner,

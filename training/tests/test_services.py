@@ -169,7 +169,7 @@ def test_another_schools_document_or_partner_is_refused(training: Training) -> N
         services.archive_partner(training.partner, by=by)
     with pytest.raises(services.TrainingError, match="Đã có"):
         services.save_partner(
-            Partner(school=training.world.school, name="sở giáo dục và  đào tạo mẫu", kind="other"),
+            Partner(school=training.world.school, name="sở giáo dục và  đào tạo đối tác", kind="other"),
             by=by,
         )
 
