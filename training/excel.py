@@ -101,6 +101,9 @@ def read_participants(course: Course, data: bytes) -> ReadResult:
             "certificate_no": number,
             "certificate_on": issued,
         }
+        if found is not None and not code:
+            # Found by the name: its spelling on the list stays (the file may lack diacritics).
+            values["full_name"] = found.full_name
         row.result.values = {**values, "participant": found}
         if found is None:
             row.result.action = "create"

@@ -29,7 +29,7 @@ TTHC_URL = (
     "do-tien-si.html"
 )
 SCHOOL_STEP = "Bước chuẩn bị của nhà trường (không do văn bản quy định riêng)"
-VALID_FROM = dt.date(2025, 1, 5)
+VALID_FROM = dt.date(2022, 3, 4)  # TT 02/2022 in force; TT 12/2024 amended it from 05/01/2025
 
 STEPS: list[dict[str, Any]] = [
     {

@@ -105,7 +105,10 @@ def test_changes_are_refused_to_others(training: Training, role: str) -> None:
         (url("partner_archive", training.partner.pk), {}),
     ]
     if role != "outsider":  # an outsider's own school is theirs to set
-        posts += [(url("procedure_adopt"), {}), (url("office_set"), {"office": training.world.faculty.pk})]
+        posts += [
+            (url("procedure_adopt"), {}),
+            (url("office_set"), {"office": training.world.faculty.pk}),
+        ]
     for address, data in posts:
         response = client.post(address, data)
         assert response.status_code in (403, 404), address
@@ -158,7 +161,11 @@ def test_a_steps_status_changes_in_place(training: Training) -> None:
     prefix = f"s{step.pk}"
     response = client.post(
         url("step_status", step.pk),
-        {f"{prefix}-status": "done", f"{prefix}-done_on": "15/09/2025", f"{prefix}-version": step.version},
+        {
+            f"{prefix}-status": "done",
+            f"{prefix}-done_on": "15/09/2025",
+            f"{prefix}-version": step.version,
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -215,7 +222,10 @@ def test_exports_hold_the_rows(training: Training) -> None:
         (url("courses") + "?format=xlsx", "Bồi dưỡng giáo viên mầm non"),
         (url("partners") + "?format=xlsx", "Sở Giáo dục và Đào tạo Đối tác"),
         (url("participants_xlsx", training.course.pk), "Hoàng Thị Mai"),
-        (url("dossier", training.dossier.pk) + "?format=xlsx", "Hội đồng trường thông qua việc mở ngành"),
+        (
+            url("dossier", training.dossier.pk) + "?format=xlsx",
+            "Hội đồng trường thông qua việc mở ngành",
+        ),
     ):
         response = client.get(page)
         assert response.status_code == 200

@@ -169,7 +169,9 @@ def test_another_schools_document_or_partner_is_refused(training: Training) -> N
         services.archive_partner(training.partner, by=by)
     with pytest.raises(services.TrainingError, match="Đã có"):
         services.save_partner(
-            Partner(school=training.world.school, name="sở giáo dục và  đào tạo đối tác", kind="other"),
+            Partner(
+                school=training.world.school, name="sở giáo dục và  đào tạo đối tác", kind="other"
+            ),
             by=by,
         )
 
@@ -209,4 +211,6 @@ def test_yearly_figures_and_the_plan_measure(training: Training) -> None:
     found = measure.compute(school.pk, None, 2024, dt.date(2025, 10, 1))
     assert found is not None and found.value == Decimal(2)
     assert found.day == dt.date(2025, 8, 31)
-    assert measure.compute(training.world.other_school.pk, None, 2024, dt.date(2025, 10, 1)).value == 0  # type: ignore[union-attr]
+    assert (
+        measure.compute(training.world.other_school.pk, None, 2024, dt.date(2025, 10, 1)).value == 0
+    )  # type: ignore[union-attr]
