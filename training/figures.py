@@ -86,7 +86,8 @@ def by_year(school_id: int) -> dict[int, YearFigures]:
         .values_list("course_id", "certificate_on")
     )
     for course_id, day in listed:
-        year(school_year_of(day)).certificates[kinds[course_id]] += 1
+        if day is not None:  # filtered above; the type does not know it
+            year(school_year_of(day)).certificates[kinds[course_id]] += 1
     return dict(sorted(years.items(), reverse=True))
 
 

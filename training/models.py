@@ -89,8 +89,8 @@ class StepTemplate(Versioned):
     @classmethod
     def in_force(cls, day: dt.date, school_id: int) -> list[StepTemplate]:
         """The school's own steps in force on `day` when it has any, else the national ones."""
-        rows = list(
-            cls.objects.filter(valid_from__lte=day)
+        rows: list[StepTemplate] = list(
+            StepTemplate.objects.filter(valid_from__lte=day)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
             .filter(Q(school__isnull=True) | Q(school_id=school_id))
             .order_by("order", "pk")
