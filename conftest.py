@@ -36,6 +36,8 @@ from residence.seed import sync_references
 from students.models import Benchmark, WarningRule
 from students.models_support import SupportRule
 from students.seed import sync_benchmarks, sync_support_rules, sync_warning_rules
+from training.models import StepTemplate
+from training.seed import sync_steps
 
 ROLES = ["anonymous", "outsider", "staff", "unit_head", "leadership"]
 
@@ -61,6 +63,8 @@ def reload_migrated_rows(sender: AppConfig, **kwargs: Any) -> None:
         sync_support_rules(SupportRule)
     elif sender.name == "residence":
         sync_references(Reference)
+    elif sender.name == "training":
+        sync_steps(StepTemplate)
 
 
 RELOAD_UID = "tests-reload-migrated-rows"

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "students",
     "emulation",
     "residence",
+    "training",
     "reports",
     "api",
     "django_tasks",

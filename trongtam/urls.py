@@ -19,6 +19,7 @@ urlpatterns = [
     path("workload/", include("workload.urls")),
     path("students/", include("students.urls")),
     path("residence/", include("residence.urls")),
+    path("training/", include("training.urls")),
     path("papers/", include("papers.urls")),
     path("tracking/", include("tracking.urls")),
     path("notifications/", include("notifications.urls")),
