@@ -61,6 +61,8 @@ def document_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "links": links,
         "plans": document.plans.active(),
         "can_change": request.user.has_perm(CHANGE, document),
+        # Sent by a body above: read-only here, and its editors' trail is the sender's.
+        "receipt": services.receipt_of(document, membership_of(request.user).school_id),
         "history": history_entries(document),
     }
     return render(request, "documents/document_detail.html", context)

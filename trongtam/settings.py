@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "emulation",
     "residence",
     "reports",
+    "province",
     "api",
     "django_tasks",
     "django_tasks_db",

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from province import views
+
+app_name = "province"
+
+urlpatterns = [
+    path("", views.directive_list, name="directive_list"),
+    path("new/", views.directive_create, name="directive_create"),
+    path("<int:pk>/", views.directive_detail, name="directive_detail"),
+    path("<int:pk>/send/", views.directive_send, name="directive_send"),
+]
