@@ -133,7 +133,7 @@ def directive_send(request: SignedInRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("province:directive_detail", pk=document.pk)
     data = form.cleaned_data
     attempt(
