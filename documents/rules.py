@@ -16,11 +16,12 @@ from organisations.permissions import (
 def received_by_school(user: object, document: object) -> bool:
     """A body above sent the document to the user's school: it is in the school's register."""
     school_id = membership_of(user).school_id
+    document_id = getattr(document, "pk", None)
     return (
-        document is not None
+        document_id is not None
         and school_id is not None
         and DocumentReceipt._base_manager.filter(
-            document_id=getattr(document, "pk", None), school_id=school_id
+            document_id=document_id, school_id=school_id
         ).exists()
     )
 
