@@ -190,6 +190,9 @@ class DocumentReceipt(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The sender sees how many of the school's tasks implement the document; their names only
+    # when the school's leadership chooses to share them.
+    shares_tasks = models.BooleanField(_("cho cơ quan gửi xem tên nhiệm vụ"), default=False)
 
     history = HistoricalRecords()
     # The recipient sees its receipts, the sender those of its own documents.

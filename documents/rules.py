@@ -30,3 +30,5 @@ rules.add_perm("documents.view_document", is_admin | in_same_school | received_b
 rules.add_perm("documents.register", is_admin | is_leadership | is_clerk)
 # A received document stays the sender's: only the sender's leadership and clerks change it.
 rules.add_perm("documents.change_document", is_admin | leads_school | clerk_of_school)
+# Sharing the names of the school's tasks that implement a received document with its sender.
+rules.add_perm("documents.share_receipt", is_admin | leads_school)

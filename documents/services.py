@@ -182,3 +182,14 @@ def send_document(
         receipt.save()
         receipts.append(receipt)
     return receipts
+
+
+@transaction.atomic
+def share_tasks(receipt: DocumentReceipt, shares: bool, *, by: User) -> DocumentReceipt:
+    """The school lets the sender see the names of its tasks implementing the document (or stops
+    doing so); the sender always sees their number."""
+    if receipt.shares_tasks != shares:
+        receipt.shares_tasks = shares
+        stamp(receipt, by, _("Chia sẻ tên nhiệm vụ") if shares else _("Thôi chia sẻ tên nhiệm vụ"))
+        receipt.save(update_fields=["shares_tasks"])
+    return receipt

@@ -2,8 +2,9 @@
 its schools, to those of a level, or to a list), and see which schools have built tasks on it.
 
 The counts of the schools' tasks are read across schools on purpose (`uptake`): one number per
-school, never a task, a plan or a name, so that the body sees the province's figures and nothing
-of a school's drafts or staff.
+school, never a plan or a person, and the tasks' titles only from a school that chose to share them
+(DocumentReceipt.shares_tasks): the body sees the province's figures and nothing of a school's
+drafts or staff.
 """
 
 from __future__ import annotations
@@ -163,6 +164,8 @@ class Uptake:
     level: str
     received_at: dt.datetime
     task_count: int
+    # The tasks' codes and titles, only when the school shares them (DocumentReceipt.shares_tasks).
+    shared_tasks: tuple[str, ...] = ()
 
     @property
     def acted(self) -> bool:
@@ -184,13 +187,25 @@ def uptake(document: Document) -> list[Uptake]:
     levels = dict(
         DirectedSchool.objects.filter(body_id=document.school_id).values_list("school_id", "level")
     )
-    receipts = DocumentReceipt.objects.filter(document=document).select_related("school")
+    receipts = list(DocumentReceipt.objects.filter(document=document).select_related("school"))
+    sharing = [receipt.school_id for receipt in receipts if receipt.shares_tasks]
+    shared: dict[int | None, list[str]] = {}
+    if sharing:
+        for school_id, code, title in (
+            _linked_tasks([document])
+            .filter(task__plan__school_id__in=sharing)
+            .order_by("task__plan__school_id", "task__plan__start_year", "task__order", "task_id")
+            .values_list("task__plan__school_id", "task__code", "task__title")
+            .distinct()
+        ):
+            shared.setdefault(school_id, []).append(f"{code}. {title}" if code else title)
     return [
         Uptake(
             school=receipt.school,
             level=levels.get(receipt.school_id, ""),
             received_at=receipt.sent_at,
             task_count=counts.get(receipt.school_id, 0),
+            shared_tasks=tuple(shared.get(receipt.school_id, ())),
         )
         for receipt in receipts
     ]

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('sent_at', models.DateTimeField(verbose_name='gửi lúc')),
+                ('shares_tasks', models.BooleanField(default=False, verbose_name='cho cơ quan gửi xem tên nhiệm vụ')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.TextField(null=True)),
@@ -42,6 +43,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sent_at', models.DateTimeField(verbose_name='gửi lúc')),
+                ('shares_tasks', models.BooleanField(default=False, verbose_name='cho cơ quan gửi xem tên nhiệm vụ')),
                 ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='documents.document', verbose_name='văn bản')),
                 ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='received_documents', to='organisations.organisation', verbose_name='đơn vị nhận')),
                 ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người gửi')),

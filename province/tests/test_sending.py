@@ -233,3 +233,37 @@ def test_the_acted_on_column_names_no_task(province: Province) -> None:
     assert province.world.task.title not in html
     assert province.world.plan.title not in html
     assert "Phùng Quý Sơn" not in html
+
+
+def _share_url(province: Province) -> str:
+    return reverse("documents:document_share", args=[province.directive.pk])
+
+
+def test_a_school_that_shares_shows_the_sgd_its_task_titles(province: Province) -> None:
+    services.send_directive(province.directive, Audience.ALL, by=province.users["officer"])
+    _link(province)
+    detail = reverse("province:directive_detail", args=[province.directive.pk])
+    officer = province.client("officer")
+    assert province.world.task.title not in officer.get(detail).content.decode()
+    response = province.client("leadership").post(_share_url(province), {"shares": "1"})
+    assert response.status_code == 302
+    receipt = DocumentReceipt.objects.get(document=province.directive, school=province.world.school)
+    assert receipt.shares_tasks
+    assert province.world.task.title in officer.get(detail).content.decode()
+    province.client("leadership").post(_share_url(province), {"shares": "0"})
+    assert province.world.task.title not in officer.get(detail).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("staff", 403), ("outsider", 404), ("officer", 404), ("anonymous", 302)],
+)
+def test_only_the_recipient_schools_leadership_shares(
+    province: Province, role: str, status: int
+) -> None:
+    services.send_directive(
+        province.directive, Audience.LEVEL, level="college", by=province.users["officer"]
+    )
+    response = province.client(role).post(_share_url(province), {"shares": "1"})
+    assert response.status_code == status
+    assert not DocumentReceipt.objects.filter(shares_tasks=True).exists()
