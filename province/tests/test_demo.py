@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from demo.loader import DEMO_PASSWORD
 from documents.models import Document, DocumentReceipt
+from notifications.models import Notification, NotificationKind
 from organisations.membership import compute_membership
 from planning.models import Plan, TaskBasis
 from province import services
@@ -78,3 +79,25 @@ def test_the_sgd_account_signs_in_and_sees_the_acted_on_column(demo: Plan) -> No
     # Figures only: none of the school's task titles.
     for task in demo.tasks.filter(basis_links__document=_directive())[:3]:
         assert task.title not in html
+
+
+def test_the_sgd_account_finds_its_way(demo: Plan) -> None:
+    client = Client()
+    client.force_login(authenticate(HttpRequest(), username="sogddt", password=DEMO_PASSWORD))
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("province:directive_list") in home  # "Văn bản chỉ đạo" in the navigation
+    listing = client.get(reverse("province:directive_list")).content.decode()
+    assert "1850/HD-SGDĐT" in listing
+    register = client.get(reverse("documents:document_list")).content.decode()
+    assert "1850/HD-SGDĐT" in register and "2457/QĐ-BGDĐT" not in register
+
+
+def test_the_principal_was_told_and_reads_it_in_the_schools_register(demo: Plan) -> None:
+    principal = authenticate(HttpRequest(), username="phungquyson", password=DEMO_PASSWORD)
+    assert Notification.objects.filter(
+        user=principal, kind=NotificationKind.DIRECTIVE_RECEIVED, title__contains="1850"
+    ).exists()
+    client = Client()
+    client.force_login(principal)
+    page = client.get(reverse("documents:document_detail", args=[_directive().pk]))
+    assert page.status_code == 200 and 'id="received-from"' in page.content.decode()
