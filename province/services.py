@@ -133,12 +133,12 @@ def directives(body_id: int) -> QuerySet[Document]:
     )
 
 
-def _linked_tasks(documents: Iterable[Document]) -> QuerySet[TaskBasis]:
+def _linked_tasks(documents: Iterable[Document] | QuerySet[Document]) -> QuerySet[TaskBasis]:
     """Current links of current tasks of current plans of a school that received the document
     (a school's own copy typed before it was sent is another document: not counted)."""
     # Across every school on purpose: only counts leave this module (see its docstring).
     return TaskBasis._base_manager.filter(
-        document__in=list(documents),
+        document__in=documents if isinstance(documents, QuerySet) else list(documents),
         archived_at__isnull=True,
         task__archived_at__isnull=True,
         task__plan__archived_at__isnull=True,
@@ -208,4 +208,39 @@ def uptake(document: Document) -> list[Uptake]:
             shared_tasks=tuple(shared.get(receipt.school_id, ())),
         )
         for receipt in receipts
+    ]
+
+
+@dataclass(frozen=True)
+class SchoolFigures:
+    """One school the body directs: how many of the body's directives it received, and on how
+    many of them it has built tasks."""
+
+    entry: DirectedSchool
+    received: int
+    acted: int
+
+
+def school_figures(body_id: int) -> list[SchoolFigures]:
+    """Every school the body directs, with its figures for the body's directives."""
+    entries = list(directed_schools(body_id))
+    received = dict(
+        DocumentReceipt.objects.filter(document__school_id=body_id, document__archived_at=None)
+        .values("school_id")
+        .annotate(n=Count("document_id", distinct=True))
+        .values_list("school_id", "n")
+    )
+    acted = dict(
+        _linked_tasks(Document.objects.active().filter(school_id=body_id))
+        .values("task__plan__school_id")
+        .annotate(n=Count("document_id", distinct=True))
+        .values_list("task__plan__school_id", "n")
+    )
+    return [
+        SchoolFigures(
+            entry=entry,
+            received=received.get(entry.school_id, 0),
+            acted=acted.get(entry.school_id, 0),
+        )
+        for entry in entries
     ]

@@ -88,6 +88,14 @@ def directive_create(request: SignedInRequest) -> HttpResponse:
     )
 
 
+@login_required
+def school_list(request: SignedInRequest) -> HttpResponse:
+    """The schools the body directs, by level, with their figures for its directives."""
+    require(request.user, VIEW)
+    rows = services.school_figures(member_school_id(request.user))
+    return render(request, "province/school_list.html", {"rows": rows})
+
+
 def _directive(request: SignedInRequest, pk: int, perm: str | None = None) -> Document:
     require(request.user, VIEW)
     return get_authorised(

@@ -26,6 +26,7 @@ SGD_SENDS = (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 PAGES: list[tuple[str, Callable[[Province], str], tuple[int, ...]]] = [
     ("directives", lambda p: reverse("province:directive_list"), SGD_PAGE),
     ("new directive", lambda p: reverse("province:directive_create"), SGD_SENDS),
+    ("schools", lambda p: reverse("province:school_list"), SGD_PAGE),
     (
         "directive",
         lambda p: reverse("province:directive_detail", args=[p.directive.pk]),
@@ -203,3 +204,17 @@ def test_unknown_directive_is_404(sent: Province) -> None:
     # The world's school's own document is not the Sở's directive.
     url = reverse("province:directive_detail", args=[sent.world.document.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_schools_page_gives_each_schools_figures(sent: Province) -> None:
+    html = sent.client("officer").get(reverse("province:school_list")).content.decode()
+    cells = {}
+    for school in (sent.world.school, sent.college, sent.world.other_school):
+        row = html.split(f'data-school="{school.pk}"')[1].split("</tr>")[0]
+        cells[school.pk] = [cell.split("<")[0] for cell in row.split('class="text-end">')[1:]]
+    assert cells == {
+        sent.world.school.pk: ["1", "1"],
+        sent.college.pk: ["1", "0"],
+        sent.world.other_school.pk: ["0", "0"],
+    }
+    assert sent.world.task.title not in html
