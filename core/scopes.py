@@ -5,7 +5,9 @@ only; outside any scope they raise ScopeError instead of reading every school's 
 activated per request by organisations.scoping; jobs, commands and the admin disable scopes
 explicitly). The dimension is called `school` as the field is: the organisation at the top of a
 tree (a school, or a Sở…). Forward relations (`task.plan`) use the plain base manager and are
-never scoped; reverse ones (`plan.tasks`) are.
+never scoped; reverse ones (`plan.tasks`) are. A model may also show its rows to the
+organisations they were sent to (`also="receipts__school"`: a Sở's directive in each recipient
+school's register), through a recipient table the model's own app keeps.
 
 The manager does what django-scopes' ScopedManager does (same scope state, same ScopeError), as a
 class declared once, so that managers built on a model's own queryset (`.active()`, `.search()`)
@@ -34,6 +36,10 @@ _PATHS: dict[type[models.Model], str] = {}
 # Models whose rows with a null organisation are shared by every organisation (national reference
 # data beside each school's own overrides, e.g. emulation.RuleSet): visible in every scope.
 _SHARED: set[type[models.Model]] = set()
+# Models whose rows are also visible to the organisations they were sent to (e.g. a Sở's
+# directive in the register of each school it was sent to): the path from the row to such a
+# recipient organisation, through a table of its own (documents.DocumentReceipt).
+_ALSO: dict[type[models.Model], str] = {}
 
 
 class _ScopedLater(DisabledQuerySet):  # type: ignore[misc]  # django-scopes ships no types
@@ -59,10 +65,11 @@ class _ScopedLater(DisabledQuerySet):  # type: ignore[misc]  # django-scopes shi
 class ScopedManager(models.Manager[_M]):
     """`objects = ScopedManager("plan__school")`: the model's rows in the active scope only."""
 
-    def __init__(self, path: str = "", *, shared: bool = False) -> None:
+    def __init__(self, path: str = "", *, shared: bool = False, also: str = "") -> None:
         super().__init__()
         self.scope_path = path
         self.shared = shared
+        self.also = also
 
     def contribute_to_class(self, cls: type[_M], name: str) -> None:  # type: ignore[override]
         super().contribute_to_class(cls, name)
@@ -70,6 +77,8 @@ class ScopedManager(models.Manager[_M]):
             _PATHS[cls] = self.scope_path
         if self.shared:
             _SHARED.add(cls)
+        if self.also:
+            _ALSO[cls] = self.also
 
     def get_queryset(self) -> models.QuerySet[_M]:
         queryset = super().get_queryset()
@@ -85,9 +94,16 @@ class ScopedManager(models.Manager[_M]):
             return queryset.filter(
                 models.Q(**{lookup: value}) | models.Q(**{f"{path}__isnull": True})
             )
-        if isinstance(value, list | tuple):
-            return queryset.filter(**{f"{path}__in": value})
-        return queryset.filter(**{path: value}) if value is not None else queryset
+        if value is None:
+            return queryset
+        suffix = "__in" if isinstance(value, list | tuple) else ""
+        visible = models.Q(**{f"{path}{suffix}": value})
+        also = _ALSO.get(self.model)
+        if also:
+            # A subquery, not a join: a row sent to the organisation once is listed once.
+            sent = self.model._base_manager.filter(**{f"{also}{suffix}": value}).values("pk")
+            visible |= models.Q(pk__in=sent)
+        return queryset.filter(visible)
 
 
 ScopedArchivableManager = ScopedManager.from_queryset(ArchivableQuerySet)

@@ -13,6 +13,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -27,9 +28,12 @@ from organisations import services as org_services
 from organisations.models import Organisation, Person, Position
 from planning import services as plan_services
 from planning.models import ORDER_STEP, Plan, StrategicGoal, Target, Task, WorkArea
+from province import demo as province_demo
+from province import services as province_services
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "cdsp_lang_son_2023_2024.json"
 DEMO_PASSWORD = "trongtam-demo"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -52,6 +56,7 @@ class DemoLoader:
         self.tasks: dict[str, Task] = {}
         self.accounts: list[tuple[str, str, str]] = []
         self.by: User | None = None
+        self.province: province_demo.DemoProvince | None = None
 
     @property
     def principal(self) -> User:
@@ -100,6 +105,7 @@ class DemoLoader:
                 by=self.principal,
             )
             # The merger came after the demo year: the demo school keeps its end date from the data.
+        self._province(school)
         self._documents(school)
         self._goals(school)
         plan = self._plan(school)
@@ -151,12 +157,24 @@ class DemoLoader:
                     by=None,
                 )
 
+    def _province(self, school: Organisation) -> None:
+        """The Sở above the demo school: its officer, the sample schools it directs."""
+        spec = self.data.get("province")
+        if not spec:
+            return
+        self.province = province_demo.load_province(
+            self.orgs[spec["body"]], school, password=DEMO_PASSWORD
+        )
+        self.accounts.extend(province_demo.ACCOUNTS)
+
     def _documents(self, school: Organisation) -> None:
         sync_document_types(DocumentType)  # a flushed test database has lost the migration's rows
         types = {t.code: t for t in DocumentType.objects.all()}
         for entry in self.data["documents"]:
+            # A directive of the Sở is the Sở's document, sent down: the school does not type it.
+            owner = self.orgs[entry["register"]] if entry.get("register") else school
             document = Document(
-                school=school,
+                school=owner,
                 system=entry["system"],
                 doc_type=types[entry["type"]],
                 number=entry["number"],
@@ -168,7 +186,21 @@ class DemoLoader:
                 signer_title=entry.get("signer_title", ""),
                 summary=entry["summary"],
             )
-            self.documents[entry["key"]] = register_document(document, by=self.principal)
+            if owner == school:
+                self.documents[entry["key"]] = register_document(document, by=self.principal)
+                continue
+            assert self.province is not None, "a document of the Sở needs the data's province"
+            issued_on = document.issued_on
+            province_services.issue_directive(
+                document,
+                entry.get("sent_to", "all"),
+                by=self.province.officer,
+                # Sent on its day of issue, at the start of office hours.
+                at=dt.datetime.combine(issued_on, dt.time(8), tzinfo=VIETNAM)
+                if issued_on
+                else None,
+            )
+            self.documents[entry["key"]] = document
 
     def _goals(self, school: Organisation) -> None:
         for entry in self.data.get("strategic_goals", []):
@@ -298,7 +330,10 @@ def load_demo(path: Path = DATA_FILE) -> tuple[Plan | None, list[tuple[str, str,
     data = json.loads(path.read_text(encoding="utf-8"))
     accounts = [
         (p["account"], p["username"], p["full_name"]) for p in data["people"] if p.get("username")
-    ] + [("admin", "quantri", "Quản trị hệ thống")]
+    ]
+    if data.get("province"):
+        accounts += province_demo.ACCOUNTS
+    accounts.append(("admin", "quantri", "Quản trị hệ thống"))
     if Organisation.objects.filter(code=data["school"]["code"], kind="school").exists():
         return None, accounts
     loader = DemoLoader(data)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from documents.models import Document, DocumentType
+from documents.models import Document, DocumentReceipt, DocumentType
 
 
 @admin.register(DocumentType)
@@ -14,3 +14,9 @@ class DocumentAdmin(SimpleHistoryAdmin):
     list_display = ["symbol", "doc_type", "issued_on", "school"]
     search_fields = ["symbol", "search_text"]
     list_filter = ["doc_type", "system"]
+
+
+@admin.register(DocumentReceipt)
+class DocumentReceiptAdmin(SimpleHistoryAdmin):
+    list_display = ["document", "school", "sent_at", "shares_tasks"]
+    readonly_fields = ["document", "school", "sent_at", "sent_by"]

@@ -32,7 +32,7 @@ router = register("/", Router(tags=["văn bản"]))
 def documents(request: ApiRequest) -> Any:
     return LazyPage(
         Document.objects.active()
-        .filter(school_id=school_id(request))
+        .in_register_of(school_id(request))
         .select_related("doc_type")
         .order_by("-issued_on", "symbol", "pk"),
         document_out,

@@ -71,7 +71,7 @@ def read_documents(school: Organisation, data: bytes) -> ReadResult:
     for row in sheet.rows():
         rows.append(row)
         result.add(row.result)
-        _read_row(sheet, row, type_choices, types_by_code, register, issuers)
+        _read_row(sheet, row, type_choices, types_by_code, register, issuers, school.pk)
     check_unique(((r, r.result.values.get("key", "")) for r in rows), "symbol")
     for row in rows:
         if row.result.errors:
@@ -86,6 +86,7 @@ def _read_row(
     types_by_code: dict[str, DocumentType],
     register: dict[str, list[Document]],
     issuers: Lookup,
+    school_id: int,
 ) -> None:
     values = row.result.values
     written = normalise(row.text("symbol", required=True, max_length=120))
@@ -161,6 +162,11 @@ def _read_row(
     values["existing"] = existing
     if existing is None:
         row.result.action = "create"
+        return
+    if existing.school_id != school_id:
+        # Sent by a body above (a Sở's directive): in the register already, not the school's
+        # to correct.
+        row.result.action = "unchanged"
         return
     header = sheet.header
     for name in FIELDS:

@@ -120,7 +120,7 @@ class ImportRowForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["existing"].queryset = Document.objects.active().filter(school_id=school_id)
+        self.fields["existing"].queryset = Document.objects.active().in_register_of(school_id)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

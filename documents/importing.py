@@ -23,6 +23,7 @@ from documents.references import Reference, extract_references
 from documents.services import (
     DocumentError,
     find_existing,
+    in_register,
     register_document,
     registered_by_key,
 )
@@ -128,7 +129,7 @@ def register_rows(
             continue
         existing = row.get("existing")
         if existing is not None:
-            if existing.school_id != school_id:
+            if not in_register(existing, school_id):
                 raise DocumentError(_("Văn bản không thuộc sổ của trường."))
             result.reused.append(existing)
             continue

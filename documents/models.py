@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Archivable
-from core.scopes import ScopedArchivableManager
+from core.models import Archivable, ArchivableQuerySet
+from core.scopes import ScopedManager
 from core.text import normalise
 from core.versioning import Versioned
 from organisations.models import Organisation
@@ -43,6 +45,17 @@ class DocumentType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DocumentQuerySet(ArchivableQuerySet["Document"]):
+    def in_register_of(self, school_id: int | None) -> DocumentQuerySet:
+        """The organisation's register: the documents it registered and those sent to it by a
+        body above it (a Sở's directive, DocumentReceipt), which it reads but does not edit."""
+        received = DocumentReceipt._base_manager.filter(school_id=school_id).values("document_id")
+        return self.filter(Q(school_id=school_id) | Q(pk__in=received))
+
+
+DocumentManager = ScopedManager.from_queryset(DocumentQuerySet)
 
 
 def document_upload_to(instance: Document, filename: str) -> str:
@@ -101,7 +114,8 @@ class Document(Versioned, Archivable):
     )
 
     history = HistoricalRecords()
-    objects = ScopedArchivableManager("school")
+    # A school sees its own register and the documents sent to it (the register's receipts).
+    objects = DocumentManager("school", also="receipts__school")
 
     class Meta:
         verbose_name = _("văn bản")
@@ -152,3 +166,47 @@ def compose_symbol(
         parts.append(str(year))
     parts.append(f"{type_code}-{issuer_code}" if type_code else issuer_code)
     return "/".join(parts)
+
+
+class DocumentReceipt(models.Model):
+    """A document of a body above the school (a Sở's directive) sent to one school: it is then in
+    that school's register, read-only, and its tasks may implement it. Who sent it and when is
+    kept; the document stays the sender's (Document.school)."""
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("văn bản"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    school = models.ForeignKey(
+        Organisation,
+        verbose_name=_("đơn vị nhận"),
+        on_delete=models.PROTECT,
+        related_name="received_documents",
+    )
+    sent_at = models.DateTimeField(_("gửi lúc"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The sender sees how many of the school's tasks implement the document; their names only
+    # when the school's leadership chooses to share them.
+    shares_tasks = models.BooleanField(_("cho cơ quan gửi xem tên nhiệm vụ"), default=False)
+
+    history = HistoricalRecords()
+    # The recipient sees its receipts, the sender those of its own documents.
+    objects = ScopedManager("school", also="document__school")
+
+    class Meta:
+        verbose_name = _("văn bản gửi đến")
+        verbose_name_plural = _("văn bản gửi đến")
+        ordering = ["document", "school__order", "school__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "school"], name="document_received_once_per_school"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.school}"

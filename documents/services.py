@@ -2,19 +2,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from core.errors import DomainError
 from core.text import normalise
 from core.versioning import claim_version
-from documents.models import Document
+from documents.models import Document, DocumentReceipt
 from documents.references import symbol_key
+from organisations.models import Organisation
 
 
 class DocumentError(DomainError):
@@ -41,9 +44,10 @@ def clean_summary(summary: str) -> str:
 
 
 def registered_by_key(school_id: int) -> dict[str, list[Document]]:
-    """The school's register indexed by a loose symbol key (case, spaces, diacritics ignored)."""
+    """The school's register (received documents too) indexed by a loose symbol key (case,
+    spaces, diacritics ignored)."""
     index: dict[str, list[Document]] = {}
-    for document in Document.objects.active().filter(school_id=school_id):
+    for document in Document.objects.active().in_register_of(school_id):
         index.setdefault(symbol_key(document.symbol), []).append(document)
     return index
 
@@ -102,15 +106,25 @@ def archive_document(document: Document, *, by: User) -> None:
 
 def register_list(school_id: int | None, params: Any) -> QuerySet[Document]:
     """The register as the list page and its Excel export show it: search (?q=) and type
-    (?type=), with each document's number of implementing tasks, newest first."""
+    (?type=), with each document's number of implementing tasks (the school's own: a directive
+    sent to many schools counts this one's), newest first; `received` marks what a body above
+    sent."""
     documents = (
         Document.objects.active()
-        .filter(school_id=school_id)
-        .select_related("doc_type", "issuer")
+        .in_register_of(school_id)
+        .select_related("doc_type", "issuer", "school")
         .annotate(
             task_count=Count(
-                "task_links", filter=Q(task_links__archived_at__isnull=True), distinct=True
-            )
+                "task_links",
+                filter=Q(
+                    task_links__archived_at__isnull=True,
+                    task_links__task__plan__school_id=school_id,
+                ),
+                distinct=True,
+            ),
+            received=Exists(
+                DocumentReceipt._base_manager.filter(document=OuterRef("pk"), school_id=school_id)
+            ),
         )
         .order_by("-issued_on", "symbol", "pk")
     )
@@ -121,3 +135,61 @@ def register_list(school_id: int | None, params: Any) -> QuerySet[Document]:
     if doc_type:
         documents = documents.filter(doc_type__code=doc_type)
     return documents
+
+
+def in_register(document: Document, school_id: int | None) -> bool:
+    """Whether the document is in the organisation's register: its own, or sent to it."""
+    if school_id is None:
+        return False
+    if document.school_id == school_id:
+        return True
+    return DocumentReceipt._base_manager.filter(document=document, school_id=school_id).exists()
+
+
+def receipt_of(document: Document, school_id: int | None) -> DocumentReceipt | None:
+    """How the document reached the school's register, when a body above sent it."""
+    if school_id is None or document.school_id == school_id:
+        return None
+    return (
+        DocumentReceipt._base_manager.filter(document=document, school_id=school_id)
+        .select_related("document__school")
+        .first()
+    )
+
+
+def send_document(
+    document: Document,
+    schools: Iterable[Organisation],
+    *,
+    by: User,
+    at: dt.datetime | None = None,
+) -> list[DocumentReceipt]:
+    """Put the document in each school's register (once: a school it already reached is left as
+    it was); the new receipts, stamped now. Nested in the sender's transaction (province)."""
+    if document.is_archived:
+        raise DocumentError(_("Văn bản đã được lưu trữ, không gửi được."))
+    already = set(
+        DocumentReceipt._base_manager.filter(document=document).values_list("school_id", flat=True)
+    )
+    now = at or timezone.now()
+    receipts = []
+    for school in schools:
+        if school.pk in already or school.pk == document.school_id:
+            continue
+        already.add(school.pk)
+        receipt = DocumentReceipt(document=document, school=school, sent_at=now, sent_by=by)
+        stamp(receipt, by)
+        receipt.save()
+        receipts.append(receipt)
+    return receipts
+
+
+@transaction.atomic
+def share_tasks(receipt: DocumentReceipt, shares: bool, *, by: User) -> DocumentReceipt:
+    """The school lets the sender see the names of its tasks implementing the document (or stops
+    doing so); the sender always sees their number."""
+    if receipt.shares_tasks != shares:
+        receipt.shares_tasks = shares
+        stamp(receipt, by, _("Chia sẻ tên nhiệm vụ") if shares else _("Thôi chia sẻ tên nhiệm vụ"))
+        receipt.save(update_fields=["shares_tasks"])
+    return receipt

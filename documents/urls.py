@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.document_form, name="document_edit"),
     path("<int:pk>/archive/", views.document_archive, name="document_archive"),
     path("<int:pk>/file/", views.document_file, name="document_file"),
+    path("<int:pk>/share/", views.document_share, name="document_share"),
 ]

@@ -26,6 +26,7 @@ from organisations.permissions import member_school_id
 
 VIEW = "documents.view_document"
 CHANGE = "documents.change_document"
+SHARE = "documents.share_receipt"
 PAGE_SIZE = 50
 
 
@@ -50,6 +51,7 @@ def document_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     document = get_authorised(
         request.user, Document.objects.select_related("doc_type", "issuer", "school"), VIEW, pk=pk
     )
+    receipt = services.receipt_of(document, membership_of(request.user).school_id)
     links = (
         document.task_links.active()
         .filter(task__archived_at__isnull=True)
@@ -61,6 +63,9 @@ def document_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "links": links,
         "plans": document.plans.active(),
         "can_change": request.user.has_perm(CHANGE, document),
+        # Sent by a body above: read-only here, and its editors' trail is the sender's.
+        "receipt": receipt,
+        "can_share": receipt is not None and request.user.has_perm(SHARE, receipt),
         "history": history_entries(document),
     }
     return render(request, "documents/document_detail.html", context)
@@ -115,6 +120,27 @@ def document_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     ):
         return redirect("documents:document_detail", pk=document.pk)
     return redirect("documents:document_list")
+
+
+@login_required
+@require_POST
+def document_share(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A received document: the school's leadership shares (or stops sharing) the names of the
+    school's tasks implementing it with the body that sent it."""
+    document = get_authorised(request.user, Document, VIEW, pk=pk)
+    receipt = services.receipt_of(document, membership_of(request.user).school_id)
+    if receipt is None:
+        raise Http404
+    require(request.user, SHARE, receipt)
+    shares = request.POST.get("shares") == "1"
+    attempt(
+        request,
+        lambda: services.share_tasks(receipt, shares, by=request.user),
+        success=_("Cơ quan gửi văn bản xem được tên các nhiệm vụ của trường thực hiện văn bản.")
+        if shares
+        else _("Cơ quan gửi văn bản chỉ xem số nhiệm vụ, không xem tên."),
+    )
+    return redirect("documents:document_detail", pk=document.pk)
 
 
 @login_required

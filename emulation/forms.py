@@ -133,7 +133,7 @@ class CampaignForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Campaign
             .exclude(kind=OrganisationKind.SCHOOL)
         )
         fields["basis"].queryset = (
-            Document.objects.active().filter(school=school).select_related("doc_type")
+            Document.objects.active().in_register_of(school.pk).select_related("doc_type")
         )
         # The school's plans' targets; the service keeps those of the campaign's year's plan.
         targets = fields["criteria_targets"]

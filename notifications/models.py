@@ -42,6 +42,7 @@ class NotificationKind(models.TextChoices):
         "emulation_decision",
         _("Quyết định công nhận danh hiệu, tờ trình cấp trên"),
     )
+    DIRECTIVE_RECEIVED = "directive_received", _("Văn bản chỉ đạo của cấp trên gửi đến")
     REMINDER = "reminder", _("Nhắc việc (sắp đến hạn, thiếu báo cáo, quá hạn)")
     GENERAL = "general", _("Thông báo khác")
 

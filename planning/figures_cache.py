@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import F, Model, QuerySet
 from django.utils.translation import get_language
 
+from documents.models import Document, DocumentReceipt
 from organisations.models import Organisation
 from planning.models import Plan, StrategicGoal, Target, Task
 
@@ -360,3 +361,9 @@ def school_row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
         school_id = instance.pk
     if school_id is not None:
         changed(school_id=school_id)
+    if isinstance(instance, Document) and instance.pk:
+        # A directive of a body above is shown in the plans of every school it was sent to.
+        for recipient_id in DocumentReceipt._base_manager.filter(document=instance).values_list(
+            "school_id", flat=True
+        ):
+            changed(school_id=recipient_id)

@@ -34,7 +34,7 @@ class PlanBasesForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = (
-            Document.objects.active().filter(school_id=school_id).select_related("doc_type")
+            Document.objects.active().in_register_of(school_id).select_related("doc_type")
         )
         self.fields["documents"].widget.attrs["size"] = 10
 
@@ -83,7 +83,7 @@ class StrategicGoalForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["basis"].queryset = Document.objects.active().filter(school_id=school_id)
+        self.fields["basis"].queryset = Document.objects.active().in_register_of(school_id)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -250,7 +250,7 @@ class TaskBasisForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = (
-            Document.objects.active().filter(school_id=school_id).select_related("doc_type")
+            Document.objects.active().in_register_of(school_id).select_related("doc_type")
         )
 
 

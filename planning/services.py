@@ -21,6 +21,7 @@ from core.errors import DomainError
 from core.models import Archivable
 from core.versioning import Versioned, claim_version
 from documents.models import Document
+from documents.services import in_register
 from organisations.models import Organisation
 from planning import figures_cache, notices, numbering
 from planning.models import (
@@ -318,7 +319,7 @@ def set_coordinations(task: Task, rows: Iterable[tuple[Organisation, str]], *, b
 @transaction.atomic
 def link_basis(task: Task, document: Document, *, clause: str = "", by: User) -> TaskBasis:
     reason = ensure_editable(task.plan)
-    if document.school_id != task.plan.school_id:
+    if not in_register(document, task.plan.school_id):
         raise PlanningError(_("Văn bản không thuộc sổ văn bản của trường."))
     link = TaskBasis(task=task, document=document, clause=clause.strip())
     stamp(link, by, reason)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "residence",
     "training",
     "reports",
+    "province",
     "api",
     "django_tasks",
     "django_tasks_db",

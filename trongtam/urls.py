@@ -24,6 +24,7 @@ urlpatterns = [
     path("tracking/", include("tracking.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("province/", include("province.urls")),
     path("emulation/evidence/", include("emulation.urls_evidence")),
     path("emulation/", include("emulation.urls")),
     path("api/", include("api.urls")),

@@ -12,6 +12,7 @@ ROLE_LABELS = {
     "clerk": "Văn thư",
     "staff": "Cán bộ, viên chức",
     "admin": "Quản trị",
+    "province": "Sở GD&ĐT",
 }
 
 

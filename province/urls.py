@@ -1,0 +1,13 @@
+from django.urls import path
+
+from province import views
+
+app_name = "province"
+
+urlpatterns = [
+    path("", views.directive_list, name="directive_list"),
+    path("new/", views.directive_create, name="directive_create"),
+    path("schools/", views.school_list, name="school_list"),
+    path("<int:pk>/", views.directive_detail, name="directive_detail"),
+    path("<int:pk>/send/", views.directive_send, name="directive_send"),
+]
