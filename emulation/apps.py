@@ -7,5 +7,6 @@ class EmulationConfig(AppConfig):
     verbose_name = "Thi đua, khen thưởng"
 
     def ready(self) -> None:
-        # django-rules finds `rules.py` by itself; the evidence pages' rules sit apart from it.
-        from emulation import rules_evidence  # noqa: F401
+        # django-rules finds `rules.py` by itself; the evidence pages' and the dossiers'
+        # rules sit apart from it.
+        from emulation import rules_evidence, rules_upward  # noqa: F401

@@ -5,9 +5,11 @@ from emulation.views import (
     council,
     decisions,
     evaluations,
+    province_campaigns,
     records,
     registrations,
     results,
+    upward,
 )
 
 app_name = "emulation"
@@ -82,6 +84,37 @@ urlpatterns = [
     path("<int:pk>/decision/issue/", decisions.decision_issue, name="decision_issue"),
     path("<int:pk>/decision/proposal/", decisions.proposal_issue, name="proposal_issue"),
     path("<int:pk>/decision.xlsx", decisions.decision_xlsx, name="decision_xlsx"),
+    # Dossiers sent above the school, and the Sở's campaigns
+    path("<int:pk>/dossier/new/", upward.dossier_submit, name="dossier_submit"),
+    path("dossiers/", upward.dossier_list, name="dossiers"),
+    path("dossiers.xlsx", upward.dossiers_xlsx, name="dossiers_xlsx"),
+    path("dossiers/<int:pk>/", upward.dossier_detail, name="dossier"),
+    path("dossiers/<int:pk>/resubmit/", upward.dossier_resubmit, name="dossier_resubmit"),
+    path("dossiers/<int:pk>/accept/", upward.dossier_accept, name="dossier_accept"),
+    path("dossiers/<int:pk>/return/", upward.dossier_return, name="dossier_return"),
+    path("dossiers/<int:pk>/decide/", upward.dossier_decide, name="dossier_decide"),
+    path("dossiers/<int:pk>/papers/<int:paper_pk>/", upward.dossier_paper, name="dossier_paper"),
+    path("province/", province_campaigns.province_campaign_list, name="province_campaigns"),
+    path(
+        "province/new/",
+        province_campaigns.province_campaign_create,
+        name="province_campaign_create",
+    ),
+    path(
+        "province/<int:pk>/",
+        province_campaigns.province_campaign_detail,
+        name="province_campaign",
+    ),
+    path(
+        "province/<int:pk>/send/",
+        province_campaigns.province_campaign_send,
+        name="province_campaign_send",
+    ),
+    path(
+        "province/<int:pk>/take-up/",
+        province_campaigns.province_campaign_take_up,
+        name="province_campaign_take_up",
+    ),
     # Records
     path("initiatives/", records.initiatives, name="initiatives"),
     path("initiatives/new/", records.initiative_form, name="initiative_create"),

@@ -45,6 +45,16 @@ from emulation.models.records import (
     TitleSource,
 )
 from emulation.models.rule_sets import NATIONAL_ONLY, SCHOOL_STRICTER, RuleSet
+from emulation.models.upward import (
+    DossierAction,
+    DossierEvent,
+    DossierItem,
+    DossierStatus,
+    DossierVersion,
+    ProvinceCampaign,
+    ProvinceCampaignRecipient,
+    UpwardDossier,
+)
 
 __all__ = [
     "DISCIPLINE_CHOICES",
@@ -72,11 +82,18 @@ __all__ = [
     "CouncilRole",
     "CouncilVote",
     "Decision",
+    "DossierAction",
+    "DossierEvent",
+    "DossierItem",
+    "DossierStatus",
+    "DossierVersion",
     "Evaluation",
     "Initiative",
     "InitiativeAuthor",
     "InitiativeKind",
     "ItemKind",
+    "ProvinceCampaign",
+    "ProvinceCampaignRecipient",
     "Registration",
     "RegistrationStatus",
     "ReviewStep",
@@ -84,5 +101,6 @@ __all__ = [
     "Stage",
     "TitleHistory",
     "TitleSource",
+    "UpwardDossier",
     "VoteStatus",
 ]

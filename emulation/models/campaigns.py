@@ -95,6 +95,15 @@ class Campaign(Versioned, Archivable):
         related_name="+",
         help_text=_("Phong trào do cấp trên (Sở, Bộ…) phát động, trường hưởng ứng và thực hiện."),
     )
+    province_campaign = models.ForeignKey(
+        "emulation.ProvinceCampaign",
+        verbose_name=_("hưởng ứng phong trào của cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="school_campaigns",
+        editable=False,
+    )
     basis = models.ForeignKey(
         "documents.Document",
         verbose_name=_("văn bản phát động, hướng dẫn"),

@@ -127,6 +127,7 @@ class TitleSource(models.TextChoices):
     IMPORTED = "imported", _("Nhập từ Excel")
     ENTERED = "entered", _("Nhập tay")
     DECIDED = "decided", _("Theo quyết định trên hệ thống")
+    HIGHER = "higher", _("Theo quyết định của cấp trên")
 
 
 class TitleHistory(Versioned, Archivable):
@@ -163,6 +164,11 @@ class TitleHistory(Versioned, Archivable):
     decision = models.CharField(_("quyết định công nhận"), max_length=255, blank=True)
     source = models.CharField(
         _("nguồn"), max_length=10, choices=TitleSource.choices, default=TitleSource.ENTERED
+    )
+    # A title awarded above the school (CSTĐ cấp tỉnh, Bằng khen…) on a dossier sent to the Sở:
+    # the level above's decision, beside the school's own in `decision`.
+    higher_decision = models.CharField(
+        _("quyết định của cấp trên"), max_length=500, blank=True, editable=False
     )
     note = models.TextField(_("ghi chú"), blank=True)
     is_sample = models.BooleanField(default=False, editable=False)

@@ -96,3 +96,4 @@ def cycle(world: World, clock: Clock) -> Cycle:
 
 # The council's fixtures (emulation/tests/council_helpers.py) build on the cycle above.
 from emulation.tests.council_helpers import cheap_ballot_keys, council  # noqa: E402, F401
+from emulation.tests.upward_helpers import upward  # noqa: E402, F401

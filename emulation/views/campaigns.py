@@ -23,20 +23,27 @@ from emulation.forms import CampaignForm, CouncilMemberForm
 from emulation.models import Campaign, CouncilMember, Evaluation, Registration
 from emulation.services import campaigns as services
 from emulation.services import council as council_services
+from emulation.services import province_campaigns
 from emulation.views.common import MANAGE, VIEW, authorised_campaign
 from organisations.membership import membership_of
 from organisations.models import Organisation
 from organisations.permissions import member_school_id
+from province.rules import works_above_schools
 
 
 @login_required
 def home(request: SignedInRequest) -> HttpResponse:
+    if works_above_schools(request.user):
+        # A Sở's emulation is its campaigns sent down and the dossiers sent up.
+        return redirect("emulation:province_campaigns")
     school = get_object_or_404(Organisation, pk=member_school_id(request.user))
     campaigns = Campaign.objects.active().filter(school=school).select_related("received_from")
     context = {
         "school": school,
         "campaigns": campaigns,
         "can_manage": request.user.has_perm(MANAGE, Campaign(school=school)),
+        "from_above": list(province_campaigns.received(school.pk)[:5]),
+        "sees_dossiers": request.user.has_perm("emulation.list_dossiers"),
         "launches": EmulationLaunch.objects.filter(
             conference__school=school, conference__archived_at=None, campaigns=None
         ).select_related("conference"),

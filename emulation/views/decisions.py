@@ -19,7 +19,7 @@ from core.sheets.writing import xlsx_response
 from core.views import attempt
 from emulation.excel_decision import decision_workbook
 from emulation.forms_council import IssueDecisionForm, IssueProposalForm
-from emulation.models import CampaignUnit
+from emulation.models import CampaignUnit, UpwardDossier
 from emulation.services import decisions as services
 from emulation.services.council import active_vote
 from emulation.views.common import authorised_campaign
@@ -66,6 +66,9 @@ def decision(request: SignedInRequest, pk: int) -> HttpResponse:
             decision_paper=papers.get(services.DECISION_KIND),
             proposal_paper=papers.get(services.PROPOSAL_KIND),
             proposal_form=IssueProposalForm(initial={"proposal_on": day}),
+            dossiers=UpwardDossier.objects.active()
+            .filter(campaign=campaign)
+            .select_related("body"),
             unit_parts={
                 part.unit_id: part.pk
                 for part in CampaignUnit.objects.filter(campaign=campaign, unit_id__in=titled)
