@@ -29,7 +29,6 @@ from emulation import notices_upward as notices
 from emulation.engine import Title
 from emulation.models import (
     Campaign,
-    CampaignStatus,
     ProvinceCampaign,
     ProvinceCampaignRecipient,
     Registration,
@@ -144,8 +143,6 @@ def take_up(campaign: ProvinceCampaign, school: Organisation, *, by: User) -> Ca
                 _("Phong trào “%(name)s” của trường đã hưởng ứng một phong trào khác của cấp trên.")
                 % {"name": own.name}
             )
-        if own.status == CampaignStatus.CLOSED:
-            raise EmulationError(_("Phong trào của trường năm học này đã kết thúc."))
         own.province_campaign = campaign
         stamp(own, by, _("Hưởng ứng %(name)s") % {"name": campaign.name})
         own.save(update_fields=["province_campaign"])
@@ -206,6 +203,11 @@ class SchoolAnswer:
     @property
     def level_label(self) -> str:
         return str(dict(SchoolLevel.choices).get(self.level, ""))
+
+    @property
+    def title_counts(self) -> list[tuple[str, int]]:
+        # A list for the template: a Counter would answer `.items` with a count of 0.
+        return sorted(self.titles.items())
 
 
 def answers(campaign: ProvinceCampaign) -> list[SchoolAnswer]:
