@@ -50,6 +50,7 @@ from django.utils import timezone
 
 from conferences.models import EmulationLaunch, VoteChoice
 from core.audit import stamp
+from emulation import demo_upward
 from emulation.engine import Level
 from emulation.models import (
     BaseSalary,
@@ -148,6 +149,8 @@ class _Demo:
         ).select_related("person__user"):
             self.heads.setdefault(position.organisation_id, position.person)
         self.principal = self.people["Phùng Quý Sơn"]
+        # The Sở above the school (demo/loader.py's province), when the data has one.
+        self.province = getattr(loader, "province", None)
         self.deputy_principal = self.people["Nguyễn Thế Dương"]
 
     def user_of(self, person: Person | None) -> User | None:
@@ -517,8 +520,28 @@ class _Demo:
                 Campaign.objects.get(pk=campaign.pk), on=proposal_on, by=issuer
             )
 
+    def upward(self, campaign: Campaign, step: str) -> None:
+        """The Sở's campaign the school answers, or the dossier sent up after the tờ trình
+        (emulation/demo_upward.py)."""
+        spec = self.data.get("province")
+        if not spec or self.province is None:
+            return
+        steps = {
+            "campaign": demo_upward.load_province_campaign,
+            "dossier": demo_upward.load_dossier,
+        }
+        steps[step](
+            Campaign.objects.get(pk=campaign.pk),
+            spec[step],
+            officer=self.province.officer,
+            principal=self.user(spec["dossier"]["by"]),
+            clock=_clock,
+            moment=_moment,
+        )
+
     def run(self, until: str) -> Campaign:
         campaign = self.campaign()
+        self.upward(campaign, "campaign")
         where = placements(self.school.pk, on=_day(self.data["evaluations_on"]))
         self.registrations(campaign, where)
         self.records()
@@ -531,6 +554,7 @@ class _Demo:
         self.open_steps(campaign)
         self.council(campaign)
         self.decide(campaign)
+        self.upward(campaign, "dossier")
         return Campaign.objects.get(pk=campaign.pk)
 
 

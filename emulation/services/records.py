@@ -99,8 +99,13 @@ def first_open_year(school_id: int) -> int:
     return campaign.start_year if campaign is not None else school_year_of(today())
 
 
+# Rows a decision wrote (the school's on the system, or the level above's on a dossier): changed
+# by a decision only.
+_BY_DECISION = (TitleSource.DECIDED, TitleSource.HIGHER)
+
+
 def _check_past_title(row: TitleHistory) -> None:
-    if row.source == TitleSource.DECIDED:
+    if row.source in _BY_DECISION:
         raise EmulationError(
             _(
                 "Danh hiệu này ghi theo quyết định trên hệ thống: không sửa, thu hồi bằng tay; "
@@ -178,8 +183,9 @@ def correct_past_title(
     claim_version(row, expected_version)
     if TitleHistory._base_manager.filter(pk=row.pk, archived_at__isnull=False).exists():
         raise EmulationError(_("Danh hiệu này đã bị thu hồi, không sửa được."))
-    if TitleHistory._base_manager.filter(pk=row.pk, source=TitleSource.DECIDED).exists():
-        row.source = TitleSource.DECIDED  # what the page sends does not change where it came from
+    stored = TitleHistory._base_manager.filter(pk=row.pk).values_list("source", flat=True).first()
+    if stored in _BY_DECISION:
+        row.source = stored  # what the page sends does not change where it came from
     if not reason.strip():
         raise EmulationError(_("Hãy ghi lý do sửa (ví dụ: số quyết định công nhận đúng)."))
     _check_past_title(row)
@@ -198,7 +204,7 @@ def withdraw_past_title(
     claim_version(row, expected_version)
     if row.is_archived:
         raise EmulationError(_("Danh hiệu này đã bị thu hồi."))
-    if row.source == TitleSource.DECIDED:
+    if row.source in _BY_DECISION:
         raise EmulationError(
             _("Danh hiệu này ghi theo quyết định trên hệ thống: hãy điều chỉnh bằng quyết định.")
         )
