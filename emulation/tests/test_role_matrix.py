@@ -53,7 +53,8 @@ MY_SCHOOL_KEEPERS = (LOGIN, OK, OK, FORBIDDEN, OK, FORBIDDEN, OK)
 MY_SCHOOL_LEADERS = (LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 
 PAGES: list[tuple[str, Callable[[Cycle], str], tuple[int, ...]]] = [
-    ("home", lambda c: url("home"), ALL),
+    # The Sở's officer is taken to the Sở's campaigns (its emulation: campaigns down, dossiers up).
+    ("home", lambda c: url("home"), (LOGIN, OK, LOGIN, OK, OK, OK, OK)),
     ("campaign create", lambda c: url("campaign_create"), MY_SCHOOL_LEADERS),
     ("campaign", lambda c: url("campaign", c.campaign.pk), SCHOOL),
     ("campaign edit", lambda c: url("campaign_edit", c.campaign.pk), LEADERS),
