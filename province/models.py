@@ -165,8 +165,8 @@ class ReportRequest(Archivable):
     start_year = models.PositiveSmallIntegerField(_("năm học (năm bắt đầu)"))
     deadline = models.DateField(_("hạn nộp"))
     text = models.TextField(_("nội dung yêu cầu"), blank=True)
-    # For the figures of chosen targets: [{"code": "…", "name": "…"}], matched in each school's
-    # plan by code, else by name (without diacritics).
+    # For the figures of chosen targets: ["CT01", "Tỷ lệ tuyển sinh…", …] as the body typed them,
+    # each matched in a school's plan by code, else by name (without diacritics or case).
     targets = models.JSONField(_("chỉ tiêu yêu cầu"), default=list, blank=True)
     audience = models.CharField(_("gửi đến"), max_length=10, choices=Audience.choices)
     level = models.CharField(
