@@ -19,7 +19,7 @@ from planning import services as plan_services
 from planning.models import Plan, PlanStatus, Target, Task
 from planning.status import Rag, default_day
 from province import dashboard, reporting
-from province.models import DirectedSchool, SchoolLevel
+from province.models import DirectedSchool, ReportRequest, SchoolLevel
 from province.tests.conftest import Province
 from province.tests.requests import ask_semester, issued_semester, moment
 from tracking import summaries
@@ -169,3 +169,27 @@ def test_the_dashboard_costs_the_same_for_3_schools_or_30(tracked: Province) -> 
     _more_schools(tracked, 27)
     assert len(dashboard.rows(tracked.sgd.pk, today())) == 30
     assert _queries(tracked) == few
+
+
+def test_a_requests_page_costs_the_same_for_3_schools_or_30(tracked: Province) -> None:
+    few = ReportRequest.objects.get()  # asked of the two colleges, one submitted
+    _more_schools(tracked, 27)
+    many = reporting.create_request(
+        tracked.sgd, kind="targets", title="Số liệu tuyển sinh", start_year=2023,
+        deadline=dt.date(2024, 1, 15), targets=["Tỷ lệ"], audience="all",
+        by=tracked.users["officer"], at=moment(dt.date(2023, 12, 20)),
+    )  # fmt: skip
+    for school in Organisation.objects.filter(name__startswith="Trường THPT Số")[:20]:
+        reporting.submit(many, school, by=tracked.users["officer"], at=moment(dt.date(2024, 1, 9)))
+    client = tracked.client("officer")
+
+    def queries(asked: ReportRequest) -> int:
+        url = reverse("province:request_detail", args=[asked.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    assert many.recipients.count() == 30
+    assert queries(few) == queries(many)
