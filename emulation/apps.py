@@ -9,3 +9,8 @@ class EmulationConfig(AppConfig):
     def ready(self) -> None:
         # django-rules finds `rules.py` by itself; the evidence pages' rules sit apart from it.
         from emulation import rules_evidence  # noqa: F401
+        from emulation import summaries as school_summaries
+        from tracking import summaries
+
+        # A body above the school reads the titles of its latest decision (province dashboard).
+        summaries.register(school_summaries.RESULTS)

@@ -10,6 +10,10 @@ class StudentsConfig(AppConfig):
         # Targets fed by the students figures take no typed value and link to their figures
         # (tracking.sources, students.feeds).
         from students import feeds
-        from tracking import sources
+        from students import summaries as school_summaries
+        from tracking import sources, summaries
 
         sources.register(feeds.sources)
+        # A body above the school reads its enrolment and retention (the province dashboard).
+        summaries.register(school_summaries.ENROLMENT)
+        summaries.register(school_summaries.RETENTION)
