@@ -9,8 +9,8 @@ from typing import Any
 import rules
 
 from organisations.membership import membership_of
-from organisations.permissions import in_same_school, is_clerk, is_leadership
-from province.models import DIRECTING_KINDS
+from organisations.permissions import in_same_school, is_admin, is_clerk, is_leadership
+from province.models import DIRECTING_KINDS, DirectedSchool
 
 
 @rules.predicate
@@ -26,3 +26,26 @@ rules.add_perm("province.view_directive", works_above_schools & in_same_school)
 rules.add_perm(
     "province.send_directive", works_above_schools & in_same_school & (is_leadership | is_clerk)
 )
+
+
+@rules.predicate
+def directs_school(user: Any, school: Any) -> bool:
+    """The active membership's body directs the school (the Sở's list of its schools)."""
+    body_id = membership_of(user).school_id
+    return (
+        school is not None
+        and body_id is not None
+        and DirectedSchool._base_manager.filter(
+            body_id=body_id, school_id=getattr(school, "pk", None), archived_at__isnull=True
+        ).exists()
+    )
+
+
+# Merging a school into another, or moving it under another body: decided above the school, so
+# recorded by the officer (leadership or clerk) of a body that directs it, or by the site's
+# administrator; never by the school itself.
+rules.add_perm(
+    "province.merge_school",
+    is_admin | (works_above_schools & (is_leadership | is_clerk) & directs_school),
+)
+rules.add_perm("province.view_mergers", is_admin | works_above_schools)

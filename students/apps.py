@@ -10,6 +10,7 @@ class StudentsConfig(AppConfig):
         # Targets fed by the students figures take no typed value and link to their figures
         # (tracking.sources, students.feeds).
         from students import feeds
+        from students import handover  # noqa: F401  (a merger's step: organisations.merging)
         from tracking import sources
 
         sources.register(feeds.sources)
