@@ -30,13 +30,15 @@ rules.add_perm(
 
 @rules.predicate
 def directs_school(user: Any, school: Any) -> bool:
-    """The active membership's body directs the school (the Sở's list of its schools)."""
+    """The active membership's body directs the school, or did until the school merged (the
+    Sở's list of its schools, archived entries included: the merger's page stays the Sở's; the
+    service refuses to merge a school the body no longer directs)."""
     body_id = membership_of(user).school_id
     return (
         school is not None
         and body_id is not None
         and DirectedSchool._base_manager.filter(
-            body_id=body_id, school_id=getattr(school, "pk", None), archived_at__isnull=True
+            body_id=body_id, school_id=getattr(school, "pk", None)
         ).exists()
     )
 

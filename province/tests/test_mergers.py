@@ -120,7 +120,9 @@ def test_merger_moves_tasks_staff_and_students_and_keeps_history(
     # The decision: registered in the Sở's register, sent to both schools.
     decision = change.decision
     assert decision.school == province.sgd and decision.symbol == "1234/QĐ-UBND"
-    assert set(DocumentReceipt.objects.filter(document=decision).values_list("school", flat=True)) == {
+    assert set(
+        DocumentReceipt.objects.filter(document=decision).values_list("school", flat=True)
+    ) == {
         world.school.pk,
         province.college.pk,
     }
@@ -306,7 +308,9 @@ def test_moving_a_school_under_another_body(province: Province) -> None:
     assert world.school.parent == ubnd and change.former_parent is not None
     assert change.kind == ChangeKind.MOVE
     assert DirectedSchool.objects.active().filter(body=ubnd, school=world.school).exists()
-    assert not DirectedSchool.objects.active().filter(body=province.sgd, school=world.school).exists()
+    assert (
+        not DirectedSchool.objects.active().filter(body=province.sgd, school=world.school).exists()
+    )
     # Its data did not move, and it is not read-only.
     assert merging.absorbed_by(world.school.pk) is None
     with pytest.raises(mergers.MergerError, match="đã trực thuộc"):
