@@ -21,7 +21,7 @@ from core.requests import SignedInRequest
 from core.views import attempt
 from organisations import merging
 from organisations.membership import membership_of
-from organisations.models import Organisation, OrganisationKind
+from organisations.models import Organisation, OrganisationKind, Succession, SuccessionKind
 from province import mergers
 from province.forms import MergerForm
 from province.models import SchoolChange
@@ -81,7 +81,17 @@ def school_merge(request: SignedInRequest, pk: int) -> HttpResponse:
     require(request.user, MERGE, school)
     absorbed = merging.absorbed_by(school.pk)
     candidates = [s for s in _schools_for(request) if s.pk != school.pk]
+    # A successor already noted in the tree (the succession drawn before the decision came).
+    noted = [
+        succession.successor
+        for succession in Succession.objects.filter(
+            predecessor=school, kind=SuccessionKind.MERGED, successor__kind=OrganisationKind.SCHOOL
+        ).select_related("successor")
+    ]
+    candidates += [s for s in noted if s.pk not in {c.pk for c in candidates}]
     into_id = id_param(request.GET, "into")
+    if "into" not in request.GET and noted:
+        into_id = noted[0].pk
     into = next((s for s in candidates if s.pk == into_id), None)
     with scopes_disabled():
         units = merging.units_to_map(school)

@@ -26,8 +26,8 @@ OK, LOGIN, FORBIDDEN, NOT_FOUND, BAD = 200, 302, 403, 404, 400
 ROLES = [
     "anonymous", "officer", "sgd_member", "admin", "leadership", "new_leader", "staff", "outsider",
 ]  # fmt: skip
-LIST = dict(zip(ROLES, (LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)))
-MERGE = dict(zip(ROLES, (LOGIN, OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)))
+LIST = dict(zip(ROLES, (LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN), strict=True))
+MERGE = dict(zip(ROLES, (LOGIN, OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN), strict=True))
 
 FORM = {
     "effective_on": "27/08/2025",

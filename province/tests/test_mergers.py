@@ -111,7 +111,7 @@ def test_merger_moves_tasks_staff_and_students_and_keeps_history(
     province: Province, new_board: dict[str, Any]
 ) -> None:
     world = province.world
-    cohort, students = _students(province)
+    _cohort, students = _students(province)
     outcome = _merge(province)
 
     assert outcome.moved == {"staff": 4, "tasks": 3, "students": 2, "units_created": 3}
