@@ -1,5 +1,6 @@
 """What a body above the schools (a Sở GD&ĐT, a UBND tỉnh, the Bộ) keeps of its own: the schools it
-directs, each with its level, and each sending of one of its directives.
+directs, each with its level, each sending of one of its directives, and each merger or move of
+one of its schools it recorded (`SchoolChange`, province.mergers).
 
 A directive itself is a document of the body's own register (documents.Document, owned by the
 body); sending it puts it in each recipient school's register (documents.DocumentReceipt), where
