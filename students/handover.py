@@ -65,7 +65,8 @@ def move_students(handover: Handover) -> int:
         if cohort is None:
             cohort = cohorts[student.cohort_id] = _cohort(student.cohort, handover, programmes)
         _move(student, cohort, handover, taken)
-    feeds.refresh(handover.old.pk, by=handover.by)
+    # The new school's fed targets follow its new figures. The old school's are left as they
+    # were: its plans are history, and a reading now would rewrite its year's actual values.
     feeds.refresh(handover.new.pk, by=handover.by)
     return len(students)
 

@@ -44,6 +44,7 @@ def test_the_merger_keeps_the_year_and_moves_what_is_open(demo: Plan) -> None:
     studying = Student.objects.filter(school=school, status=Status.STUDYING).count()
     staff = merging.count_staff(school, EFFECTIVE_ON)
     conferences = Conference.objects.filter(school=school).count()
+    targets = list(demo.targets.values_list("pk", "actual_value", "actual_on").order_by("pk"))
 
     outcome = merge_demo_school()
 
@@ -54,6 +55,9 @@ def test_the_merger_keeps_the_year_and_moves_what_is_open(demo: Plan) -> None:
     # History: the 2023–2024 plan, its tasks (done or not) and the conference are where they were.
     assert list(demo.tasks.active().values_list("pk", "title", "completed_on")) == tasks_before
     assert Conference.objects.filter(school=school).count() == conferences
+    assert list(demo.targets.values_list("pk", "actual_value", "actual_on").order_by("pk")) == (
+        targets
+    )
     assert Plan.objects.get(pk=demo.pk).school == school
     # The open tasks are in the new college's 2025–2026 plan, each naming its origin.
     plan = Plan.objects.get(school=new)

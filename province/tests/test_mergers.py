@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django_scopes import scope
 
 from conftest import make_person
 from core.errors import DomainError
@@ -318,3 +319,46 @@ def test_moving_a_school_under_another_body(province: Province) -> None:
             world.school, new_parent=ubnd, decision=DECISION, effective_on=DAY,
             body=None, by=province.users["officer"],
         )  # fmt: skip
+
+
+def test_scoping_after_the_merger(province: Province) -> None:
+    """The new school's scope sees the copies, not the old rows; the old school's scope still
+    sees its own history, and not the copies."""
+    world = province.world
+    _students(province)
+    _merge(province)
+    with scope(school=province.college.pk):
+        assert set(Task.objects.values_list("carried_from", flat=True)) == {
+            world.task.pk, world.subtask.pk, world.unit_task.pk,
+        }  # fmt: skip
+        assert not Task.objects.filter(plan__school=world.school).exists()
+        assert Student.objects.count() == 2
+        # The decision, and the document the carried task cites, are in its register.
+        assert (
+            Document.objects.in_register_of(province.college.pk)
+            .filter(pk=world.document.pk)
+            .exists()
+        )
+    with scope(school=world.school.pk):
+        assert set(Task.objects.values_list("pk", flat=True)) == {
+            world.task.pk, world.subtask.pk, world.unit_task.pk,
+        }  # fmt: skip
+        assert Student.objects.count() == 3
+        assert Person.objects.count() == 4
+
+
+def test_a_person_working_in_both_schools_keeps_one_record_in_each(province: Province) -> None:
+    world = province.world
+    user = world.users["unit_head"]
+    already = Person.objects.create(
+        full_name="Nguyễn Thị Phương Loan", school=province.college, user=user
+    )
+    Position.objects.create(
+        person=already, organisation=province.college, title="Giảng viên thỉnh giảng",
+        role=Role.MEMBER,
+    )  # fmt: skip
+    _merge(province)
+    records = Person.objects.filter(user=user)
+    assert {p.school_id for p in records} == {world.school.pk, province.college.pk}
+    titles = set(Position.objects.filter(person=already).values_list("title", flat=True))
+    assert titles == {"Giảng viên thỉnh giảng", "Trưởng phòng"}
