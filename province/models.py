@@ -1,6 +1,7 @@
 """What a body above the schools (a Sở GD&ĐT, a UBND tỉnh, the Bộ) keeps of its own: the schools it
 directs, each with its level, and each sending of one of its directives; the reports it asks its
-schools for, and what each school submitted.
+schools for, and what each school submitted; each merger or move of one of its schools it
+recorded (`SchoolChange`, province.mergers).
 
 A directive itself is a document of the body's own register (documents.Document, owned by the
 body); sending it puts it in each recipient school's register (documents.DocumentReceipt), where
@@ -19,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from core.models import Archivable
 from core.scopes import ScopedArchivableManager, ScopedManager
 from documents.models import Document
-from organisations.models import Organisation, OrganisationKind
+from organisations.models import Organisation, OrganisationKind, Succession
 
 # The bodies that direct schools and send them directives.
 DIRECTING_KINDS = frozenset(
@@ -134,6 +135,99 @@ class Dispatch(models.Model):
         if self.audience == Audience.LEVEL and self.level:
             return str(_("Các trường %(level)s") % {"level": self.get_level_display().lower()})
         return str(self.get_audience_display())
+
+
+class ChangeKind(models.TextChoices):
+    MERGER = "merger", _("Sáp nhập vào trường khác")
+    MOVE = "move", _("Chuyển cơ quan chủ quản")
+
+
+class SchoolChange(models.Model):
+    """A school merged into another, or moved under another body, by a decision: who recorded
+    it, when, and what it did (the unit mapping, how many rows each step moved). The succession
+    itself is the organisation tree's (organisations.Succession); the moves are the domains'
+    steps (organisations.merging)."""
+
+    # The body whose officer recorded it (a Sở); empty when the site's administrator did.
+    body = models.ForeignKey(
+        Organisation,
+        verbose_name=_("cơ quan ghi nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("hình thức"), max_length=10, choices=ChangeKind.choices)
+    school = models.ForeignKey(
+        Organisation, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="+"
+    )
+    successor = models.ForeignKey(
+        Organisation,
+        verbose_name=_("trường tiếp nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    succession = models.OneToOneField(
+        Succession,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="school_change",
+    )
+    former_parent = models.ForeignKey(
+        Organisation,
+        verbose_name=_("cơ quan chủ quản trước"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    new_parent = models.ForeignKey(
+        Organisation,
+        verbose_name=_("cơ quan chủ quản mới"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision = models.ForeignKey(
+        Document, verbose_name=_("quyết định"), on_delete=models.PROTECT, related_name="+"
+    )
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    receiving_year = models.PositiveIntegerField(_("năm học nhận nhiệm vụ"), null=True, blank=True)
+    # Old unit id → new unit id, as carried out (str keys: JSON).
+    unit_map = models.JSONField(_("ánh xạ đơn vị"), default=dict, blank=True)
+    # Step key → how many rows moved; "units_created" → how many units were made.
+    moved = models.JSONField(_("số đã chuyển"), default=dict, blank=True)
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = ScopedManager("body")
+
+    class Meta:
+        verbose_name = _("sáp nhập, chuyển trường")
+        verbose_name_plural = _("sáp nhập, chuyển trường")
+        ordering = ["-effective_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school"],
+                condition=models.Q(kind="merger"),
+                name="school_merged_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        target = self.successor if self.kind == ChangeKind.MERGER else self.new_parent
+        return f"{self.school} → {target} ({self.get_kind_display()})"
 
 
 class RequestKind(models.TextChoices):

@@ -9,7 +9,10 @@ class StudentsConfig(AppConfig):
     def ready(self) -> None:
         # Targets fed by the students figures take no typed value and link to their figures
         # (tracking.sources, students.feeds).
-        from students import feeds
+        from students import (
+            feeds,
+            handover,  # noqa: F401  (a merger's step: organisations.merging)
+        )
         from students import summaries as school_summaries
         from tracking import sources, summaries
 
