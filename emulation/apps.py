@@ -10,3 +10,8 @@ class EmulationConfig(AppConfig):
         # django-rules finds `rules.py` by itself; the evidence pages' and the dossiers'
         # rules sit apart from it.
         from emulation import rules_evidence, rules_upward  # noqa: F401
+        from emulation import summaries as school_summaries
+        from tracking import summaries
+
+        # A body above the school reads the titles of its latest decision (province dashboard).
+        summaries.register(school_summaries.RESULTS)

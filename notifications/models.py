@@ -43,6 +43,10 @@ class NotificationKind(models.TextChoices):
         _("Quyết định công nhận danh hiệu, tờ trình cấp trên"),
     )
     DIRECTIVE_RECEIVED = "directive_received", _("Văn bản chỉ đạo của cấp trên gửi đến")
+    REPORT_REQUESTED = (
+        "report_requested",
+        _("Cấp trên yêu cầu báo cáo; báo cáo được nộp, bị trả lại"),
+    )
     REMINDER = "reminder", _("Nhắc việc (sắp đến hạn, thiếu báo cáo, quá hạn)")
     GENERAL = "general", _("Thông báo khác")
 

@@ -5,6 +5,12 @@ is a membership, one staff record (Person) per organisation. One membership is a
 the one chosen in the session (the switcher in the navigation, organisations.views.switch_organisation), else
 the first in a stable order (the oldest record). What a user sees and may do is decided by the
 active membership alone; `school_id` is its organisation (a school, or a Sở…: the top of a tree).
+
+A school merged into another (organisations.merging) stays readable: its former staff keep their
+records there (with no current position: plain members, reading), and the new school's leadership
+may open it too, read-only (`history_access_of`: a membership without a staff record,
+`reads_history`). A user's records at merged schools come after the others, so that by default
+they work in the school that is open.
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django_scopes import scopes_disabled
 
-from organisations.models import Organisation, Person, Position, Role
+from organisations.models import Organisation, Person, Position, Role, Succession, SuccessionKind
 
 _CACHE_ATTR = "_trongtam_membership"
 _RECORDS_ATTR = "_trongtam_memberships"
+_HISTORY_ATTR = "_trongtam_history_access"
 # The session's choice of organisation (its id), set by the switcher.
 ACTIVE_ORGANISATION_KEY = "trongtam_active_organisation"
 # Where a list's prefetch (staff_records) leaves each user's staff records.
@@ -38,6 +45,10 @@ class Membership:
     unit_ids: frozenset[int] = field(default_factory=frozenset)
     headed_unit_ids: frozenset[int] = field(default_factory=frozenset)
     headed_root_ids: frozenset[int] = field(default_factory=frozenset)
+    # The organisation was merged into another: kept as history, read-only (organisations.merging).
+    is_absorbed: bool = False
+    # Opened by the leadership of the school it merged into, without a staff record of its own.
+    reads_history: bool = False
 
     @property
     def is_member(self) -> bool:
@@ -90,10 +101,66 @@ def memberships_of(user: Any) -> list[Person]:
         # Across every organisation: this is what decides the scope, so it cannot be inside one.
         with scopes_disabled():
             records = list(
-                Person.objects.active().filter(user=user).select_related("school").order_by("pk")
+                Person.objects.active()
+                .filter(user=user)
+                .select_related("school")
+                .annotate(
+                    school_absorbed=Exists(
+                        _carried_out().filter(predecessor=OuterRef("school_id"))
+                    ),
+                    school_absorbs=Exists(_carried_out().filter(successor=OuterRef("school_id"))),
+                )
+                .order_by("school_absorbed", "pk")
             )
         setattr(user, _RECORDS_ATTR, records)
     return records
+
+
+def _carried_out() -> Any:
+    return Succession.objects.filter(kind=SuccessionKind.MERGED, carried_out_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class HistoryAccess:
+    """A merged school the user may read as leadership of the school it merged into (listed in
+    the switcher like a staff record)."""
+
+    school: Organisation
+    reads_history: bool = True
+
+    @property
+    def school_id(self) -> int:
+        return self.school.pk
+
+
+def history_access_of(user: Any) -> list[HistoryAccess]:
+    """The merged schools whose history the user may read: those merged into a school the user
+    leads now, where the user has no staff record of their own."""
+    records = memberships_of(user)
+    leading = [p.school_id for p in records if getattr(p, "school_absorbs", False)]
+    if not leading:  # the usual case: no query at all
+        return []
+    cached = getattr(user, _HISTORY_ATTR, None)
+    if cached is not None:
+        return cached
+    with scopes_disabled():
+        led = set(
+            Position.objects.current()
+            .filter(person__in=[p for p in records if p.school_id in leading])
+            .filter(role=Role.LEADERSHIP)
+            .values_list("person__school_id", flat=True)
+        )
+        own = {p.school_id for p in records}
+        found = [
+            HistoryAccess(school=succession.predecessor)
+            for succession in _carried_out()
+            .filter(successor_id__in=led)
+            .select_related("predecessor")
+            .order_by("effective_on", "pk")
+            if succession.predecessor_id not in own
+        ]
+    setattr(user, _HISTORY_ATTR, found)
+    return found
 
 
 def compute_membership(user: Any, organisation_id: int | None = None) -> Membership:
@@ -103,6 +170,15 @@ def compute_membership(user: Any, organisation_id: int | None = None) -> Members
         return Membership()
     records = memberships_of(user)
     person = next((p for p in records if p.school_id == organisation_id), None)
+    if person is None and organisation_id is not None:
+        access = next((a for a in history_access_of(user) if a.school_id == organisation_id), None)
+        if access is not None:
+            return Membership(
+                school_id=access.school_id,
+                is_admin=user.is_superuser,
+                is_absorbed=True,
+                reads_history=True,
+            )
     if person is None:
         person = records[0] if records else None
     if person is None:
@@ -129,6 +205,7 @@ def _membership(user: Any, person: Person) -> Membership:
         unit_ids=frozenset(p.organisation_id for p in positions),
         headed_unit_ids=frozenset(headed),
         headed_root_ids=frozenset(head_roots - {person.school_id}),
+        is_absorbed=bool(getattr(person, "school_absorbed", False)),
     )
 
 

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Archivable, ArchivableQuerySet
 from core.scopes import ScopedArchivableManager, ScopedManager
-from core.text import name_sort_key, split_name
+from core.text import format_date, name_sort_key, split_name
 from core.versioning import Versioned
 
 
@@ -201,6 +201,16 @@ class Succession(models.Model):
     kind = models.CharField(_("hình thức"), max_length=20, choices=SuccessionKind.choices)
     effective_on = models.DateField(_("ngày hiệu lực"))
     note = models.TextField(_("ghi chú"), blank=True)
+    # The decision, as it is cited ("Quyết định số 1234/QĐ-UBND ngày 20/8/2025"): the registered
+    # document itself is kept by the body that recorded the merger (province.SchoolMerger); its
+    # number and date are copied here so that every layer can name it.
+    decision_symbol = models.CharField(_("số, ký hiệu quyết định"), max_length=120, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    # When a school's merger was carried out (its tasks, staff and students handed over): from
+    # then on the predecessor is kept as history only (organisations.merging.absorbed_by).
+    carried_out_at = models.DateTimeField(
+        _("thực hiện chuyển giao lúc"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -210,6 +220,16 @@ class Succession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.get_kind_display()})"
+
+    @property
+    def decision_label(self) -> str:
+        """ "Quyết định số 1234/QĐ-UBND ngày 20/8/2025", or "" when no decision is recorded."""
+        if not self.decision_symbol:
+            return ""
+        label = _("Quyết định số %(symbol)s") % {"symbol": self.decision_symbol}
+        if self.decision_date:
+            label += _(" ngày %(day)s") % {"day": format_date(self.decision_date)}
+        return str(label)
 
 
 class Person(Versioned, Archivable):

@@ -29,7 +29,12 @@ from organisations.forms import (
     PositionForm,
     RenameForm,
 )
-from organisations.membership import ACTIVE_ORGANISATION_KEY, membership_of, memberships_of
+from organisations.membership import (
+    ACTIVE_ORGANISATION_KEY,
+    history_access_of,
+    membership_of,
+    memberships_of,
+)
 from organisations.models import Organisation, Person, Position
 from organisations.permissions import member_school_id
 
@@ -283,7 +288,9 @@ def person_password_reset(request: SignedInRequest, pk: int) -> HttpResponse:
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     """Work in another of the user's organisations from now on (kept in the session)."""
     organisation_id = id_param(request.POST, "organisation")
-    if organisation_id not in {person.school_id for person in memberships_of(request.user)}:
+    allowed = {person.school_id for person in memberships_of(request.user)}
+    allowed |= {access.school_id for access in history_access_of(request.user)}
+    if organisation_id not in allowed:
         raise Http404
     request.session[ACTIVE_ORGANISATION_KEY] = organisation_id
     return redirect("home")

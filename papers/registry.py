@@ -13,7 +13,10 @@ Each app that writes a paper registers a `PaperKind` in its own `papers` module 
 - `placeholders` (optional) describes the kind's own placeholders, beside the common ones of
   `papers.placeholders.COMMON`, for the template page and the starter template;
 - `latest(school)` (optional) returns the school's most recent object of the kind (or None), so an
-  uploaded template is tried against real data before it is stored.
+  uploaded template is tried against real data before it is stored;
+- `headline(obj)` (optional) returns the paper's headline figures as it shows them (label → value
+  as text, in the paper's order), frozen with the paper once issued: what a body above the school
+  that asked for the paper (a Sở's report request, `province`) lays side by side across schools.
 
 `papers.output.render(kind, obj, fmt)` produces the bytes, using the school's template for the
 kind when it has one and the built-in layout otherwise.
@@ -41,6 +44,7 @@ class PaperKind:
     school_of: Callable[[Any], Any]  # the Organisation whose templates apply
     placeholders: Mapping[str, str] = field(default_factory=dict)
     latest: Callable[[Any], Any] | None = None
+    headline: Callable[[Any], dict[str, str]] | None = None
 
 
 KINDS: dict[str, PaperKind] = {}

@@ -11,7 +11,11 @@ class PlanningConfig(AppConfig):
         # its saves bump the figures version of the plans they touch (planning/figures_cache.py).
         from documents.models import Document
         from organisations.models import Organisation, Person
-        from planning import figures_cache, tree
+        from planning import (
+            figures_cache,
+            handover,  # noqa: F401  (a merger's step: organisations.merging)
+            tree,
+        )
         from planning.models import (
             Plan,
             StrategicGoal,

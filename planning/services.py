@@ -22,6 +22,7 @@ from core.models import Archivable
 from core.versioning import Versioned, claim_version
 from documents.models import Document
 from documents.services import in_register
+from organisations.merging import absorbed_by, locked_message
 from organisations.models import Organisation
 from planning import figures_cache, notices, numbering
 from planning.models import (
@@ -58,8 +59,16 @@ def open_amendment_of(plan: Plan) -> PlanAmendment | None:
     return plan.amendments.filter(closed_at__isnull=True).first()
 
 
+def ensure_open_school(school_id: int) -> None:
+    """A school merged into another keeps its plans as history: nothing is added or changed."""
+    succession = absorbed_by(school_id)
+    if succession is not None:
+        raise PlanLocked(locked_message(succession))
+
+
 def ensure_editable(plan: Plan) -> str | None:
     """Raise if the plan is locked; return the amendment text changes must carry, if any."""
+    ensure_open_school(plan.school_id)
     if plan.is_archived:
         raise PlanLocked(_("Kế hoạch đã được lưu trữ, không thể sửa."))
     if not plan.is_issued:
@@ -210,6 +219,7 @@ def archive_plan_object(obj: Archivable, *, by: User) -> None:
 def create_plan(
     *, school: Organisation, start_year: int, title: str, theme: str = "", by: User
 ) -> Plan:
+    ensure_open_school(school.pk)
     if Plan.objects.active().filter(school=school, start_year=start_year).exists():
         raise PlanningError(_("Trường đã có kế hoạch cho năm học này."))
     plan = Plan(school=school, start_year=start_year, title=title, theme=theme)
@@ -253,6 +263,7 @@ def add_task_bases(task: Task, documents: Sequence[Document], *, by: User) -> No
 
 @transaction.atomic
 def issue_plan(plan: Plan, *, by: User, on: dt.date | None = None) -> Plan:
+    ensure_open_school(plan.school_id)
     if plan.is_issued:
         raise PlanningError(_("Kế hoạch đã được ban hành."))
     if not plan.tasks.active().exists():
@@ -268,6 +279,7 @@ def issue_plan(plan: Plan, *, by: User, on: dt.date | None = None) -> Plan:
 
 @transaction.atomic
 def open_amendment(plan: Plan, *, reason: str, by: User) -> PlanAmendment:
+    ensure_open_school(plan.school_id)
     if not plan.is_issued:
         raise PlanningError(_("Kế hoạch đang là dự thảo, có thể sửa trực tiếp."))
     if open_amendment_of(plan) is not None:

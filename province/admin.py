@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from province.models import DirectedSchool, Dispatch
+from province.models import DirectedSchool, Dispatch, SchoolChange
 
 
 @admin.register(DirectedSchool)
@@ -18,3 +18,11 @@ class DirectedSchoolAdmin(SimpleHistoryAdmin):
 class DispatchAdmin(SimpleHistoryAdmin):
     list_display = ["document", "audience", "level", "recipient_count", "sent_at"]
     readonly_fields = ["document", "audience", "level", "recipient_count", "sent_at", "sent_by"]
+
+
+@admin.register(SchoolChange)
+class SchoolChangeAdmin(SimpleHistoryAdmin):
+    """Mergers and moves, as recorded (province.mergers): read here, made on their page."""
+
+    list_display = ["school", "kind", "successor", "new_parent", "effective_on", "recorded_at"]
+    readonly_fields = [f.name for f in SchoolChange._meta.fields]

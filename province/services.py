@@ -72,7 +72,7 @@ def recipients(
     return found
 
 
-def _require_directing(body: Organisation) -> None:
+def require_directing(body: Organisation) -> None:
     if body.kind not in DIRECTING_KINDS:
         raise ProvinceError(_("Chỉ cơ quan cấp trên của trường mới gửi văn bản chỉ đạo."))
 
@@ -90,7 +90,7 @@ def send_directive(
     """Send one of the body's documents down: each school addressed that has not had it yet
     finds it in its own register, and its leadership is told (after commit)."""
     body = document.school
-    _require_directing(body)
+    require_directing(body)
     addressed = recipients(body, audience, level=level, schools=schools)
     receipts = send_document(document, addressed, by=by, at=at)
     dispatch = Dispatch.objects.create(
@@ -116,7 +116,7 @@ def issue_directive(
     at: dt.datetime | None = None,
 ) -> Dispatch:
     """Register a directive in the body's own register and send it down, all or nothing."""
-    _require_directing(document.school)
+    require_directing(document.school)
     register_document(document, by=by)
     return send_directive(document, audience, level=level, schools=schools, by=by, at=at)
 

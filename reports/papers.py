@@ -372,6 +372,30 @@ def _latest(kind: str) -> Any:
     return latest
 
 
+def headline(report: Report) -> dict[str, str]:
+    """The report's headline figures (frozen once issued), for the body above the school that
+    asked for it: the tasks followed, the rates of due tasks done and done on time, the targets
+    by state."""
+    data = figures_of(report)
+    totals = data["totals"]
+    states = data["target_states"]
+
+    def rate(value: str) -> str:
+        return f"{value}%" if value else ""
+
+    return {
+        "Số liệu tính đến ngày": data["cutoff"],
+        "Nhiệm vụ theo dõi": str(totals["total"]),
+        "Hoàn thành đúng hạn": str(totals["done_on_time"]),
+        "Quá hạn chưa hoàn thành": str(totals["open_overdue"]),
+        "Tỷ lệ hoàn thành (nhiệm vụ đến hạn)": rate(data["done_rate"]),
+        "Tỷ lệ hoàn thành đúng hạn": rate(data["on_time_rate"]),
+        "Chỉ tiêu đạt": str(states["green"]),
+        "Chỉ tiêu chưa đạt": str(states["red"]),
+        "Chỉ tiêu chưa có số liệu": str(states["none"]),
+    }
+
+
 LABELS = {
     ReportKind.SEMESTER: "Báo cáo sơ kết học kỳ I",
     ReportKind.YEAR: "Báo cáo tổng kết năm học",
@@ -391,5 +415,6 @@ for _kind, _label in LABELS.items():
             school_of=lambda report: report.plan.school,
             placeholders=PLACEHOLDERS,
             latest=_latest(_kind),
+            headline=headline,
         )
     )

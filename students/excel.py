@@ -116,6 +116,10 @@ def _identity(row: Row, *, code_suffices: bool = False) -> tuple[str, str, dt.da
     return code, name, birth
 
 
+# The changes a sheet may record: a merger's own change (students.handover) is never typed.
+RECORDED_CHANGES = [(v, label) for v, label in ChangeKind.choices if v != ChangeKind.MERGED]
+
+
 def _choices(choices: Sequence[tuple[str, Any]]) -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in choices]
 
@@ -260,7 +264,7 @@ def read_changes(school: Organisation, data: bytes) -> ReadResult:
     for row in sheet.rows():
         result.add(row.result)
         code, name, birth = _identity(row, code_suffices=True)
-        kind = row.choice("kind", _choices(ChangeKind.choices), required=True)
+        kind = row.choice("kind", _choices(RECORDED_CHANGES), required=True)
         day = row.date("date", required=True)
         reason = row.choice("reason", _choices(Reason.choices), required=True)
         note = row.text("note", max_length=500)
@@ -382,7 +386,7 @@ def template_workbook(kind: str) -> bytes:
             [
                 [kind_label, reason_label]
                 for kind_label, reason_label in _zip_longest(
-                    [str(label) for _v, label in ChangeKind.choices],
+                    [str(label) for _v, label in RECORDED_CHANGES],
                     [str(label) for _v, label in Reason.choices],
                 )
             ],

@@ -57,7 +57,10 @@ class CohortForm(StyledFormMixin, forms.ModelForm):
 
 
 class ChangeForm(StyledFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Loại thay đổi"), choices=ChangeKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Loại thay đổi"),
+        choices=[(v, label) for v, label in ChangeKind.choices if v != ChangeKind.MERGED],
+    )
     happened_on = forms.DateField(label=_("Ngày"), input_formats=DATE_FORMATS, widget=DATE_INPUT)
     reason = forms.ChoiceField(label=_("Lý do"), choices=Reason.choices)
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)

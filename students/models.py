@@ -231,6 +231,8 @@ class Status(models.TextChoices):
     TRANSFERRED = "transferred", _("Chuyển trường")
     CHANGED_PROGRAMME = "changed_programme", _("Chuyển ngành")
     GRADUATED = "graduated", _("Tốt nghiệp")
+    # The school merged into another: the student goes on studying there (students.handover).
+    MERGED = "merged", _("Chuyển theo sáp nhập trường")
 
 
 class ChangeKind(models.TextChoices):
@@ -242,6 +244,8 @@ class ChangeKind(models.TextChoices):
     CHANGED_PROGRAMME = "changed_programme", _("Chuyển ngành")
     RETURNED = "returned", _("Trở lại học")
     GRADUATED = "graduated", _("Tốt nghiệp")
+    # Written by a merger only (students.handover), never typed: not a dropout.
+    MERGED = "merged", _("Chuyển theo sáp nhập trường")
 
 
 # The status a change leaves the student in.
@@ -254,8 +258,10 @@ STATUS_AFTER: dict[str, str] = {
     ChangeKind.CHANGED_PROGRAMME: Status.CHANGED_PROGRAMME,
     ChangeKind.RETURNED: Status.STUDYING,
     ChangeKind.GRADUATED: Status.GRADUATED,
+    ChangeKind.MERGED: Status.MERGED,
 }
-# The changes that take a student out of the cohort for good (dropout).
+# The changes that take a student out of the cohort for good (dropout). A merger is not one:
+# the student studies on at the new school.
 LEAVING = frozenset(
     {
         ChangeKind.WITHDRAWN,

@@ -42,8 +42,11 @@ FINAL = frozenset(
         Status.TRANSFERRED,
         Status.CHANGED_PROGRAMME,
         Status.GRADUATED,
+        Status.MERGED,
     }
 )
+# The changes a person records (a merger writes its own, students.handover).
+RECORDED_KINDS = tuple(kind for kind in ChangeKind.values if kind != ChangeKind.MERGED)
 AWAY = frozenset({Status.SUSPENDED, Status.DEFERRED})
 
 
@@ -196,7 +199,7 @@ def record_change(
 ) -> StatusChange:
     """A change of status on a date; the student's current status follows the latest change. A
     supported student whose change the support's rules name goes onto the repayment list."""
-    if kind not in ChangeKind.values:
+    if kind not in RECORDED_KINDS:
         raise StudentsError(_("Loại thay đổi không hợp lệ."))
     if new_programme is not None and (
         kind != ChangeKind.CHANGED_PROGRAMME or new_programme.school_id != student.school_id

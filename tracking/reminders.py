@@ -4,12 +4,16 @@ Before a due date, for a missing periodic check-in, and for overdue tasks, the p
 are told; each unanswered reminder since the last report raises the level: person in charge →
 head of the lead unit → leadership. The numbers come from the school's ReminderPolicy.
 A reminder exists at most once per task, kind and day, so running the scan twice sends nothing new.
+
+Other domains with deadlines of their own (a Sở's report requests: `province`) add their scan to
+the same day job with `register_scan`, so one hourly process reminds of everything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -261,10 +265,27 @@ def _record(
     return reminder
 
 
+# (day) → the number of reminders a domain's own scan created that day (idempotent, as ours).
+DayScan = Callable[[dt.date], int]
+_scans: list[DayScan] = []
+
+
+def register_scan(scan: DayScan) -> DayScan:
+    """Add a domain's scan to the day job (from its app's `ready()`); twice is harmless."""
+    if scan not in _scans:
+        _scans.append(scan)
+    return scan
+
+
+def scan_day(on: dt.date) -> tuple[int, int]:
+    """The day's whole scan: (reminders about tasks, reminders of the other domains' scans)."""
+    return len(scan_reminders(on=on)), sum(scan(on) for scan in _scans)
+
+
 @background_task()
 @unscoped
 def scan_reminders_job(on: str | None = None) -> int:
     """The periodic scan as a background job (django-tasks; the day as ISO text): create the
     day's reminders (idempotent) and notify."""
     day = dt.date.fromisoformat(on) if on else today()
-    return len(scan_reminders(on=day))
+    return sum(scan_day(day))

@@ -24,6 +24,7 @@ from organisations.membership import person_record
 from organisations.models import Organisation
 from planning.models import ProgressMode, Task
 from planning.progress import refresh_derived_progress
+from planning.services import ensure_open_school
 from planning.status import RunState
 from tracking import notices, sources
 from tracking.evidence import MAX_FILES, BadEvidence, clean_name, sniff
@@ -95,6 +96,8 @@ def _lock(task: Task, expected_version: int | None) -> Task:
         .select_related("plan", "target")
         .get(pk=task.pk)
     )
+    # A school merged into another keeps its tasks as they were on the merger's day.
+    ensure_open_school(fresh.plan.school_id)
     if expected_version is not None and fresh.version != expected_version:
         raise StaleTask(fresh)
     return fresh

@@ -222,8 +222,15 @@ class PastDay:
         return tasks
 
 
-def rows_in_sql(tasks: TaskQuerySet, on: dt.date, *, past: bool = False) -> list[dict[str, Any]]:
-    """task_rows counted by the database (the default day; a past day is rows_as_of)."""
+def rows_in_sql(
+    tasks: TaskQuerySet,
+    on: dt.date,
+    *,
+    past: bool = False,
+    group: tuple[str, ...] = ("area_id", "lead_unit_id"),
+) -> list[dict[str, Any]]:
+    """task_rows counted by the database (the default day; a past day is rows_as_of); `group`:
+    the columns the rows are counted by (a body above the schools counts by "plan_id")."""
     if past:
         tasks = as_of(tasks, on)
         active = Q(**{THEN_RUN_STATE: RunState.ACTIVE})
@@ -244,7 +251,7 @@ def rows_in_sql(tasks: TaskQuerySet, on: dt.date, *, past: bool = False) -> list
     return list(
         tasks.alias(baseline=Coalesce("original_due_date", "due_date"))
         .order_by()
-        .values("area_id", "lead_unit_id")
+        .values(*group)
         .annotate(
             **annotations,
             due=Count("pk", filter=due),

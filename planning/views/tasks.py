@@ -19,7 +19,7 @@ from core.views import attempt, render_form
 from organisations.models import Organisation
 from planning import services
 from planning.forms import CoordinationFormSet, TaskBasisForm, TaskForm
-from planning.models import Task, TaskBasis
+from planning.models import Plan, Task, TaskBasis
 from planning.tree import build_tree, flatten, task_rows, tree_context
 from planning.views.common import CHANGE, VIEW, authorised_plan
 
@@ -37,12 +37,21 @@ def task_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "target",
             "owner_unit",
             "serves",
-            "carried_from__plan",
+            "carried_from__plan__school",
         ),
         VIEW,
         pk=pk,
     )
     can_change = request.user.has_perm("planning.change_task", task)
+    # Carried into another school's plan by a merger (planning.handover): which school and year,
+    # read across schools on purpose (the copy itself is the other school's).
+    handed_to = [
+        (plan.school.name, plan.year_label)
+        for plan in Plan._base_manager.filter(tasks__carried_from=task)
+        .exclude(school_id=task.plan.school_id)
+        .select_related("school")
+        .distinct()
+    ]
     context = {
         "task": task,
         "plan": task.plan,
@@ -54,6 +63,7 @@ def task_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         # Where the task came from when a conference opinion or conclusion created it.
         "from_opinions": task.from_opinions.select_related("conference"),
         "from_conclusions": task.from_conclusions.select_related("conference"),
+        "handed_to": handed_to,
         "can_change": can_change,
         "basis_form": TaskBasisForm(school_id=task.plan.school_id) if can_change else None,
         "history": history_entries(task),

@@ -17,8 +17,8 @@ from documents.models import Document, DocumentReceipt
 from notifications.models import Notification, NotificationKind
 from organisations.membership import compute_membership
 from planning.models import Plan, TaskBasis
-from province import services
-from province.models import DirectedSchool
+from province import reporting, services
+from province.models import DirectedSchool, ReportRequest, Submission
 
 
 @pytest.fixture
@@ -101,3 +101,75 @@ def test_the_principal_was_told_and_reads_it_in_the_schools_register(demo: Plan)
     client.force_login(principal)
     page = client.get(reverse("documents:document_detail", args=[_directive().pk]))
     assert page.status_code == 200 and 'id="received-from"' in page.content.decode()
+
+
+# The reports the Sở asked for ----------------------------------------------------------------
+
+
+def _signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(authenticate(HttpRequest(), username=username, password=DEMO_PASSWORD))
+    return client
+
+
+def _states(title: str) -> dict[str, str]:
+    asked = ReportRequest.objects.get(title=title)
+    return {row.school.short_name: row.state for row in reporting.standings(asked)}
+
+
+def test_the_sgd_asked_for_the_so_ket_and_the_demo_college_submitted_it_on_time(
+    demo: Plan,
+) -> None:
+    assert _states("Báo cáo sơ kết học kỳ I năm học 2023–2024") == {
+        demo.school.short_name: "on_time",
+        "CĐKT Kỳ Lừa": "missing",
+    }
+    submission = Submission.objects.get(
+        request__title__startswith="Báo cáo sơ kết", school=demo.school
+    )
+    assert submission.read().startswith(b"PK") and submission.source.startswith("Số ")
+    assert submission.source.endswith("ngày 05/01/2024")
+    assert dict(submission.figures)["Số liệu tính đến ngày"] == "05/01/2024"
+
+
+def test_the_enrolment_figures_came_in_on_time_late_and_not_at_all(demo: Plan) -> None:
+    assert _states("Số liệu tuyển sinh, duy trì sĩ số năm học 2023–2024") == {
+        demo.school.short_name: "on_time",
+        "CĐKT Kỳ Lừa": "late",
+        "THPT Mẫu Sơn": "missing",
+    }
+    late = Submission.objects.get(school__code="cdkt-ky-lua")
+    assert dict(late.figures)["Tỷ lệ tuyển sinh so với chỉ tiêu được giao"].startswith("78%")
+    ours = Submission.objects.get(request__kind="targets", school=demo.school)
+    assert "Không có chỉ tiêu này" not in [value for _label, value in ours.figures]
+
+
+def test_the_officer_sees_the_figures_side_by_side_and_the_province_dashboard(demo: Plan) -> None:
+    client = _signed_in("sogddt")
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("province:dashboard") in home and reverse("province:request_list") in home
+    asked = ReportRequest.objects.get(kind="targets")
+    html = client.get(reverse("province:request_detail", args=[asked.pk])).content.decode()
+    assert "Nộp muộn" in html and "5 ngày sau hạn" in html
+    board = client.get(reverse("province:dashboard")).content.decode()
+    table = board.split('id="province-schools"')[1].split("</table>")[0]
+    ours = table.split(f'data-school="{demo.school.pk}"')[1].split("</tr>")[0]
+    theirs = table.split('data-school="', 3)
+    assert len(theirs) == 4  # three schools
+    # The demo college's enrolment, retention and emulation results, from their own apps.
+    for key in ("enrolment_fill", "retention", "emulation"):
+        cell = ours.split(f'data-summary="{key}"')[1].split("</td>")[0]
+        assert "%" in cell or "LĐTT" in cell, key
+    # Figures only: no task of the school by name, no person.
+    assert demo.tasks.filter(code="1").first().title not in board
+
+
+def test_the_sample_principal_sees_its_own_requests_and_nothing_of_the_demo_college(
+    demo: Plan,
+) -> None:
+    client = _signed_in("cdktkl")
+    inbox = client.get(reverse("province:inbox")).content.decode()
+    assert "Báo cáo sơ kết học kỳ I năm học 2023–2024" in inbox and "Nộp muộn" in inbox
+    theirs = Submission.objects.get(request__kind="targets", school=demo.school)
+    assert client.get(reverse("province:submission_file", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("province:dashboard")).status_code == 403

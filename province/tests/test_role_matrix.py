@@ -218,3 +218,21 @@ def test_the_schools_page_gives_each_schools_figures(sent: Province) -> None:
         sent.world.other_school.pk: ["0", "0"],
     }
     assert sent.world.task.title not in html
+
+
+@pytest.mark.parametrize("role", ["officer", "sgd_member", "leadership"])
+def test_the_navigation_is_the_organisations_own(sent: Province, role: str) -> None:
+    """A Sở's member is offered the Sở's pages, not a school's (which would only answer 403 or
+    show nothing); a school's member the school's, and no Sở page."""
+    page = sent.client(role).get(reverse("home")).content.decode()
+    nav = page[page.index('id="nav"') : page.index("</nav>")]
+    above = role != "leadership"
+
+    def offers(name: str) -> bool:
+        return f'href="{reverse(name)}"' in nav
+
+    assert offers("province:directive_list") is above
+    assert offers("province:school_list") is above
+    assert offers("workload:home") is not above
+    assert offers("planning:plan_list") is not above
+    assert offers("documents:document_list")

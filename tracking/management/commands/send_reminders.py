@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.scheduled import DayJobCommand
-from tracking.reminders import scan_reminders, scan_reminders_job
+from tracking.reminders import scan_day, scan_reminders_job
 
 
 class Command(DayJobCommand):
@@ -14,4 +14,5 @@ class Command(DayJobCommand):
     what = "quét nhắc việc"
 
     def run_now(self, day: dt.date) -> str:
-        return f"{len(scan_reminders(on=day))} lần nhắc mới."
+        tasks, others = scan_day(day)
+        return f"{tasks} lần nhắc mới về nhiệm vụ, {others} lần nhắc mới khác."
