@@ -236,3 +236,4 @@ def test_the_navigation_is_the_organisations_own(sent: Province, role: str) -> N
     assert offers("workload:home") is not above
     assert offers("planning:plan_list") is not above
     assert offers("documents:document_list")
+    assert offers("emulation:home"), "a school's emulation, or the Sở's campaigns and dossiers"
