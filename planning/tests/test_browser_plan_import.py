@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from demo.loader import DEMO_PASSWORD
+from demo.loader import DEMO_PASSWORD, demo_school_code
 from planning import services
 from planning.models import Plan, Task
 
@@ -21,7 +21,9 @@ def test_principal_edits_the_plan_in_excel_on_a_phone(
 ) -> None:
     from django.contrib.auth import get_user_model
 
-    plan = Plan.objects.active().get(start_year=2023)
+    plan = Plan.objects.active().get(
+        start_year=2023, school__code=demo_school_code()
+    )  # the demo school's, not a sample school's
     principal = get_user_model().objects.get(username="phungquyson")
     services.open_amendment(plan, reason="Bổ sung sau sơ kết", by=principal)
     page = chromium.new_page(viewport={"width": 390, "height": 844}, accept_downloads=True)

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from conferences.models import Conference
 from conftest import login
+from demo.loader import demo_school_code
 from planning.models import Plan, Task
 
 pytestmark = pytest.mark.browser
@@ -42,7 +43,9 @@ def test_main_pages_have_no_serious_accessibility_violation(
     chromium: Any, demo_server: str
 ) -> None:
     assert AXE.exists(), "axe-core is installed by npm (package.json), run `npm ci`"
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(
+        school__code=demo_school_code()
+    )  # the demo school's, not a sample school's
     task = Task.objects.get(code="KHCN.2")
     conference = Conference.objects.get()
     pages = [

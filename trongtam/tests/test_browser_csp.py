@@ -9,6 +9,7 @@ import pytest
 
 from conferences.models import Conference
 from conftest import login
+from demo.loader import demo_school_code
 from planning.models import Plan, Task
 
 pytestmark = pytest.mark.browser
@@ -27,7 +28,9 @@ def test_main_pages_have_no_csp_violation_or_script_error(
     chromium: Any,
     demo_server: str,
 ) -> None:
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(
+        school__code=demo_school_code()
+    )  # the demo school's, not a sample school's
     task = Task.objects.get(code="KHCN.2")
     conference = Conference.objects.get()
     page = chromium.new_page(viewport={"width": 1280, "height": 900})

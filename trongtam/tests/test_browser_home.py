@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from conftest import login
+from demo.loader import demo_school_code
 from planning.models import Plan, Task
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,9 @@ def test_unit_heads_phone_home_shows_the_overdue_task_first(
 
 
 def test_plan_page_folds_its_long_texts(chromium: Any, demo_server: str) -> None:
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(
+        school__code=demo_school_code()
+    )  # the demo school's, not a sample school's
     page = chromium.new_page(viewport=PHONE)
     login(page, demo_server, "nongthihanh")
     page.goto(f"{demo_server}/plans/{plan.pk}/")
