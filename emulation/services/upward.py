@@ -292,7 +292,9 @@ def submit_dossier(
 
 def _locked(dossier: UpwardDossier) -> UpwardDossier:
     locked = (
-        UpwardDossier._base_manager.select_for_update()
+        # Only the dossier's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the outer join to its current version.
+        UpwardDossier._base_manager.select_for_update(of=("self",))
         .select_related("school", "body", "campaign", "current")
         .get(pk=dossier.pk)
     )
