@@ -246,3 +246,22 @@ def test_the_students_navigation_links_here(training: Training) -> None:
     page = training.client("staff").get(reverse("students:home")).content.decode()
     assert url("home") in page
     assert Partner.objects.count() == 1
+
+
+def test_the_courses_list_counts_each_certificate_once(training: Training) -> None:
+    """A course with a list of participants and a batch of certificates: the batch is summed
+    once, not once per participant listed (the two come from different joins)."""
+    from training import services
+    from training.models import CertificateIssue
+
+    by = training.world.users["leadership"]
+    services.record_certificates(
+        CertificateIssue(course=training.course, issued_on=training.course.starts_on, count=2),
+        by=by,
+    )
+    response = training.client("leadership").get(url("courses") + "?format=xlsx")
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    row = next(r for r in rows if "Bồi dưỡng giáo viên mầm non" in r)
+    assert row[7:9] == (2, 2), "two participants listed, two certificates issued"
