@@ -65,6 +65,7 @@ def read_grants(school: Organisation, data: bytes) -> ReadResult:
     sheet = open_sheet(data, GRANT_COLUMNS, sheet=GRANTS_SHEET, max_rows=MAX_ROWS)
     directory = Directory(school.pk)
     existing = {g.student_id: g for g in SupportGrant.objects.active().filter(school=school)}
+    ended = support.case_ends(list(existing))
     result = ReadResult(title=_("Người học hưởng hỗ trợ sư phạm"))
     seen: dict[int, int] = {}
     for row in sheet.rows():
@@ -99,7 +100,8 @@ def read_grants(school: Organisation, data: bytes) -> ReadResult:
             continue
         seen[student.pk] = row.row
         values = {
-            "starts_on": starts_on, "ends_on": ends_on, "commitment_on": commitment_on,
+            "starts_on": starts_on, "ends_on": support.kept_end(ends_on, ended.get(student.pk)),
+            "commitment_on": commitment_on,
             "commitment": commitment, "funding": funding, "sponsor": sponsor,
             "tuition_per_month": None if tuition is None else tuition.quantize(Decimal(1)),
             "living_per_month": None if living is None else living.quantize(Decimal(1)),

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
@@ -84,6 +85,8 @@ def mark_supported(
     grant = SupportGrant.objects.active().filter(student=student).first()
     if grant is None:
         grant = SupportGrant(school_id=student.school_id, student=student)
+    else:
+        ends_on = kept_end(ends_on, case_ends([student.pk]).get(student.pk))
     values = {
         "starts_on": starts_on, "ends_on": ends_on, "commitment_on": commitment_on,
         "commitment": commitment[:255], "funding": funding, "sponsor": sponsor[:255],
@@ -99,6 +102,25 @@ def mark_supported(
     for change in StatusChange.objects.filter(student=student, happened_on__gte=starts_on):
         on_status_change(change, by=by)
     return grant
+
+
+def case_ends(student_ids: list[int]) -> dict[int, dt.date]:
+    """The day each student's support ended by a repayment case (the earliest), by student."""
+    return dict(
+        RepaymentCase.objects.filter(student_id__in=student_ids)
+        .order_by()
+        .values("student_id")
+        .annotate(day=Min("happened_on"))
+        .values_list("student_id", "day")
+    )
+
+
+def kept_end(ends_on: dt.date | None, case_end: dt.date | None) -> dt.date | None:
+    """The end a mark keeps: the day a repayment case ended the support stands; a sheet or a
+    form (an empty "Đến ngày", a later day) does not reopen it."""
+    if case_end is not None and (ends_on is None or ends_on > case_end):
+        return case_end
+    return ends_on
 
 
 def grant_problems(

@@ -128,3 +128,41 @@ def test_an_imported_change_of_programme_lists_only_a_move_out_of_teacher_traini
     assert (2, "Ngành chuyển đến") in {
         (r, c) for r, c, _m in excel.read_changes(school, wrong).errors
     }
+
+
+def test_importing_the_marks_again_keeps_the_end_a_repayment_case_set(supported: Campus) -> None:
+    """A student who withdrew is on the repayment list and their support ended that day; the
+    same marks imported again (their "Đến ngày" empty, as the school's list has it) neither
+    reopen the support nor count as a change."""
+    import datetime as dt
+
+    from students import services
+
+    campus = supported
+    school, by = campus.world.school, campus.users["records"]
+    student = campus.students[2]
+    grant = SupportGrant.objects.active().get(student=student)
+    row = [
+        student.code,
+        "",
+        "",
+        grant.starts_on.strftime("%d/%m/%Y"),
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+    data = grants_file([row])
+    excel_support.import_grants(school, data, by=by)
+    services.record_change(
+        student, kind="withdrawn", happened_on=dt.date(2024, 3, 1), reason="other", by=by
+    )
+    assert SupportGrant.objects.get(pk=grant.pk).ends_on == dt.date(2024, 3, 1)
+    again = excel_support.read_grants(school, data)
+    assert [r.action for r in again.rows] == ["unchanged"], again.rows[0].changes
+    excel_support.import_grants(school, data, by=by)
+    assert SupportGrant.objects.get(pk=grant.pk).ends_on == dt.date(2024, 3, 1)
