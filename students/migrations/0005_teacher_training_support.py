@@ -14,11 +14,12 @@ def load_rules(apps, schema_editor):
 
 
 def mark_teacher_training(apps, schema_editor):
-    # Programme codes of the group "Đào tạo giáo viên" (…1402…: 51140201 Giáo dục Mầm non,
-    # 42140201 Sư phạm Mầm non, 7140209 Sư phạm Toán học); the school corrects any on its page.
+    # Programme codes of the group "Đào tạo giáo viên" (1402 before the programme's last two
+    # digits: 51140201 Giáo dục Mầm non, 42140201 Sư phạm Mầm non, 7140209 Sư phạm Toán học);
+    # the school corrects any on its page.
     Programme = apps.get_model("students", "Programme")
     for programme in Programme.objects.all():
-        if programme.code[1:5] == "1402":
+        if programme.code[-6:-2] == "1402":
             Programme.objects.filter(pk=programme.pk).update(teacher_training=True)
 
 

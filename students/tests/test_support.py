@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -181,3 +182,23 @@ def test_a_case_is_followed_up_and_never_deleted(supported: Campus) -> None:
     ]  # fmt: skip
     support.unmark(grant_of(campus, 3), by=by)
     assert SupportGrant.objects.filter(student=campus.students[3]).get().is_archived
+
+
+@pytest.mark.django_db
+def test_the_migration_marks_the_teacher_training_programmes_of_every_level(world: Any) -> None:
+    """College and intermediate codes have eight digits, university codes seven: the group
+    1402 stands before the programme's last two digits in each."""
+    import importlib
+
+    from django.apps import apps
+
+    from students.models import Programme
+
+    migration = importlib.import_module("students.migrations.0005_teacher_training_support")
+    codes = {"51140201": True, "42140201": True, "7140209": True, "6760101": False}
+    for code in codes:
+        Programme.objects.create(
+            school=world.school, code=code, name=f"Ngành {code}", level="college", mode="full_time"
+        )
+    migration.mark_teacher_training(apps, None)
+    assert dict(Programme.objects.values_list("code", "teacher_training")) == codes
