@@ -40,17 +40,19 @@ class DossierForm(StyledFormMixin, forms.Form):
         self,
         *args: Any,
         proposals: Sequence[Proposal],
-        bodies: Sequence[Organisation] = (),
+        bodies: Sequence[Organisation] | None = None,
         achievements: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.proposals = list(proposals)
-        if bodies:
+        if bodies is None:  # sent again: to the body it went to
+            del self.fields["body"]
+        else:
+            # Without a body above that directs the school the field has no choice: a form sent
+            # anyway is refused by it, with its message, never sent nowhere.
             body: Any = self.fields["body"]
             body.choices = [(entry.pk, entry.name) for entry in bodies]
-        else:
-            del self.fields["body"]
         keys: Any = self.fields["keys"]
         keys.choices = [
             (proposal.key, f"{proposal.title}: {proposal.who}") for proposal in self.proposals
@@ -68,9 +70,6 @@ class DossierForm(StyledFormMixin, forms.Form):
                 initial=(achievements or {}).get(proposal.key, proposal.grounds),
                 widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
             )
-
-    def achievement_fields(self) -> list[Any]:
-        return [self[f"achievements_{index}"] for index in range(len(self.proposals))]
 
     def achievements(self) -> dict[str, str]:
         return {

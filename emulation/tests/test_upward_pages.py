@@ -306,3 +306,16 @@ def test_a_school_with_its_own_campaign_links_it_and_the_sở_counts_registratio
     assert (answer.campaign, answer.people, answer.units) == (own, 2, 1)
     assert answer.title_counts == [("CSTĐCS", 1), ("LĐTT", 2), ("TTLĐXS", 1)]
     assert other.campaign is None and other.people == 0
+
+
+def test_a_school_no_sở_directs_is_told_and_sends_nothing(upward: Upward) -> None:
+    """A school with its tờ trình issued but on no Sở's list: the page says why, and a form
+    posted anyway is refused by the form (it answered 500)."""
+    DirectedSchool.objects.filter(school=upward.campaign.school).delete()
+    submit = reverse("emulation:dossier_submit", args=[upward.campaign.pk])
+    client = upward.client("leadership")
+    assert "Chưa gửi được" in client.get(submit).content.decode()
+    keys = [proposal.key for proposal in services.proposals(upward.campaign)]
+    response = client.post(submit, {"keys": keys, "body": upward.sgd.pk})
+    assert response.status_code == 400  # the form's refusal, shown on the page
+    assert not UpwardDossier.objects.filter(campaign=upward.campaign).exists()

@@ -125,23 +125,19 @@ def dossier_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     form = DossierForm(request.POST or None, proposals=proposals, bodies=bodies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        body = next((entry for entry in bodies if entry.pk == data["body"]), None)
-        done = (
-            attempt(
-                request,
-                lambda: services.submit_dossier(
-                    campaign,
-                    body,
-                    keys=data["keys"],
-                    achievements=form.achievements(),
-                    letter=data.get("letter") or "",
-                    by=request.user,
-                ),
-                form=form,
-                success=_("Đã gửi hồ sơ đề nghị khen thưởng lên cấp trên."),
-            )
-            if body is not None
-            else None
+        body = next(entry for entry in bodies if entry.pk == data["body"])  # one of the choices
+        done = attempt(
+            request,
+            lambda: services.submit_dossier(
+                campaign,
+                body,
+                keys=data["keys"],
+                achievements=form.achievements(),
+                letter=data.get("letter") or "",
+                by=request.user,
+            ),
+            form=form,
+            success=_("Đã gửi hồ sơ đề nghị khen thưởng lên cấp trên."),
         )
         if done:
             return redirect("emulation:dossier", pk=done.value.pk)
