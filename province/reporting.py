@@ -53,6 +53,8 @@ TITLE_LIMIT = 300
 TEXT_LIMIT = 10_000
 NOTE_LIMIT = 1000
 TARGETS_LIMIT = 30
+# A target is named by its code or its name (a column of the Sở's sheet).
+TARGET_LABEL_LIMIT = 300
 
 
 def local_day(moment: dt.datetime) -> dt.date:
@@ -106,6 +108,10 @@ def create_request(
         raise ProvinceError(_("Hãy ghi các chỉ tiêu cần báo cáo, mỗi dòng một mã hoặc tên."))
     if len(wanted) > TARGETS_LIMIT:
         raise ProvinceError(_("Tối đa %(n)s chỉ tiêu mỗi yêu cầu.") % {"n": TARGETS_LIMIT})
+    if any(len(label) > TARGET_LABEL_LIMIT for label in wanted):
+        raise ProvinceError(
+            _("Mỗi chỉ tiêu ghi tối đa %(n)s ký tự (mã hoặc tên).") % {"n": TARGET_LABEL_LIMIT}
+        )
     addressed = recipients(body, audience, level=level, schools=schools)
     request = ReportRequest(
         body=body,

@@ -108,18 +108,14 @@ class SheetWriter:
         sheet.freeze_panes = "A2"
         header: list[Any] = []
         for out in outs:
-            if self.write_only:
-                cell = WriteOnlyCell(sheet, value=out.header)
-                cell.font = HEADER_FONT
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
-                header.append(cell)
-            else:
-                header.append(out.header)
+            # A header can be text someone typed (a target's name as a column): text, as every
+            # string cell (`append`), never a formula.
+            cell = WriteOnlyCell(sheet, value=str(out.header))
+            cell.data_type = "s"
+            cell.font = HEADER_FONT
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            header.append(cell)
         sheet.append(header)
-        if not self.write_only:
-            for cell in sheet[1]:
-                cell.font = HEADER_FONT
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in rows:
             self.append(sheet, row)
         return sheet

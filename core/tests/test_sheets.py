@@ -335,6 +335,18 @@ def test_user_text_is_written_as_text_never_as_a_formula(write_only: bool) -> No
     assert all(not row.result.errors for row in rows)
 
 
+@pytest.mark.parametrize("write_only", [True, False])
+def test_a_header_someone_typed_is_text_never_a_formula(write_only: bool) -> None:
+    """A column named after what a user typed (a target's name in a report request)."""
+    writer = SheetWriter(write_only=write_only)
+    writer.sheet("Chỉ tiêu", ["Trường", *FORMULA_LIKE], [["CĐSP", *range(len(FORMULA_LIKE))]])
+    data = writer.to_bytes()
+    assert _formula_parts(data) == []
+    header = next(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(max_row=1))
+    assert [c.value for c in header[1:]] == FORMULA_LIKE
+    assert header[1].font.bold
+
+
 def test_writer_append_keeps_text_as_text() -> None:
     writer = SheetWriter(write_only=False)
     sheet = writer.workbook.create_sheet("Hướng dẫn")

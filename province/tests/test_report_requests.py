@@ -65,6 +65,7 @@ def test_a_request_reaches_the_schools_addressed_and_their_clerks_and_leaders(
         ({"title": " "}, "Hãy ghi tên báo cáo"),
         ({"kind": "bogus"}, "Hãy chọn loại báo cáo."),
         ({"kind": "targets"}, "Hãy ghi các chỉ tiêu cần báo cáo"),
+        ({"kind": "targets", "targets": ["=" + "A" * 400]}, "Mỗi chỉ tiêu ghi tối đa 300 ký tự"),
     ],
 )
 def test_a_request_is_refused_when_incomplete(
