@@ -35,12 +35,8 @@ from organisations.models import Organisation
 from planning import numbering, services
 from planning.models import Plan, Task, TaskBasis, TaskCoordination, WorkArea
 from planning.progress import refresh_derived_progress
+from planning.queries import current_plan
 from planning.status import RunState
-
-
-def current_plan(school: Organisation) -> Plan | None:
-    """The school's current plan: its latest one not archived."""
-    return Plan.objects.active().filter(school=school).order_by("-start_year").first()
 
 
 def open_tasks(plan: Plan) -> list[Task]:
@@ -53,7 +49,7 @@ def open_tasks(plan: Plan) -> list[Task]:
 
 
 def count_open_tasks(old: Organisation, effective_on: dt.date) -> int:
-    plan = current_plan(old)
+    plan = current_plan(old.pk)
     return len(open_tasks(plan)) if plan is not None else 0
 
 
@@ -77,7 +73,7 @@ def receiving_plan(handover: Handover) -> Plan:
 
 def carry_open_tasks(handover: Handover) -> int:
     """Copy the old school's open tasks into the new school's plan; how many were copied."""
-    source = current_plan(handover.old)
+    source = current_plan(handover.old.pk)
     if source is None:
         return 0
     tasks = open_tasks(source)

@@ -29,9 +29,12 @@ DUE_SOON_DAYS = 14
 LIST_LIMIT = 8
 
 
-def current_plan() -> Plan | None:
-    """The plan the school is running: the latest issued one, else the latest draft."""
+def current_plan(school_id: int | None = None) -> Plan | None:
+    """The plan the school is running: the latest issued one, else the latest draft. Of the
+    school in scope, or of `school_id` (work across schools: a merger)."""
     plans = Plan.objects.active()
+    if school_id is not None:
+        plans = plans.filter(school_id=school_id)
     return plans.filter(status=PlanStatus.ISSUED).first() or plans.first()
 
 

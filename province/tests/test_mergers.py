@@ -362,3 +362,17 @@ def test_a_person_working_in_both_schools_keeps_one_record_in_each(province: Pro
     assert {p.school_id for p in records} == {world.school.pk, province.college.pk}
     titles = set(Position.objects.filter(person=already).values_list("title", flat=True))
     assert titles == {"Giảng viên thỉnh giảng", "Trưởng phòng"}
+
+
+def test_the_open_tasks_carried_are_those_of_the_plan_the_school_runs(province: Province) -> None:
+    """The school's issued plan, not next year's draft it has started (the plan it runs, as
+    everywhere: planning.queries.current_plan)."""
+    from planning.models import PlanStatus
+
+    world = province.world
+    Plan.objects.filter(pk=world.plan.pk).update(status=PlanStatus.ISSUED)
+    plan_services.create_plan(
+        school=world.school, start_year=2024, title="Dự thảo năm sau", by=world.users["leadership"]
+    )
+    lines = {line.key: line.count for line in mergers.preview(world.school, DAY)}
+    assert lines["tasks"] == 3
