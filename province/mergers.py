@@ -98,6 +98,13 @@ def _preview(school: Organisation, effective_on: dt.date) -> list[PreviewLine]:
     return lines
 
 
+def _locked(school: Organisation) -> Organisation:
+    """The school's row, locked for the transaction and read afresh: two mergers of it recorded
+    at once run one after the other (the second is refused by `_check_school`), and what the
+    merger saves of the school starts from its row as it is, not as the page loaded it."""
+    return Organisation._base_manager.select_for_update().get(pk=school.pk)
+
+
 def _check_school(school: Organisation) -> None:
     if school.kind != OrganisationKind.SCHOOL:
         raise MergerError(_("Chỉ sáp nhập hoặc chuyển được một trường."))
@@ -175,7 +182,7 @@ def merge_school(
     # Across both schools on purpose: the request runs in the recording body's scope.
     with scopes_disabled(), transaction.atomic():
         outcome = _merge(
-            school,
+            _locked(school),
             into=into,
             new_school=new_school,
             decision=decision,
@@ -355,7 +362,7 @@ def move_school(
     the recording body, if it is another one, no longer does."""
     with scopes_disabled(), transaction.atomic():
         return _move(
-            school, new_parent=new_parent, decision=decision, effective_on=effective_on,
+            _locked(school), new_parent=new_parent, decision=decision, effective_on=effective_on,
             body=body, by=by,
         )  # fmt: skip
 
