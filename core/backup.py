@@ -41,6 +41,7 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.cache import cache
 from django.core.files import File
@@ -344,6 +345,9 @@ def restore(source: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIA
                     _put_files_in(work, default_storage, moved)
         except BaseException:
             _put_files_back(default_storage, moved)
+            # The content types the flush made anew and the load looked up are remembered by
+            # the process under ids the rollback has just taken away.
+            ContentType.objects.clear_cache()
             raise
     return manifest
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -281,6 +282,8 @@ def bare_flush(db: Any) -> Iterator[None]:
     post_migrate.disconnect(dispatch_uid=RELOAD_UID)
     yield
     post_migrate.connect(reload_migrated_rows, dispatch_uid=RELOAD_UID)
+    # The test's flushes made the content types anew; its rollback takes them away again.
+    ContentType.objects.clear_cache()
 
 
 def every_row() -> dict[str, list[str]]:

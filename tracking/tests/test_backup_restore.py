@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.db.models.signals import post_migrate
 
 from conftest import RELOAD_UID, World, reload_migrated_rows
@@ -39,6 +42,8 @@ def bare_flush(db: Any) -> Iterator[None]:
     post_migrate.disconnect(dispatch_uid=RELOAD_UID)
     yield
     post_migrate.connect(reload_migrated_rows, dispatch_uid=RELOAD_UID)
+    # The test's flushes made the content types anew; its rollback takes them away again.
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture
@@ -200,6 +205,38 @@ def test_a_failure_half_way_leaves_the_database_and_the_files_as_they_were(
         call_command("restore", str(broken), "--replace", verbosity=0)
     assert every_row() == rows_now
     assert every_file(media) == files_now
+
+
+def content_types_renumbered(by: int) -> None:
+    """The content types under other ids than a fresh migrate gives (as after a flush that
+    restarted no sequence), every reference to them following."""
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is ContentType:
+                model._base_manager.update(**{field.attname: F(field.attname) + by})
+    ContentType.objects.update(id=F("id") + by)
+    ContentType.objects.clear_cache()
+
+
+def test_a_failed_restore_leaves_no_content_type_remembered_from_the_rows_it_undid(
+    world: World, media: Path, tmp_path: Path
+) -> None:
+    """The restore's flush makes the content types anew and the load remembers their ids; the
+    rollback brings back the old rows, and what the process remembered must go with them (a
+    notification written next would name a content type that is not there)."""
+    school_with_evidence(world)
+    archive = tmp_path / "sao-luu.tar.gz"
+    backup.backup(archive)
+    broken = tmp_path / "hong.tar.gz"
+    rewrite(archive, broken, lambda rows: rows[-1]["fields"].update(no_such_field=1))
+    content_types_renumbered(by=100_000)
+
+    with pytest.raises(CommandError, match="Chưa khôi phục"):
+        call_command("restore", str(broken), "--replace", verbosity=0)
+    for model in apps.get_models():
+        remembered = ContentType.objects.get_for_model(model)
+        stored = ContentType.objects.get(pk=remembered.pk)
+        assert (stored.app_label, stored.model) == (remembered.app_label, remembered.model)
 
 
 def test_a_file_that_cannot_be_put_in_place_undoes_the_restore(
