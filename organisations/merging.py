@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -96,17 +96,18 @@ def steps() -> list[Step]:
 # The old school afterwards ----------------------------------------------------------------------
 
 
+def carried_out_mergers() -> QuerySet[Succession]:
+    """The mergers carried out (a school into another): their predecessors are history only."""
+    return Succession.objects.filter(kind=SuccessionKind.MERGED, carried_out_at__isnull=False)
+
+
 def absorbed_by(school_id: int | None) -> Succession | None:
     """The carried-out merger of the school into another, if it was merged: the school is then
     history only."""
     if school_id is None:
         return None
     return (
-        Succession.objects.filter(
-            predecessor_id=school_id, kind=SuccessionKind.MERGED, carried_out_at__isnull=False
-        )
-        .select_related("successor")
-        .first()
+        carried_out_mergers().filter(predecessor_id=school_id).select_related("successor").first()
     )
 
 

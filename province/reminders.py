@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from notifications.models import NotificationKind
 from notifications.services import notify
+from organisations import merging
 from province.models import (
     ReminderKind,
     ReminderLevel,
@@ -55,8 +56,11 @@ def scan_request_reminders(on: dt.date) -> int:
     }
     if not requests:
         return 0
+    # A school merged into another is history: nobody there to remind, nothing to escalate.
     asked = list(
-        RequestedSchool.objects.filter(request_id__in=list(requests)).select_related("school")
+        RequestedSchool.objects.filter(request_id__in=list(requests))
+        .exclude(school__in=merging.carried_out_mergers().values("predecessor"))
+        .select_related("school")
     )
     # Each school's latest submission per request: none, or returned, is nothing submitted.
     latest: dict[tuple[int, int], Submission] = {}

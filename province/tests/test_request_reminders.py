@@ -137,3 +137,22 @@ def test_the_days_reminder_job_runs_the_request_reminders(province: Province) ->
     call_command("send_reminders", "--date", "14/01/2024", "--now", stdout=out)
     assert "2 lần nhắc mới khác" in out.getvalue()
     assert RequestReminder.objects.filter(on=dt.date(2024, 1, 14)).count() == 2
+
+
+def test_a_school_merged_into_another_is_no_longer_reminded(province: Province) -> None:
+    """Its request stays in the Sở's list as history; nobody is reminded there, nothing rises
+    to the Sở about a school that no longer exists."""
+    from django.utils import timezone
+
+    from organisations.models import Succession, SuccessionKind
+
+    ask_semester(province)
+    Succession.objects.create(
+        predecessor=province.college,
+        successor=province.world.school,
+        kind=SuccessionKind.MERGED,
+        effective_on=DEADLINE - dt.timedelta(days=30),
+        carried_out_at=timezone.now(),
+    )
+    assert scan_request_reminders(DEADLINE - dt.timedelta(days=7)) == 1  # the other college only
+    assert not RequestReminder.objects.filter(school=province.college).exists()
