@@ -37,7 +37,7 @@ from students.models import (
     name_key,
 )
 
-MAX_ROWS = 20_000
+MAX_ROWS = 40_000  # a university's whole list (30 000 students) in one file
 STUDENTS_SHEET = "Người học"
 CHANGES_SHEET = "Thay đổi tình trạng"
 
