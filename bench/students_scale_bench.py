@@ -57,6 +57,7 @@ from openpyxl import Workbook  # noqa: E402
 
 from organisations.models import Organisation, Person  # noqa: E402
 from residence.models import Allocation, Building, Declaration, Room, Term  # noqa: E402
+from students import versions  # noqa: E402
 from students.models import (  # noqa: E402
     STATUS_AFTER,
     AcademicWarning,
@@ -160,13 +161,16 @@ def student_list(school_id: int, rng: random.Random, changed: set[int] | None = 
     """The training-management program's export: every class's students (`changed`: the rows
     whose address differs, for a re-import)."""
     cohorts = list(
-        Cohort.objects.filter(school_id=school_id).order_by("intake_year", "code").values_list(
-            "code", "intake_year", "programme_id"
-        )
+        Cohort.objects.filter(school_id=school_id)
+        .order_by("intake_year", "code")
+        .values_list("code", "intake_year", "programme_id")
     )
     size = max(1, STUDENTS // len(cohorts))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Người học")
+    # Written as Excel writes a file, with its <dimension> (a file without one costs openpyxl a
+    # whole extra reading of the sheet when it opens it).
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Người học"
     sheet.append(["Mã người học", "Họ và tên", "Ngày sinh", "Lớp", "Ngày nhập học", "Địa chỉ",
                   "Điện thoại"])  # fmt: skip
     n = 0
@@ -188,7 +192,9 @@ def student_list(school_id: int, rng: random.Random, changed: set[int] | None = 
 STUDENTS = 30_000  # set from --students in main()
 
 
-def changes_and_results(facts: dict[str, Any], args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
+def changes_and_results(
+    facts: dict[str, Any], args: argparse.Namespace, rng: random.Random
+) -> dict[str, Any]:
     """COPY: ten changes of status a student (valid sequences), the term results of each
     student's semesters up to the day, the warnings of the weak ones; the current status."""
     school_id = facts["school"]
@@ -202,7 +208,11 @@ def changes_and_results(facts: dict[str, Any], args: argparse.Namespace, rng: ra
     next_change = 1
     for pk, entered, _year in students:
         span = (DAY - entered).days - 2
-        count = per_student if rng.random() < 0.5 else per_student + (1 if args.changes % len(students) else 0)
+        count = (
+            per_student
+            if rng.random() < 0.5
+            else per_student + (1 if args.changes % len(students) else 0)
+        )
         days = sorted(rng.sample(range(1, max(span, count + 2)), count))
         kinds: list[str] = []
         leave = rng.random()
@@ -210,7 +220,17 @@ def changes_and_results(facts: dict[str, Any], args: argparse.Namespace, rng: ra
             last = index == count - 1
             if index % 2 == 0:
                 if last and leave < 0.25:
-                    kinds.append(rng.choice(["withdrawn", "withdrawn", "expelled", "transferred", "changed_programme"]))
+                    kinds.append(
+                        rng.choice(
+                            [
+                                "withdrawn",
+                                "withdrawn",
+                                "expelled",
+                                "transferred",
+                                "changed_programme",
+                            ]
+                        )
+                    )
                 else:
                     kinds.append(rng.choice(["suspended", "deferred"]))
             else:
@@ -245,7 +265,11 @@ def changes_and_results(facts: dict[str, Any], args: argparse.Namespace, rng: ra
     for pk, _entered, year in students:
         for term in range(1, 9):
             school_year, semester = year + (term - 1) // 2, 2 - term % 2
-            ends = dt.date(school_year + 1, 1, 31) if semester == 1 else dt.date(school_year + 1, 7, 31)
+            ends = (
+                dt.date(school_year + 1, 1, 31)
+                if semester == 1
+                else dt.date(school_year + 1, 7, 31)
+            )
             if ends > DAY:
                 break
             average = round(rng.triangular(0.4, 4.0, 2.9), 2)
@@ -284,7 +308,9 @@ def province_results(wanted: int, rng: random.Random, next_result: int) -> int:
     next_student = (Student.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     made = 0
     for s in range(schools):
-        school = Organisation.objects.create(name=f"Trường Cao đẳng tỉnh số {s + 1}", kind="school", code=f"pv-{s}")
+        school = Organisation.objects.create(
+            name=f"Trường Cao đẳng tỉnh số {s + 1}", kind="school", code=f"pv-{s}"
+        )
         programme = Programme.objects.create(school=school, code="51140201", name="Giáo dục Mầm non",
                                              level="college", mode="full_time")  # fmt: skip
         cohort = Cohort.objects.create(school=school, programme=programme, code="K19", intake_year=2019,
@@ -336,7 +362,9 @@ def dormitory(facts: dict[str, Any], rng: random.Random) -> dict[str, Any]:
                        capacity=8, search_text="") for r in range(60)]  # fmt: skip
     rooms = Room.objects.bulk_create(rooms)
     studying = list(
-        Student.objects.filter(school=school, status="studying").order_by("pk").values_list("pk", flat=True)
+        Student.objects.filter(school=school, status="studying")
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     rng.shuffle(studying)
     beds = [(room.pk, bed) for room in rooms for bed in range(1, 9)]
@@ -365,7 +393,12 @@ def dormitory(facts: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     tb.reset_sequences(Allocation, Declaration, Room, Building, Term)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"term": term.pk, "beds": len(beds), "placed": len(allocations), "declared": len(declarations)}
+    return {
+        "term": term.pk,
+        "beds": len(beds),
+        "placed": len(allocations),
+        "declared": len(declarations),
+    }
 
 
 # The import through its page -----------------------------------------------------------------
@@ -396,12 +429,18 @@ def import_list(port: int, session: str, data: bytes) -> dict[str, Any]:
     token = form[1].decode()
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="nguoi-hoc.xlsx"\r\n'
-        "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="nguoi-hoc.xlsx"\r\n'
+            "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     began = time.perf_counter()
-    status, _h, preview = request(port, "POST", path, cookie, body, f"multipart/form-data; boundary={boundary}")
+    status, _h, preview = request(
+        port, "POST", path, cookie, body, f"multipart/form-data; boundary={boundary}"
+    )
     dry = time.perf_counter() - began
     if status != 200:
         raise SystemExit(f"dry run: HTTP {status}\n{preview[:2000]!r}")
@@ -410,7 +449,9 @@ def import_list(port: int, session: str, data: bytes) -> dict[str, Any]:
     assert confirm, preview[:2000]
     form_body = f"csrfmiddlewaretoken={token}&token={confirm[1].decode()}".encode()
     began = time.perf_counter()
-    status, headers, answer = request(port, "POST", path, cookie, form_body, "application/x-www-form-urlencoded")
+    status, headers, answer = request(
+        port, "POST", path, cookie, form_body, "application/x-www-form-urlencoded"
+    )
     commit = time.perf_counter() - began
     if status != 302:
         raise SystemExit(f"commit: HTTP {status}\n{answer[:2000]!r}")
@@ -437,23 +478,33 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         **os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0",
         "DJANGO_SETTINGS_MODULE": "trongtam.settings", "LOG_LEVEL": "WARNING",
     }  # fmt: skip
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(port), "--day", DAY.isoformat()],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(150):
         try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/tracking/health/")
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request(
+                "GET", "/tracking/health/"
+            )
             return server
         except OSError:
             time.sleep(0.2)
     raise SystemExit("the server did not start")
 
 
-def pages(args: argparse.Namespace, facts: dict[str, Any], cookie: str) -> list[dict[str, Any]]:
+def page_list(args: argparse.Namespace, facts: dict[str, Any]) -> list[tuple[str, str]]:
     cohort = (
-        Cohort.objects.filter(school_id=facts["school"], intake_year=2022).order_by("code").values_list("pk", flat=True).first()
+        Cohort.objects.filter(school_id=facts["school"], intake_year=2022)
+        .order_by("code")
+        .values_list("pk", flat=True)
+        .first()
     )
     term = facts["term"]
     rows = [
@@ -472,12 +523,53 @@ def pages(args: argparse.Namespace, facts: dict[str, Any], cookie: str) -> list[
         ("declared by ward", f"/residence/wards/?term={term}"),
         ("links by class", f"/residence/links/?term={term}"),
     ]
-    wanted = [r for r in rows if not args.only or any(w in r[1] for w in args.only.split(","))]
+    return [r for r in rows if not args.only or any(w in r[1] for w in args.only.split(","))]
+
+
+def pages(args: argparse.Namespace, facts: dict[str, Any], cookie: str) -> list[dict[str, Any]]:
     results = []
-    for name, path in wanted:
+    for name, path in page_list(args, facts):
         results.append({"page": name, **tb.measure(args.port, path, cookie, args.runs)})
         print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     return results
+
+
+def profile(args: argparse.Namespace, facts: dict[str, Any]) -> None:
+    """`--profile N`: each page in-process (Django's test client, the school's day) under
+    cProfile, twice (the first request fills what is cached): its queries and slowest functions."""
+    import cProfile
+    import pstats
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    leader = get_user_model().objects.get(pk=facts["leader"])
+    with (
+        override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False, SECURE_SSL_REDIRECT=False),
+        school_day(DAY),
+    ):
+        for name, path in page_list(args, facts):
+            client = Client()
+            client.force_login(leader)
+            for attempt in ("first", "again"):
+                profiler = cProfile.Profile()
+                with CaptureQueriesContext(connection) as queries:
+                    began = time.perf_counter()
+                    profiler.enable()
+                    response = client.get(path)
+                    profiler.disable()
+                    took = (time.perf_counter() - began) * 1000
+                sql = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+                print(
+                    f"\n## {name} ({attempt}): {response.status_code}, {took:.0f} ms, "
+                    f"{len(queries)} queries ({sql:.0f} ms of SQL), {len(response.content) // 1024} KB"
+                )
+                for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+                    print(f"  {float(query['time']) * 1000:.1f} ms: {query['sql'][:300]}")
+                if attempt == "again" or args.profile_first:
+                    stats = pstats.Stats(profiler)
+                    stats.sort_stats("cumulative").print_stats(args.profile)
 
 
 def main() -> int:
@@ -493,6 +585,8 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8015)
     parser.add_argument("--only", help="measure only the pages whose path has one of these")
     parser.add_argument("--json")
+    parser.add_argument("--profile", type=int, metavar="TOP", help="profile the pages in-process")
+    parser.add_argument("--profile-first", action="store_true", help="also the first request")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--day", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -516,17 +610,25 @@ def main() -> int:
         imported = import_list(args.port, leader, data)
         print("first import:", json.dumps(imported, ensure_ascii=False), flush=True)
         changed = set(random.Random(3).sample(range(STUDENTS), STUDENTS // 20))
-        again = import_list(args.port, leader, student_list(facts["school"], random.Random(7), changed))
+        again = import_list(
+            args.port, leader, student_list(facts["school"], random.Random(7), changed)
+        )
         print("re-import:", json.dumps(again, ensure_ascii=False), flush=True)
         loads.append(load())
         built = time.perf_counter()
         with school_day(DAY):
             facts.update(changes_and_results(facts, args, rng))
             facts.update(dormitory(facts, rng))
+            # The COPY above stands for the imports of changes and results, whose commit renews
+            # the school's students figures (students.versions) as every service does.
+            versions.changed(facts["school"])
         facts["seconds_build"] = round(time.perf_counter() - built, 1)
         facts["seconds_migrate"] = round(migrated - began, 1)
         print(json.dumps(facts, ensure_ascii=False), flush=True)
         loads.append(load())
+        if args.profile:
+            profile(args, facts)
+            return 0
         results = pages(args, facts, leader)
         loads.append(load())
     finally:
@@ -535,7 +637,9 @@ def main() -> int:
     print("\n| import of the student list (rows) | dry run s | commit s | total s | preview KB |")
     print("|---|---:|---:|---:|---:|")
     for name, row in (("first import (all new)", imported), ("re-import (5 % changed)", again)):
-        print(f"| {name}: {row['summary']} | {row['dry_run_s']} | {row['commit_s']} | **{row['total_s']}** | {row['preview_kb']} |")
+        print(
+            f"| {name}: {row['summary']} | {row['dry_run_s']} | {row['commit_s']} | **{row['total_s']}** | {row['preview_kb']} |"
+        )
     print(
         "\n| page | p50 ms | p95 ms | floor p50 / p95 ms (same window) | p50 / floor | "
         "p95 / floor | size KB |\n|---|---:|---:|---:|---:|---:|---:|"
@@ -548,11 +652,17 @@ def main() -> int:
     print("\nload (uptime): " + " → ".join(loads))
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"facts": facts, "imports": [imported, again], "pages": results, "load": loads},
-                       ensure_ascii=False, indent=2, default=str)  # fmt: skip
+            json.dumps(
+                {"facts": facts, "imports": [imported, again], "pages": results, "load": loads},
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
         )
     ok = imported["total_s"] < TARGET_SECONDS and again["total_s"] < TARGET_SECONDS
-    print(f"target: the {STUDENTS}-row import under {TARGET_SECONDS:.0f} s: {'met' if ok else 'NOT met'}")
+    print(
+        f"target: the {STUDENTS}-row import under {TARGET_SECONDS:.0f} s: {'met' if ok else 'NOT met'}"
+    )
     return 0 if ok else 1
 
 
