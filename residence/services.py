@@ -25,7 +25,7 @@ from residence.models import (
     Source,
     Term,
 )
-from students import feeds
+from students import feeds, versions
 from students.models import Status, Student
 
 
@@ -46,6 +46,7 @@ def save_term(term: Term, *, by: User) -> Term:
         raise ResidenceError(_("Đã có học kỳ “%(name)s”.") % {"name": term.name})
     stamp(term, by)
     term.save()
+    versions.changed(term.school_id)  # the residence pages' figures (beds, terms)
     return term
 
 
@@ -53,6 +54,7 @@ def save_term(term: Term, *, by: User) -> Term:
 def save_building(building: Building, *, by: User) -> Building:
     stamp(building, by)
     building.save()
+    versions.changed(building.school_id)  # the residence pages' figures (beds, terms)
     return building
 
 
@@ -76,6 +78,7 @@ def save_room(room: Room, *, by: User) -> Room:
         raise ResidenceError(_("Nhà này đã có phòng %(name)s.") % {"name": room.name})
     stamp(room, by)
     room.save()
+    versions.changed(room.building.school_id)  # the residence pages' figures (beds, terms)
     return room
 
 

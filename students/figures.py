@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 
 from students.models import (
     LEAVING,
@@ -112,25 +112,27 @@ def enrolment_table(school_id: int, day: dt.date) -> EnrolmentTable:
     average over the benchmark's number of years (the latest intakes with a count)."""
     benchmark = Benchmark.in_force(Benchmark.ENROLMENT_FILL, day, school_id)
     span = benchmark.years if benchmark else 3
-    latest = EnrolmentCount.objects.filter(intake=OuterRef("pk")).order_by("-counted_on", "-pk")
     intakes = (
         Intake.objects.filter(programme__school_id=school_id, programme__archived_at__isnull=True)
         .select_related("programme")
-        .annotate(
-            last_on=Subquery(latest.values("counted_on")[:1]),
-            last_applications=Subquery(latest.values("applications")[:1]),
-            last_admitted=Subquery(latest.values("admitted")[:1]),
-            last_enrolled=Subquery(latest.values("enrolled")[:1]),
-        )
         .order_by("programme__level", "programme__code", "programme_id", "year")
     )
+    # Each intake's latest count, read in one pass over the school's counts (four correlated
+    # subqueries per intake took 100 ms for a university's 300 intakes).
+    latest: dict[int, tuple[dt.date, int, int, int]] = {}
+    for intake_id, *count in (
+        EnrolmentCount.objects.filter(
+            intake__programme__school_id=school_id, intake__programme__archived_at__isnull=True
+        )
+        .order_by("counted_on", "pk")
+        .values_list("intake_id", "counted_on", "applications", "admitted", "enrolled")
+    ):
+        latest[intake_id] = tuple(count)  # type: ignore[assignment]  # four values as read
     by_programme: dict[int, ProgrammeEnrolment] = {}
     years: set[int] = set()
     for intake in intakes:
-        row = IntakeRow(
-            intake, intake.last_on, intake.last_applications, intake.last_admitted,
-            intake.last_enrolled,
-        )  # fmt: skip
+        found = latest.get(intake.pk)
+        row = IntakeRow(intake, *found) if found else IntakeRow(intake, None, None, None, None)
         entry = by_programme.setdefault(intake.programme_id, ProgrammeEnrolment(intake.programme))
         entry.years[intake.year] = row
         years.add(intake.year)
