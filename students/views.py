@@ -83,6 +83,7 @@ def home(request: SignedInRequest) -> HttpResponse:
         "levels": Level.choices,
         "can_manage": request.user.has_perm(MANAGE, school),
         "can_see_names": named is not None and named.exists(),
+        "can_see_log": request.user.has_perm("students.view_all_names", school),
     }
     return render(request, "students/home.html", context)
 
