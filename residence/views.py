@@ -14,7 +14,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -156,20 +158,34 @@ def dormitory(request: SignedInRequest) -> HttpResponse:
     """Rooms with their beds and how many are taken in the term (no names)."""
     school = _school(request)
     term = _term(request, school)
+    if request.GET.get("format") == "xlsx":
+        rows = [(room, room.held, room.capacity - room.held) for room in rooms_of(school, term)]
+        return xlsx_response(excel.rooms_workbook(rows), "phong-o-noi-tru.xlsx")
+
+    def room_rows() -> str:
+        rows = [(room, room.held, room.capacity - room.held) for room in rooms_of(school, term)]
+        return render_to_string("residence/_room_rows.html", {"rows": rows, "term": term})
+
+    context = _base(request, school, term)
+    # The same for everyone: rendered once per version of the residence data (a university's
+    # dormitory is 360 rooms).
+    key = f"residence-rooms-{term.pk if term else 0}"
+    context["room_rows"] = mark_safe(
+        versions.cached(school.pk, key, today(), room_rows)
+    )  # rendered by the template engine above
+    return render(request, "residence/dormitory.html", context)
+
+
+def rooms_of(school: Organisation, term: Term | None) -> list[Room]:
+    """The dormitory's rooms with the places held in the term."""
     held = Count("allocations", filter=Q(allocations__term=term, allocations__left_on__isnull=True))
-    rooms = list(
+    return list(
         Room.objects.active()
         .filter(building__school=school, building__archived_at__isnull=True)
         .select_related("building")
         .annotate(held=held)
         .order_by("building__name", "floor", "name")
     )
-    rows = [(room, room.held, room.capacity - room.held) for room in rooms]
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(excel.rooms_workbook(rows), "phong-o-noi-tru.xlsx")
-    context = _base(request, school, term)
-    context["rows"] = rows
-    return render(request, "residence/dormitory.html", context)
 
 
 @login_required

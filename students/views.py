@@ -212,21 +212,43 @@ def programmes_xlsx(request: SignedInRequest) -> HttpResponse:
 def retention(request: SignedInRequest) -> HttpResponse:
     school = _school(request)
     day = today()
-    terms, lines = versions.cached(
-        school.pk, "retention", day, lambda: figures.retention_matrix(_cohorts(school), day)
-    )
+
+    def matrix() -> tuple[list[int], list[figures.CohortLine]]:
+        return versions.cached(
+            school.pk, "retention", day, lambda: figures.retention_matrix(_cohorts(school), day)
+        )
+
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(excel.retention_workbook(terms, lines), "duy-tri-si-so.xlsx")
+        return xlsx_response(excel.retention_workbook(*matrix()), "duy-tri-si-so.xlsx")
     named = _named(request, school)
-    named_ids = set(named.values_list("pk", flat=True)) if named is not None else set()
+    condition = named_cohorts(request.user, school.pk)
+    if condition is not None and not condition:  # every class named (an empty Q): one rendering
+        terms, rows, count = versions.cached(
+            school.pk, "retention-rows-named", day, lambda: _matrix_rows(matrix(), None)
+        )
+    elif named is None:  # no class named
+        terms, rows, count = versions.cached(
+            school.pk, "retention-rows", day, lambda: _matrix_rows(matrix(), set())
+        )
+    else:
+        terms, rows, count = _matrix_rows(matrix(), set(named.values_list("pk", flat=True)))
     context = {
         "school": school,
         "terms": [(t, figures.term_label(t)) for t in terms],
-        "lines": lines,
-        "rows": rows_html(lines, named_ids),
+        "lines": count,
+        "rows": rows,
         "can_manage": request.user.has_perm(MANAGE, school),
     }
     return render(request, "students/retention.html", context)
+
+
+def _matrix_rows(
+    matrix: tuple[list[int], list[figures.CohortLine]], named_ids: set[int] | None
+) -> tuple[list[int], str, int]:
+    """(the terms, the rows' HTML, how many classes); `named_ids` None: every class named."""
+    terms, lines = matrix
+    ids = {line.cohort.pk for line in lines} if named_ids is None else named_ids
+    return terms, rows_html(lines, ids), len(lines)
 
 
 @login_required
@@ -270,7 +292,7 @@ def retention_cell(request: SignedInHtmxRequest, pk: int, term: int) -> HttpResp
 @login_required
 def dropout(request: SignedInRequest) -> HttpResponse:
     school = _school(request)
-    result = figures.dropout(school.pk)
+    result = versions.cached(school.pk, "dropout", today(), lambda: figures.dropout(school.pk))
     if request.GET.get("format") == "xlsx":
         return xlsx_response(excel.dropout_workbook(result), "bo-hoc.xlsx")
     rows = [
