@@ -170,7 +170,9 @@ def save_student(student: Student, *, by: User, reason: str | None = None) -> St
 
 
 # The fields an import writes on a student (students.excel's columns).
-IMPORTED_FIELDS = ["code", "full_name", "birth_date", "cohort", "entered_on", "address", "phone"]
+IMPORTED_FIELDS = [
+    "code", "full_name", "birth_date", "cohort", "entered_on", "address", "phone", "gender",
+]  # fmt: skip
 
 
 @transaction.atomic
