@@ -216,9 +216,18 @@ def changes_and_results(
         days = sorted(rng.sample(range(1, max(span, count + 2)), count))
         kinds: list[str] = []
         leave = rng.random()
+        finished = entered.replace(year=entered.year + 4) < DAY  # an eight-term course
         for index in range(count):
             last = index == count - 1
-            if index % 2 == 0:
+            if last and leave < 0.2:  # a quarter of them leave, whatever their last change
+                kinds.append(
+                    rng.choice(
+                        ["withdrawn", "withdrawn", "expelled", "transferred", "changed_programme"]
+                    )
+                )
+            elif last and finished:
+                kinds.append("graduated")
+            elif index % 2 == 0:
                 if last and leave < 0.25:
                     kinds.append(
                         rng.choice(
@@ -239,7 +248,7 @@ def changes_and_results(
         for day, kind in zip(days, kinds, strict=True):
             reason = {"returned": "other", "withdrawn": rng.choice(["financial", "family", "employment"]),
                       "expelled": "academic", "transferred": "study_elsewhere",
-                      "changed_programme": "study_elsewhere"}.get(kind, rng.choice(["health", "family", "military"]))  # fmt: skip
+                      "changed_programme": "study_elsewhere", "graduated": "completed"}.get(kind, rng.choice(["health", "family", "military"]))  # fmt: skip
             changes.append({
                 "id": next_change, "student_id": pk, "kind": kind,
                 "happened_on": entered + dt.timedelta(days=day), "reason": reason, "note": "",
