@@ -159,11 +159,10 @@ def dormitory(request: SignedInRequest) -> HttpResponse:
     school = _school(request)
     term = _term(request, school)
     if request.GET.get("format") == "xlsx":
-        rows = [(room, room.held, room.capacity - room.held) for room in rooms_of(school, term)]
-        return xlsx_response(excel.rooms_workbook(rows), "phong-o-noi-tru.xlsx")
+        return xlsx_response(excel.rooms_workbook(rooms_of(school, term)), "phong-o-noi-tru.xlsx")
 
     def room_rows() -> str:
-        rows = [(room, room.held, room.capacity - room.held) for room in rooms_of(school, term)]
+        rows = rooms_of(school, term)
         return render_to_string("residence/_room_rows.html", {"rows": rows, "term": term})
 
     context = _base(request, school, term)
@@ -176,16 +175,17 @@ def dormitory(request: SignedInRequest) -> HttpResponse:
     return render(request, "residence/dormitory.html", context)
 
 
-def rooms_of(school: Organisation, term: Term | None) -> list[Room]:
-    """The dormitory's rooms with the places held in the term."""
+def rooms_of(school: Organisation, term: Term | None) -> list[tuple[Room, int, int]]:
+    """The dormitory's rooms with the places held in the term and the beds still free."""
     held = Count("allocations", filter=Q(allocations__term=term, allocations__left_on__isnull=True))
-    return list(
+    rooms = (
         Room.objects.active()
         .filter(building__school=school, building__archived_at__isnull=True)
         .select_related("building")
         .annotate(held=held)
         .order_by("building__name", "floor", "name")
     )
+    return [(room, room.held, room.capacity - room.held) for room in rooms]
 
 
 @login_required

@@ -71,4 +71,4 @@ def cached(school_id: int, name: str, day: dt.date, compute: Callable[[], T]) ->
     if value is figures_cache.MISSING:
         value = compute()
         figures_cache.put(key, value, TIMEOUT)
-    return value  # type: ignore[no-any-return]  # stored by this function from compute()
+    return value  # stored by this function from compute()
