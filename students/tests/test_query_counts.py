@@ -149,3 +149,16 @@ def test_the_matrix_names_only_the_classes_the_user_may_see(campus: Campus) -> N
     assert k1 in records and k2 in records
     cell = reverse("students:retention_cell", args=[campus.k1.pk, 1])
     assert f'href="{cell}" hx-get="{cell}"' in staff
+
+
+def test_the_warning_list_offers_the_school_tasks_escaped_with_the_chosen_one(
+    campus: Campus,
+) -> None:
+    grow(campus, 2)
+    plan = campus.world.plan
+    task = Task.objects.create(plan=plan, title="Giữ sĩ số <b>& chất lượng</b>", code="9", order=9)
+    url = reverse("students:warnings") + f"?term=2024-1&serves={task.pk}"
+    body = campus.client("leadership").get(url).content.decode()
+    option = f'<option value="{task.pk}" selected>9. Giữ sĩ số &lt;b&gt;&amp; chất lượng&lt;/b&gt;</option>'
+    assert option in body and "<b>& chất" not in body
+    assert f'<option value="{campus.world.task.pk}">' in body
