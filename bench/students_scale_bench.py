@@ -579,6 +579,7 @@ def profile(args: argparse.Namespace, facts: dict[str, Any]) -> None:
                 if attempt == "again" or args.profile_first:
                     stats = pstats.Stats(profiler)
                     stats.sort_stats("cumulative").print_stats(args.profile)
+                    stats.sort_stats("tottime").print_stats(args.profile)
 
 
 def main() -> int:
