@@ -140,6 +140,10 @@ def read_allocations(term: Term, data: bytes) -> ReadResult:
             continue
         if student.status != "studying":
             row.error("code", _("Người học không ở tình trạng đang học."))
+        try:
+            services.check_gender(student, room)
+        except services.ResidenceError as error:
+            row.error("room", str(error))
         if bed is not None and bed > room.capacity:
             row.error(
                 "bed", _("Phòng %(r)s chỉ có %(n)d giường.") % {"r": room, "n": room.capacity}

@@ -18,6 +18,7 @@ from residence.models import (
     Allocation,
     Building,
     Declaration,
+    Gender,
     Housing,
     Inspection,
     InspectionKind,
@@ -25,7 +26,7 @@ from residence.models import (
     Source,
     Term,
 )
-from students import feeds
+from students import feeds, versions
 from students.models import Status, Student
 
 
@@ -46,6 +47,7 @@ def save_term(term: Term, *, by: User) -> Term:
         raise ResidenceError(_("Đã có học kỳ “%(name)s”.") % {"name": term.name})
     stamp(term, by)
     term.save()
+    versions.changed(term.school_id)  # the residence pages' figures (beds, terms)
     return term
 
 
@@ -53,6 +55,7 @@ def save_term(term: Term, *, by: User) -> Term:
 def save_building(building: Building, *, by: User) -> Building:
     stamp(building, by)
     building.save()
+    versions.changed(building.school_id)  # the residence pages' figures (beds, terms)
     return building
 
 
@@ -76,6 +79,7 @@ def save_room(room: Room, *, by: User) -> Room:
         raise ResidenceError(_("Nhà này đã có phòng %(name)s.") % {"name": room.name})
     stamp(room, by)
     room.save()
+    versions.changed(room.building.school_id)  # the residence pages' figures (beds, terms)
     return room
 
 
@@ -84,6 +88,26 @@ def _check_student(term: Term, student: Student) -> None:
         raise ResidenceError(_("Người học không thuộc trường này."))
     if student.status != Status.STUDYING:
         raise ResidenceError(_("%(who)s không ở tình trạng đang học.") % {"who": student.full_name})
+
+
+def check_gender(student: Student, room: Room) -> None:
+    """A room for men or for women takes only students of that gender (a student whose gender
+    the list does not give is not refused: the office checks)."""
+    room_gender = room.gender_for
+    if (
+        student.gender
+        and room_gender in (Gender.MALE, Gender.FEMALE)
+        and student.gender != room_gender
+    ):
+        raise ResidenceError(
+            _("Phòng %(room)s dành cho %(room_gender)s: không xếp %(who)s (%(gender)s).")
+            % {
+                "room": room,
+                "room_gender": Gender(room_gender).label.lower(),
+                "who": student.full_name,
+                "gender": student.get_gender_display().lower(),
+            }
+        )
 
 
 def free_bed(room: Room, term: Term, taken: set[int] | None = None) -> int | None:
@@ -102,6 +126,7 @@ def check_place(term: Term, student: Student, room: Room, bed: int | None) -> in
     _check_student(term, student)
     if room.building.school_id != term.school_id or room.is_archived:
         raise ResidenceError(_("Phòng không thuộc ký túc xá của trường."))
+    check_gender(student, room)
     current = (
         Allocation.objects.filter(term=term, student=student, left_on__isnull=True)
         .select_related("room__building")

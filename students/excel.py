@@ -30,6 +30,7 @@ from students import feeds, figures, services, support
 from students.models import (
     ChangeKind,
     Cohort,
+    Gender,
     Programme,
     Reason,
     StatusChange,
@@ -37,7 +38,7 @@ from students.models import (
     name_key,
 )
 
-MAX_ROWS = 20_000
+MAX_ROWS = 40_000  # a university's whole list (30 000 students) in one file
 STUDENTS_SHEET = "Người học"
 CHANGES_SHEET = "Thay đổi tình trạng"
 
@@ -52,6 +53,7 @@ STUDENT_COLUMNS = [
     Column("entered", "Ngày nhập học"),
     Column("address", "Địa chỉ"),
     Column("phone", "Điện thoại", aliases=("Số điện thoại",)),
+    Column("gender", "Giới tính", aliases=("Phái", "Nam/Nữ")),
 ]
 CHANGE_COLUMNS = [
     CODE,
@@ -149,6 +151,7 @@ def read_students(school: Organisation, data: bytes) -> ReadResult:
         entered = row.date("entered") if row.present("entered") else None
         address = row.text("address", max_length=255)
         phone = row.text("phone", max_length=30)
+        gender = row.choice("gender", _choices(Gender.choices)) if row.sheet.has("gender") else None
         if not code and name and birth is not None:
             key = (name_key(name), birth)
             if key in seen_names:
@@ -176,6 +179,10 @@ def read_students(school: Organisation, data: bytes) -> ReadResult:
             "entered_on": entered or (student.entered_on if student else cohort.starts_on),
             "address": address,
             "phone": phone,
+            # A list without the column leaves what is known alone.
+            "gender": gender or ""
+            if row.sheet.has("gender")
+            else (student.gender if student else ""),
         }
         row.result.values = {**values, "student": student}
         if student is None:
@@ -201,12 +208,15 @@ HEADERS = {
     "entered_on": "Ngày nhập học",
     "address": "Địa chỉ",
     "phone": "Điện thoại",
+    "gender": "Giới tính",
 }
 
 
 def _shown(value: Any) -> str:
     if isinstance(value, dt.date):
         return format_date(value)
+    if value in Gender.values:
+        return str(Gender(value).label)
     return str(value or "")
 
 
@@ -228,15 +238,17 @@ def import_students(school: Organisation, data: bytes, *, by: User) -> ReadResul
     """Write every row of the student list, or nothing when any row has an error."""
     result = read_students(school, data)
     result.refuse_unless_ok()
-    with feeds.batch(by=by):
-        for line in result.rows:
-            if line.action not in ("create", "update"):
-                continue
-            values = dict(line.values)
-            student = values.pop("student") or Student(school=school)
-            for key, value in values.items():
-                setattr(student, key, value)
-            services.save_student(student, by=by, reason=_("Nhập từ Excel"))
+    students = []
+    for line in result.rows:
+        if line.action not in ("create", "update"):
+            continue
+        values = dict(line.values)
+        student = values.pop("student") or Student(school=school)
+        for key, value in values.items():
+            setattr(student, key, value)
+        students.append(student)
+    # One bulk write with the history of each row: 30 000 rows in seconds, not minutes.
+    services.save_students(school, students, by=by, reason=_("Nhập từ Excel"))
     return result
 
 
@@ -515,7 +527,7 @@ def students_workbook(students: Any) -> bytes:
         [*(c.header for c in STUDENT_COLUMNS), "Tình trạng"],
         (
             [s.code, s.full_name, s.birth_date, s.cohort.code, s.entered_on, s.address, s.phone,
-             s.get_status_display()]
+             s.get_gender_display(), s.get_status_display()]
             for s in students.iterator(chunk_size=2000)
         ),
     )  # fmt: skip

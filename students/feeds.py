@@ -22,7 +22,7 @@ from core.audit import stamp
 from core.clock import today
 from core.errors import DomainError
 from planning.models import Target
-from students import measures
+from students import measures, versions
 from students.models import Programme, TargetFeed
 from tracking.services import record_target_value
 from tracking.sources import Source
@@ -79,7 +79,9 @@ def _fed(school_id: int) -> list[TargetFeed]:
 
 def refresh(school_id: int, *, by: User | None = None) -> int:
     """Give every fed target of the school a reading when its figure changed; how many changed.
-    Inside `batch()`, only note the school."""
+    Inside `batch()`, only note the school. The school's cached students figures are renewed
+    after the commit either way (students.versions)."""
+    versions.changed(school_id)
     pending = _batch.get()
     if pending is not None:
         pending.add(school_id)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 
 from students.models import (
     LEAVING,
@@ -112,25 +112,27 @@ def enrolment_table(school_id: int, day: dt.date) -> EnrolmentTable:
     average over the benchmark's number of years (the latest intakes with a count)."""
     benchmark = Benchmark.in_force(Benchmark.ENROLMENT_FILL, day, school_id)
     span = benchmark.years if benchmark else 3
-    latest = EnrolmentCount.objects.filter(intake=OuterRef("pk")).order_by("-counted_on", "-pk")
     intakes = (
         Intake.objects.filter(programme__school_id=school_id, programme__archived_at__isnull=True)
         .select_related("programme")
-        .annotate(
-            last_on=Subquery(latest.values("counted_on")[:1]),
-            last_applications=Subquery(latest.values("applications")[:1]),
-            last_admitted=Subquery(latest.values("admitted")[:1]),
-            last_enrolled=Subquery(latest.values("enrolled")[:1]),
-        )
         .order_by("programme__level", "programme__code", "programme_id", "year")
     )
+    # Each intake's latest count, read in one pass over the school's counts (four correlated
+    # subqueries per intake took 100 ms for a university's 300 intakes).
+    latest: dict[int, tuple[dt.date, int, int, int]] = {}
+    for intake_id, *count in (
+        EnrolmentCount.objects.filter(
+            intake__programme__school_id=school_id, intake__programme__archived_at__isnull=True
+        )
+        .order_by("counted_on", "pk")
+        .values_list("intake_id", "counted_on", "applications", "admitted", "enrolled")
+    ):
+        latest[intake_id] = tuple(count)  # type: ignore[assignment]  # four values as read
     by_programme: dict[int, ProgrammeEnrolment] = {}
     years: set[int] = set()
     for intake in intakes:
-        row = IntakeRow(
-            intake, intake.last_on, intake.last_applications, intake.last_admitted,
-            intake.last_enrolled,
-        )  # fmt: skip
+        found = latest.get(intake.pk)
+        row = IntakeRow(intake, *found) if found else IntakeRow(intake, None, None, None, None)
         entry = by_programme.setdefault(intake.programme_id, ProgrammeEnrolment(intake.programme))
         entry.years[intake.year] = row
         years.add(intake.year)
@@ -209,19 +211,28 @@ class Roll:
 
     def counts(self, cohort_id: int, day: dt.date) -> Counter[str]:
         """How many of the cohort's students stand in each status on `day`."""
-        counts: Counter[str] = Counter()
-        moved = 0
+        return self.counts_on(cohort_id, [day])[0]
+
+    def counts_on(self, cohort_id: int, days: Sequence[dt.date]) -> list[Counter[str]]:
+        """`counts` on each of `days`, walking each student's changes once for all of them (a
+        university's matrix is 600 classes × 9 days over 300 000 changes)."""
+        order = sorted(range(len(days)), key=days.__getitem__)
+        found: list[Counter[str]] = [Counter() for _day in days]
+        moved = [0] * len(days)
         for changes in self.changes.get(cohort_id, {}).values():
-            status = None
-            for on, kind, _reason in changes:
-                if on > day:
-                    break
-                status = STATUS_AFTER[kind]
-            if status is not None and status != Status.STUDYING:
-                counts[status] += 1
-                moved += 1
-        counts[Status.STUDYING] = self.entered(cohort_id, day) - moved
-        return counts
+            status: str | None = None
+            k, last = 0, len(changes)
+            for index in order:
+                day = days[index]
+                while k < last and changes[k][0] <= day:
+                    status = STATUS_AFTER[changes[k][1]]
+                    k += 1
+                if status is not None and status != Status.STUDYING:
+                    found[index][status] += 1
+                    moved[index] += 1
+        for index, day in enumerate(days):
+            found[index][Status.STUDYING] = self.entered(cohort_id, day) - moved[index]
+        return found
 
 
 @dataclass
@@ -255,17 +266,19 @@ def retention_matrix(cohorts: Sequence[Cohort], day: dt.date) -> tuple[list[int]
     lines = []
     for cohort in cohorts:
         entered = roll.entered(cohort.pk)
-        cells: list[Cell | None] = []
-        for term in range(1, width + 1):
+        terms: list[int] = []
+        days: list[dt.date] = []
+        for term in range(1, min(width, cohort.terms) + 1):
             begins = term_end(cohort, term - 1) + dt.timedelta(days=1)
-            if term > cohort.terms or begins > day:
-                cells.append(None)
-                continue
-            on = min(term_end(cohort, term), day)
-            counts = roll.counts(cohort.pk, on)
+            if begins > day:
+                break
+            terms.append(term)
+            days.append(min(term_end(cohort, term), day))
+        *counted, now = roll.counts_on(cohort.pk, [*days, day])
+        cells: list[Cell | None] = [None] * width
+        for term, on, counts in zip(terms, days, counted, strict=True):
             kept = retained(counts)
-            cells.append(Cell(term, on, counts[Status.STUDYING], kept, share(kept, entered)))
-        now = roll.counts(cohort.pk, day)
+            cells[term - 1] = Cell(term, on, counts[Status.STUDYING], kept, share(kept, entered))
         lines.append(CohortLine(cohort, entered, cells, now, share(retained(now), entered)))
     return list(range(1, width + 1)), lines
 
@@ -373,13 +386,11 @@ def scale_over_years(
 ) -> list[tuple[dt.date, dict[str, int]]]:
     """The school's students still enrolled on each day, by level."""
     roll = Roll(cohorts)
-    series = []
-    for day in days:
-        by_level: dict[str, int] = defaultdict(int)
-        for cohort in cohorts:
-            if cohort.starts_on > day:
-                continue
-            counts = roll.counts(cohort.pk, day)
-            by_level[cohort.programme.level] += sum(counts[s] for s in STILL_ENROLLED)
-        series.append((day, dict(by_level)))
-    return series
+    levels: list[dict[str, int]] = [defaultdict(int) for _day in days]
+    for cohort in cohorts:
+        begun = [index for index, day in enumerate(days) if cohort.starts_on <= day]
+        for index, counts in zip(
+            begun, roll.counts_on(cohort.pk, [days[i] for i in begun]), strict=True
+        ):
+            levels[index][cohort.programme.level] += sum(counts[s] for s in STILL_ENROLLED)
+    return [(day, dict(by_level)) for day, by_level in zip(days, levels, strict=True)]

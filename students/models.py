@@ -285,6 +285,11 @@ class Reason(models.TextChoices):
     OTHER = "other", _("Lý do khác")
 
 
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
 class Student(Archivable):
     """One student as the training-management program lists them: the code may be missing,
     then name and date of birth identify them."""
@@ -294,6 +299,9 @@ class Student(Archivable):
     code = models.CharField(_("mã người học"), max_length=30, blank=True)
     full_name = models.CharField(_("họ và tên"), max_length=150)
     birth_date = models.DateField(_("ngày sinh"))
+    # As the training-management program lists it; empty when the list has no such column.
+    # The dormitory places a student only in a room for their gender (residence).
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     entered_on = models.DateField(_("ngày nhập học"))

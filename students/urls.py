@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students import views, views_plan, views_support, views_warnings
+from students import views, views_log, views_plan, views_support, views_warnings
 
 app_name = "students"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/", views.cohort, name="cohort"),
     path("list/", views.student_list, name="student_list"),
     path("list/<int:pk>/", views.student, name="student"),
+    path("personal-data-log/", views_log.personal_data_log, name="personal_data_log"),
     path("import/students/", views.import_students, name="import_students"),
     path("import/changes/", views.import_changes, name="import_changes"),
     path("import/<str:kind>/template.xlsx", views.import_template, name="import_template"),

@@ -23,11 +23,12 @@ from core.sheets.flow import run_import
 from core.sheets.writing import xlsx_response
 from core.views import attempt, render_form
 from organisations.models import Organisation
-from students import excel, figures, services
+from students import excel, figures, services, versions
 from students.access import member_school
 from students.forms import ChangeForm, CohortForm, EnrolmentCountForm, ProgrammeForm, QuotaForm
 from students.models import Cohort, Intake, Level, Programme, Reason, Status, StatusChange, Student
 from students.models_support import RepaymentCase, SupportGrant
+from students.retention_rows import rows_html
 from students.rules import named_cohorts
 
 FIGURES = "students.view_figures"
@@ -61,9 +62,14 @@ def _named(request: SignedInRequest, school: Organisation) -> QuerySet[Cohort] |
 def home(request: SignedInRequest) -> HttpResponse:
     school = _school(request)
     day = today()
-    cohorts = _cohorts(school)
-    years, rows = figures.scale(cohorts, day)
-    past = [dt.date(day.year - n, 12, 31) for n in range(4, 0, -1)] + [day]
+
+    def compute() -> tuple[list[int], list[figures.ScaleRow], list[tuple[dt.date, dict[str, int]]]]:
+        cohorts = _cohorts(school)
+        past = [dt.date(day.year - n, 12, 31) for n in range(4, 0, -1)] + [day]
+        years, rows = figures.scale(cohorts, day)
+        return years, rows, figures.scale_over_years(cohorts, past)
+
+    years, rows, series = versions.cached(school.pk, "scale", day, compute)
     named = _named(request, school)
     context = {
         "school": school,
@@ -72,11 +78,12 @@ def home(request: SignedInRequest) -> HttpResponse:
         "rows": [(r, [r.by_year.get(y, 0) for y in years]) for r in rows],
         "series": [
             (on, [by_level.get(value, 0) for value, _label in Level.choices])
-            for on, by_level in figures.scale_over_years(cohorts, past)
+            for on, by_level in series
         ],
         "levels": Level.choices,
         "can_manage": request.user.has_perm(MANAGE, school),
         "can_see_names": named is not None and named.exists(),
+        "can_see_log": request.user.has_perm("students.view_all_names", school),
     }
     return render(request, "students/home.html", context)
 
@@ -204,19 +211,44 @@ def programmes_xlsx(request: SignedInRequest) -> HttpResponse:
 @login_required
 def retention(request: SignedInRequest) -> HttpResponse:
     school = _school(request)
-    cohorts = _cohorts(school)
-    terms, lines = figures.retention_matrix(cohorts, today())
+    day = today()
+
+    def matrix() -> tuple[list[int], list[figures.CohortLine]]:
+        return versions.cached(
+            school.pk, "retention", day, lambda: figures.retention_matrix(_cohorts(school), day)
+        )
+
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(excel.retention_workbook(terms, lines), "duy-tri-si-so.xlsx")
+        return xlsx_response(excel.retention_workbook(*matrix()), "duy-tri-si-so.xlsx")
     named = _named(request, school)
+    condition = named_cohorts(request.user, school.pk)
+    if condition is not None and not condition:  # every class named (an empty Q): one rendering
+        terms, rows, count = versions.cached(
+            school.pk, "retention-rows-named", day, lambda: _matrix_rows(matrix(), None)
+        )
+    elif named is None:  # no class named
+        terms, rows, count = versions.cached(
+            school.pk, "retention-rows", day, lambda: _matrix_rows(matrix(), set())
+        )
+    else:
+        terms, rows, count = _matrix_rows(matrix(), set(named.values_list("pk", flat=True)))
     context = {
         "school": school,
         "terms": [(t, figures.term_label(t)) for t in terms],
-        "lines": lines,
-        "named_ids": set(named.values_list("pk", flat=True)) if named is not None else set(),
+        "lines": count,
+        "rows": rows,
         "can_manage": request.user.has_perm(MANAGE, school),
     }
     return render(request, "students/retention.html", context)
+
+
+def _matrix_rows(
+    matrix: tuple[list[int], list[figures.CohortLine]], named_ids: set[int] | None
+) -> tuple[list[int], str, int]:
+    """(the terms, the rows' HTML, how many classes); `named_ids` None: every class named."""
+    terms, lines = matrix
+    ids = {line.cohort.pk for line in lines} if named_ids is None else named_ids
+    return terms, rows_html(lines, ids), len(lines)
 
 
 @login_required
@@ -260,7 +292,7 @@ def retention_cell(request: SignedInHtmxRequest, pk: int, term: int) -> HttpResp
 @login_required
 def dropout(request: SignedInRequest) -> HttpResponse:
     school = _school(request)
-    result = figures.dropout(school.pk)
+    result = versions.cached(school.pk, "dropout", today(), lambda: figures.dropout(school.pk))
     if request.GET.get("format") == "xlsx":
         return xlsx_response(excel.dropout_workbook(result), "bo-hoc.xlsx")
     rows = [

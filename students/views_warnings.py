@@ -4,12 +4,16 @@ view logged), follow-up as a plan task, the outcome, and the term results import
 
 from __future__ import annotations
 
+from html import escape
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,7 +83,12 @@ def warnings(request: SignedInRequest) -> HttpResponse:
     plan = current_plan()
     # What a follow-up serves: a task of the school's plan, the one chosen last offered first.
     school_tasks = (
-        list(plan.tasks.active().school_level().only("pk", "code", "title").order_by("order", "pk"))
+        list(
+            plan.tasks.active()
+            .school_level()
+            .order_by("order", "pk")
+            .values_list("pk", "code", "title")
+        )
         if plan is not None and plan.school_id == school.pk
         else []
     )
@@ -89,11 +98,12 @@ def warnings(request: SignedInRequest) -> HttpResponse:
         .values_list("task__serves_id", flat=True)
         .first()
     )
-    ids = {task.pk for task in school_tasks}
+    ids = {pk for pk, _code, _title in school_tasks}
     wanted = id_param(request.GET, "serves")
     chosen = wanted if wanted in ids else last if last in ids else None
     context = {
         "school_tasks": school_tasks,
+        "task_options": _task_options(school_tasks, chosen),
         "serves": chosen,
         "school": school,
         "terms": terms,
@@ -107,6 +117,18 @@ def warnings(request: SignedInRequest) -> HttpResponse:
         "outcome_form": OutcomeForm(),
     }
     return render(request, "students/warnings.html", context)
+
+
+def _task_options(tasks: list[tuple[int, str, str]], chosen: int | None) -> SafeString:
+    """The follow-up's choice of the school's tasks, written in Python: a university's plan has
+    hundreds, which the template engine took most of the page's time to write (and, as model
+    instances, one query each for their plan)."""
+    options = []
+    for pk, code, title in tasks:
+        selected = " selected" if pk == chosen else ""
+        label = escape(f"{code}. {Truncator(title).chars(80)}")
+        options.append(f'<option value="{pk}"{selected}>{label}</option>')
+    return mark_safe("".join(options))  # every value above is escaped
 
 
 def _warning(request: SignedInRequest, pk: int, perm: str) -> AcademicWarning:

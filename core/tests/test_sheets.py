@@ -367,3 +367,29 @@ def test_control_characters_pasted_into_a_title_do_not_break_the_export() -> Non
 def test_a_real_formula_cell_is_still_refused() -> None:
     rows = read(data_of(book([["K1", '=HYPERLINK("x")', None, None, None]])))
     assert rows[0][2] and "công thức" in rows[0][2][0][1]
+
+
+def test_the_preview_lists_a_thousand_rows_of_each_kind_and_counts_the_rest() -> None:
+    from django.template.loader import render_to_string
+
+    from core.sheets.reading import PREVIEW_ROWS, RowResult
+
+    result = ReadResult()
+    for row in range(2, 2 + PREVIEW_ROWS + 300):
+        result.add(RowResult(row=row, label=f"mới {row}", action="create"))
+    for row in range(5000, 5000 + PREVIEW_ROWS + 10):
+        result.add(RowResult(row=row, label=f"cũ {row}", action="unchanged"))
+    result.add(RowResult(row=9999, label="sai", errors=[("Lớp", "Không có lớp “X”.")]))
+    assert len(result.preview) == PREVIEW_ROWS and result.preview_left == 301
+    assert len(result.unchanged_preview) == PREVIEW_ROWS
+    assert result.counts == {
+        "create": PREVIEW_ROWS + 300,
+        "update": 0,
+        "unchanged": PREVIEW_ROWS + 10,
+        "error": 1,
+    }
+    html = render_to_string("core/import_preview.html", {"result": result})
+    assert "mới 2<" in html and f"mới {PREVIEW_ROWS + 1}<" in html
+    assert f"mới {PREVIEW_ROWS + 2}<" not in html and "301 dòng nữa" in html
+    # Every error is still listed, in the errors' table.
+    assert "Không có lớp “X”." in html and html.count("<li>…</li>") == 1

@@ -77,6 +77,43 @@ def test_new_and_changed_students_then_nothing_on_a_second_import(campus: Campus
     assert [r.action for r in again.rows] == ["unchanged"] * 3
 
 
+def test_an_imported_list_keeps_each_rows_history_and_is_searchable(campus: Campus) -> None:
+    data = students_file([
+        ["SV100", "Lò Thị Mới", dt.datetime(2006, 2, 3), "CĐMN-K1", None, "Cao Lộc", "0988"],
+        ["SV002", "Nguyễn Văn Học 2", dt.datetime(2005, 1, 3), "CĐMN-K1", None, "Văn Lãng", "0912000000"],
+    ])  # fmt: skip
+    school, by = campus.world.school, campus.users["records"]
+    excel.import_students(school, data, by=by)
+    new = Student.objects.get(code="SV100")
+    assert new.name_key == "lothimoi" and list(Student.objects.search("lo thi moi")) == [new]
+    created = new.history.get()
+    assert (created.history_type, created.history_user, created.history_change_reason) == (
+        "+", by, "Nhập từ Excel",
+    )  # fmt: skip
+    changed = Student.objects.get(code="SV002").history.order_by("-history_id").first()
+    assert changed is not None and changed.history_type == "~" and changed.address == "Văn Lãng"
+    assert changed.history_user == by
+
+
+def test_a_bulk_write_refuses_a_code_already_given(campus: Campus) -> None:
+    from students import services
+
+    school, by = campus.world.school, campus.users["records"]
+    clash = Student(
+        school=school, cohort=campus.k1, code="SV001", full_name="Người Khác",
+        birth_date=dt.date(2005, 5, 5), entered_on=campus.k1.starts_on,
+    )  # fmt: skip
+    with pytest.raises(services.StudentsError, match="SV001"):
+        services.save_students(school, [clash], by=by)
+    other = Student(
+        school=school, cohort=campus.k2, code="SV900", full_name="Người Lạ",
+        birth_date=dt.date(2005, 5, 5), entered_on=campus.k2.starts_on,
+    )  # fmt: skip
+    with pytest.raises(services.StudentsError, match="Lớp"):
+        services.save_students(campus.world.other_school, [other], by=by)
+    assert count() == 10
+
+
 def test_a_row_without_code_matches_by_name_and_birth_ignoring_diacritics(campus: Campus) -> None:
     data = students_file([["", "nguyen  van HOC 4", "05/01/2005", "CĐMN-K1", None, "Mới", ""]])
     result = excel.read_students(campus.world.school, data)
