@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from core.audit import stamp
 from organisations.merging import Handover, Step, register
 from organisations.models import Organisation
-from students import feeds
+from students import feeds, versions
 from students.models import (
     ChangeKind,
     Cohort,
@@ -68,6 +68,8 @@ def move_students(handover: Handover) -> int:
     # The new school's fed targets follow its new figures. The old school's are left as they
     # were: its plans are history, and a reading now would rewrite its year's actual values.
     feeds.refresh(handover.new.pk, by=handover.by)
+    # The old school's pages show its students moved (without touching its fed targets).
+    versions.changed(handover.old.pk)
     return len(students)
 
 

@@ -376,3 +376,18 @@ def test_the_open_tasks_carried_are_those_of_the_plan_the_school_runs(province: 
     )
     lines = {line.key: line.count for line in mergers.preview(world.school, DAY)}
     assert lines["tasks"] == 3
+
+
+def test_both_schools_students_pages_read_the_merger(
+    province: Province, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The students pages keep their figures per version of a school's students data: the old
+    school's students now show as moved, the new school's as arrived."""
+    from students import versions
+
+    _students(province)
+    schools = (province.world.school.pk, province.college.pk)
+    before = {school: versions.current(school) for school in schools}
+    with django_capture_on_commit_callbacks(execute=True):
+        _merge(province)
+    assert all(versions.current(school) != before[school] for school in schools)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('students', '0005_teacher_training_support'),
+        ('students', '0006_status_moved_by_merger'),
     ]
 
     operations = [

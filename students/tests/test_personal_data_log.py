@@ -20,7 +20,7 @@ URL = "/students/personal-data-log/"
 EXPECTED = (302, 200, 403, 403, 403, 403, 200, 200)
 
 
-@pytest.mark.parametrize(("role", "status"), zip(ROLES, EXPECTED, strict=True))
+@pytest.mark.parametrize(("role", "status"), list(zip(ROLES, EXPECTED, strict=True)))
 def test_who_may_read_the_log(campus: Campus, role: str, status: int) -> None:
     assert reverse("students:personal_data_log") == URL
     campus.client("adviser").get(reverse("students:cohort", args=[campus.k1.pk]))
