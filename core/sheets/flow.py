@@ -37,7 +37,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.sheets.reading import BadWorkbook, ReadResult, read_bytes
-from core.sheets.stash import drop_upload, peek_upload, stash_upload, take_upload
+from core.sheets.stash import (
+    StoreUnavailable,
+    drop_upload,
+    peek_upload,
+    stash_upload,
+    take_upload,
+)
 
 
 def _message(error: Exception) -> str:
@@ -74,6 +80,8 @@ def run_import(
     if request.method == "POST" and "token" in request.POST:
         try:
             data = take_upload(request, purpose, request.POST.get("token", ""), scope)
+        except StoreUnavailable as error:
+            return not_confirmed(_message(error))
         except BadWorkbook as error:  # a wrong or stale token leaves a pending upload alone
             return not_confirmed(expired_message or _message(error))
         try:
@@ -97,7 +105,11 @@ def run_import(
         context["result"] = result
         if result.ok:
             title = str(context.get("title") or "")
-            context["token"] = stash_upload(request, purpose, data, scope, title)
+            try:
+                context["token"] = stash_upload(request, purpose, data, scope, title)
+            except StoreUnavailable as error:
+                context["error"] = _message(error)
+                return render(request, template, context, status=503)
             return render(request, template, context)
         return render(request, template, context, status=400)
     if request.GET.get("resume"):

@@ -12,8 +12,8 @@ page. Stashed files older than a day are removed when the next one is stashed; b
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import logging
 import re
 import time
 import uuid
@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 
 from core.sheets.reading import BadWorkbook
 
+logger = logging.getLogger(__name__)
+
 STASH_FOLDER = "tmp/imports"
 _STASH_AGE = 24 * 3600
 _NAME = re.compile(r"(\d{1,12})-\d+-[0-9a-f]{32}\.xlsx")
@@ -38,15 +40,29 @@ def _stash_name(user_pk: Any, token: str, at: float) -> str:
 
 
 def _remove_expired(now: float) -> None:
+    """Remove the stashes older than a day. Housekeeping only: whatever the file store answers
+    (no folder yet, a storage that cannot list, another server removing the same file first, an
+    S3 server's refusal, whose errors are not OSErrors), the upload it comes with goes on."""
     try:
         _folders, files = default_storage.listdir(STASH_FOLDER)
-    except (OSError, NotImplementedError):  # no folder yet; or a storage that cannot list
-        return
-    for name in files:
-        match = _NAME.fullmatch(name)
-        if match and now - int(match[1]) > _STASH_AGE:
-            with contextlib.suppress(OSError):  # another server removed it first
+        for name in files:
+            match = _NAME.fullmatch(name)
+            if match and now - int(match[1]) > _STASH_AGE:
                 default_storage.delete(f"{STASH_FOLDER}/{name}")
+    except (FileNotFoundError, NotImplementedError):  # no folder yet; a storage that cannot list
+        return
+    except Exception:  # see above
+        logger.warning("Không dọn được các tệp nhập đã quá hạn", exc_info=True)
+
+
+class StoreUnavailable(BadWorkbook):
+    """The file store did not answer: the file is fine, the user tries again later."""
+
+
+def _unreachable() -> StoreUnavailable:
+    return StoreUnavailable(
+        _("Kho tệp của hệ thống đang không trả lời; hãy thử lại sau ít phút (tệp chưa được nhập).")
+    )
 
 
 def stash_upload(
@@ -58,7 +74,11 @@ def stash_upload(
     drop_upload(request, purpose)
     token = uuid.uuid4().hex
     name = _stash_name(request.user.pk, token, now)
-    saved = default_storage.save(name, ContentFile(data))
+    try:
+        saved = default_storage.save(name, ContentFile(data))
+    except Exception as error:  # a disk's OSError, or an S3 server's refusal or absence
+        logger.exception("Không lưu được tệp nhập vào kho tệp")
+        raise _unreachable() from error
     if saved != name:  # cannot happen with a fresh token; never read another file by mistake
         default_storage.delete(saved)
         raise BadWorkbook(_("Không lưu được tệp để xác nhận; hãy thử lại."))
@@ -124,6 +144,9 @@ def take_upload(request: HttpRequest, purpose: str, token: str, scope: Any = Non
             data: bytes = f.read()
     except (OSError, KeyError, TypeError, ValueError) as error:
         raise expired from error
+    except Exception as error:  # an S3 server's refusal or absence: not the user's doing
+        logger.exception("Không đọc được tệp nhập từ kho tệp")
+        raise _unreachable() from error
     if hashlib.sha256(data).hexdigest() != pending.get("sha256"):
         raise expired
     return data
@@ -133,4 +156,7 @@ def drop_upload(request: HttpRequest, purpose: str) -> None:
     pending = request.session.pop(f"sheets:{purpose}", None) or {}
     token = pending.get("token")
     if token and re.fullmatch(r"[0-9a-f]{32}", token) and "at" in pending:
-        default_storage.delete(_stash_name(request.user.pk, token, pending["at"]))
+        try:
+            default_storage.delete(_stash_name(request.user.pk, token, pending["at"]))
+        except Exception:  # left to the day's clean-up: the import is done
+            logger.warning("Không xoá được tệp nhập đã dùng", exc_info=True)

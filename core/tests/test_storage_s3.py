@@ -355,3 +355,41 @@ def test_a_backup_with_the_storage_unreachable_says_so(
     with pytest.raises(CommandError, match="Kho tệp báo lỗi"):
         call_command("backup", str(tmp_path / "x.tar.gz"), verbosity=0)
     assert not (tmp_path / "x.tar.gz").exists()
+
+
+def unreachable_store(settings: Any) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "khong-co",
+                "endpoint_url": f"http://127.0.0.1:{free_port()}",
+                "access_key": KEY,
+                "secret_key": KEY,
+                "region_name": "us-east-1",
+            },
+        },
+    }
+
+
+def test_an_import_with_the_file_store_down_says_so_and_writes_nothing(
+    world: World, bucket: Bucket, settings: Any
+) -> None:
+    """The check is done, but the file cannot be kept for the confirmation: the user is told the
+    store is down (503, not a 500); confirming a file checked before the store went down says
+    the same, not that the session expired."""
+    data = build({"Nhiệm vụ": [TASK_HEADER, task_row(code="5", title="Việc từ Excel")]})
+    client = world.client("leadership")
+    checked = client.post(import_url(world.plan), {"file": SimpleUploadedFile("kh.xlsx", data)})
+    token = checked.context["token"]
+
+    unreachable_store(settings)
+    confirmed = client.post(import_url(world.plan), {"token": token})
+    assert confirmed.status_code == 400
+    assert "Kho tệp của hệ thống đang không trả lời" in confirmed.content.decode()
+    assert "hết hạn" not in confirmed.content.decode()
+    down = client.post(import_url(world.plan), {"file": SimpleUploadedFile("kh.xlsx", data)})
+    assert down.status_code == 503
+    assert "Kho tệp của hệ thống đang không trả lời" in down.content.decode()
+    assert not Task.objects.filter(plan=world.plan, code="5").exists()
