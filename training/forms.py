@@ -29,7 +29,7 @@ def _units(school_id: int) -> Any:
 def _documents(school_id: int) -> Any:
     return (
         Document.objects.active()
-        .filter(school_id=school_id)
+        .in_register_of(school_id)
         .select_related("doc_type")
         .order_by("-issued_on", "symbol")
     )

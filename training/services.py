@@ -47,8 +47,21 @@ def _in_school(unit: Organisation | None, school_id: int, what: str) -> None:
 
 
 def _document_of(document: Document | None, school_id: int) -> None:
-    if document is not None and (document.school_id != school_id or document.is_archived):
+    """The document is in the school's register: its own, or one a body above sent it."""
+    if document is None:
+        return
+    if (
+        document.is_archived
+        or not Document.objects.in_register_of(school_id).filter(pk=document.pk).exists()
+    ):
         raise TrainingError(_("Văn bản không có trong sổ văn bản của trường."))
+
+
+def _open_for_documents(step: DossierStep) -> None:
+    if step.is_archived or step.dossier.status != DossierStatus.IN_PROGRESS:
+        raise TrainingError(
+            _("Hồ sơ không còn ở tình trạng đang thực hiện: không gắn hay gỡ văn bản.")
+        )
 
 
 @transaction.atomic
@@ -222,6 +235,7 @@ def archive_step(step: DossierStep, *, by: User) -> None:
 def link_document(
     step: DossierStep, document: Document, *, note: str = "", by: User
 ) -> StepDocument:
+    _open_for_documents(step)
     _document_of(document, step.dossier.school_id)
     if StepDocument.objects.active().filter(step=step, document=document).exists():
         raise TrainingError(_("Văn bản đã gắn với bước này."))
@@ -233,6 +247,7 @@ def link_document(
 
 @transaction.atomic
 def unlink_document(link: StepDocument, *, by: User) -> None:
+    _open_for_documents(link.step)
     stamp(link, by, _("Gỡ văn bản"))
     link.archive()
 

@@ -214,3 +214,33 @@ def test_yearly_figures_and_the_plan_measure(training: Training) -> None:
     assert (
         measure.compute(training.world.other_school.pk, None, 2024, dt.date(2025, 10, 1)).value == 0
     )  # type: ignore[union-attr]
+
+
+def test_a_document_the_so_sent_is_linked_and_a_closed_dossier_takes_no_document(
+    training: Training,
+) -> None:
+    """A directive a body above sent the school is in its register (documents.DocumentReceipt)
+    and may back a step; once the dossier is no longer in progress its documents stay as they
+    are."""
+    from django.utils import timezone
+
+    from documents.models import DocumentReceipt
+
+    by = training.users["leadership"]
+    step = _steps(training.dossier)[0]
+    body = training.world.other_school  # stands for the body above: not the school
+    sent = _decision(training, body.pk)
+    with pytest.raises(services.TrainingError, match="sổ văn bản"):
+        services.link_document(step, sent, by=by)
+    DocumentReceipt.objects.create(
+        document=sent, school=training.world.school, sent_at=timezone.now()
+    )
+    link = services.link_document(step, sent, by=by)
+
+    Dossier.objects.filter(pk=training.dossier.pk).update(status=DossierStatus.WITHDRAWN)
+    step = _steps(training.dossier)[0]
+    link.step = step
+    with pytest.raises(services.TrainingError, match="không còn ở tình trạng"):
+        services.link_document(step, training.world.document, by=by)
+    with pytest.raises(services.TrainingError, match="không còn ở tình trạng"):
+        services.unlink_document(link, by=by)
