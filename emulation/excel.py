@@ -24,7 +24,7 @@ from core.sheets.rows import Lookup, Row
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import Out, SheetWriter
 from emulation.engine import Level, SchoolYear, Title
-from emulation.models import Campaign, Registration, TitleHistory, TitleSource
+from emulation.models import BY_DECISION, Campaign, Registration, TitleHistory, TitleSource
 from organisations.models import Organisation, Person
 
 # Registrations ----------------------------------------------------------------------------------
@@ -164,6 +164,25 @@ def read_titles(school: Organisation, data: bytes) -> ReadResult:
         unit = row.lookup("unit", units) if row.present("unit") else None
         if person is None and unit is None and not row.result.errors:
             row.error("name", _("Hãy ghi họ và tên (cá nhân) hoặc đơn vị (tập thể)."))
+        found = _key(person, unit, start)
+        by_decision = existing.get(found) if found is not None else None
+        if found is not None and by_decision is not None and by_decision.source in BY_DECISION:
+            # Written by a decision (the school's on the system, or the level above's, whose
+            # titles may be named freely: a Bằng khen): read back as it is, never changed here.
+            row.result.label = f"{year_text} · {by_decision}"
+            if _as_written(by_decision) != _as_read(row):
+                row.error(
+                    "titles",
+                    _(
+                        "Danh hiệu năm này ghi theo quyết định (%(decision)s): không sửa bằng "
+                        "tệp Excel; hãy điều chỉnh bằng quyết định."
+                    )
+                    % {"decision": by_decision.decision or by_decision.higher_decision or "—"},
+                )
+                continue
+            seen[found] = row.row
+            row.result.action = "unchanged"
+            continue
         titles, unknown = parse_titles(row.text("titles", required=True))
         if unknown:
             row.error("titles", _("Không rõ danh hiệu: %(v)s.") % {"v": ", ".join(unknown)})
@@ -205,6 +224,33 @@ def read_titles(school: Organisation, data: bytes) -> ReadResult:
     if not result.rows:
         result.problems.append(_("Trang tính không có dòng dữ liệu nào."))
     return result
+
+
+def _key(
+    person: Person | None, unit: Organisation | None, start: int | None
+) -> tuple[int | None, int | None, int] | None:
+    """A row's key among the school's titles: (person, None, year) or (None, unit, year)."""
+    if start is None:
+        return None
+    if person is not None:
+        return (person.pk, None, start)
+    if unit is not None:
+        return (None, unit.pk, start)
+    return None
+
+
+def _as_written(current: TitleHistory) -> tuple[str, ...]:
+    """A row as the export writes it (titles_workbook)."""
+    return (", ".join(current.titles), current.level or "", current.decision or "", current.note)
+
+
+def _as_read(row: Row) -> tuple[str, ...]:
+    return (
+        row.text("titles"),
+        row.text("level").upper().replace(" ", ""),
+        row.text("decision"),
+        row.text("note"),
+    )
 
 
 def _changes(current: TitleHistory, values: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -37,6 +37,7 @@ from emulation.models.cycle import (
 )
 from emulation.models.decisions import BaseSalary, BonusScale, Decision
 from emulation.models.records import (
+    BY_DECISION,
     SCOPE_CHOICES,
     Initiative,
     InitiativeAuthor,
@@ -57,6 +58,7 @@ from emulation.models.upward import (
 )
 
 __all__ = [
+    "BY_DECISION",
     "DISCIPLINE_CHOICES",
     "ITEM_ORDER",
     "LEVEL_CHOICES",

@@ -130,6 +130,11 @@ class TitleSource(models.TextChoices):
     HIGHER = "higher", _("Theo quyết định của cấp trên")
 
 
+# Rows a decision wrote (the school's on the system, or the level above's on a dossier): changed
+# by a decision only, never by hand or by a file.
+BY_DECISION = (TitleSource.DECIDED, TitleSource.HIGHER)
+
+
 class TitleHistory(Versioned, Archivable):
     """The titles (and level) a person or, with no person, a unit had in one past school year
     (versioned: two people correcting or withdrawing the same row do not overwrite each other)."""

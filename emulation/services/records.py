@@ -18,7 +18,14 @@ from core.clock import today
 from core.text import school_year_label
 from core.versioning import claim_version
 from emulation.engine import INDIVIDUAL_TITLES, Level, Title
-from emulation.models import Campaign, Initiative, InitiativeAuthor, TitleHistory, TitleSource
+from emulation.models import (
+    BY_DECISION,
+    Campaign,
+    Initiative,
+    InitiativeAuthor,
+    TitleHistory,
+    TitleSource,
+)
 from emulation.services.campaigns import school_year_of
 from emulation.services.common import EmulationError
 from organisations.models import Person
@@ -99,13 +106,8 @@ def first_open_year(school_id: int) -> int:
     return campaign.start_year if campaign is not None else school_year_of(today())
 
 
-# Rows a decision wrote (the school's on the system, or the level above's on a dossier): changed
-# by a decision only.
-_BY_DECISION = (TitleSource.DECIDED, TitleSource.HIGHER)
-
-
 def _check_past_title(row: TitleHistory) -> None:
-    if row.source in _BY_DECISION:
+    if row.source in BY_DECISION:
         raise EmulationError(
             _(
                 "Danh hiệu này ghi theo quyết định trên hệ thống: không sửa, thu hồi bằng tay; "
@@ -184,7 +186,7 @@ def correct_past_title(
     if TitleHistory._base_manager.filter(pk=row.pk, archived_at__isnull=False).exists():
         raise EmulationError(_("Danh hiệu này đã bị thu hồi, không sửa được."))
     stored = TitleHistory._base_manager.filter(pk=row.pk).values_list("source", flat=True).first()
-    if stored in _BY_DECISION:
+    if stored in BY_DECISION:
         row.source = stored  # what the page sends does not change where it came from
     if not reason.strip():
         raise EmulationError(_("Hãy ghi lý do sửa (ví dụ: số quyết định công nhận đúng)."))
@@ -204,7 +206,7 @@ def withdraw_past_title(
     claim_version(row, expected_version)
     if row.is_archived:
         raise EmulationError(_("Danh hiệu này đã bị thu hồi."))
-    if row.source in _BY_DECISION:
+    if row.source in BY_DECISION:
         raise EmulationError(
             _("Danh hiệu này ghi theo quyết định trên hệ thống: hãy điều chỉnh bằng quyết định.")
         )

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import World
+from core.sheets.reading import BadWorkbook
 from core.sheets.writing import SheetWriter
 from emulation import excel
 from emulation.models import TitleHistory, TitleSource
@@ -111,3 +113,40 @@ def test_a_sheet_by_another_name_is_named(world: World) -> None:
         assert "Danh hiệu các năm" in str(error)
     else:
         raise AssertionError("a sheet by another name was read")
+
+
+def test_rows_written_by_a_decision_read_back_unchanged_and_are_never_changed_by_a_file(
+    world: World,
+) -> None:
+    """A title the Sở awarded on a dossier may be named freely (a Bằng khen): the exported sheet
+    imports back unchanged; a file that changes such a row, or the school's own decided row, is
+    refused on that row, and nothing is written."""
+    staff, head = world.people["staff"], world.people["unit_head"]
+    TitleHistory.objects.create(
+        school=world.school, person=staff, start_year=2022, source=TitleSource.HIGHER,
+        titles=["LĐTT", "Bằng khen của Chủ tịch UBND tỉnh"], higher_decision="QĐ 88/QĐ-UBND",
+    )  # fmt: skip
+    TitleHistory.objects.create(
+        school=world.school, person=head, start_year=2022, source=TitleSource.DECIDED,
+        titles=["LĐTT"], level="HTT", decision="12/QĐ-CĐM",
+    )  # fmt: skip
+    exported = excel.titles_workbook(world.school)
+    assert excel.read_titles(world.school, exported).counts == {
+        "create": 0, "update": 0, "unchanged": 2, "error": 0
+    }  # fmt: skip
+
+    changed = workbook([
+        ["2022-2023", staff.full_name, "", "", "LĐTT", "", "", ""],
+        ["2022-2023", head.full_name, "", "", "LĐTT, CSTĐCS", "HTT", "12/QĐ-CĐM", ""],
+        ["2021-2022", staff.full_name, "", "", "LĐTT", "", "", ""],
+    ])  # fmt: skip
+    result = excel.read_titles(world.school, changed)
+    assert result.counts["error"] == 2 and result.counts["create"] == 1
+    assert all("ghi theo quyết định" in message for _row, _column, message in result.errors)
+    with pytest.raises(BadWorkbook):
+        excel.import_titles(world.school, changed, by=world.users["clerk"])
+    assert TitleHistory.objects.count() == 2
+    assert TitleHistory.objects.get(person=staff).titles == [
+        "LĐTT",
+        "Bằng khen của Chủ tịch UBND tỉnh",
+    ]
