@@ -63,11 +63,8 @@ def merger_list(request: SignedInRequest) -> HttpResponse:
             changes = changes.filter(body=body)
         rows = list(changes)
         merged = {change.school_id for change in rows if change.kind == "merger"}
-        schools = [
-            school
-            for school in _schools_for(request)
-            if school.pk not in merged and merging.absorbed_by(school.pk) is None
-        ]
+        merged |= set(merging.carried_out_mergers().values_list("predecessor_id", flat=True))
+        schools = [school for school in _schools_for(request) if school.pk not in merged]
     # Every listed school is one the user's body directs (or any, for the administrator): one
     # check answers for all.
     can_merge = bool(schools) and request.user.has_perm(MERGE, schools[0])

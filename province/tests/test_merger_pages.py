@@ -270,3 +270,30 @@ def test_every_page_of_the_old_school_answers_without_error(
     response = client.get(reverse(name, args=args), follow=True)
     assert response.status_code in (OK, FORBIDDEN), name
     assert response.redirect_chain == [] or response.redirect_chain[-1][1] == 302
+
+
+def test_the_merger_list_costs_the_same_for_more_schools(
+    province: Province, users: dict[str, Any]
+) -> None:
+    """Which schools were merged away is read once, not asked school by school."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from province.models import DirectedSchool
+
+    client = _client(users, "officer")
+    url = reverse("province:merger_list")
+    client.get(url)  # the session and the membership
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = cost()
+    for number in range(12):
+        school = Organisation.objects.create(name=f"Trường Cao đẳng Số {number}", kind="school")
+        DirectedSchool.objects.create(body=province.sgd, school=school, level="college")
+    listing = client.get(url).content.decode()
+    assert "Trường Cao đẳng Số 11" in listing
+    assert cost() == before
