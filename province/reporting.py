@@ -246,10 +246,23 @@ def figure_labels(rows: Sequence[Standing], request: ReportRequest) -> list[str]
 
 
 def standing_of(request: ReportRequest, school: Organisation) -> Standing:
-    submissions = list(
-        Submission.objects.filter(request=request, school=school).order_by("-number")
-    )
-    return standing(school, request.deadline, submissions, today(), "")
+    return school_standings([request], school)[0][1]
+
+
+def school_standings(
+    requests: Sequence[ReportRequest], school: Organisation
+) -> list[tuple[ReportRequest, Standing]]:
+    """One school's standing in each request (one query whatever the number of requests)."""
+    by_request: dict[int, list[Submission]] = defaultdict(list)
+    for submission in Submission.objects.filter(
+        request__in=[request.pk for request in requests], school=school
+    ).order_by("request_id", "-number"):
+        by_request[submission.request_id].append(submission)
+    day = today()
+    return [
+        (request, standing(school, request.deadline, by_request.get(request.pk, []), day, ""))
+        for request in requests
+    ]
 
 
 # Submitting ------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def school_detail(request: SignedInRequest, school_id: int) -> HttpResponse:
         .filter(body_id=body_id, recipients__school_id=school_id)
         .order_by("-deadline", "-pk")
     )
-    standings = [(asked, reporting.standing_of(asked, row.school)) for asked in requests]
+    standings = reporting.school_standings(requests, row.school)
     context = {
         "row": row,
         "standings": standings,

@@ -289,3 +289,25 @@ def test_no_500_on_a_bad_return_or_unknown_objects(scene: Scene) -> None:
     assert leader.get(reverse("province:inbox_detail", args=[999999])).status_code == NOT_FOUND
     share = reverse("province:share", args=[999999])
     assert leader.post(share, {"shares": "1"}).status_code == NOT_FOUND
+
+
+def test_a_schools_page_costs_the_same_for_more_requests(scene: Scene) -> None:
+    """The school's standing in each request asked of it is read at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = scene.province.client("officer")
+    url = reverse("province:school_detail", args=[scene.province.world.school.pk])
+    officer.get(url)
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert officer.get(url).status_code == OK
+        return len(queries)
+
+    before = cost()
+    for number in range(4):
+        ask_semester(scene.province, title=f"Báo cáo chuyên đề số {number}")
+    page = officer.get(url).content.decode()
+    assert "Báo cáo chuyên đề số 3" in page
+    assert cost() == before
