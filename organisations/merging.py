@@ -303,10 +303,6 @@ def _record_at(person: Person, school: Organisation, *, by: User, reason: str) -
     return record
 
 
-def count_units(old: Organisation, effective_on: dt.date) -> int:
-    return len(units_to_map(old))
-
-
 register(
     Step(
         key="staff",

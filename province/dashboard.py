@@ -22,7 +22,7 @@ from typing import Any
 from django_scopes import scopes_disabled
 
 from planning.models import Plan, PlanStatus, Target, Task
-from planning.status import MATRIX, Rag, TaskStatus, default_day
+from planning.status import Rag, TaskStatus, default_day
 from province import reporting
 from province.models import DirectedSchool
 from province.services import directed_schools
@@ -180,7 +180,3 @@ def shared_lists(row: SchoolRow, limit: int = 50) -> SharedLists | None:
             if rag_of(target) == Rag.RED
         ]
     return SharedLists(overdue=overdue, red_targets=red)
-
-
-def matrix_keys() -> list[str]:
-    return list(MATRIX)
