@@ -21,6 +21,7 @@ from typing import Any
 
 from django_scopes import scopes_disabled
 
+from core.clock import school_year_of
 from planning.models import Plan, PlanStatus, Target, Task
 from planning.status import Rag, TaskStatus, default_day
 from province import reporting
@@ -33,7 +34,7 @@ from tracking.task_figures import headline_of, matrix, percent, rows_in_sql
 
 def school_year(on: dt.date) -> int:
     """The school year a day falls in (by its first year: 1/9 to 31/8)."""
-    return on.year if on.month >= 9 else on.year - 1
+    return school_year_of(on)
 
 
 @dataclass

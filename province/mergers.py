@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from core.audit import stamp
+from core.clock import school_year_of
 from core.errors import DomainError
 from documents.models import Document, DocumentType
 from documents.services import find_registered, register_document, send_document
@@ -80,7 +81,7 @@ def receiving_year_for(effective_on: dt.date) -> int:
     """The school year whose plan receives the carried tasks: the one in progress on the
     effective day, except that a merger effective in August counts towards the year opening in
     September (mergers take effect between two years)."""
-    return effective_on.year if effective_on.month >= 8 else effective_on.year - 1
+    return school_year_of(effective_on, opens_in=8)
 
 
 def preview(school: Organisation, effective_on: dt.date) -> list[PreviewLine]:

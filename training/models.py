@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.clock import school_year_of
 from core.models import Archivable
 from core.scopes import ScopedArchivableManager, ScopedManager
 from core.text import fold
@@ -28,11 +29,6 @@ from core.versioning import Versioned
 from documents.models import Document
 from organisations.models import Organisation
 from students.models import Level, Mode, Programme
-
-
-def school_year_of(day: dt.date) -> int:
-    """The school year (its first calendar year) a day falls in: 1/9 to 31/8."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 class TrainingOffice(models.Model):

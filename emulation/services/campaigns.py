@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from conferences.models import EmulationLaunch
+from core import clock
 from core.audit import stamp
 from core.clock import today
 from core.text import format_date, school_year_label
@@ -35,8 +36,9 @@ DEFAULT_TITLES = [Title.LDTT, Title.CSTDCS, Title.CSTD_PROVINCE, Title.TTLDTT, T
 
 
 def school_year_of(day: dt.date) -> int:
-    """The start year of the school year a day falls in (a year runs from September)."""
-    return day.year if day.month >= 8 else day.year - 1
+    """The start year of the school year a campaign launched on `day` belongs to: the year runs
+    from September, and a campaign prepared in August is the coming year's."""
+    return clock.school_year_of(day, opens_in=8)
 
 
 def new_campaign(
