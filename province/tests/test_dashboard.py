@@ -193,3 +193,23 @@ def test_a_requests_page_costs_the_same_for_3_schools_or_30(tracked: Province) -
 
     assert many.recipients.count() == 30
     assert queries(few) == queries(many)
+
+
+def test_on_a_phone_each_school_is_a_card_with_its_figures_named(tracked: Province) -> None:
+    """The table stacks on a phone (app.css .tt-stack-sm): every figure's cell carries its
+    column's name, the school's name stands alone."""
+    import re
+
+    html = tracked.client("officer").get(reverse("province:dashboard")).content.decode()
+    table = (
+        html.split('id="province-schools"')[0].rsplit("<table", 1)[1]
+        + html.split('id="province-schools"')[1].split("</table>")[0]
+    )
+    assert "tt-stack-sm" in table
+    row = table.split(f'data-school="{tracked.world.school.pk}"')[1].split("</tr>")[0]
+    cells = re.findall(r"<td[^>]*>", row)
+    headers = re.findall(r'<th[^>]*role="columnheader"[^>]*>([^<]*)</th>', table)
+    assert len(cells) == len(headers) > 8
+    assert "data-label" not in cells[0]
+    labels = [re.search(r'data-label="([^"]*)"', cell) for cell in cells[1:]]
+    assert [label[1] if label else None for label in labels] == [h.strip() for h in headers[1:]]
