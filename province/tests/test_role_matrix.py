@@ -218,6 +218,10 @@ def test_the_schools_page_gives_each_schools_figures(sent: Province) -> None:
         sent.world.other_school.pk: ["0", "0"],
     }
     assert sent.world.task.title not in html
+    # Each school's name opens its figures on the province dashboard.
+    detail = reverse("province:school_detail", args=[sent.college.pk])
+    assert f'href="{detail}"' in html.split(f'data-school="{sent.college.pk}"')[1].split("</tr>")[0]
+    assert sent.client("officer").get(detail).status_code == 200
 
 
 @pytest.mark.parametrize("role", ["officer", "sgd_member", "leadership"])
