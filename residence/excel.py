@@ -140,15 +140,16 @@ def read_allocations(term: Term, data: bytes) -> ReadResult:
             continue
         if student.status != "studying":
             row.error("code", _("Người học không ở tình trạng đang học."))
+        now = current.get(student.pk)
         try:
-            services.check_gender(student, room)
+            if now is None or now.room_id != room.pk:  # a place already held is not made again
+                services.check_gender(student, room)
         except services.ResidenceError as error:
             row.error("room", str(error))
         if bed is not None and bed > room.capacity:
             row.error(
                 "bed", _("Phòng %(r)s chỉ có %(n)d giường.") % {"r": room, "n": room.capacity}
             )
-        now = current.get(student.pk)
         if now is not None and now.room_id != room.pk:
             row.error(
                 "room",

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.clock import today
 from core.errors import DomainError
 from residence.models import (
     Allocation,
@@ -51,8 +53,41 @@ def save_term(term: Term, *, by: User) -> Term:
     return term
 
 
+def _check_occupants(rooms: Q, gender: str, where: str) -> None:
+    """A room or building given to one gender keeps no one of the other living in it (this
+    term's or a coming term's places)."""
+    if gender not in (Gender.MALE, Gender.FEMALE):
+        return
+    other = (
+        Allocation.objects.filter(rooms, left_on__isnull=True, term__ends_on__gte=today())
+        .exclude(student__gender__in=["", gender])
+        .select_related("student", "room")
+        .order_by("room__name", "bed")
+        .first()
+    )
+    if other is not None:
+        raise ResidenceError(
+            _(
+                "%(where)s đang có %(who)s (%(gender)s, phòng %(room)s): không dành riêng cho "
+                "%(new)s khi chưa chuyển người này đi."
+            )
+            % {
+                "where": where,
+                "who": other.student.full_name,
+                "gender": other.student.get_gender_display().lower(),
+                "room": other.room.name,
+                "new": Gender(gender).label.lower(),
+            }
+        )
+
+
 @transaction.atomic
 def save_building(building: Building, *, by: User) -> Building:
+    if building.pk:
+        # Rooms of no gender of their own follow the building's.
+        _check_occupants(
+            Q(room__building=building, room__gender=""), building.gender, str(building)
+        )
     stamp(building, by)
     building.save()
     versions.changed(building.school_id)  # the residence pages' figures (beds, terms)
@@ -77,6 +112,8 @@ def save_room(room: Room, *, by: User) -> Room:
             )
     if clash.exists():
         raise ResidenceError(_("Nhà này đã có phòng %(name)s.") % {"name": room.name})
+    if room.pk:
+        _check_occupants(Q(room=room), room.gender_for, _("Phòng %(name)s") % {"name": room.name})
     stamp(room, by)
     room.save()
     versions.changed(room.building.school_id)  # the residence pages' figures (beds, terms)

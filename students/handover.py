@@ -137,6 +137,7 @@ def _move(student: Student, cohort: Cohort, handover: Handover, taken: set[str])
         code=code,
         full_name=student.full_name,
         birth_date=student.birth_date,
+        gender=student.gender,
         address=student.address,
         phone=student.phone,
         entered_on=student.entered_on,

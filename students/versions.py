@@ -13,6 +13,7 @@ be there. Entries of older versions are never read again and expire by themselve
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from django.db import connection, transaction
 from django.utils.translation import get_language
 
 from planning import figures_cache
+
+logger = logging.getLogger(__name__)
 
 # Part of every key: bump it when the shape of what is cached changes.
 SHAPE = 1
@@ -40,7 +43,15 @@ class _Renew:
     school_id: int
 
     def __call__(self) -> None:
-        cache.set(_version_key(self.school_id), uuid.uuid4().hex, None)
+        key, token = _version_key(self.school_id), uuid.uuid4().hex
+        cache.set(key, token, None)
+        if cache.get(key) != token:
+            # The write failed (the database cache answers a locked database with no write):
+            # without a version the next read makes a new one, never the old one's figures.
+            logger.warning(
+                "Không ghi được phiên bản số liệu người học của trường %s", self.school_id
+            )
+            cache.delete(key)
 
 
 def changed(school_id: int) -> None:

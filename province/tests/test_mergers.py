@@ -62,9 +62,13 @@ def _students(province: Province) -> tuple[Cohort, list[Student]]:
             code=f"SV0{n}",
             full_name=name,
             birth_date=dt.date(2006, 1, n),
+            gender=gender,
             entered_on=dt.date(2024, 9, 5),
         )
-        for n, name in enumerate(["Hoàng Thị Mai", "Lý Văn Nam", "Vi Thị Hoa"], start=1)
+        for n, (name, gender) in enumerate(
+            [("Hoàng Thị Mai", "female"), ("Lý Văn Nam", "male"), ("Vi Thị Hoa", "female")],
+            start=1,
+        )
     ]
     # One left before the merger: not moved.
     StatusChange.objects.create(
@@ -169,6 +173,8 @@ def test_merger_moves_tasks_staff_and_students_and_keeps_history(
     # Students: moved into a copy of their cohort; the old records closed, not dropouts.
     moved = Student.objects.filter(school=province.college).order_by("code")
     assert [s.code for s in moved] == ["SV01", "SV02"]
+    # What the dormitory checks a room against comes along.
+    assert [s.gender for s in moved] == ["female", "male"]
     new_cohort = moved[0].cohort
     assert new_cohort.code == "CĐMN24A" and new_cohort.adviser == staff_new
     assert new_cohort.programme.school == province.college

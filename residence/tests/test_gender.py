@@ -69,3 +69,53 @@ def test_the_student_list_gives_the_gender_and_a_list_without_it_keeps_it(dorm: 
     assert [r.action for r in student_excel.read_students(school, without).rows] == ["unchanged"]
     bad = workbook("Người học", [*STUDENT_HEADER, "Giới tính"], [[*row, "Khác lạ"]])
     assert [c for _r, c, _m in student_excel.read_students(school, bad).errors] == ["Giới tính"]
+
+
+def test_a_room_or_building_is_not_given_to_one_gender_over_someone_living_there(
+    dorm: Dorm,
+) -> None:
+    """A man placed in a room of no gender in a building of none; then neither the room nor the
+    building may become women's while he lives there; once he has left, they may."""
+    by = dorm.users["records"]
+    building = services.save_building(
+        dorm.building.__class__(school=dorm.building.school, name="Nhà B"), by=by
+    )
+    room = services.save_room(Room(building=building, name="301", capacity=2), by=by)
+    student = dorm.campus.students[3]
+    Student.objects.filter(pk=student.pk).update(gender="male")
+    student.refresh_from_db()
+    place = services.allocate(dorm.term, student, room, priority="other",
+                              moved_in_on=dt.date(2025, 9, 1), by=by)  # fmt: skip
+    room.gender = "female"
+    with pytest.raises(services.ResidenceError, match=r"đang có .*nam, phòng 301"):
+        services.save_room(room, by=by)
+    building.gender = "female"
+    with pytest.raises(services.ResidenceError, match="Nhà B đang có"):
+        services.save_building(building, by=by)
+    room.gender = "male"
+    services.save_room(room, by=by)  # his room is men's: the building may be women's now
+    services.save_building(building, by=by)
+
+    services.leave(place, on=dt.date(2025, 10, 1), by=by)
+    room.gender = "female"
+    services.save_room(room, by=by)
+
+
+def test_a_place_already_held_imports_again_unchanged(dorm: Dorm) -> None:
+    """Genders loaded after the places were made: the term's list imported again changes
+    nothing and is not refused for a place nothing would write."""
+    held = Allocation.objects.get(pk=dorm.place.pk)
+    Student.objects.filter(pk=held.student_id).update(gender="male")
+    student = Student.objects.get(pk=held.student_id)
+    row = [
+        student.code,
+        "",
+        "",
+        "Nhà A",
+        held.room.name,
+        held.bed,
+        "Dân tộc thiểu số ở vùng sâu, vùng xa",
+        "01/09/2025",
+    ]
+    result = excel.read_allocations(dorm.term, places([row]))
+    assert result.errors == [] and [r.action for r in result.rows] == ["unchanged"]
