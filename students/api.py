@@ -73,7 +73,7 @@ class CohortOut(Schema):
 
 
 class WarningTermIn(Schema):
-    """A semester (both or neither: the latest semester with warnings when left out)."""
+    """A semester; a part left out: the latest semester with warnings matching the rest."""
 
     school_year: int | None = Field(
         None, ge=1990, le=2100, description="Năm học, theo năm bắt đầu (2024 = 2024–2025)."
@@ -182,22 +182,17 @@ def cohorts(request: ApiRequest) -> Any:
     ]  # fmt: skip
 
 
-def _term(
-    request: ApiRequest, school: Organisation, asked: WarningTermIn
-) -> tuple[int, int] | None:
-    """The semester asked for, or the latest with warnings; a half-given one is refused (422)."""
-    if (asked.school_year is None) != (asked.semester is None):
-        raise services.StudentsError(
-            _("Cần ghi cả năm học và học kỳ, hoặc bỏ trống cả hai."), status=422
-        )
+def _term(school: Organisation, asked: WarningTermIn) -> tuple[int, int] | None:
+    """The semester asked for; a part left out: the latest semester with warnings that matches
+    the part given (None when there is none)."""
     if asked.school_year is not None and asked.semester is not None:
         return asked.school_year, asked.semester
-    return (
-        AcademicWarning.objects.filter(school=school)
-        .order_by("-school_year", "-semester")
-        .values_list("school_year", "semester")
-        .first()
-    )
+    rows = AcademicWarning.objects.filter(school=school)
+    if asked.school_year is not None:
+        rows = rows.filter(school_year=asked.school_year)
+    if asked.semester is not None:
+        rows = rows.filter(semester=asked.semester)
+    return rows.order_by("-school_year", "-semester").values_list("school_year", "semester").first()
 
 
 @router.get("/warnings/summary", response={200: WarningSummaryOut, **FAILS_INPUT})
@@ -205,7 +200,7 @@ def warnings_summary(request: ApiRequest, term: Query[WarningTermIn]) -> Any:
     """How many students of each class a semester's warnings name, by where the follow-up stands:
     figures, for every member of the school."""
     school = _school(request)
-    chosen = _term(request, school, term)
+    chosen = _term(school, term)
     terms = [
         f"{y}-{s}"
         for y, s in AcademicWarning.objects.filter(school=school)
@@ -288,7 +283,7 @@ def warnings(request: ApiRequest, filters: Query[WarningFilterIn]) -> Any:
     named = Cohort.objects.active().filter(condition, school=school)
     if not named.exists():
         raise PermissionDenied
-    chosen = _term(request, school, filters)
+    chosen = _term(school, filters)
     rows = AcademicWarning.objects.none()
     if chosen is not None:
         rows = AcademicWarning.objects.filter(

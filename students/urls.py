@@ -38,4 +38,12 @@ urlpatterns = [
     path("support/reports/", views_support.report_save, name="support_report_save"),
     path("support/reports/<int:pk>.xlsx", views_support.report_xlsx, name="support_report_xlsx"),
     path("support/import/", views_support.import_grants, name="support_import"),
+    path(
+        "support/students/<int:student_pk>/mark/",
+        views_support.grant_form,
+        name="support_grant_form",
+    ),
+    path("support/grants/<int:pk>/unmark/", views_support.grant_unmark, name="support_unmark"),
+    path("support/rules/new/", views_support.rule_form, name="support_rule_add"),
+    path("support/rules/<int:pk>/end/", views_support.rule_end, name="support_rule_end"),
 ]
