@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students import views, views_log, views_plan, views_support, views_warnings
+from students import views, views_counts, views_log, views_plan, views_support, views_warnings
 
 app_name = "students"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("retention/", views.retention, name="retention"),
     path("retention/<int:pk>/<int:term>/", views.retention_cell, name="retention_cell"),
     path("dropout/", views.dropout, name="dropout"),
+    path("headcounts/", views_counts.headcounts, name="headcounts"),
+    path("import/headcounts/", views_counts.import_headcounts, name="import_headcounts"),
     path("cohorts/new/", views.cohort_form, name="cohort_create"),
     path("cohorts/<int:pk>/edit/", views.cohort_form, name="cohort_edit"),
     path("cohorts/<int:pk>/", views.cohort, name="cohort"),
