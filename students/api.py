@@ -1,5 +1,6 @@
 """Students in the JSON API, with the pages' permissions: programmes, intakes with their counts
-and the share of the quota filled, cohorts with headcount and retention, and the early warnings:
+and the share of the quota filled, cohorts with headcount and retention, the classes' headcounts
+at each count date as imported (beside the student list's), and the early warnings:
 their figures by class for every member of the school, the warned students by name only for
 those the pages show them to (the adviser their class, the faculty's heads its programmes, the
 student affairs office and the leadership every class), each call logged as a page view is
@@ -22,6 +23,7 @@ from organisations.membership import membership_of
 from organisations.models import Organisation
 from students import figures, services
 from students.models import AcademicWarning, Cohort, Programme, WarningStatus
+from students.models_counts import CohortCount
 from students.rules import named_cohorts
 
 
@@ -120,6 +122,20 @@ class WarningOut(Schema):
     task_id: int | None
     outcome: str
     outcome_on: dt.date | None
+
+
+class HeadcountFilterIn(Schema):
+    cohort: Id | None = Field(None, description="Chỉ một lớp.")
+
+
+class HeadcountOut(Schema):
+    id: int
+    cohort_id: int
+    cohort_code: str
+    counted_on: dt.date
+    headcount: int
+    listed: int
+    note: str
 
 
 router = register("/students", Router(tags=["người học"]))
@@ -298,3 +314,36 @@ def warnings(request: ApiRequest, filters: Query[WarningFilterIn]) -> Any:
             "student__cohort__code", "student__name_key", "pk"
         )
     return _LoggedPage(rows, request.auth, school.pk)
+
+
+class _HeadcountPage(LazyPage):
+    """A page of counts, each with the headcount the student list gives on its day, the page's
+    classes read at once (figures.Roll)."""
+
+    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
+        counts: list[CohortCount] = list(self.rows[key])
+        roll = figures.Roll({c.cohort_id: c.cohort for c in counts}.values())
+        out = []
+        for count in counts:
+            listed = roll.counts(count.cohort_id, count.counted_on)["studying"]
+            out.append(
+                {
+                    "id": count.pk, "cohort_id": count.cohort_id,
+                    "cohort_code": count.cohort.code, "counted_on": count.counted_on,
+                    "headcount": count.headcount, "listed": listed, "note": count.note,
+                }
+            )  # fmt: skip
+        return out
+
+
+@router.get("/headcounts", response={200: list[HeadcountOut], **FAILS_INPUT})
+@paginate(Page)
+def headcounts(request: ApiRequest, filters: Query[HeadcountFilterIn]) -> Any:
+    """Classes' headcounts at each count date as imported, with the headcount the student list
+    gives that day: figures, for every member of the school."""
+    school = _school(request)
+    rows = CohortCount.objects.filter(school=school, cohort__archived_at__isnull=True)
+    if filters.cohort is not None:
+        rows = rows.filter(cohort_id=filters.cohort)
+    rows = rows.select_related("cohort").order_by("cohort__code", "-counted_on", "pk")
+    return _HeadcountPage(rows, dict)

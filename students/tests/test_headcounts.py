@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from api.services import create_token
 from core.sheets.reading import BadWorkbook
 from students import excel_counts
 from students.models_counts import CohortCount
@@ -186,4 +188,62 @@ def test_the_page_costs_the_same_with_more_rows(counted: Campus) -> None:
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert response.status_code == 200 and len(response.context["lines"]) == 44
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def api(campus: Campus, role: str, query: str = "") -> Any:
+    if role == "anonymous":
+        return Client().get(f"/api/students/headcounts{query}")
+    secret = create_token(campus.users[role], name="sĩ số")[1]
+    return Client().get(f"/api/students/headcounts{query}", HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+@pytest.mark.parametrize(
+    ("role", "rows"),
+    [("anonymous", None), ("outsider", 0), ("officer", 0), ("staff", 4), ("records", 4)],
+)
+def test_the_api_gives_the_counts_to_every_member_without_a_name(
+    counted: Campus, role: str, rows: int | None
+) -> None:
+    response = api(counted, role)
+    if rows is None:
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200
+    data = response.json()
+    assert data["count"] == rows and "Nguyễn Văn Học" not in response.content.decode()
+    if rows:
+        k1 = [r for r in data["items"] if r["cohort_code"] == "CĐMN-K1"]
+        assert [(r["counted_on"], r["headcount"], r["listed"]) for r in k1] == [
+            ("2024-05-01", 3, 4), ("2024-02-01", 5, 5), ("2023-09-30", 6, 6),
+        ]  # fmt: skip
+        only = api(counted, role, f"?cohort={counted.k2.pk}").json()
+        assert [r["cohort_code"] for r in only["items"]] == ["CĐTH-K2"]
+
+
+@pytest.mark.parametrize(
+    "query", ["?cohort=abc", "?cohort=-1", "?cohort=0", "?cohort=1e400", "?limit=0", "?offset=-5"]
+)
+def test_the_api_refuses_bad_parameters_not_a_500(counted: Campus, query: str) -> None:
+    response = api(counted, "staff", query)
+    assert response.status_code == 422 and response.json()["detail"]
+
+
+def test_the_api_costs_the_same_with_more_rows(counted: Campus) -> None:
+    secret = create_token(counted.users["staff"], name="sĩ số")[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    client.get("/api/students/headcounts")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/students/headcounts").status_code == 200
+    CohortCount.objects.bulk_create(
+        CohortCount(
+            school=counted.world.school, cohort=cohort, counted_on=dt.date(2024, 9, 6 + n),
+            headcount=n,
+        )
+        for cohort in (counted.k1, counted.k2)
+        for n in range(20)
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/api/students/headcounts")
+    assert response.status_code == 200 and response.json()["count"] == 44
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
