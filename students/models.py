@@ -31,7 +31,7 @@ from planning.models import Target, Task
 
 # The teacher-training support's models live in their own module; imported here so Django
 # registers them with the app's models.
-from students import models_support  # noqa: F401
+from students import models_counts, models_support  # noqa: F401
 
 
 class Level(models.TextChoices):

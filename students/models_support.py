@@ -20,10 +20,11 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Archivable
 from core.scopes import ScopedArchivableManager, ScopedManager
+from core.versioning import Versioned
 from organisations.models import Organisation
 
 
-class SupportRule(models.Model):
+class SupportRule(Versioned, models.Model):
     """One version of the rules, dated, with the text that set them: national when `school` is
     empty; a school's own row (its regulation) adds grounds to the national ones in force.
 
@@ -89,7 +90,7 @@ class Funding(models.TextChoices):
     SOCIAL = "social", _("Đào tạo theo nhu cầu xã hội")
 
 
-class SupportGrant(Archivable):
+class SupportGrant(Versioned, Archivable):
     """A student receiving the support from `starts_on` (to `ends_on` when it stopped), with the
     commitment they signed and, when the school records them, the amounts per month. Unmarking
     archives the row; its history stays."""

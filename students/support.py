@@ -13,12 +13,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from core.errors import DomainError
+from core.versioning import claim_version
 from organisations.models import Organisation
 from students import notices
 from students.models import ChangeKind, StatusChange, Student
@@ -74,9 +75,12 @@ def mark_supported(
     note: str = "",
     by: User,
     reason: str | None = None,
+    expected_version: int | None = None,
 ) -> SupportGrant:
     """Mark the student as receiving the support (or change their mark); a change of status
-    already recorded after `starts_on` that the rules name puts them on the repayment list."""
+    already recorded after `starts_on` that the rules name puts them on the repayment list.
+    `expected_version`: the mark's version the form was opened at (an edit saved in between is
+    refused with EditConflict, nothing written)."""
     problems = grant_problems(student, starts_on=starts_on, ends_on=ends_on, funding=funding)
     if problems:
         raise SupportError(problems[0][1])
@@ -94,11 +98,22 @@ def mark_supported(
         "note": note[:500],
     }  # fmt: skip
     if grant.pk and all(getattr(grant, k) == v for k, v in values.items()):
+        if expected_version is not None and expected_version != grant.version:
+            claim_version(grant, expected_version)  # raises: the mark changed meanwhile
         return grant
+    if grant.pk:
+        claim_version(grant, expected_version)
     for key, value in values.items():
         setattr(grant, key, value)
     stamp(grant, by, reason)
-    grant.save()
+    try:
+        with transaction.atomic():
+            grant.save()
+    except IntegrityError as error:  # marked by someone else since the form was opened
+        raise SupportError(
+            _("Người học vừa được người khác đánh dấu hưởng hỗ trợ; hãy tải lại trang."),
+            status=409,
+        ) from error
     for change in StatusChange.objects.filter(student=student, happened_on__gte=starts_on):
         on_status_change(change, by=by)
     return grant
@@ -149,8 +164,18 @@ def grant_problems(
 
 
 @transaction.atomic
-def unmark(grant: SupportGrant, *, by: User) -> None:
-    """The mark given by mistake: archived (its history and any case stay)."""
+def unmark(grant: SupportGrant, *, by: User, expected_version: int | None = None) -> None:
+    """The mark given by mistake: archived (its history and any case stay). A mark that led to a
+    repayment case is not a mistake to wipe: its support ends with the case instead."""
+    if grant.is_archived:
+        raise SupportError(_("Người học không còn được đánh dấu hưởng hỗ trợ."))
+    claim_version(grant, expected_version)
+    if RepaymentCase.objects.filter(grant=grant).exists():
+        raise SupportError(
+            _(
+                "Người học đã có trong danh sách bồi hoàn: không bỏ đánh dấu được, chỉ ghi ngày thôi hưởng."
+            )
+        )
     stamp(grant, by, _("Bỏ đánh dấu hưởng hỗ trợ"))
     grant.archive()
 
@@ -283,6 +308,18 @@ def save_report(
     return report
 
 
+# The changes a school may name as its own grounds: a merger moves the student on, a return or
+# a graduation ends nothing.
+SCHOOL_TRIGGERS = (
+    ChangeKind.WITHDRAWN,
+    ChangeKind.EXPELLED,
+    ChangeKind.TRANSFERRED,
+    ChangeKind.CHANGED_PROGRAMME,
+    ChangeKind.SUSPENDED,
+    ChangeKind.DEFERRED,
+)
+
+
 @transaction.atomic
 def save_school_rule(
     school: Organisation,
@@ -291,18 +328,47 @@ def save_school_rule(
     triggers: list[str],
     valid_from: dt.date,
     source: str,
+    other_grounds: list[str] | None = None,
     by: User,
 ) -> SupportRule:
     """A rule of the school's own (its regulation): the changes it names put a supported student
-    on the repayment list too, beside the national grounds, from `valid_from`."""
-    if not triggers or any(t not in ChangeKind.values for t in triggers):
+    on the repayment list too, beside the national grounds, from `valid_from`; its other grounds
+    (one sentence each) are recorded by hand when found."""
+    grounds = [g.strip()[:500] for g in other_grounds or [] if g.strip()]
+    if any(t not in SCHOOL_TRIGGERS for t in triggers) or len(set(triggers)) != len(triggers):
         raise SupportError(_("Loại thay đổi không hợp lệ."))
+    if not triggers and not grounds:
+        raise SupportError(_("Cần chọn ít nhất một thay đổi tình trạng hoặc ghi trường hợp khác."))
+    if len(grounds) > 20:
+        raise SupportError(_("Ghi tối đa 20 trường hợp khác."))
     if not source.strip() or not name.strip():
         raise SupportError(_("Cần ghi tên và căn cứ (văn bản quy định của trường)."))
+    if not 2020 <= valid_from.year <= 2100:
+        raise SupportError(_("Ngày áp dụng không hợp lệ."))
     rule = SupportRule(
         school=school, name=name.strip()[:255], triggers=sorted(set(triggers)),
-        valid_from=valid_from, source=source.strip()[:255],
+        other_grounds=grounds, valid_from=valid_from, source=source.strip()[:255],
     )  # fmt: skip
     stamp(rule, by)
     rule.save()
     return rule
+
+
+@transaction.atomic
+def end_school_rule(
+    rule: SupportRule, *, on: dt.date, by: User, expected_version: int | None = None
+) -> None:
+    """The school's own ground no longer applies after `on` (the row stays, with its history);
+    the national rules change only by a new dated row, never here."""
+    if rule.school_id is None:
+        raise SupportError(
+            _("Quy định của Nhà nước không sửa ở đây: hãy thêm quy định của trường.")
+        )
+    claim_version(rule, expected_version)
+    if rule.valid_to is not None and rule.valid_to <= on:
+        raise SupportError(_("Quy định này đã thôi áp dụng."))
+    if on < rule.valid_from:
+        raise SupportError(_("Ngày thôi áp dụng trước ngày bắt đầu áp dụng."))
+    rule.valid_to = on
+    stamp(rule, by, _("Thôi áp dụng"))
+    rule.save()

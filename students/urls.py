@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students import views, views_log, views_plan, views_support, views_warnings
+from students import views, views_counts, views_log, views_plan, views_support, views_warnings
 
 app_name = "students"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("retention/", views.retention, name="retention"),
     path("retention/<int:pk>/<int:term>/", views.retention_cell, name="retention_cell"),
     path("dropout/", views.dropout, name="dropout"),
+    path("headcounts/", views_counts.headcounts, name="headcounts"),
+    path("import/headcounts/", views_counts.import_headcounts, name="import_headcounts"),
     path("cohorts/new/", views.cohort_form, name="cohort_create"),
     path("cohorts/<int:pk>/edit/", views.cohort_form, name="cohort_edit"),
     path("cohorts/<int:pk>/", views.cohort, name="cohort"),
@@ -38,4 +40,12 @@ urlpatterns = [
     path("support/reports/", views_support.report_save, name="support_report_save"),
     path("support/reports/<int:pk>.xlsx", views_support.report_xlsx, name="support_report_xlsx"),
     path("support/import/", views_support.import_grants, name="support_import"),
+    path(
+        "support/students/<int:student_pk>/mark/",
+        views_support.grant_form,
+        name="support_grant_form",
+    ),
+    path("support/grants/<int:pk>/unmark/", views_support.grant_unmark, name="support_unmark"),
+    path("support/rules/new/", views_support.rule_form, name="support_rule_add"),
+    path("support/rules/<int:pk>/end/", views_support.rule_end, name="support_rule_end"),
 ]

@@ -439,6 +439,8 @@ def student(request: SignedInRequest, pk: int) -> HttpResponse:
         "cases": RepaymentCase.objects.filter(student=item),
         "form": form,
         "can_manage": can_manage,
+        # NĐ 116/2020 support is for teacher-training programmes only.
+        "can_mark": can_manage and item.cohort.programme.teacher_training,
     }
     return render(request, "students/student.html", context, status=400 if form.errors else 200)
 

@@ -2,7 +2,9 @@
 by programme for every member of the school; the supported students and the repayment list by
 name for those who see names (the adviser their class, the faculty's heads its programmes, the
 student affairs office and the leadership everyone; every view logged); following cases up, the
-marks' import and the yearly report (the office and the leadership)."""
+marks' import and the yearly report (the office and the leadership), as are marking one student
+by hand, ending or taking off a mark, and the school's own repayment grounds: every edit form
+carries the version it was opened at, and a save made in between is refused (409)."""
 
 from __future__ import annotations
 
@@ -22,9 +24,17 @@ from core.permissions import get_authorised
 from core.requests import SignedInRequest
 from core.sheets.flow import run_import
 from core.sheets.writing import xlsx_response
-from core.views import attempt
+from core.views import attempt, render_form
 from students import excel_support, services, support
-from students.forms import CaseStatusForm, SupportReportForm
+from students.forms import (
+    CaseStatusForm,
+    EndSupportRuleForm,
+    SupportGrantForm,
+    SupportReportForm,
+    SupportRuleForm,
+    UnmarkForm,
+)
+from students.models import Student
 from students.models_support import (
     CaseStatus,
     RepaymentCase,
@@ -81,6 +91,7 @@ def support_page(request: SignedInRequest) -> HttpResponse:
         "grants": grants,
         "cases": cases,
         "rules": SupportRule.in_force(day, school.pk),
+        "own_rules": SupportRule.objects.filter(school=school).order_by("-valid_from", "pk"),
         "can_manage": can_manage,
         "all_names": request.user.has_perm(ALL_NAMES, school),
         "reports": SupportReport.objects.filter(school=school),
@@ -171,4 +182,138 @@ def import_grants(request: SignedInRequest) -> HttpResponse:
         },
         done_url=reverse("students:support"),
         errors=(services.StudentsError, support.SupportError),
+    )
+
+
+# Marks and the school's own grounds, by hand ------------------------------------------------
+
+
+@login_required
+def grant_form(request: SignedInRequest, student_pk: int) -> HttpResponse:
+    """Mark one student as supported, or change their mark (ending it with "Đến ngày")."""
+    school = _school(request, MANAGE)
+    student = get_object_or_404(
+        Student.objects.active().select_related("cohort__programme"), pk=student_pk, school=school
+    )
+    grant = SupportGrant.objects.active().filter(student=student).first()
+    form = SupportGrantForm(
+        request.POST or None,
+        instance=grant or SupportGrant(school=school, student=student),
+        initial=None if grant else {"starts_on": student.entered_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            lambda: support.mark_supported(
+                student, by=request.user, expected_version=form.expected_version,
+                **form.service_data(),
+            ),
+            form=form,
+            success=_("Đã lưu đánh dấu hưởng hỗ trợ."),
+        )  # fmt: skip
+        if done:
+            return redirect("students:student", pk=student.pk)
+    name = f"{student.code or '—'} {student.full_name}"
+    services.log_personal_view(
+        request.user, school.pk, what=_("Đánh dấu hưởng hỗ trợ sư phạm"), student=student
+    )
+    return render_form(
+        request,
+        form,
+        title=(
+            _("Sửa đánh dấu hưởng hỗ trợ: %(n)s") if grant else _("Đánh dấu hưởng hỗ trợ: %(n)s")
+        )
+        % {"n": name},
+        back=reverse("students:student", args=[student.pk]),
+        intro=_(
+            "Hỗ trợ tiền đóng học phí, chi phí sinh hoạt cho sinh viên sư phạm (NĐ 116/2020/NĐ-CP, "
+            "sửa đổi bởi NĐ 60/2025/NĐ-CP). Thôi hưởng: ghi “Đến ngày”. Một thay đổi tình trạng "
+            "đã ghi sau ngày bắt đầu hưởng mà quy định nêu sẽ đưa người học vào danh sách bồi hoàn."
+        ),
+    )
+
+
+@login_required
+def grant_unmark(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Take off a mark given by mistake (archived, its history kept)."""
+    school = _school(request, MANAGE)
+    grant = get_object_or_404(
+        SupportGrant.objects.active().select_related("student"), pk=pk, school=school
+    )
+    form = UnmarkForm(request.POST or None, instance=grant)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            lambda: support.unmark(grant, by=request.user, expected_version=form.expected_version),
+            form=form,
+            success=_("Đã bỏ đánh dấu hưởng hỗ trợ."),
+        )
+        if done:
+            return redirect("students:student", pk=grant.student_id)
+    return render_form(
+        request,
+        form,
+        title=_("Bỏ đánh dấu hưởng hỗ trợ: %(n)s")
+        % {"n": f"{grant.student.code or '—'} {grant.student.full_name}"},
+        back=reverse("students:student", args=[grant.student_id]),
+        submit=_("Bỏ đánh dấu"),
+        intro=_(
+            "Chỉ dùng khi đánh dấu nhầm. Người học thôi hưởng hỗ trợ thì sửa đánh dấu, ghi “Đến "
+            "ngày”. Đánh dấu được lưu trữ cùng lịch sử, không xóa."
+        ),
+    )
+
+
+@login_required
+def rule_form(request: SignedInRequest) -> HttpResponse:
+    """A repayment ground of the school's own regulation, dated, with its source."""
+    school = _school(request, MANAGE)
+    form = SupportRuleForm(request.POST or None, triggers=support.SCHOOL_TRIGGERS)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            lambda: support.save_school_rule(school, by=request.user, **form.service_data()),
+            form=form,
+            success=_("Đã thêm quy định bồi hoàn của trường."),
+        )
+        if done:
+            return redirect(reverse("students:support") + "#support-rules")
+    return render_form(
+        request,
+        form,
+        title=_("Thêm quy định bồi hoàn của trường"),
+        back=reverse("students:support") + "#support-rules",
+        intro=_(
+            "Quy định của trường bổ sung các trường hợp phải bồi hoàn bên cạnh quy định của Nhà "
+            "nước đang áp dụng, từ ngày ghi ở đây. Muốn đổi quy định: cho quy định cũ thôi áp "
+            "dụng rồi thêm quy định mới."
+        ),
+    )
+
+
+@login_required
+def rule_end(request: SignedInRequest, pk: int) -> HttpResponse:
+    school = _school(request, MANAGE)
+    rule = get_object_or_404(SupportRule.objects.filter(school=school), pk=pk)
+    form = EndSupportRuleForm(request.POST or None, instance=rule, initial={"on": today()})
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            lambda: support.end_school_rule(
+                rule, on=form.cleaned_data["on"], by=request.user,
+                expected_version=form.expected_version,
+            ),
+            form=form,
+            success=_("Quy định của trường thôi áp dụng."),
+        )  # fmt: skip
+        if done:
+            return redirect(reverse("students:support") + "#support-rules")
+    return render_form(
+        request,
+        form,
+        title=_("Thôi áp dụng quy định: %(n)s") % {"n": rule.name},
+        back=reverse("students:support") + "#support-rules",
+        submit=_("Thôi áp dụng"),
+        intro=_("Căn cứ: %(s)s; áp dụng từ %(d)s.")
+        % {"s": rule.source, "d": rule.valid_from.strftime("%d/%m/%Y")},
     )
