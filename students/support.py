@@ -18,6 +18,7 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
+from core.clock import school_year_of
 from core.errors import DomainError
 from core.versioning import claim_version
 from organisations.models import Organisation
@@ -49,7 +50,7 @@ def months_received(starts_on: dt.date, ends_on: dt.date, cap: int | None) -> in
     by_year: dict[int, int] = {}
     year, month = starts_on.year, starts_on.month
     while (year, month) <= (ends_on.year, ends_on.month):
-        school_year = year if month >= 9 else year - 1
+        school_year = school_year_of(dt.date(year, month, 1))
         by_year[school_year] = by_year.get(school_year, 0) + 1
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return sum(min(n, cap) if cap else n for n in by_year.values())

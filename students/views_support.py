@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.clock import today
+from core.clock import school_year_of, today
 from core.permissions import get_authorised
 from core.requests import SignedInRequest
 from core.sheets.flow import run_import
@@ -98,7 +98,7 @@ def support_page(request: SignedInRequest) -> HttpResponse:
         "paper_kind": SUPPORT_REPORT_KIND,
         "status_form": CaseStatusForm(),
         "report_form": SupportReportForm(
-            initial={"school_year": day.year if day.month >= 9 else day.year - 1, "dated": day}
+            initial={"school_year": school_year_of(day), "dated": day}
         ),
     }
     return render(request, "students/support.html", context)
