@@ -52,6 +52,36 @@ def directive_received(
         )
 
 
+def directive_changed(document: Document, *, by: User, withdrawn: bool, reason: str) -> None:
+    """A sent directive corrected or withdrawn: each recipient school's leadership and clerks."""
+    receipts = list(DocumentReceipt._base_manager.filter(document=document).order_by("pk"))
+    people = answerers(receipt.school_id for receipt in receipts)
+    sender = document.school
+    values = {"sender": sender.short_name or sender.name, "symbol": document.symbol}
+    if withdrawn:
+        title = _("%(sender)s thu hồi văn bản %(symbol)s") % values
+        body = _(
+            "Lý do: %(reason)s. Văn bản vẫn ở trong sổ văn bản của trường, được đánh dấu đã thu "
+            "hồi; các nhiệm vụ đã gắn với văn bản giữ nguyên liên kết."
+        ) % {"reason": reason}
+    else:
+        title = _("%(sender)s đính chính văn bản %(symbol)s") % values
+        body = _("Lý do: %(reason)s. Trích yếu hiện nay: “%(summary)s”.") % {
+            "reason": reason,
+            "summary": document.summary,
+        }
+    users = [user for receipt in receipts for user in people.of(receipt.school_id)]
+    notify(
+        users,
+        kind=NotificationKind.DIRECTIVE_RECEIVED,
+        title=title,
+        body=body,
+        url=reverse("documents:document_detail", args=[document.pk]),
+        source=document,
+        actor=by,
+    )
+
+
 @dataclass
 class Answerers:
     """Who answers a body's requests in each school: its clerks (văn thư) and its leadership."""
