@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from conftest import commit
 from documents.models import Document
 from documents.services import DocumentError
 from notifications.models import Notification, NotificationKind
@@ -54,6 +55,10 @@ def _fresh(province: Province) -> Document:
 def test_withdrawn_directive_stays_marked_everywhere_and_goes_no_further(sent: Province) -> None:
     world = sent.world
     link = plan_services.link_basis(world.task, sent.directive, by=world.users["leadership"])
+    school = world.client("staff")
+    tree_url = reverse("planning:plan_detail", args=[world.plan.pk])
+    # The plan's task tree, rendered (and its rows stored) before the withdrawal.
+    assert "đã thu hồi" not in school.get(tree_url).content.decode()
     officer = sent.client("officer")
     response = officer.post(
         reverse("province:directive_withdraw", args=[sent.directive.pk]),
@@ -66,8 +71,12 @@ def test_withdrawn_directive_stays_marked_everywhere_and_goes_no_further(sent: P
     assert not document.is_archived  # not deleted, not hidden
     assert document.history.latest().history_change_reason == f"Thu hồi: {REASON}"
 
-    # The school's register lists it, marked; its page says why; the task keeps its link, marked.
-    school = world.client("staff")
+    # The school's register lists it, marked; its page says why; the task keeps its link, marked
+    # (on its page and in the plan's tree, whose stored row is rendered again once the change
+    # commits).
+    commit()
+    tree = school.get(tree_url).content.decode()
+    assert document.symbol in tree and "đã thu hồi" in tree
     register = school.get(reverse("documents:document_list")).content.decode()
     assert document.symbol in register and "Đã thu hồi" in register
     page = school.get(reverse("documents:document_detail", args=[document.pk])).content.decode()
