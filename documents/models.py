@@ -113,6 +113,19 @@ class Document(Versioned, Archivable):
         validators=[FileExtensionValidator(["pdf", "doc", "docx", "odt", "txt", "xls", "xlsx"])],
     )
 
+    # Withdrawn (thu hồi) by its issuer after it was sent down: it stays in every register it
+    # reached, and the tasks built on it keep their links, all marked withdrawn with the reason.
+    withdrawn_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thu hồi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("lý do thu hồi"), blank=True)
+
     history = HistoricalRecords()
     # A school sees its own register and the documents sent to it (the register's receipts).
     objects = DocumentManager("school", also="receipts__school")
@@ -143,6 +156,10 @@ class Document(Versioned, Archivable):
             else None,
             issuer_code=self.issuer_code,
         )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def issued_year(self) -> int | None:

@@ -98,6 +98,42 @@ def register_document(
     return document
 
 
+def is_sent(document: Document) -> bool:
+    """Whether the document was sent down to other registers (a body's directive): its sender
+    then corrects or withdraws it where the recipients are known (province), not here."""
+    return (
+        document.pk is not None
+        and DocumentReceipt._base_manager.filter(document_id=document.pk).exists()
+    )
+
+
+def sent_message() -> str:
+    """What the register's edit and archive say of a document sent down."""
+    return _(
+        "Văn bản đã gửi đến các trường: chỉ đính chính hoặc thu hồi được ở trang văn bản chỉ "
+        "đạo, để các trường nhận được thông báo."
+    )
+
+
+@transaction.atomic
+def withdraw_document(document: Document, *, reason: str, by: User) -> Document:
+    """The issuer withdraws (thu hồi) a document it sent down: nothing is deleted, every register
+    it reached and every task built on it show it withdrawn, with the reason."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DocumentError(_("Hãy ghi lý do thu hồi văn bản."))
+    # Read afresh under a lock: two withdrawals at once, the second refused.
+    current = Document._base_manager.select_for_update().get(pk=document.pk)
+    if current.is_withdrawn:
+        raise DocumentError(_("Văn bản đã được thu hồi."))
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_by = by
+    current.withdrawal_reason = reason
+    stamp(current, by, _("Thu hồi: %(reason)s") % {"reason": reason})
+    current.save()
+    return current
+
+
 @transaction.atomic
 def archive_document(document: Document, *, by: User) -> None:
     stamp(document, by, _("Lưu trữ"))
@@ -168,6 +204,8 @@ def send_document(
     it was); the new receipts, stamped now. Nested in the sender's transaction (province)."""
     if document.is_archived:
         raise DocumentError(_("Văn bản đã được lưu trữ, không gửi được."))
+    if document.is_withdrawn:
+        raise DocumentError(_("Văn bản đã được thu hồi, không gửi được."))
     already = set(
         DocumentReceipt._base_manager.filter(document=document).values_list("school_id", flat=True)
     )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -62,7 +63,7 @@ def document_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "document": document,
         "links": links,
         "plans": document.plans.active(),
-        "can_change": request.user.has_perm(CHANGE, document),
+        "can_change": request.user.has_perm(CHANGE, document) and not services.is_sent(document),
         # Sent by a body above: read-only here, and its editors' trail is the sender's.
         "receipt": receipt,
         "can_share": receipt is not None and request.user.has_perm(SHARE, receipt),
@@ -78,6 +79,10 @@ def document_form(request: SignedInRequest, pk: int | None = None) -> HttpRespon
     else:
         require(request.user, "documents.register")
         document = Document(school_id=member_school_id(request.user))
+    if services.is_sent(document):
+        # A directive sent down is corrected or withdrawn where its recipients are told.
+        messages.error(request, services.sent_message())
+        return redirect("documents:document_detail", pk=document.pk)
     form = DocumentForm(request.POST or None, request.FILES or None, instance=document)
     if request.method == "POST" and form.is_valid():
         saved = attempt(
@@ -113,6 +118,9 @@ def document_form(request: SignedInRequest, pk: int | None = None) -> HttpRespon
 @require_POST
 def document_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     document = get_authorised(request.user, Document, VIEW, CHANGE, pk=pk)
+    if services.is_sent(document):
+        messages.error(request, services.sent_message())
+        return redirect("documents:document_detail", pk=document.pk)
     if not attempt(
         request,
         lambda: services.archive_document(document, by=request.user),

@@ -47,6 +47,7 @@ class NotificationKind(models.TextChoices):
         "report_requested",
         _("Cấp trên yêu cầu báo cáo; báo cáo được nộp, bị trả lại"),
     )
+    SCHOOL_MERGED = "school_merged", _("Sáp nhập trường: quyết định được thực hiện")
     REMINDER = "reminder", _("Nhắc việc (sắp đến hạn, thiếu báo cáo, quá hạn)")
     GENERAL = "general", _("Thông báo khác")
 

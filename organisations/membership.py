@@ -23,7 +23,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch
 from django_scopes import scopes_disabled
 
-from organisations.models import Organisation, Person, Position, Role, Succession, SuccessionKind
+from organisations.models import (
+    Organisation,
+    OrganisationKind,
+    Person,
+    Position,
+    Role,
+    Succession,
+    SuccessionKind,
+)
 
 _CACHE_ATTR = "_trongtam_membership"
 _RECORDS_ATTR = "_trongtam_memberships"
@@ -53,6 +61,15 @@ class Membership:
     @property
     def is_member(self) -> bool:
         return self.school_id is not None
+
+    @property
+    def in_a_school(self) -> bool:
+        """The active organisation is a school, not a body above the schools (a Sở, a UBND…):
+        the school's own pages (strategy, students' residence, evidence, paper templates)."""
+        if self.person is not None:
+            return bool(self.person.school.kind == OrganisationKind.SCHOOL)
+        # Without a staff record: the leadership reading a school merged into theirs.
+        return self.reads_history
 
     @property
     def is_unit_head(self) -> bool:

@@ -249,8 +249,12 @@ class TaskBasisForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A document its issuer withdrew is no new basis (the links made before it stay).
         self.fields["document"].queryset = (
-            Document.objects.active().in_register_of(school_id).select_related("doc_type")
+            Document.objects.active()
+            .in_register_of(school_id)
+            .filter(withdrawn_at__isnull=True)
+            .select_related("doc_type")
         )
 
 

@@ -333,6 +333,11 @@ def link_basis(task: Task, document: Document, *, clause: str = "", by: User) ->
     reason = ensure_editable(task.plan)
     if not in_register(document, task.plan.school_id):
         raise PlanningError(_("Văn bản không thuộc sổ văn bản của trường."))
+    if document.is_withdrawn:
+        raise PlanningError(
+            _("Văn bản %(symbol)s đã bị cơ quan ban hành thu hồi, không làm căn cứ được nữa.")
+            % {"symbol": document.symbol}
+        )
     link = TaskBasis(task=task, document=document, clause=clause.strip())
     stamp(link, by, reason)
     link.save()

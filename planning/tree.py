@@ -298,7 +298,13 @@ def row_facts(tasks: TaskQuerySet) -> list[RowFacts]:
         TaskBasis.objects.active()
         .filter(task__in=ids)
         .values_list(
-            "task_id", "pk", "clause", "document_id", "document__symbol", "document__summary"
+            "task_id",
+            "pk",
+            "clause",
+            "document_id",
+            "document__symbol",
+            "document__summary",
+            "document__withdrawn_at",
         )
     ):
         extras[basis[0]].append(basis)
@@ -334,7 +340,15 @@ def facts_of(task: Task) -> RowFacts:
             for c in task.active_coordinations  # type: ignore[attr-defined]
         ),
         *(
-            (task.pk, b.pk, b.clause, b.document_id, b.document.symbol, b.document.summary)
+            (
+                task.pk,
+                b.pk,
+                b.clause,
+                b.document_id,
+                b.document.symbol,
+                b.document.summary,
+                b.document.withdrawn_at,
+            )
             for b in task.active_bases  # type: ignore[attr-defined]
         ),
     )

@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledFormMixin
+from core.versioning import VersionedFormMixin
 from documents.forms import DocumentForm
+from documents.models import Document
 from organisations.models import Organisation
 from province.models import Audience, RequestKind, SchoolLevel
 from province.reporting import parse_targets
@@ -55,6 +57,32 @@ class DirectiveForm(DocumentForm, RecipientsForm):
 
     class Meta(DocumentForm.Meta):
         pass
+
+
+class CorrectionForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    """A correction (đính chính) of a sent directive: its summary or its file, with the reason;
+    the hidden version refuses a form opened before another save."""
+
+    reason = forms.CharField(
+        label=_("Lý do đính chính"),
+        max_length=500,
+        help_text=_("Các trường nhận văn bản được thông báo kèm lý do này."),
+    )
+
+    class Meta:
+        model = Document
+        fields = ["summary", "file"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    clean_file = DocumentForm.clean_file
+
+
+class WithdrawForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do thu hồi"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class RequestForm(RecipientsForm):

@@ -37,6 +37,7 @@ from organisations.models import (
     Succession,
     SuccessionKind,
 )
+from province import notices
 from province.models import DIRECTING_KINDS, ChangeKind, DirectedSchool, SchoolChange
 
 
@@ -68,6 +69,8 @@ class Outcome:
     successor_name: str
     moved: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
+    # What the steps were given and left (who moved): read by the notices, not shown.
+    handover: merging.Handover | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,8 @@ def merge_school(
             outcome.change = None
             outcome.dry_run = True
             transaction.set_rollback(True)
+        elif outcome.change is not None and outcome.handover is not None:
+            notices.school_merged(outcome.change, outcome.handover, by=by)
     return outcome
 
 
@@ -262,7 +267,7 @@ def _merge(
     )
     stamp(change, by, reason)
     change.save()
-    return Outcome(change=change, successor_name=successor.name, moved=moved)
+    return Outcome(change=change, successor_name=successor.name, moved=moved, handover=handover)
 
 
 def _successor(

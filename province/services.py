@@ -18,10 +18,11 @@ from django.db import transaction
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
 
 from core.errors import DomainError
 from documents.models import Document, DocumentReceipt
-from documents.services import register_document, send_document
+from documents.services import register_document, send_document, withdraw_document
 from organisations.models import Organisation
 from planning.models import TaskBasis
 from province import notices
@@ -91,6 +92,8 @@ def send_directive(
     finds it in its own register, and its leadership is told (after commit)."""
     body = document.school
     require_directing(body)
+    if document.is_withdrawn:
+        raise ProvinceError(_("Văn bản đã được thu hồi, không gửi thêm được."))
     addressed = recipients(body, audience, level=level, schools=schools)
     receipts = send_document(document, addressed, by=by, at=at)
     dispatch = Dispatch.objects.create(
@@ -244,3 +247,54 @@ def school_figures(body_id: int) -> list[SchoolFigures]:
         )
         for entry in entries
     ]
+
+
+def acted_on(document: Document) -> int:
+    """How many recipient schools have built tasks on the directive."""
+    return acted_on_counts([document]).get(document.pk, 0)
+
+
+def correctable(document: Document) -> bool:
+    """A directive is corrected in place only while no school has acted on it (built a task on
+    it) and it is not withdrawn: past that, it is withdrawn and a new one issued."""
+    return not document.is_withdrawn and acted_on(document) == 0
+
+
+@transaction.atomic
+def correct_directive(
+    document: Document, *, reason: str, by: User, expected_version: int | None = None
+) -> Document:
+    """Save a correction (đính chính) of a sent directive's summary or file, as typed on the
+    form (`document` carries the new values): versioned, kept in its history with the reason,
+    and the recipients' leadership and clerks told. A form opened before another save is refused
+    (EditConflict, 409) and writes nothing."""
+    require_directing(document.school)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ProvinceError(_("Hãy ghi lý do đính chính."))
+    current = Document._base_manager.get(pk=document.pk)
+    if current.is_withdrawn:
+        raise ProvinceError(_("Văn bản đã được thu hồi, không đính chính được."))
+    if acted_on(current):
+        raise ProvinceError(
+            _(
+                "Đã có trường xây dựng nhiệm vụ trên văn bản này: không đính chính được nữa. "
+                "Hãy thu hồi văn bản và ban hành văn bản mới."
+            )
+        )
+    register_document(document, by=by, expected_version=expected_version)
+    update_change_reason(document, _("Đính chính: %(reason)s") % {"reason": reason})
+    notices.directive_changed(document, by=by, withdrawn=False, reason=reason)
+    return document
+
+
+@transaction.atomic
+def withdraw_directive(document: Document, *, reason: str, by: User) -> Document:
+    """Withdraw (thu hồi) a sent directive: not deleted; each school's register shows it
+    withdrawn with the reason, the tasks built on it keep their links (marked), no school can
+    link a new task to it, it is sent no further; the recipients' leadership and clerks are
+    told."""
+    require_directing(document.school)
+    withdrawn = withdraw_document(document, reason=reason, by=by)
+    notices.directive_changed(withdrawn, by=by, withdrawn=True, reason=withdrawn.withdrawal_reason)
+    return withdrawn

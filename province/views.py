@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.audit import history_entries
 from core.permissions import get_authorised, require
 from core.requests import SignedInRequest
 from core.views import attempt, render_form
 from documents.models import Document
 from organisations.permissions import member_school_id
 from province import services
-from province.forms import DirectiveForm, RecipientsForm
+from province.forms import CorrectionForm, DirectiveForm, RecipientsForm, WithdrawForm
 from province.models import Dispatch
 
 VIEW = "province.view"
@@ -118,7 +119,8 @@ def directive_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         row for row in rows if shown == "all" or (row.acted if shown == "acted" else not row.acted)
     ]
     body_id = member_school_id(request.user)
-    can_send = request.user.has_perm(SEND, document)
+    can_manage = request.user.has_perm(SEND, document)
+    can_send = can_manage and not document.is_withdrawn
     context = {
         "document": document,
         "rows": listed,
@@ -128,6 +130,11 @@ def directive_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "dispatches": Dispatch.objects.filter(document=document),
         "can_send": can_send,
         "send_form": RecipientsForm(body_id=body_id, prefix="send") if can_send else None,
+        "can_correct": can_manage and services.correctable(document),
+        "withdraw_form": WithdrawForm(prefix="withdraw")
+        if can_manage and not document.is_withdrawn
+        else None,
+        "history": history_entries(document),
     }
     return render(request, "province/directive_detail.html", context)
 
@@ -156,5 +163,73 @@ def directive_send(request: SignedInRequest, pk: int) -> HttpResponse:
         success=lambda dispatch: (
             _("Đã gửi thêm đến %(count)d trường.") % {"count": dispatch.recipient_count}
         ),
+    )
+    return redirect("province:directive_detail", pk=document.pk)
+
+
+@login_required
+def directive_correct(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Correct (đính chính) a sent directive's summary or file, before any school acted on it."""
+    document = _directive(request, pk, SEND)
+    back = reverse("province:directive_detail", args=[document.pk])
+    if not services.correctable(document):
+        messages.error(
+            request,
+            _("Văn bản đã được thu hồi, không đính chính được.")
+            if document.is_withdrawn
+            else _(
+                "Đã có trường xây dựng nhiệm vụ trên văn bản này: không đính chính được nữa. "
+                "Hãy thu hồi văn bản và ban hành văn bản mới."
+            ),
+        )
+        return redirect(back)
+    form = CorrectionForm(request.POST or None, request.FILES or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(
+            request,
+            lambda: services.correct_directive(
+                form.instance,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                expected_version=form.expected_version,
+            ),
+            form=form,
+            success=lambda kept: (
+                _("Đã đính chính văn bản %(symbol)s và thông báo cho các trường nhận.")
+                % {"symbol": kept.symbol}
+            ),
+        )
+        if saved:
+            return redirect(back)
+    return render_form(
+        request,
+        form,
+        title=_("Đính chính văn bản %(symbol)s") % {"symbol": document.symbol},
+        back=back,
+        submit=_("Lưu đính chính"),
+        intro=_(
+            "Chỉ đính chính được khi chưa trường nào xây dựng nhiệm vụ trên văn bản. Bản trước "
+            "được giữ trong lịch sử; các trường nhận được thông báo kèm lý do."
+        ),
+        extra={"multipart": True},
+    )
+
+
+@login_required
+@require_POST
+def directive_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Withdraw (thu hồi) a sent directive, with the reason; nothing is deleted."""
+    document = _directive(request, pk, SEND)
+    form = WithdrawForm(request.POST, prefix="withdraw")
+    if not form.is_valid():
+        messages.error(request, _("Hãy ghi lý do thu hồi văn bản."))
+        return redirect("province:directive_detail", pk=document.pk)
+    attempt(
+        request,
+        lambda: services.withdraw_directive(
+            document, reason=form.cleaned_data["reason"], by=request.user
+        ),
+        success=_("Đã thu hồi văn bản %(symbol)s và thông báo cho các trường nhận.")
+        % {"symbol": document.symbol},
     )
     return redirect("province:directive_detail", pk=document.pk)

@@ -241,3 +241,31 @@ def test_the_navigation_is_the_organisations_own(sent: Province, role: str) -> N
     assert offers("planning:plan_list") is not above
     assert offers("documents:document_list")
     assert offers("emulation:home"), "a school's emulation, or the Sở's campaigns and dossiers"
+
+
+# The "Thêm" menu's school-only items: (URL name, kwargs) → offered to a school's member only.
+SCHOOL_ONLY_MORE = [
+    ("planning:goal_list", "Chiến lược"),
+    ("residence:home", "Nơi ở của người học"),
+    ("emulation_evidence:index", "Minh chứng thi đua"),
+    ("papers:my_templates", "Mẫu văn bản"),
+]
+
+
+@pytest.mark.parametrize("role", ["officer", "sgd_member", "leadership", "staff"])
+def test_the_more_menu_offers_school_pages_only_in_a_school(sent: Province, role: str) -> None:
+    """A Sở's member (no school) is not offered a school's strategy, residence, evidence or paper
+    templates under "Thêm"; a school's member is (templates: its leadership and clerks)."""
+    page = sent.client(role).get(reverse("home")).content.decode()
+    nav = page[page.index('id="nav"') : page.index("</nav>")]
+    more = nav[nav.index("Thêm") :]
+    in_school = role in ("leadership", "staff")
+    for name, label in SCHOOL_ONLY_MORE:
+        expected = in_school and (name != "papers:my_templates" or role == "leadership")
+        assert (f'href="{reverse(name)}"' in more) is expected, f"{label} for {role}"
+        assert (label in more) is expected, f"{label} for {role}"
+    # What every organisation has stays: its own tree and staff.
+    assert f'href="{reverse("organisations:tree")}"' in more
+    assert f'href="{reverse("organisations:person_list")}"' in more
+    # The Sở's officer (a clerk) keeps the mergers; a school's member never sees them.
+    assert (f'href="{reverse("province:merger_list")}"' in more) is (not in_school)
