@@ -90,3 +90,35 @@ def test_empty_choices_are_words_not_dashes() -> None:
     assert "---------" not in html
     assert ">— Chọn loại —</option>" in html
     assert ">— Không chọn —</option>" in html
+
+
+class RecipientsForm(StyledFormMixin, forms.Form):
+    audience = forms.ChoiceField(
+        label="Gửi đến",
+        choices=[("all", "Tất cả các trường"), ("list", "Danh sách trường chọn")],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    schools = forms.MultipleChoiceField(
+        label="Trường nhận",
+        choices=[("1", "CĐKT Kỳ Lừa"), ("2", "THPT Mẫu Sơn")],
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    agree = forms.BooleanField(label="Đồng ý", required=False)
+
+
+def test_a_list_of_choices_is_one_box_and_one_label_per_choice_named_once() -> None:
+    """Radio buttons and a list of boxes each stand in a .form-check with their own label (they
+    were laid out as one box with the whole list beside it, labels over the buttons); the list is
+    a fieldset named by the field's label; a single tick box stays as it was."""
+    html = render(RecipientsForm({"audience": "list"}))
+    for name, count in (("audience", 2), ("schools", 2)):
+        fieldset = html.split(f'<fieldset id="id_{name}"')[1].split("</fieldset>")[0]
+        checks = re.findall(r'<div class="form-check">(.*?)</div>', fieldset, re.S)
+        assert len(checks) == count
+        for n, check in enumerate(checks):
+            assert f'id="id_{name}_{n}"' in check and f'for="id_{name}_{n}"' in check
+    assert "<legend" in html.split('<fieldset id="id_audience"')[1].split("</fieldset>")[0]
+    assert re.search(r'<input[^>]*value="list"[^>]*checked', html)  # what was chosen is kept
+    agree = html.split('id="id_agree"')[0].rsplit("<div", 1)[1]
+    assert 'class="form-check"' in agree
