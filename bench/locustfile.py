@@ -11,8 +11,8 @@ then, without pausing, either
   the reference of every benchmark, in the same run.
 
 Configured by the environment (the benchmark writes it): LOAD_ACCOUNTS (a JSON file of the
-accounts, their plan, unit and tasks), LOAD_OUT (a folder for the request log and the "ready"
-mark written once every user has signed in), LOAD_PORTS (the app servers: users are spread over
+accounts, their plan, unit and tasks), LOAD_OUT (a folder for the request log, the "ready"
+mark written once every user has signed in and the "stop" mark it watches for), LOAD_PORTS (the app servers: users are spread over
 them as a proxy would), LOAD_MIX_USERS, LOAD_FLOOR_USERS.
 
 Cookies are kept by hand: the site's cookies are `Secure` (DEBUG off) and Python's cookie jars
@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import gevent
 from locust import HttpUser, constant, events, task
 
 from bench.load_forms import checkin_submission, form_fields, multipart
@@ -46,6 +47,12 @@ _signed_in = 0
 # (start time, name, response time ms, ok) of every request, for the measured window.
 LOG: list[tuple[float, str, float, bool]] = []
 CHECKINS_SAVED = 0
+# Each check-in's text carries a mark of its own; the marks of those the site confirmed (a
+# redirect to the task) are compared with the database afterwards: a lost write is one of them
+# missing.
+RUN = OUT.name
+CONFIRMED: list[str] = []
+_marks = itertools.count(1)
 
 
 @events.request.add_listener
@@ -60,10 +67,24 @@ def _record(
     LOG.append((start_time or time.time(), name, response_time, exception is None))
 
 
+@events.test_start.add_listener
+def _watch_for_stop(environment: Any, **_kwargs: Any) -> None:
+    """The benchmark asks for the end by writing OUT/stop: the users finish the request they
+    are in (--stop-timeout), so that every check-in posted has its answer."""
+
+    def watch() -> None:
+        while not (OUT / "stop").exists():
+            gevent.sleep(0.5)
+        environment.runner.quit()
+
+    gevent.spawn(watch)
+
+
 @events.quitting.add_listener
 def _write(**_kwargs: Any) -> None:
     (OUT / "requests.json").write_text(json.dumps(LOG))
     (OUT / "checkins_saved.json").write_text(json.dumps(CHECKINS_SAVED))
+    (OUT / "checkins_confirmed.json").write_text(json.dumps(CONFIRMED))
 
 
 class SignedIn(HttpUser):
@@ -158,8 +179,9 @@ class MixUser(SignedIn):
         page = self.get(path, "check-in form")
         if not page:
             return
+        mark = f"[{RUN}#{next(_marks)}]"
         data = checkin_submission(
-            page, progress=random.randint(10, 90), done="Đã thực hiện theo kế hoạch (tải thử)."
+            page, progress=random.randint(10, 90), done=f"Đã thực hiện theo kế hoạch {mark}."
         )
         # The form is multipart (evidence files): sent as a browser sends it, no file chosen.
         with self.client.post(
@@ -172,6 +194,7 @@ class MixUser(SignedIn):
                 "Location", ""
             ):
                 CHECKINS_SAVED += 1
+                CONFIRMED.append(mark)
             else:
                 response.failure(f"check-in not saved: HTTP {response.status_code}")
 

@@ -316,11 +316,12 @@ def one_run(
             "LOAD_MIX_USERS": str(mix), "LOAD_FLOOR_USERS": str(floor),
         }  # fmt: skip
         (out / "ready").unlink(missing_ok=True)
+        (out / "stop").unlink(missing_ok=True)
         load = subprocess.Popen(
             [str(ROOT / ".venv/bin/locust"), "-f", "bench/locustfile.py", "--headless",
              "--users", str(mix + floor), "--spawn-rate", "10", "--run-time", "30m",
              "--csv", str(out / "locust"), "--only-summary", "--loglevel", "WARNING",
-             "--stop-timeout", "30"],
+             "--stop-timeout", "120"],
             cwd=ROOT, env=locust_env, stdout=(out / "locust.log").open("w"),
             stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -334,8 +335,12 @@ def one_run(
         load_before, cpu_before, t0 = uptime(), cpu(roots), time.time()
         time.sleep(seconds)
         load_after, cpu_after, t1 = uptime(), cpu(roots), time.time()
-        load.send_signal(signal.SIGTERM)  # stop: the users finish their request (--stop-timeout)
-        load.wait(timeout=120)
+        (out / "stop").write_text(str(t1))  # the users finish their request (--stop-timeout)
+        try:
+            load.wait(timeout=180)
+        except subprocess.TimeoutExpired:
+            load.send_signal(signal.SIGTERM)
+            load.wait(timeout=60)
         time.sleep(2)
         checkins_after = db_query(env, "SELECT count(*) FROM tracking_checkin")[0][0]
         jobs = db_query(
@@ -350,6 +355,15 @@ def one_run(
             serve.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(serve.pid, signal.SIGKILL)
+    confirmed = set(json.loads((out / "checkins_confirmed.json").read_text()))
+    in_db = {
+        row[0]
+        for row in db_query(
+            env,
+            "SELECT substring(done from '\\[[^]]*\\]') FROM tracking_checkin "
+            f"WHERE done LIKE '%[{out.name}#%'",
+        )
+    }
     requests = json.loads((out / "requests.json").read_text())
     saved = json.loads((out / "checkins_saved.json").read_text())
     window = [r for r in requests if t0 <= r[0] < t1]
@@ -381,7 +395,8 @@ def one_run(
     result["login_errors"] = sum(1 for r in requests if r[1].startswith("login") and not r[3])
     result["checkins"] = {"db_before": checkins_before, "db_after": checkins_after,
                           "saved_seen_by_users": saved,
-                          "lost": saved - (checkins_after - checkins_before)}  # fmt: skip
+                          "confirmed_missing_from_db": len(confirmed - in_db),
+                          "in_db_not_confirmed": len(in_db - confirmed)}  # fmt: skip
     delays = [float(j[1]) for j in jobs if j[1] is not None]
     result["jobs"] = {
         "enqueued": len(jobs), "started": len(delays),
