@@ -126,43 +126,50 @@ def build_here(schools: int) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
     import tracking_bench  # django.setup()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        call_command("migrate", verbosity=0)
+        facts = tracking_bench.generate(schools, 500, 10, 100)
+        facts["so_users"] = add_department()
+        facts["accounts"] = accounts()
+    return facts
+
+
+def add_department() -> int:
+    """The Sở above the schools: its office, its officers (the first its director, the others
+    clerks), the list of the schools it directs (every school). How many officers."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
 
     from organisations import services as org_services
     from organisations.models import Organisation, Person, Position, Role
     from province.models import DirectedSchool, SchoolLevel
 
-    with scopes_disabled():
-        call_command("migrate", verbosity=0)
-        facts = tracking_bench.generate(schools, 500, 10, 100)
-        so = Organisation(name="Sở Giáo dục và Đào tạo (tải thử)", kind="department", code="sgd")
-        org_services.save_organisation(so, by=None)
-        office = Organisation(
-            name="Phòng Giáo dục chuyên nghiệp", kind="office", parent=so, code="gdcn"
+    so = Organisation(name="Sở Giáo dục và Đào tạo (tải thử)", kind="department", code="sgd")
+    org_services.save_organisation(so, by=None)
+    office = Organisation(
+        name="Phòng Giáo dục chuyên nghiệp", kind="office", parent=so, code="gdcn"
+    )
+    org_services.save_organisation(office, by=None)
+    password = make_password(PASSWORD)
+    for i in range(SO_OFFICERS):
+        user = get_user_model().objects.create(username=f"sgd-{i}", password=password)
+        person = Person.objects.create(
+            full_name=f"Chuyên viên Sở {i + 1}", sort_key=f"{i:06d}", school=so, user=user
         )
-        org_services.save_organisation(office, by=None)
-        password = make_password(PASSWORD)
-        for i in range(SO_OFFICERS):
-            user = get_user_model().objects.create(username=f"sgd-{i}", password=password)
-            person = Person.objects.create(
-                full_name=f"Chuyên viên Sở {i + 1}", sort_key=f"{i:06d}", school=so, user=user
-            )
-            Position.objects.create(
-                person=person,
-                organisation=so if i == 0 else office,
-                title="Giám đốc Sở" if i == 0 else "Chuyên viên",
-                role=Role.LEADERSHIP if i == 0 else Role.CLERK,
-            )
-        DirectedSchool.objects.bulk_create(
-            DirectedSchool(body=so, school=school, level=SchoolLevel.COLLEGE)
-            for school in Organisation.objects.filter(kind="school").order_by("pk")
+        Position.objects.create(
+            person=person,
+            organisation=so if i == 0 else office,
+            title="Giám đốc Sở" if i == 0 else "Chuyên viên",
+            role=Role.LEADERSHIP if i == 0 else Role.CLERK,
         )
-        facts["so_users"] = SO_OFFICERS
-        facts["accounts"] = accounts()
-    return facts
+    DirectedSchool.objects.bulk_create(
+        DirectedSchool(body=so, school=school, level=SchoolLevel.COLLEGE)
+        for school in Organisation.objects.filter(kind="school").order_by("pk")
+    )
+    return SO_OFFICERS
 
 
 def accounts() -> dict[str, Any]:
