@@ -25,7 +25,7 @@ from core.sheets.rows import Lookup, Row, check_unique
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import Out, SheetWriter
 from core.text import format_date, normalise
-from documents.models import Document, DocumentType, compose_symbol
+from documents.models import Document, DocumentReceipt, DocumentType, compose_symbol
 from documents.references import extract_references, symbol_key
 from documents.services import (
     DuplicateDocument,
@@ -33,6 +33,7 @@ from documents.services import (
     find_existing,
     register_document,
     registered_by_key,
+    sent_message,
 )
 from organisations.models import Organisation
 
@@ -66,12 +67,18 @@ def read_documents(school: Organisation, data: bytes) -> ReadResult:
     types_by_code = {t.code: t for t in types}
     register = registered_by_key(school.pk)
     issuers = _issuers(school.pk)
+    # The body's documents sent down: corrected or withdrawn on their own page only.
+    sent = set(
+        DocumentReceipt._base_manager.filter(document__school_id=school.pk).values_list(
+            "document_id", flat=True
+        )
+    )
     result = ReadResult(title=_("Sổ văn bản"))
     rows: list[Row] = []
     for row in sheet.rows():
         rows.append(row)
         result.add(row.result)
-        _read_row(sheet, row, type_choices, types_by_code, register, issuers, school.pk)
+        _read_row(sheet, row, type_choices, types_by_code, register, issuers, school.pk, sent)
     check_unique(((r, r.result.values.get("key", "")) for r in rows), "symbol")
     for row in rows:
         if row.result.errors:
@@ -87,6 +94,7 @@ def _read_row(
     register: dict[str, list[Document]],
     issuers: Lookup,
     school_id: int,
+    sent: set[int],
 ) -> None:
     values = row.result.values
     written = normalise(row.text("symbol", required=True, max_length=120))
@@ -176,6 +184,10 @@ def _read_row(
             continue  # a blank date keeps the registered one
         if old != new and (old or new):
             row.result.changes.append((header(name), _shown(name, old), _shown(name, new)))
+    if row.result.changes and existing.pk in sent:
+        row.error("symbol", sent_message())
+        row.result.changes = []
+        return
     row.result.action = "update" if row.result.changes else "unchanged"
 
 

@@ -8,6 +8,7 @@ Numbers and symbols follow NĐ 30/2020/NĐ-CP for state documents (`2457/QĐ-BGD
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -53,6 +54,11 @@ class DocumentQuerySet(ArchivableQuerySet["Document"]):
         body above it (a Sở's directive, DocumentReceipt), which it reads but does not edit."""
         received = DocumentReceipt._base_manager.filter(school_id=school_id).values("document_id")
         return self.filter(Q(school_id=school_id) | Q(pk__in=received))
+
+    def citable(self, keep: Iterable[int] = ()) -> DocumentQuerySet:
+        """What a picker offers as a basis: not archived, not withdrawn by its issuer; those in
+        `keep` (what the thing already cites) stay whatever they became."""
+        return self.active().filter(Q(withdrawn_at__isnull=True) | Q(pk__in=list(keep)))
 
 
 DocumentManager = ScopedManager.from_queryset(DocumentQuerySet)

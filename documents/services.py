@@ -204,8 +204,8 @@ def send_document(
     it was); the new receipts, stamped now. Nested in the sender's transaction (province)."""
     if document.is_archived:
         raise DocumentError(_("Văn bản đã được lưu trữ, không gửi được."))
-    if document.is_withdrawn:
-        raise DocumentError(_("Văn bản đã được thu hồi, không gửi được."))
+    # A withdrawn document is refused by the sender's own service (province.send_directive); a
+    # merger still carries a task's existing link to it into the new school's register.
     already = set(
         DocumentReceipt._base_manager.filter(document=document).values_list("school_id", flat=True)
     )

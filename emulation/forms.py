@@ -133,7 +133,9 @@ class CampaignForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[Campaign
             .exclude(kind=OrganisationKind.SCHOOL)
         )
         fields["basis"].queryset = (
-            Document.objects.active().in_register_of(school.pk).select_related("doc_type")
+            Document.objects.in_register_of(school.pk)
+            .citable(keep=[self.instance.basis_id] if self.instance.basis_id else [])
+            .select_related("doc_type")
         )
         # The school's plans' targets; the service keeps those of the campaign's year's plan.
         targets = fields["criteria_targets"]

@@ -33,8 +33,11 @@ class PlanBasesForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        cited = self.initial.get("documents") or []
         self.fields["documents"].queryset = (
-            Document.objects.active().in_register_of(school_id).select_related("doc_type")
+            Document.objects.in_register_of(school_id)
+            .citable(keep=[getattr(doc, "pk", doc) for doc in cited])
+            .select_related("doc_type")
         )
         self.fields["documents"].widget.attrs["size"] = 10
 
@@ -83,7 +86,9 @@ class StrategicGoalForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["basis"].queryset = Document.objects.active().in_register_of(school_id)
+        self.fields["basis"].queryset = Document.objects.in_register_of(school_id).citable(
+            keep=[self.instance.basis_id] if self.instance.basis_id else []
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

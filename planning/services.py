@@ -233,6 +233,17 @@ def set_plan_bases(plan: Plan, documents: Sequence[Document], *, by: User) -> No
     """The plan cites exactly these documents, in this order."""
     reason = ensure_editable(plan)
     wanted = [doc.pk for doc in documents]
+    cited = set(plan.basis_links.values_list("document_id", flat=True))
+    withdrawn = (
+        Document._base_manager.filter(pk__in=set(wanted) - cited, withdrawn_at__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if withdrawn is not None:  # one the plan already cites stays, marked where it is shown
+        raise PlanningError(
+            _("Văn bản %(symbol)s đã bị cơ quan ban hành thu hồi, không làm căn cứ được nữa.")
+            % {"symbol": withdrawn.symbol}
+        )
     for link in plan.basis_links.all():
         if link.document_id not in wanted:
             stamp(link, by, reason)
@@ -333,6 +344,9 @@ def link_basis(task: Task, document: Document, *, clause: str = "", by: User) ->
     reason = ensure_editable(task.plan)
     if not in_register(document, task.plan.school_id):
         raise PlanningError(_("Văn bản không thuộc sổ văn bản của trường."))
+    # Read locked: a withdrawal or a correction of the issuer's waits, and the link is made on
+    # the document as it stands.
+    document = Document._base_manager.select_for_update().get(pk=document.pk)
     if document.is_withdrawn:
         raise PlanningError(
             _("Văn bản %(symbol)s đã bị cơ quan ban hành thu hồi, không làm căn cứ được nữa.")
@@ -376,8 +390,15 @@ def copy_plan(source: Plan, *, start_year: int, by: User) -> Plan:
     plan.copied_from = source
     plan.save(update_fields=["copied_from"])
     reason = _("Sao từ kế hoạch năm học %(year)s") % {"year": source.year_label}
+    # A document its issuer withdrew is no basis for a new year.
     set_plan_bases(
-        plan, [link.document for link in source.basis_links.select_related("document")], by=by
+        plan,
+        [
+            link.document
+            for link in source.basis_links.select_related("document")
+            if not link.document.is_withdrawn
+        ],
+        by=by,
     )
 
     areas: dict[int, WorkArea] = {}
@@ -481,7 +502,8 @@ def _copy_task(
     reason: str,
 ) -> Task:
     coordinations = list(task.coordinations.active())
-    bases = list(task.basis_links.active())
+    # A document its issuer withdrew is no basis for the new year's task.
+    bases = list(task.basis_links.active().filter(document__withdrawn_at__isnull=True))
     # A fresh task: no progress, completion, extension, pause or cancellation comes along.
     new = Task(
         plan=plan,

@@ -92,7 +92,7 @@ def send_directive(
     finds it in its own register, and its leadership is told (after commit)."""
     body = document.school
     require_directing(body)
-    if document.is_withdrawn:
+    if Document._base_manager.select_for_update().get(pk=document.pk).is_withdrawn:
         raise ProvinceError(_("Văn bản đã được thu hồi, không gửi thêm được."))
     addressed = recipients(body, audience, level=level, schools=schools)
     receipts = send_document(document, addressed, by=by, at=at)
@@ -272,7 +272,8 @@ def correct_directive(
     reason = " ".join((reason or "").split())
     if not reason:
         raise ProvinceError(_("Hãy ghi lý do đính chính."))
-    current = Document._base_manager.get(pk=document.pk)
+    # Locked: a withdrawal or a sending waits for the correction, and the other way round.
+    current = Document._base_manager.select_for_update().get(pk=document.pk)
     if current.is_withdrawn:
         raise ProvinceError(_("Văn bản đã được thu hồi, không đính chính được."))
     if acted_on(current):

@@ -28,8 +28,8 @@ def _units(school_id: int) -> Any:
 
 def _documents(school_id: int) -> Any:
     return (
-        Document.objects.active()
-        .in_register_of(school_id)
+        Document.objects.in_register_of(school_id)
+        .citable()
         .select_related("doc_type")
         .order_by("-issued_on", "symbol")
     )

@@ -55,6 +55,8 @@ def _document_of(document: Document | None, school_id: int) -> None:
         or not Document.objects.in_register_of(school_id).filter(pk=document.pk).exists()
     ):
         raise TrainingError(_("Văn bản không có trong sổ văn bản của trường."))
+    if document.is_withdrawn:
+        raise TrainingError(_("Văn bản đã bị cơ quan ban hành thu hồi, không làm căn cứ được nữa."))
 
 
 def _open_for_documents(step: DossierStep) -> None:

@@ -6,8 +6,10 @@ role, and no 500 on bad input."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -285,3 +287,81 @@ def test_unknown_or_other_bodys_directive_is_404(sent: Province, name: str) -> N
 def test_withdraw_only_by_post(sent: Province) -> None:
     url = reverse("province:directive_withdraw", args=[sent.directive.pk])
     assert sent.client("officer").get(url).status_code == 405
+
+
+# A withdrawn directive elsewhere ----------------------------------------------------------------
+
+
+def test_a_merger_carries_a_task_built_on_a_withdrawn_directive(province: Province) -> None:
+    """The merger puts the directive in the new school's register with the carried task's link
+    (a link that already was, not a new basis); it was refused as a new sending, and with it the
+    whole merger."""
+    from province import mergers
+    from province.tests.test_mergers import DAY, DECISION
+
+    world, officer = province.world, province.users["officer"]
+    services.send_directive(province.directive, Audience.LIST, schools=[world.school], by=officer)
+    plan_services.link_basis(world.task, province.directive, by=world.users["leadership"])
+    services.withdraw_directive(province.directive, reason=REASON, by=officer)
+    mergers.merge_school(
+        world.school, into=province.college, decision=DECISION, effective_on=DAY,
+        body=province.sgd, by=officer,
+    )  # fmt: skip
+    carried = TaskBasis.objects.filter(
+        document=province.directive, task__plan__school=province.college
+    )
+    assert carried.count() == 1
+
+
+def test_no_new_basis_on_a_withdrawn_directive_by_any_path(sent: Province) -> None:
+    """Not as a plan's basis (the picker does not offer it; the service refuses it), not copied
+    into next year's plan, not as a step of an opening dossier; a plan that cited it before keeps
+    it."""
+    from planning.forms import PlanBasesForm
+    from planning.models import PlanBasis
+
+    world, leader = sent.world, sent.world.users["leadership"]
+    plan_services.link_basis(world.task, sent.directive, by=leader)
+    services.withdraw_directive(sent.directive, reason=REASON, by=sent.users["officer"])
+    withdrawn = _fresh(sent)
+
+    offered = PlanBasesForm(school_id=world.school.pk).fields["documents"].queryset
+    assert withdrawn not in offered and world.document in offered
+    with pytest.raises(PlanningError, match="thu hồi"):
+        plan_services.add_plan_bases(world.plan, [withdrawn], by=leader)
+    PlanBasis.objects.create(plan=world.plan, document=withdrawn, order=9)  # cited before
+    kept = (
+        PlanBasesForm(school_id=world.school.pk, initial={"documents": [withdrawn.pk]})
+        .fields["documents"]
+        .queryset
+    )
+    assert withdrawn in kept
+    plan_services.add_plan_bases(world.plan, [world.document], by=leader)  # others still come in
+
+    copy = plan_services.copy_plan(world.plan, start_year=world.plan.start_year + 1, by=leader)
+    assert not PlanBasis.objects.filter(plan=copy, document=withdrawn).exists()
+    assert not TaskBasis.objects.filter(task__plan=copy, document=withdrawn).exists()
+
+
+def test_the_sos_register_import_changes_no_sent_directive(sent: Province) -> None:
+    """Exported, edited and imported back, the register would rewrite a directive the schools
+    already have, without its reason or their being told: that row is refused; unchanged, it
+    stays unchanged."""
+    from documents import excel
+
+    body = sent.sgd
+    exported = excel.documents_workbook(Document._base_manager.filter(school=body))
+    assert excel.read_documents(body, exported).counts["error"] == 0
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    sheet = book.active
+    headers = [cell.value for cell in sheet[1]]
+    column = headers.index("Trích yếu") + 1
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, column).value == sent.directive.summary:
+            sheet.cell(row, column).value = "Trích yếu đã sửa"
+    changed = io.BytesIO()
+    book.save(changed)
+    result = excel.read_documents(body, changed.getvalue())
+    assert result.counts["error"] == 1
+    assert "chỉ đính chính hoặc thu hồi" in result.errors[0][2]
+    assert _fresh(sent).summary == sent.directive.summary

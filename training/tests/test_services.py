@@ -236,6 +236,11 @@ def test_a_document_the_so_sent_is_linked_and_a_closed_dossier_takes_no_document
         document=sent, school=training.world.school, sent_at=timezone.now()
     )
     link = services.link_document(step, sent, by=by)
+    # Withdrawn by its issuer: no new step rests on it.
+    Document._base_manager.filter(pk=sent.pk).update(withdrawn_at=timezone.now())
+    sent.refresh_from_db()
+    with pytest.raises(services.TrainingError, match="thu hồi"):
+        services.link_document(_steps(training.dossier)[1], sent, by=by)
 
     Dossier.objects.filter(pk=training.dossier.pk).update(status=DossierStatus.WITHDRAWN)
     step = _steps(training.dossier)[0]
