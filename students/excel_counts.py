@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
-from core.sheets.reading import ReadResult
+from core.sheets.reading import BadWorkbook, ReadResult
 from core.sheets.rows import Lookup
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import SheetWriter
@@ -91,18 +91,26 @@ def import_headcounts(school: Organisation, data: bytes, *, today: dt.date, by: 
     """Write every row, or nothing when any row has an error."""
     result = read_headcounts(school, data, today=today)
     result.refuse_unless_ok()
-    for line in result.rows:
-        if line.action not in ("create", "update"):
-            continue
-        values = line.values
-        count = CohortCount.objects.filter(
-            cohort=values["cohort"], counted_on=values["counted_on"]
-        ).first() or CohortCount(
-            school=school, cohort=values["cohort"], counted_on=values["counted_on"]
-        )
-        count.headcount, count.note = values["headcount"], values["note"]
-        stamp(count, by, _("Nhập từ Excel"))
-        count.save()
+    # Read once, not row by row.
+    existing = {
+        (count.cohort_id, count.counted_on): count
+        for count in CohortCount.objects.filter(school=school)
+    }
+    try:
+        for line in result.rows:
+            if line.action not in ("create", "update"):
+                continue
+            values = line.values
+            count = existing.get((values["cohort"].pk, values["counted_on"])) or CohortCount(
+                school=school, cohort=values["cohort"], counted_on=values["counted_on"]
+            )
+            count.headcount, count.note = values["headcount"], values["note"]
+            stamp(count, by, _("Nhập từ Excel"))
+            count.save()
+    except IntegrityError as error:  # the same class and day imported by someone at this moment
+        raise BadWorkbook(
+            _("Sĩ số vừa được người khác nhập cùng lúc: chưa ghi gì; hãy chọn lại tệp.")
+        ) from error
     return result
 
 

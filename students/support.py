@@ -14,13 +14,13 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from core.audit import stamp
 from core.clock import school_year_of
 from core.errors import DomainError
-from core.versioning import claim_version
+from core.versioning import EditConflict, claim_version
 from organisations.models import Organisation
 from students import notices
 from students.models import ChangeKind, StatusChange, Student
@@ -89,9 +89,28 @@ def mark_supported(
     _check_amount(living_per_month, _("Chi phí sinh hoạt"))
     grant = SupportGrant.objects.active().filter(student=student).first()
     if grant is None:
+        if expected_version is not None:
+            # The form was opened on a mark someone has taken off since: not marked again
+            # unawares (the conflict page shows who took it off; saving again marks anew).
+            taken_off = (
+                SupportGrant._base_manager.filter(student=student, archived_at__isnull=False)
+                .order_by("-archived_at", "-pk")
+                .first()
+            )
+            if taken_off is not None and taken_off.version != expected_version:
+                raise EditConflict(taken_off, expected_version)
         grant = SupportGrant(school_id=student.school_id, student=student)
     else:
-        ends_on = kept_end(ends_on, case_ends([student.pk]).get(student.pk))
+        case_end = case_ends([student.pk]).get(student.pk)
+        ends_on = kept_end(ends_on, case_end)
+        if case_end is not None and (starts_on > case_end or (ends_on or case_end) < case_end):
+            raise SupportError(
+                _(
+                    "Người học đã vào danh sách bồi hoàn từ ngày %(day)s: ngày bắt đầu hưởng "
+                    "phải trước ngày đó và ngày thôi hưởng không trước ngày đó."
+                )
+                % {"day": case_end.strftime("%d/%m/%Y")}
+            )
     values = {
         "starts_on": starts_on, "ends_on": ends_on, "commitment_on": commitment_on,
         "commitment": commitment[:255], "funding": funding, "sponsor": sponsor[:255],
@@ -352,6 +371,13 @@ def save_school_rule(
     )  # fmt: skip
     stamp(rule, by)
     rule.save()
+    # Changes already recorded from `valid_from` that the new ground names: their students go on
+    # the list now, not at some later unrelated edit of their mark.
+    supported = SupportGrant.objects.active().filter(school=school).values("student_id")
+    for change in StatusChange.objects.filter(
+        student_id__in=supported, kind__in=rule.triggers, happened_on__gte=valid_from
+    ).order_by("happened_on", "pk"):
+        on_status_change(change, by=by)
     return rule
 
 
@@ -370,6 +396,15 @@ def end_school_rule(
         raise SupportError(_("Quy định này đã thôi áp dụng."))
     if on < rule.valid_from:
         raise SupportError(_("Ngày thôi áp dụng trước ngày bắt đầu áp dụng."))
+    last = RepaymentCase.objects.filter(rule=rule).aggregate(day=Max("happened_on"))["day"]
+    if last is not None and on < last:
+        raise SupportError(
+            _(
+                "Đã có người học vào danh sách bồi hoàn theo quy định này ngày %(day)s: ngày thôi "
+                "áp dụng không trước ngày đó."
+            )
+            % {"day": last.strftime("%d/%m/%Y")}
+        )
     rule.valid_to = on
     stamp(rule, by, _("Thôi áp dụng"))
     rule.save()

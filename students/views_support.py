@@ -188,6 +188,11 @@ def import_grants(request: SignedInRequest) -> HttpResponse:
 # Marks and the school's own grounds, by hand ------------------------------------------------
 
 
+def _posted_version(request: SignedInRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 @login_required
 def grant_form(request: SignedInRequest, student_pk: int) -> HttpResponse:
     """Mark one student as supported, or change their mark (ending it with "Đến ngày")."""
@@ -202,11 +207,13 @@ def grant_form(request: SignedInRequest, student_pk: int) -> HttpResponse:
         initial=None if grant else {"starts_on": student.entered_on},
     )
     if request.method == "POST" and form.is_valid():
+        # A form opened on a mark taken off since posts that mark's version: the service refuses
+        # it (409) rather than mark the student again unawares.
+        expected = form.expected_version if grant is not None else _posted_version(request)
         done = attempt(
             request,
             lambda: support.mark_supported(
-                student, by=request.user, expected_version=form.expected_version,
-                **form.service_data(),
+                student, by=request.user, expected_version=expected, **form.service_data()
             ),
             form=form,
             success=_("Đã lưu đánh dấu hưởng hỗ trợ."),
@@ -250,6 +257,9 @@ def grant_unmark(request: SignedInRequest, pk: int) -> HttpResponse:
         )
         if done:
             return redirect("students:student", pk=grant.student_id)
+    services.log_personal_view(
+        request.user, school.pk, what=_("Bỏ đánh dấu hưởng hỗ trợ sư phạm"), student=grant.student
+    )
     return render_form(
         request,
         form,

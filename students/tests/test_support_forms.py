@@ -302,3 +302,77 @@ def test_ending_a_ground_is_dated_refuses_a_stale_form_and_the_national_rules(
         assert client.post(url, form_data(client.get(url), on=bad)).status_code == 400
     fresh.refresh_from_db()
     assert fresh.valid_to is None
+
+
+# Found by a review ---------------------------------------------------------------------------
+
+
+def test_a_mark_taken_off_since_the_form_opened_is_not_put_back_unawares(
+    supported: Campus,
+) -> None:
+    campus = supported
+    grant = grant_of(campus, 2)
+    url = reverse("students:support_grant_form", args=[campus.students[2].pk])
+    office = campus.client("records")
+    opened = office.get(url)
+    unmark = reverse("students:support_unmark", args=[grant.pk])
+    leader = campus.client("leadership")
+    assert leader.post(unmark, form_data(leader.get(unmark))).status_code == 302
+
+    stale = office.post(url, {**form_data(opened), "commitment": "Sửa sau khi đã bỏ"})
+    assert stale.status_code == 409
+    assert not SupportGrant.objects.active().filter(student=campus.students[2]).exists()
+    again = office.post(url, form_data(stale))  # seen, and marked again on purpose
+    assert again.status_code == 302
+    assert SupportGrant.objects.active().filter(student=campus.students[2]).exists()
+
+
+def test_a_listed_students_mark_keeps_its_dates_around_the_case(supported: Campus) -> None:
+    campus, by = supported, supported.users["records"]
+    services.record_change(
+        campus.students[4], kind="withdrawn", happened_on=dt.date(2025, 3, 10),
+        reason="family", by=by,
+    )  # fmt: skip
+    grant = grant_of(campus, 4)
+    # A later start with "Đến ngày" left empty (the case's day stands as the end), or an end
+    # before the change that listed the student.
+    for changes in (
+        {"starts_on": dt.date(2025, 4, 1), "ends_on": None},
+        {"ends_on": dt.date(2025, 1, 1)},
+    ):
+        values = {"starts_on": grant.starts_on, "ends_on": grant.ends_on, **changes}
+        with pytest.raises(support.SupportError, match="danh sách bồi hoàn từ ngày 10/03/2025"):
+            support.mark_supported(
+                campus.students[4], by=by, expected_version=grant.version, **values
+            )
+    assert grant_of(campus, 4).history.count() == grant.history.count()
+
+
+def test_a_ground_added_back_dated_lists_at_once_and_ends_no_earlier_than_its_cases(
+    supported: Campus,
+) -> None:
+    campus, by = supported, supported.users["records"]
+    services.record_change(
+        campus.students[8], kind="suspended", happened_on=dt.date(2025, 2, 1),
+        reason="health", by=by,
+    )  # fmt: skip
+    assert not RepaymentCase.objects.filter(student=campus.students[8]).exists()
+    rule = support.save_school_rule(
+        campus.world.school, name="Nghỉ học tạm thời", triggers=["suspended"],
+        valid_from=dt.date(2024, 9, 1), source="Quy chế số 12/QC-CĐM", by=by,
+    )  # fmt: skip
+    case = RepaymentCase.objects.get(student=campus.students[8])
+    assert case.rule == rule
+    rule.refresh_from_db()
+    with pytest.raises(support.SupportError, match="01/02/2025"):
+        support.end_school_rule(rule, on=dt.date(2024, 12, 31), by=by)
+    support.end_school_rule(rule, on=dt.date(2025, 6, 30), by=by)
+
+
+def test_the_unmark_page_logs_the_name_it_shows(supported: Campus) -> None:
+    campus = supported
+    grant = grant_of(campus, 3)
+    before = PersonalDataView.objects.count()
+    page = campus.client("leadership").get(reverse("students:support_unmark", args=[grant.pk]))
+    assert campus.students[3].full_name in page.content.decode()
+    assert PersonalDataView.objects.count() == before + 1
