@@ -22,6 +22,10 @@ class DocumentOut(Schema):
     issuer_name: str
     summary: str
     version: int = Field(description="Phiên bản của bản ghi, tăng sau mỗi lần lưu")
+    withdrawn_at: dt.datetime | None = Field(
+        None, description="Thời điểm cơ quan ban hành thu hồi văn bản (không còn làm căn cứ)"
+    )
+    withdrawal_reason: str = Field("", description="Lý do thu hồi")
 
 
 router = register("/", Router(tags=["văn bản"]))
@@ -48,6 +52,8 @@ def document_out(document: Document) -> dict[str, Any]:
         "issuer_name": document.issuer_name,
         "summary": document.summary,
         "version": document.version,
+        "withdrawn_at": document.withdrawn_at,
+        "withdrawal_reason": document.withdrawal_reason,
     }
 
 

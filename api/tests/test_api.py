@@ -14,6 +14,7 @@ from django.urls import reverse
 from api.models import ApiToken
 from api.services import create_token, revoke_token
 from conftest import ROLES, World
+from documents.models import Document
 from tracking.api import SAID
 from tracking.tests.helpers import checkin
 
@@ -194,4 +195,13 @@ def test_documents_are_listed_page_by_page_for_the_users_school(
     assert page["count"] == 1
     assert page["items"][0]["id"] == world.document.pk
     assert page["items"][0]["symbol"] == world.document.symbol
+    assert page["items"][0]["withdrawn_at"] is None
     assert call("get", "/api/documents", tokens["outsider"]).json()["count"] == 0
+    # A document its issuer withdrew says so (the pages mark it; a client must see it too).
+    from django.utils import timezone
+
+    Document.objects.filter(pk=world.document.pk).update(
+        withdrawn_at=timezone.now(), withdrawal_reason="Ban hành nhầm"
+    )
+    detail = call("get", f"/api/documents/{world.document.pk}", tokens["staff"]).json()
+    assert detail["withdrawn_at"] is not None and detail["withdrawal_reason"] == "Ban hành nhầm"
