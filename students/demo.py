@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.audit import stamp
-from students import alerts, feeds, services, support
+from students import alerts, feeds, figures, services, support
 from students.models import (
     AcademicWarning,
     Benchmark,
@@ -21,6 +21,7 @@ from students.models import (
     TermResult,
     WarningRule,
 )
+from students.models_counts import CohortCount
 from students.models_support import SupportRule
 from students.seed import sync_benchmarks, sync_support_rules, sync_warning_rules
 
@@ -72,6 +73,36 @@ def load_demo(plan: Any, loader: Any) -> None:
             _students(cohort, min(enrolled, 40), rng, by)
     load_plan_links(plan, loader)
     load_support(school, by)
+    load_headcounts(school, by)
+
+
+# The training office's headcounts at the end of each semester, as its program exported them;
+# one class's last count was made before a withdrawal reached the list (the page shows the gap).
+COUNT_DAYS = [
+    dt.date(2024, 1, 15),
+    dt.date(2024, 5, 31),
+    dt.date(2025, 1, 15),
+    dt.date(2025, 5, 31),
+]
+BEHIND = ("51140201-K23", dt.date(2025, 5, 31), 1)
+
+
+def load_headcounts(school: Any, by: Any) -> None:
+    cohorts = list(Cohort.objects.filter(school=school, intake_year__lte=2024).order_by("code"))
+    roll = figures.Roll(cohorts)
+    for cohort in cohorts:
+        days = [day for day in COUNT_DAYS if day > cohort.starts_on]
+        for day, counts in zip(days, roll.counts_on(cohort.pk, days), strict=True):
+            headcount = counts["studying"]
+            note = ""
+            if (cohort.code, day) == BEHIND[:2]:
+                headcount += BEHIND[2]
+                note = "Chưa cập nhật một trường hợp thôi học (dữ liệu mẫu)"
+            count = CohortCount(
+                school=school, cohort=cohort, counted_on=day, headcount=headcount, note=note
+            )
+            stamp(count, by, "Phòng Đào tạo báo cáo (dữ liệu mẫu)")
+            count.save()
 
 
 def _students(cohort: Cohort, size: int, rng: random.Random, by: Any) -> None:

@@ -111,8 +111,11 @@ def test_a_transfer_counts_only_under_the_schools_own_rule(supported: Campus) ->
         campus.world.school, name="Chuyển trường", triggers=["transferred"],
         valid_from=dt.date(2023, 9, 1), source="Quy chế của trường", by=campus.users["leadership"],
     )  # fmt: skip
+    # In force from 01/09/2023: the transfer already recorded under it lists its student now.
+    listed = RepaymentCase.objects.get()
+    assert listed.student == campus.students[3] and listed.ground == "transferred"
     record(campus, 4, "transferred", dt.date(2024, 2, 1))
-    case = RepaymentCase.objects.get()
+    case = RepaymentCase.objects.get(student=campus.students[4])
     assert case.ground == "transferred" and case.rule is not None
     assert case.rule.source == "Quy chế của trường"
 
