@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core.clock import school_year_of, today
 from core.permissions import get_authorised
+from core.query import id_param
 from core.requests import SignedInRequest
 from core.sheets.flow import run_import
 from core.sheets.writing import xlsx_response
@@ -188,11 +189,6 @@ def import_grants(request: SignedInRequest) -> HttpResponse:
 # Marks and the school's own grounds, by hand ------------------------------------------------
 
 
-def _posted_version(request: SignedInRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
 @login_required
 def grant_form(request: SignedInRequest, student_pk: int) -> HttpResponse:
     """Mark one student as supported, or change their mark (ending it with "Đến ngày")."""
@@ -209,7 +205,7 @@ def grant_form(request: SignedInRequest, student_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # A form opened on a mark taken off since posts that mark's version: the service refuses
         # it (409) rather than mark the student again unawares.
-        expected = form.expected_version if grant is not None else _posted_version(request)
+        expected = form.expected_version if grant is not None else id_param(request.POST, "version")
         done = attempt(
             request,
             lambda: support.mark_supported(
