@@ -52,6 +52,13 @@ def empty_choice_label(field: forms.Field) -> str:
     return _("— Không chọn —")
 
 
+def set_required(field: forms.Field, required: bool = True) -> None:
+    """Make a field required (or optional) after the form's ``__init__`` styled it, naming its
+    empty choice again: a list the form makes required says "— Chọn … —", not "— Không chọn —"."""
+    field.required = required
+    _name_empty_choice(field)
+
+
 def _name_empty_choice(field: forms.Field) -> None:
     if isinstance(field, forms.ModelMultipleChoiceField):
         return

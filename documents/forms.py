@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin, set_required
 from core.versioning import VersionedFormMixin
 from documents.models import Document, DocumentSystem, DocumentType
 from documents.reading import UnreadableFile, text_from_upload
@@ -25,7 +25,7 @@ class DocumentForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["doc_type"].required = True
+        set_required(self.fields["doc_type"])
         # Bodies above schools, and the school's own units, may issue documents.
         self.fields["issuer"].queryset = Organisation.objects.active().outside_schools() | (
             Organisation.objects.active().filter(school_id=self.instance.school_id)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import EmulationLaunch
-from core.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin, set_required
 from core.text import school_year_label
 from core.versioning import VersionedFormMixin
 from documents.models import Document
@@ -379,13 +379,13 @@ class PastTitleForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm[TitleHi
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["person"].queryset = Person.objects.active().filter(school_id=school_id)
-        fields["person"].required = True
-        fields["level"].required = False
+        set_required(fields["person"])
+        set_required(fields["level"], required=False)
         if self.instance.pk is None:
             del fields["reason"]
         else:
             fields["person"].disabled = True  # a correction keeps the person: withdraw instead
-            fields["reason"].required = True
+            set_required(fields["reason"])
             fields["reason"].error_messages["required"] = _(
                 "Hãy ghi lý do sửa (ví dụ: số quyết định công nhận đúng)."
             )

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin, set_required
 from core.versioning import VersionedFormMixin
 from organisations.models import Organisation, Person, Position
 
@@ -33,7 +33,7 @@ class OrganisationForm(StyledFormMixin, forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
-        self.fields["parent"].required = True
+        set_required(self.fields["parent"])
 
 
 class RenameForm(StyledFormMixin, forms.Form):

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin, set_required
 from core.versioning import VersionedFormMixin
 from documents.models import Document
 from organisations.models import Organisation, Person
@@ -196,7 +196,7 @@ class TaskForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
             del self.fields["serves"]
         else:
             self.fields["serves"].queryset = tasks.school_level()
-            self.fields["serves"].required = True
+            set_required(self.fields["serves"])
 
 
 def parent_choices(tasks: list[Task], *, leaving_out: int | None) -> list[tuple[int, str]]:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin, set_required
 from core.versioning import VersionedFormMixin
 from documents.forms import DocumentForm
 from documents.models import Document
@@ -137,7 +137,7 @@ class SubmitForm(StyledFormMixin, forms.Form):
             del self.fields["paper"]
         else:
             self.fields["paper"].choices = [("", "—"), *papers]
-            self.fields["paper"].required = True
+            set_required(self.fields["paper"])
 
 
 class ReturnForm(StyledFormMixin, forms.Form):

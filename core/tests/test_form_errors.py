@@ -10,7 +10,7 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 
-from core.forms import StyledFormMixin
+from core.forms import StyledFormMixin, set_required
 
 
 class ReportForm(StyledFormMixin, forms.Form):
@@ -90,6 +90,21 @@ def test_empty_choices_are_words_not_dashes() -> None:
     assert "---------" not in html
     assert ">— Chọn loại —</option>" in html
     assert ">— Không chọn —</option>" in html
+
+
+class ChangedInInitForm(ReportForm):
+    """A form that decides in ``__init__`` which of its lists are required."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        set_required(self.fields["note"])
+        set_required(self.fields["kind"], required=False)
+
+
+def test_a_list_made_required_in_init_asks_for_a_choice_and_one_made_optional_offers_none() -> None:
+    html = render(ChangedInInitForm())
+    assert ">— Chọn ghi chú —</option>" in html  # required now: not "— Không chọn —"
+    assert ">— Không chọn —</option>" in html  # the kind, optional now
 
 
 class RecipientsForm(StyledFormMixin, forms.Form):

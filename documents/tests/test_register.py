@@ -59,6 +59,14 @@ def test_clerk_registers_a_cong_van(world: World) -> None:
     assert document.history.first().history_user == world.users["clerk"]
 
 
+def test_the_required_document_kind_asks_for_a_choice(world: World) -> None:
+    html = world.client("clerk").get(reverse("documents:document_create")).content.decode()
+    select = html[html.index('name="doc_type"') :]
+    select = select[: select.index("</select>")]
+    assert "— Chọn loại văn bản —" in select
+    assert "Không chọn" not in select
+
+
 def test_same_document_is_not_registered_twice(world: World) -> None:
     post_document(world)
     response = post_document(world)
