@@ -23,10 +23,12 @@ from emulation.models import (
     CampaignTarget,
     CampaignUnit,
     CouncilVote,
+    DossierStatus,
     Evaluation,
     Registration,
     RegistrationStatus,
     Stage,
+    UpwardDossier,
     VoteStatus,
 )
 from organisations.membership import Membership
@@ -250,3 +252,12 @@ def target_link_history(campaign: Campaign) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def dossiers_waiting(body_id: int) -> int:
+    """The schools' dossiers sent to the body (the Sở) that wait for it to accept or return them:
+    one query. The dossiers belong to the schools, so they are read past the scope, by body, as
+    the list of dossiers received reads them (services.upward.received_dossiers)."""
+    return UpwardDossier._base_manager.filter(
+        body_id=body_id, archived_at=None, status=DossierStatus.SUBMITTED
+    ).count()

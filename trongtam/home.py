@@ -13,12 +13,14 @@ from django.http import HttpRequest
 from conferences.queries import conferences_now, opinions_to_answer
 from core.clock import today
 from core.sheets.stash import PendingImport, pending_imports
-from emulation.queries import EmulationWork
+from emulation.queries import EmulationWork, dossiers_waiting
 from emulation.queries import work_of as emulation_work
 from organisations.membership import Membership
 from planning import queries as planning
 from planning.models import Plan
 from planning.queries import MyTasks, TaskList
+from province.queries import OpenRequests, open_requests
+from province.rules import works_above_schools
 from reports.queries import reports_to_sign
 from tracking import queries as tracking
 from tracking.dashboard import default_day
@@ -42,6 +44,10 @@ class MyWork:
     emulation: EmulationWork | None = None
     notifications: TaskList = field(default_factory=TaskList)
     figures: KeyFigures | None = None
+    # For an officer above the schools (the Sở): the report requests some school has not
+    # answered, and the schools' emulation dossiers waiting for the body.
+    requests: OpenRequests | None = None
+    dossiers: int = 0
 
     @property
     def decisions(self) -> int:
@@ -57,6 +63,8 @@ class MyWork:
             and (self.emulation is None or not self.emulation.total)
             and (tasks is None or not (tasks.overdue.total or tasks.due_soon.total))
             and (self.checkins is None or not self.checkins.total)
+            and (self.requests is None or not self.requests.total)
+            and not self.dossiers
         )
 
 
@@ -69,6 +77,10 @@ def my_work(request: HttpRequest, membership: Membership) -> MyWork:
     work.emulation = emulation_work(membership, on=day)
     if membership.is_leadership:
         work.opinions = opinions_to_answer()
+    if works_above_schools(request.user) and membership.school_id is not None:
+        work.requests = open_requests(membership.school_id, on=day)
+        work.dossiers = dossiers_waiting(membership.school_id)
+        return work
     if plan is None:
         return work
     # A finished year is read as it stood on its last day, as on the plan's and the task's pages.
