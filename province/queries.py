@@ -28,12 +28,9 @@ class OpenRequests:
 def open_requests(body_id: int, *, on: dt.date) -> OpenRequests:
     """The requests some school has not answered yet, soonest deadline first: those past their
     deadline (schools late) as well as those still running."""
-    waiting = (
-        requests_of(body_id)
-        .filter(submitted_count__lt=F("school_count"))
-        .order_by("deadline", "pk")
-    )
-    rows = list(waiting[:SHOWN])
+    counted: Any = requests_of(body_id)  # annotated with school_count and submitted_count
+    waiting = counted.filter(submitted_count__lt=F("school_count")).order_by("deadline", "pk")
+    rows: list[Any] = list(waiting[:SHOWN])
     for row in rows:
         row.late = row.deadline < on
     return OpenRequests(rows=rows, total=waiting.count())
