@@ -385,7 +385,6 @@ def test_a_user_works_across_two_app_servers_sharing_only_the_database_cache_and
     world: World, site: Site, browsers: list[Browser]
 ) -> None:
     a, b, database, bucket = site.a, site.b, site.database, site.bucket
-    started = time.monotonic()
 
     # Signed in on A, signed in on B: the session is in the database.
     leader = Browser()
@@ -481,4 +480,3 @@ def test_a_user_works_across_two_app_servers_sharing_only_the_database_cache_and
         log = server.log.read_text(errors="replace")
         assert "Internal Server Error" not in log, server.output()
         assert not re.search(r'HTTP/1\.1" 5\d\d ', log), server.output()
-    assert time.monotonic() - started < 60
