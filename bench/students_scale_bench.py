@@ -497,7 +497,9 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         [sys.executable, __file__, "--serve", str(port), "--day", DAY.isoformat()],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    for _ in range(150):
+    # Up to two minutes: on a busy shared machine the server takes more than 30 s to start.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         try:
             http.client.HTTPConnection("127.0.0.1", port, timeout=1).request(
                 "GET", "/tracking/health/"

@@ -7,9 +7,10 @@ a plan's target can read them (the students app's registry of figures)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from core.clock import today
 from core.models import ArchivableQuerySet
@@ -52,6 +53,40 @@ def not_declared(term: Term) -> ArchivableQuerySet[Student]:
     return off_campus(term).exclude(
         pk__in=Declaration.objects.filter(term=term).values("student_id")
     )
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    """A class's off-campus students in a term and how many of them declared."""
+
+    off_campus: int
+    declared: int
+
+    @property
+    def missing(self) -> int:
+        return self.off_campus - self.declared
+
+
+def class_counts(term: Term) -> dict[int, ClassCount]:
+    """Per class (its id): the term's off-campus students and how many declared, in two grouped
+    queries over the school's students. The pages keep it per version of the school's students
+    and residence data (`students.versions`), which a declaration, a place, a change of status
+    and an import renew."""
+    expected = off_campus(term)
+    off = dict(
+        expected.order_by()
+        .values_list("cohort_id")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_id", "n")
+    )
+    declared = dict(
+        Declaration.objects.filter(term=term, student__in=expected)
+        .order_by()
+        .values_list("student__cohort_id")
+        .annotate(n=Count("pk"))
+        .values_list("student__cohort_id", "n")
+    )
+    return {pk: ClassCount(n, declared.get(pk, 0)) for pk, n in off.items()}
 
 
 def beds(school_id: int) -> int:

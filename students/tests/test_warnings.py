@@ -428,3 +428,30 @@ def test_a_bad_condition_is_refused_without_a_500(warned: Campus, data: dict[str
 def test_bad_queries_on_the_page_are_no_500(warned: Campus, query: str) -> None:
     response = warned.client("adviser").get(reverse("students:warnings") + query)
     assert response.status_code == 200 and "SV002" in response.content.decode()
+
+
+def test_the_rows_written_in_python_escape_names_and_their_forms_post(warned: Campus) -> None:
+    """The rows are written in Python: a name is escaped, the adviser records an outcome but
+    does not follow up, and the follow-up form's token is accepted by the CSRF check."""
+    from django.test import Client
+
+    student = _warning("SV002").student
+    Student.objects.filter(pk=student.pk).update(full_name="<b>Học</b> & Cộng")
+    adviser = warned.client("adviser").get(reverse("students:warnings")).content.decode()
+    row = adviser.split(f'id="w{_warning("SV002").pk}"')[1].split("</tr>")[0]
+    assert "&lt;b&gt;Học&lt;/b&gt; &amp; Cộng" in row and "<b>Học" not in row
+    assert 'name="outcome"' in row and 'name="due"' not in row
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(warned.users["records"])
+    page = client.get(reverse("students:warnings")).content.decode()
+    row = page.split(f'id="w{_warning("SV002").pk}"')[1].split("</tr>")[0]
+    token = row.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = client.post(
+        reverse("students:warning_follow_up", args=[_warning("SV002").pk]),
+        {"csrfmiddlewaretoken": token, "due": "15/05/2024", "serves": _school_task(warned).pk},
+    )
+    assert response.status_code == 302
+    assert _warning("SV002").task is not None
+    page = client.get(reverse("students:warnings")).content.decode()
+    row = page.split(f'id="w{_warning("SV002").pk}"')[1].split("</tr>")[0]
+    assert f">{_warning('SV002').task.code}</a>" in row and 'name="due"' not in row
