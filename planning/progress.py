@@ -7,6 +7,17 @@ from planning import figures_cache
 from planning.models import ProgressMode, Task
 from planning.status import RunState, weighted_progress
 
+# What a parent's progress is computed from; parent_id too: the related manager's rows carry it
+# back to the parent (deferred, it was one more query for each sub-task).
+_CHILD_FIELDS = (
+    "parent_id",
+    "weight",
+    "completed_on",
+    "progress",
+    "progress_mode",
+    "derived_progress",
+)
+
 
 def refresh_derived_progress(task_id: int | None) -> None:
     """Recompute the derived progress of a task and its ancestors from their sub-tasks.
@@ -29,9 +40,7 @@ def refresh_derived_progress(task_id: int | None) -> None:
                     else child.progress
                 ),
             )
-            for child in children.only(
-                "weight", "completed_on", "progress", "progress_mode", "derived_progress"
-            )
+            for child in children.only(*_CHILD_FIELDS)
         ]
         value = weighted_progress(rows)
         if value != task.derived_progress:

@@ -106,3 +106,33 @@ def test_query_count_does_not_grow_with_rows(world: World, page: str) -> None:
     many = count_queries(world, PAGES[page])
     assert many == few, f"{page}: {few} queries with few rows, {many} with many"
     assert few <= 30
+
+
+def test_derived_progress_reads_the_sub_tasks_in_one_query_whatever_their_number(
+    world: World,
+) -> None:
+    """A check-in on a sub-task recomputes its parents' derived progress: reading the sub-tasks
+    costs the same for two or twelve of them (a deferred parent_id was one query each), and the
+    progress is still the weighted mean of theirs."""
+    from planning.models import ProgressMode
+    from planning.progress import refresh_derived_progress
+
+    Task.objects.filter(pk=world.task.pk).update(progress_mode=ProgressMode.DERIVED)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            refresh_derived_progress(world.task.pk)
+        # The reads (an update follows only when the value moved).
+        return sum(1 for q in captured if q["sql"].lstrip().upper().startswith("SELECT"))
+
+    Task.objects.create(plan=world.plan, parent=world.task, title="Việc A", code="9.1", progress=0)
+    few = queries()
+    for i in range(10):
+        Task.objects.create(
+            plan=world.plan, parent=world.task, title=f"Việc {i}", code=f"9.{i + 2}", progress=100
+        )
+    many = queries()
+    assert many == few
+    children = list(world.task.children.active().values_list("progress", "weight"))
+    expected = round(sum(p * w for p, w in children) / sum(w for _, w in children))
+    assert Task.objects.get(pk=world.task.pk).derived_progress == pytest.approx(expected, abs=1)
