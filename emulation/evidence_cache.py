@@ -82,27 +82,30 @@ def _changed_here() -> bool:
 
 
 def _school_of(instance: Model) -> int | None:
-    """The school whose plans read `instance` (one small query at most)."""
+    """The school whose plans read `instance`: from the row it hangs from when that is at hand
+    (the usual case), else one small query."""
     if isinstance(instance, Position | Lecturer):
-        return (
-            Person._base_manager.filter(pk=instance.person_id)
-            .values_list("school_id", flat=True)
-            .first()
-        )
+        if type(instance).person.is_cached(instance):
+            return _int(instance.person.school_id)
+        return _value(Person, instance.person_id, "school_id")
     if isinstance(instance, Section):
-        return (
-            Term._base_manager.filter(pk=instance.term_id)
-            .values_list("school_id", flat=True)
-            .first()
-        )
+        if Section.term.is_cached(instance):
+            return _int(instance.term.school_id)
+        return _value(Term, instance.term_id, "school_id")
     if isinstance(instance, Norm | Reduction):
-        return (
-            WorkloadRules._base_manager.filter(pk=instance.rules_id)
-            .values_list("school_id", flat=True)
-            .first()
-        )
-    school_id: int | None = getattr(instance, "school_id", None)  # Term, rules, reminder rules
-    return school_id
+        if type(instance).rules.is_cached(instance):
+            return _int(instance.rules.school_id)
+        return _value(WorkloadRules, instance.rules_id, "school_id")
+    return _int(getattr(instance, "school_id", None))  # a term, rules, reminder rules
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _value(model: type[Model], pk: int, column: str) -> int | None:
+    # Bookkeeping, not a read for anyone: whatever the scope the change was made in.
+    return _int(model._base_manager.filter(pk=pk).values_list(column, flat=True).first())
 
 
 def evidence_input_saved(sender: Any, instance: Model, **kwargs: Any) -> None:
@@ -111,13 +114,12 @@ def evidence_input_saved(sender: Any, instance: Model, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return  # rows loaded as they are (manage.py restore, loaddata): nothing changed
     if isinstance(instance, Evidence):
-        task_id = (
-            CheckIn._base_manager.filter(pk=instance.checkin_id)
-            .values_list("task_id", flat=True)
-            .first()
-        )
-        if task_id is not None:
-            figures_cache.changed(task_id=task_id)
+        if Evidence.checkin.is_cached(instance):
+            figures_cache.changed(task_id=instance.checkin.task_id)
+        else:
+            task_id = _value(CheckIn, instance.checkin_id, "task_id")
+            if task_id is not None:
+                figures_cache.changed(task_id=task_id)
         return
     if isinstance(instance, TargetAllocation):
         figures_cache.changed(target_id=instance.target_id)
