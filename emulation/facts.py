@@ -32,7 +32,8 @@ from django.utils.translation import gettext as _
 
 from core.clock import today
 from emulation.engine import Discipline, Level, Rules, percent
-from emulation.evidence import PersonEvidence, YearEvidence, year_evidence
+from emulation.evidence import PersonEvidence, YearEvidence
+from emulation.evidence_cache import cached_year_evidence
 from emulation.models import Campaign, Evaluation
 from organisations.models import Person
 from planning.models import Plan
@@ -106,7 +107,10 @@ def campaign_evidence(campaign: Campaign, people: Iterable[Person]) -> CampaignE
         return None
     on, past = evidence_day(campaign, plan)
     return CampaignEvidence(
-        plan=plan, on=on, past=past, year=year_evidence(plan, people=people, on=on, past=past)
+        plan=plan,
+        on=on,
+        past=past,
+        year=cached_year_evidence(plan, people=people, on=on, past=past),
     )
 
 

@@ -17,7 +17,8 @@ from core.clock import today
 from core.permissions import get_authorised, require
 from core.query import date_param, id_param
 from core.requests import SignedInRequest
-from emulation.evidence import members_of, year_evidence
+from emulation.evidence import members_of
+from emulation.evidence_cache import cached_year_evidence
 from organisations.membership import membership_of, subtree_ids
 from organisations.models import Organisation, Person
 from organisations.permissions import is_admin, leads_school
@@ -72,7 +73,7 @@ def index(request: SignedInRequest) -> HttpResponse:
     if plan is not None:
         on, past = _day(request, plan)
         units = _visible_units(request, plan)
-        evidence = year_evidence(plan, units=units, on=on, past=past)
+        evidence = cached_year_evidence(plan, units=units, on=on, past=past)
         context |= {
             "on": on,
             "past": past,
@@ -112,7 +113,7 @@ def person_page(request: SignedInRequest, plan_pk: int, pk: int) -> HttpResponse
     )
     on, past = _day(request, plan)
     _require_their_head_this_year(request, plan, person, on)
-    evidence = year_evidence(plan, people=[person], on=on, past=past)
+    evidence = cached_year_evidence(plan, people=[person], on=on, past=past)
     mine = evidence.people[person.pk]
     units = Organisation.objects.in_bulk(list(mine.unit_ids))
     context = {
@@ -143,7 +144,7 @@ def unit_page(request: SignedInRequest, plan_pk: int, unit_pk: int) -> HttpRespo
     on, past = _day(request, plan)
     children = list(unit.children.active().order_by("order", "name"))
     people = members_of(plan, subtree_ids({unit.pk}, plan.school_id), on)
-    evidence = year_evidence(plan, people=people, units=[unit, *children], on=on, past=past)
+    evidence = cached_year_evidence(plan, people=people, units=[unit, *children], on=on, past=past)
     context = {
         "plan": plan,
         "on": on,
