@@ -17,7 +17,7 @@ from core.text import normalise
 from core.versioning import claim_version
 from documents.models import Document, DocumentReceipt
 from documents.references import symbol_key
-from organisations.models import Organisation
+from organisations.models import Organisation, OrganisationKind
 
 
 class DocumentError(DomainError):
@@ -99,11 +99,16 @@ def register_document(
 
 
 def is_sent(document: Document) -> bool:
-    """Whether the document was sent down to other registers (a body's directive): its sender
-    then corrects or withdraws it where the recipients are known (province), not here."""
+    """Whether the document was sent down to other registers by a body above the schools (a
+    Sở's directive): its sender then corrects or withdraws it where the recipients are known
+    (province), not here. A school's own entry that reached another school's register (a merger
+    decision the administrator registered in the successor's register and handed to the old
+    school, a document handed over with a task) stays the school's to keep."""
     return (
         document.pk is not None
-        and DocumentReceipt._base_manager.filter(document_id=document.pk).exists()
+        and DocumentReceipt._base_manager.filter(document_id=document.pk)
+        .exclude(document__school__kind=OrganisationKind.SCHOOL)
+        .exists()
     )
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledFormMixin
+from core.versioning import VersionedFormMixin
 from documents.models import Document
 from emulation.engine import Title
 from emulation.models import DossierItem, ProvinceCampaign
@@ -164,3 +165,31 @@ class LaunchForm(_CampaignFields, RecipientsForm):
             Document.objects.active().filter(school_id=body_id).order_by("-issued_on", "pk")
         )
         self.fields["titles"].widget.attrs["class"] = "form-check-input"
+
+
+class CampaignCorrectionForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """A correction (đính chính) of a sent campaign: its slogan, targets and registration
+    deadline, with the reason; the hidden version refuses a form opened before another save.
+    Its name and school year stay: the schools' campaigns answering it are of that year."""
+
+    reason = forms.CharField(
+        label=_("Lý do đính chính"),
+        max_length=500,
+        help_text=_("Các trường nhận phong trào được thông báo kèm lý do này."),
+    )
+
+    class Meta:
+        model = ProvinceCampaign
+        fields = ["slogan", "targets", "registration_closes"]
+        widgets = {
+            "targets": forms.Textarea(attrs={"rows": 5}),
+            "registration_closes": DateInput(),
+        }
+
+
+class CampaignWithdrawForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do thu hồi"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

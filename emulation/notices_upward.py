@@ -4,7 +4,9 @@
 - returned, accepted, decided → the school's leadership (and its clerks); decided → also each
   person awarded (or not) who has an account;
 - a campaign of the Sở sent to schools → each school's leadership;
-- a school answers the Sở's campaign → the officer who launched it.
+- a school answers the Sở's campaign → the officer who launched it;
+- the Sở corrects or withdraws a campaign it sent → each recipient school's leadership and
+  clerks, with the reason.
 """
 
 from __future__ import annotations
@@ -150,6 +152,33 @@ def campaign_taken_up(campaign: ProvinceCampaign, school: Organisation, *, by: U
         kind=NotificationKind.EMULATION_CAMPAIGN,
         title=_("%(school)s hưởng ứng %(name)s") % {"school": _name(school), "name": campaign.name},
         body="",
+        url=reverse("emulation:province_campaign", args=[campaign.pk]),
+        actor=by,
+    )
+
+
+def campaign_changed(campaign: ProvinceCampaign, *, by: User, withdrawn: bool, reason: str) -> None:
+    """A sent campaign corrected or withdrawn: each recipient school's leadership and clerks."""
+    values = {"body": _name(campaign.body), "name": campaign.name}
+    if withdrawn:
+        title = _("%(body)s thu hồi %(name)s") % values
+        body = _(
+            "Lý do: %(reason)s. Phong trào được đánh dấu đã thu hồi; không đăng ký thi đua mới "
+            "theo phong trào này, các đăng ký đã có được giữ nguyên."
+        ) % {"reason": reason}
+    else:
+        title = _("%(body)s đính chính %(name)s") % values
+        body = _("Lý do: %(reason)s. Xem nội dung hiện nay của phong trào.") % {"reason": reason}
+    with scopes_disabled():
+        school_ids = list(campaign.recipients.order_by("pk").values_list("school_id", flat=True))
+    users: list[Any] = []
+    for school_id in school_ids:
+        users.extend(user for user in _officers(school_id) if user not in users)
+    notify(
+        users,
+        kind=NotificationKind.EMULATION_CAMPAIGN,
+        title=title,
+        body=body,
         url=reverse("emulation:province_campaign", args=[campaign.pk]),
         actor=by,
     )

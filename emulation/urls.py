@@ -111,6 +111,16 @@ urlpatterns = [
         name="province_campaign_send",
     ),
     path(
+        "province/<int:pk>/correct/",
+        province_campaigns.province_campaign_correct,
+        name="province_campaign_correct",
+    ),
+    path(
+        "province/<int:pk>/withdraw/",
+        province_campaigns.province_campaign_withdraw,
+        name="province_campaign_withdraw",
+    ),
+    path(
         "province/<int:pk>/take-up/",
         province_campaigns.province_campaign_take_up,
         name="province_campaign_take_up",

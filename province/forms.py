@@ -10,7 +10,7 @@ from core.versioning import VersionedFormMixin
 from documents.forms import DocumentForm
 from documents.models import Document
 from organisations.models import Organisation
-from province.models import Audience, RequestKind, SchoolLevel
+from province.models import Audience, DirectedSchool, RequestKind, SchoolLevel
 from province.reporting import parse_targets
 from province.services import directed_schools
 
@@ -225,3 +225,29 @@ class MergerForm(StyledFormMixin, forms.Form):
             value = self.cleaned_data.get(name) or CREATE_UNIT
             chosen[unit.pk] = int(value) if value != CREATE_UNIT else None
         return chosen
+
+
+class SchoolEntryForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    """A school of the body's list: its name and short name (the organisation's), its kind and
+    whether the body still directs it (the entry's); the hidden version refuses a stale form."""
+
+    name = forms.CharField(label=_("Tên trường"), max_length=255)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
+    active = forms.BooleanField(
+        label=_("Đang chỉ đạo (bỏ chọn: ngừng, không xóa)"), required=False, initial=True
+    )
+
+    class Meta:
+        model = DirectedSchool
+        fields = ["level"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        entry = self.instance
+        self.order_fields(["name", "short_name", "level", "active"])
+        if entry.pk is not None:
+            self.fields["name"].initial = entry.school.name
+            self.fields["short_name"].initial = entry.school.short_name
+            self.fields["active"].initial = not entry.is_archived
+        else:
+            del self.fields["active"]

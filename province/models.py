@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Archivable
 from core.scopes import ScopedArchivableManager, ScopedManager
+from core.versioning import Versioned
 from documents.models import Document
 from organisations.models import Organisation, OrganisationKind, Succession
 
@@ -41,11 +42,12 @@ class SchoolLevel(models.TextChoices):
     LOWER_SECONDARY = "lower_secondary", _("Trung học cơ sở")
     UPPER_SECONDARY = "upper_secondary", _("Trung học phổ thông")
     CONTINUING = "continuing", _("Giáo dục nghề nghiệp – giáo dục thường xuyên")
+    INTERMEDIATE = "intermediate", _("Trung cấp")
     COLLEGE = "college", _("Cao đẳng")
     UNIVERSITY = "university", _("Đại học")
 
 
-class DirectedSchool(Archivable):
+class DirectedSchool(Versioned, Archivable):
     """A school the body directs (sends its directives to): the Sở's list of its schools.
 
     Kept apart from the organisation tree on purpose: a college belongs to the UBND tỉnh and is

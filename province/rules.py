@@ -70,6 +70,21 @@ rules.add_perm("province.view_directive", works_above_schools & in_same_school)
 rules.add_perm(
     "province.send_directive", works_above_schools & in_same_school & (is_leadership | is_clerk)
 )
+
+
+# The body's own list of its schools: added to, names corrected, an entry stopped; by its
+# leadership and clerks, and only the body's own entries.
+@rules.predicate
+def own_list_entry(user: Any, entry: Any) -> bool:
+    return entry is not None and membership_of(user).in_school(getattr(entry, "body_id", None))
+
+
+rules.add_perm("province.view_school_entry", works_above_schools & own_list_entry)
+rules.add_perm("province.manage_schools", works_above_schools & (is_leadership | is_clerk))
+rules.add_perm(
+    "province.edit_school_entry",
+    works_above_schools & own_list_entry & (is_leadership | is_clerk),
+)
 rules.add_perm("province.view_request", works_above_schools & asked_by_own_body)
 rules.add_perm(
     "province.manage_request", works_above_schools & asked_by_own_body & (is_leadership | is_clerk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from province import views, views_dashboard, views_mergers, views_reports
+from province import views, views_dashboard, views_mergers, views_reports, views_schools
 
 app_name = "province"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.directive_list, name="directive_list"),
     path("new/", views.directive_create, name="directive_create"),
     path("schools/", views.school_list, name="school_list"),
+    path("schools/new/", views_schools.school_add, name="school_add"),
+    path("schools/entries/<int:pk>/", views_schools.school_edit, name="school_edit"),
     path("mergers/", views_mergers.merger_list, name="merger_list"),
     path("schools/<int:pk>/merge/", views_mergers.school_merge, name="school_merge"),
     path("<int:pk>/", views.directive_detail, name="directive_detail"),

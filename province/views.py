@@ -23,7 +23,7 @@ from documents.models import Document
 from organisations.permissions import member_school_id
 from province import services
 from province.forms import CorrectionForm, DirectiveForm, RecipientsForm, WithdrawForm
-from province.models import Dispatch
+from province.models import DirectedSchool, Dispatch
 
 VIEW = "province.view"
 ISSUE = "province.issue"
@@ -93,8 +93,18 @@ def directive_create(request: SignedInRequest) -> HttpResponse:
 def school_list(request: SignedInRequest) -> HttpResponse:
     """The schools the body directs, by level, with their figures for its directives."""
     require(request.user, VIEW)
-    rows = services.school_figures(member_school_id(request.user))
-    return render(request, "province/school_list.html", {"rows": rows})
+    body_id = member_school_id(request.user)
+    rows = services.school_figures(body_id)
+    context = {
+        "rows": rows,
+        # Those the body stopped directing: kept, listed apart, to take up again.
+        "stopped": DirectedSchool.objects.filter(archived_at__isnull=False)
+        .filter(body_id=body_id)
+        .select_related("school")
+        .order_by("school__name"),
+        "can_manage": request.user.has_perm("province.manage_schools"),
+    }
+    return render(request, "province/school_list.html", context)
 
 
 def _directive(request: SignedInRequest, pk: int, perm: str | None = None) -> Document:

@@ -223,8 +223,13 @@ class DossierEvent(models.Model):
         return f"{self.get_action_display()} – {self.at:%d/%m/%Y %H:%M}"
 
 
-class ProvinceCampaign(Archivable):
-    """A campaign the Sở launches (phát động) and sends to its schools, with its targets."""
+class ProvinceCampaign(Versioned, Archivable):
+    """A campaign the Sở launches (phát động) and sends to its schools, with its targets.
+
+    Once sent it is corrected in place (its slogan, targets, registration deadline: versioned,
+    the reason in its history) only while no school has a registration under it; past that it is
+    withdrawn (thu hồi): nothing deleted, every school sees it marked with the reason, and no new
+    registration is made under a school campaign answering it."""
 
     body = models.ForeignKey(
         Organisation,
@@ -256,6 +261,17 @@ class ProvinceCampaign(Archivable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     is_sample = models.BooleanField(default=False, editable=False)
+    withdrawn_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thu hồi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    withdrawal_reason = models.TextField(_("lý do thu hồi"), blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = ScopedArchivableManager("body", also="recipients__school")
@@ -278,6 +294,10 @@ class ProvinceCampaign(Archivable):
     @property
     def target_lines(self) -> list[str]:
         return [line.strip() for line in self.targets.splitlines() if line.strip()]
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class ProvinceCampaignRecipient(models.Model):

@@ -22,9 +22,11 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
 
 from core.audit import stamp
 from core.clock import today
+from core.versioning import claim_version
 from emulation import notices_upward as notices
 from emulation.engine import Title
 from emulation.models import (
@@ -113,6 +115,8 @@ def send_province_campaign(
     """Send the campaign to more schools (those it reached are left as they were)."""
     if campaign.is_archived:
         raise EmulationError(_("Phong trào đã được lưu trữ."))
+    if ProvinceCampaign._base_manager.select_for_update().get(pk=campaign.pk).is_withdrawn:
+        raise EmulationError(_("Phong trào đã được thu hồi, không gửi thêm được."))
     return _send(campaign, audience, level=level, schools=schools, by=by)
 
 
@@ -130,6 +134,8 @@ def take_up(campaign: ProvinceCampaign, school: Organisation, *, by: User) -> Ca
         raise EmulationError(_("Phong trào này không được gửi đến trường."), status=404)
     if campaign.is_archived:
         raise EmulationError(_("Phong trào đã được lưu trữ."))
+    if campaign.is_withdrawn:
+        raise EmulationError(_("Phong trào đã được thu hồi, không hưởng ứng được."))
     own = (
         Campaign._base_manager.select_for_update()
         .filter(school=school, start_year=campaign.start_year, archived_at=None)
@@ -158,6 +164,83 @@ def take_up(campaign: ProvinceCampaign, school: Organisation, *, by: User) -> Ca
         save_campaign(own, by=by)
     notices.campaign_taken_up(campaign, school, by=by)
     return own
+
+
+# Corrected or withdrawn after sending ------------------------------------------------------------
+
+
+def registered_under(campaign: ProvinceCampaign) -> int:
+    """How many registrations (people and units) the schools have made under the campaign."""
+    # Across the schools on purpose: a count, never a name.
+    return Registration._base_manager.filter(
+        campaign__province_campaign=campaign,
+        campaign__archived_at=None,
+        archived_at=None,
+    ).count()
+
+
+def correctable(campaign: ProvinceCampaign) -> bool:
+    """Corrected in place only while no school's staff has registered under it (they registered
+    against its text) and it is not withdrawn: past that, it is withdrawn and a new one launched.
+    A school that only took it up keeps the draft it copied, and is told of the correction."""
+    return not campaign.is_withdrawn and registered_under(campaign) == 0
+
+
+@transaction.atomic
+def correct_province_campaign(
+    campaign: ProvinceCampaign, *, reason: str, by: User, expected_version: int | None = None
+) -> ProvinceCampaign:
+    """Save a correction (đính chính) of a sent campaign's slogan, targets or registration
+    deadline, as typed on the form (`campaign` carries the new values): versioned, kept in its
+    history with the reason, the recipients' leadership and clerks told. A form opened before
+    another save is refused (EditConflict, 409) and writes nothing."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise EmulationError(_("Hãy ghi lý do đính chính."))
+    # Locked: a withdrawal or a sending waits for the correction, and the other way round.
+    current = ProvinceCampaign._base_manager.select_for_update().get(pk=campaign.pk)
+    if current.is_archived:
+        raise EmulationError(_("Phong trào đã được lưu trữ."))
+    if current.is_withdrawn:
+        raise EmulationError(_("Phong trào đã được thu hồi, không đính chính được."))
+    if registered_under(current):
+        raise EmulationError(
+            _(
+                "Đã có cán bộ các trường đăng ký thi đua theo phong trào này: không đính chính "
+                "được nữa. Hãy thu hồi phong trào và phát động phong trào mới."
+            )
+        )
+    claim_version(campaign, expected_version)
+    _check(campaign)
+    stamp(campaign, by)
+    campaign.save()
+    update_change_reason(campaign, _("Đính chính: %(reason)s") % {"reason": reason})
+    notices.campaign_changed(campaign, by=by, withdrawn=False, reason=reason)
+    return campaign
+
+
+@transaction.atomic
+def withdraw_province_campaign(
+    campaign: ProvinceCampaign, *, reason: str, by: User
+) -> ProvinceCampaign:
+    """Withdraw (thu hồi) a sent campaign: nothing deleted; every school it reached sees it
+    marked with the reason (on its page, in its lists, on the school campaign answering it); no
+    school takes it up, no new registration is made under it, it is sent no further; what was
+    registered stays. The recipients' leadership and clerks are told."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise EmulationError(_("Hãy ghi lý do thu hồi phong trào."))
+    # Read afresh under a lock: of two withdrawals at once the second is refused.
+    current = ProvinceCampaign._base_manager.select_for_update().get(pk=campaign.pk)
+    if current.is_withdrawn:
+        raise EmulationError(_("Phong trào đã được thu hồi."))
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_by = by
+    current.withdrawal_reason = reason
+    stamp(current, by, _("Thu hồi: %(reason)s") % {"reason": reason})
+    current.save()
+    notices.campaign_changed(current, by=by, withdrawn=True, reason=reason)
+    return current
 
 
 # What the Sở sees -------------------------------------------------------------------------------

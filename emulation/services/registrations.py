@@ -34,6 +34,16 @@ def campaign_unit(campaign: Campaign, unit: Organisation) -> CampaignUnit:
 
 def _check_window(campaign: Campaign) -> None:
     ensure_open(campaign)
+    above = campaign.province_campaign
+    if above is not None and above.is_withdrawn:
+        raise EmulationError(
+            _("%(body)s đã thu hồi phong trào “%(name)s” (lý do: %(reason)s): không đăng ký mới.")
+            % {
+                "body": above.body.short_name or above.body.name,
+                "name": above.name,
+                "reason": above.withdrawal_reason,
+            }
+        )
     day = today()
     if not campaign.registration_opens <= day <= campaign.registration_closes:
         raise EmulationError(

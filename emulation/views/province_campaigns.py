@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.audit import history_entries
 from core.clock import today
 from core.permissions import get_authorised, require
 from core.requests import SignedInRequest
 from core.views import attempt, render_form
-from emulation.forms_upward import LaunchForm
+from emulation.forms_upward import CampaignCorrectionForm, CampaignWithdrawForm, LaunchForm
 from emulation.models import Campaign, ProvinceCampaign
 from emulation.services import province_campaigns as services
 from emulation.services.campaigns import school_year_of
@@ -123,7 +124,14 @@ def province_campaign_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             answers=answers,
             answered=sum(1 for answer in answers if answer.campaign is not None),
             can_send=can_send,
-            send_form=RecipientsForm(body_id=campaign.body_id, prefix="send") if can_send else None,
+            send_form=RecipientsForm(body_id=campaign.body_id, prefix="send")
+            if can_send and not campaign.is_withdrawn
+            else None,
+            can_correct=can_send and services.correctable(campaign),
+            withdraw_form=CampaignWithdrawForm(prefix="withdraw")
+            if can_send and not campaign.is_withdrawn
+            else None,
+            history=history_entries(campaign),
         )
     else:
         context.update(
@@ -131,7 +139,7 @@ def province_campaign_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             own=Campaign.objects.active()
             .filter(school_id=membership.school_id, province_campaign=campaign)
             .first(),
-            can_take_up=request.user.has_perm(TAKE_UP, campaign),
+            can_take_up=request.user.has_perm(TAKE_UP, campaign) and not campaign.is_withdrawn,
         )
     return render(request, "emulation/upward/province_campaign_detail.html", context)
 
@@ -173,4 +181,67 @@ def province_campaign_take_up(request: SignedInRequest, pk: int) -> HttpResponse
     )
     if done:
         return redirect("emulation:campaign", pk=done.value.pk)
+    return redirect("emulation:province_campaign", pk=campaign.pk)
+
+
+@login_required
+def province_campaign_correct(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Correct (đính chính) a sent campaign, before any school's staff registered under it."""
+    campaign = _campaign(request, pk, SEND)
+    back = reverse("emulation:province_campaign", args=[campaign.pk])
+    if not services.correctable(campaign):
+        messages.error(
+            request,
+            _("Phong trào đã được thu hồi, không đính chính được.")
+            if campaign.is_withdrawn
+            else _(
+                "Đã có cán bộ các trường đăng ký thi đua theo phong trào này: không đính chính "
+                "được nữa. Hãy thu hồi phong trào và phát động phong trào mới."
+            ),
+        )
+        return redirect(back)
+    form = CampaignCorrectionForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(
+            request,
+            lambda: services.correct_province_campaign(
+                form.instance,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                expected_version=form.expected_version,
+            ),
+            form=form,
+            success=_("Đã đính chính phong trào và thông báo cho các trường nhận."),
+        )
+        if saved:
+            return redirect(back)
+    return render_form(
+        request,
+        form,
+        title=_("Đính chính %(name)s") % {"name": campaign.name},
+        back=back,
+        submit=_("Lưu đính chính"),
+        intro=_(
+            "Chỉ đính chính được khi chưa có cán bộ trường nào đăng ký thi đua theo phong trào. "
+            "Bản trước được giữ trong lịch sử; các trường nhận được thông báo kèm lý do."
+        ),
+    )
+
+
+@login_required
+@require_POST
+def province_campaign_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Withdraw (thu hồi) a sent campaign, with the reason; nothing is deleted."""
+    campaign = _campaign(request, pk, SEND)
+    form = CampaignWithdrawForm(request.POST, prefix="withdraw")
+    if not form.is_valid():
+        messages.error(request, _("Hãy ghi lý do thu hồi phong trào."))
+        return redirect("emulation:province_campaign", pk=campaign.pk)
+    attempt(
+        request,
+        lambda: services.withdraw_province_campaign(
+            campaign, reason=form.cleaned_data["reason"], by=request.user
+        ),
+        success=_("Đã thu hồi phong trào và thông báo cho các trường nhận."),
+    )
     return redirect("emulation:province_campaign", pk=campaign.pk)
