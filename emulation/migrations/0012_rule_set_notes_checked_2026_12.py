@@ -11,7 +11,7 @@ def load_notes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("emulation", "0010_upward_dossiers_and_province_campaigns"),
+        ("emulation", "0011_province_campaign_withdrawal_and_correction"),
     ]
 
     operations = [
