@@ -45,6 +45,7 @@ def _messages() -> dict[str, str]:
         "model_attributes_type": _("Phải là một đối tượng JSON."),
         "bool_type": _("Phải là true hoặc false."),
         "bool_parsing": _("Phải là true hoặc false."),
+        "extra_forbidden": _("Tham số này không được hỗ trợ ở đây."),
     }
 
 

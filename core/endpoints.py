@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
+from django.http import HttpRequest
 from ninja import Path, Router, Schema
+from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination
 from pydantic import Field
 
@@ -71,6 +73,25 @@ class LazyPage:
 
     def __getitem__(self, key: slice) -> list[dict[str, Any]]:
         return [self.out(row) for row in self.rows[key]]
+
+
+def refuse_unknown(request: HttpRequest, *schemas: type[Schema]) -> None:
+    """Refuses (422, one error per name) a query string naming a parameter none of `schemas`
+    knows: a misspelt filter (`?semster=2`) or one of another operation (`?limit=5` where there
+    are no pages) would otherwise be ignored, and the client would take the answer for what it
+    asked. Pass the operation's parameter schemas, `Page.Input` when it is paginated."""
+    known = {
+        name
+        for schema in schemas
+        for field_name, field in schema.model_fields.items()
+        for name in (field_name, field.alias)
+        if name
+    }
+    unknown = sorted(set(request.GET) - known)
+    if unknown:
+        raise ValidationError(
+            [{"loc": ("query", name), "type": "extra_forbidden", "msg": ""} for name in unknown]
+        )
 
 
 _routers: list[tuple[str, Router]] = []

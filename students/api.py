@@ -17,7 +17,16 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from core.clock import today
-from core.endpoints import FAILS, FAILS_INPUT, ErrorOut, Id, LazyPage, Page, register
+from core.endpoints import (
+    FAILS,
+    FAILS_INPUT,
+    ErrorOut,
+    Id,
+    LazyPage,
+    Page,
+    refuse_unknown,
+    register,
+)
 from core.requests import ApiRequest
 from organisations.membership import membership_of
 from organisations.models import Organisation
@@ -214,7 +223,9 @@ def _term(school: Organisation, asked: WarningTermIn) -> tuple[int, int] | None:
 @router.get("/warnings/summary", response={200: WarningSummaryOut, **FAILS_INPUT})
 def warnings_summary(request: ApiRequest, term: Query[WarningTermIn]) -> Any:
     """How many students of each class a semester's warnings name, by where the follow-up stands:
-    figures, for every member of the school."""
+    figures, for every member of the school. Only the semester is read: any other parameter (a
+    class, a state, a page) is refused, not ignored."""
+    refuse_unknown(request, WarningTermIn)
     school = _school(request)
     chosen = _term(school, term)
     terms = [
@@ -292,6 +303,7 @@ class _LoggedPage(LazyPage):
 def warnings(request: ApiRequest, filters: Query[WarningFilterIn]) -> Any:
     """A semester's warned students by name, with why and where the follow-up stands: only the
     classes whose names the pages show the caller (403 when none)."""
+    refuse_unknown(request, WarningFilterIn, Page.Input)
     school = _school(request)
     condition = named_cohorts(request.auth, school.pk)
     if condition is None or not school.is_school:
@@ -341,6 +353,7 @@ class _HeadcountPage(LazyPage):
 def headcounts(request: ApiRequest, filters: Query[HeadcountFilterIn]) -> Any:
     """Classes' headcounts at each count date as imported, with the headcount the student list
     gives that day: figures, for every member of the school."""
+    refuse_unknown(request, HeadcountFilterIn, Page.Input)
     school = _school(request)
     rows = CohortCount.objects.filter(school=school, cohort__archived_at__isnull=True)
     if filters.cohort is not None:

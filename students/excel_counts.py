@@ -10,8 +10,8 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.audit import stamp
 from core.sheets.reading import BadWorkbook, ReadResult
 from core.sheets.rows import Lookup
 from core.sheets.sheet import Column, open_sheet
@@ -88,7 +88,9 @@ def read_headcounts(school: Organisation, data: bytes, *, today: dt.date) -> Rea
 
 @transaction.atomic
 def import_headcounts(school: Organisation, data: bytes, *, today: dt.date, by: User) -> ReadResult:
-    """Write every row, or nothing when any row has an error."""
+    """Write every row, or nothing when any row has an error: the new counts in one insert and
+    the corrected ones in one update, each with its history row (the database's own batches
+    aside, the same few statements for 10 rows or 40,000); rows that change nothing are left."""
     result = read_headcounts(school, data, today=today)
     result.refuse_unless_ok()
     # Read once, not row by row.
@@ -96,17 +98,35 @@ def import_headcounts(school: Organisation, data: bytes, *, today: dt.date, by: 
         (count.cohort_id, count.counted_on): count
         for count in CohortCount.objects.filter(school=school)
     }
-    try:
-        for line in result.rows:
-            if line.action not in ("create", "update"):
-                continue
-            values = line.values
-            count = existing.get((values["cohort"].pk, values["counted_on"])) or CohortCount(
+    created: list[CohortCount] = []
+    updated: list[CohortCount] = []
+    for line in result.rows:
+        if line.action not in ("create", "update"):
+            continue
+        values = line.values
+        count = existing.get((values["cohort"].pk, values["counted_on"]))
+        if count is None:
+            count = CohortCount(
                 school=school, cohort=values["cohort"], counted_on=values["counted_on"]
             )
-            count.headcount, count.note = values["headcount"], values["note"]
-            stamp(count, by, _("Nhập từ Excel"))
-            count.save()
+            created.append(count)
+        elif (count.headcount, count.note) == (values["headcount"], values["note"]):
+            continue  # already as the sheet says (changed since the dry run by someone else)
+        else:
+            updated.append(count)
+        count.headcount, count.note = values["headcount"], values["note"]
+    reason = _("Nhập từ Excel")
+    try:
+        with transaction.atomic():
+            if created:
+                bulk_create_with_history(
+                    created, CohortCount, default_user=by, default_change_reason=reason
+                )
+            if updated:
+                bulk_update_with_history(
+                    updated, CohortCount, ["headcount", "note"], default_user=by,
+                    default_change_reason=reason,
+                )  # fmt: skip
     except IntegrityError as error:  # the same class and day imported by someone at this moment
         raise BadWorkbook(
             _("Sĩ số vừa được người khác nhập cùng lúc: chưa ghi gì; hãy chọn lại tệp.")

@@ -121,7 +121,8 @@ def mark_supported(
         if expected_version is not None and expected_version != grant.version:
             claim_version(grant, expected_version)  # raises: the mark changed meanwhile
         return grant
-    if grant.pk:
+    edited = grant.pk is not None
+    if edited:
         claim_version(grant, expected_version)
     for key, value in values.items():
         setattr(grant, key, value)
@@ -134,9 +135,49 @@ def mark_supported(
             _("Người học vừa được người khác đánh dấu hưởng hỗ trợ; hãy tải lại trang."),
             status=409,
         ) from error
+    if edited:
+        recompute_cases(grant, by=by)
     for change in StatusChange.objects.filter(student=student, happened_on__gte=starts_on):
         on_status_change(change, by=by)
     return grant
+
+
+# The cases whose debt is still open: a correction of the mark is carried into them. A repaid or
+# exempt case is settled on the figures it was closed with (a receipt, a decision name them);
+# changing them afterwards would rewrite what the student was told and paid.
+OPEN_CASES = (CaseStatus.NOTIFIED, CaseStatus.REPAYING)
+
+
+def _received(
+    grant: SupportGrant, happened_on: dt.date, rules: list[SupportRule]
+) -> tuple[int, Decimal | None]:
+    """The months of support up to `happened_on` and what they came to, by the mark."""
+    cap = next((r.max_months_per_year for r in rules if r.max_months_per_year), None)
+    months = months_received(grant.starts_on, happened_on, cap)
+    per_month = grant.per_month
+    return months, per_month * months if per_month is not None else None
+
+
+def recompute_cases(grant: SupportGrant, *, by: User) -> list[RepaymentCase]:
+    """After the mark's amounts or start changed: each open case made from a change of status
+    owes again what the mark now says (months, amount), under a lock on the case's row so that
+    a follow-up saved at the same moment is not overwritten with stale figures; the history
+    keeps the old figures and why they changed. A case the school recorded by hand keeps the
+    months and amount it typed; a settled one (repaid, exempt) keeps its own."""
+    changed = []
+    cases = RepaymentCase.objects.select_for_update().filter(
+        grant=grant, status__in=OPEN_CASES, change__isnull=False
+    )
+    for case in cases.order_by("pk"):
+        rules = SupportRule.in_force(case.happened_on, grant.school_id)
+        months, amount = _received(grant, case.happened_on, rules)
+        if (case.months, case.amount) == (months, amount):
+            continue
+        case.months, case.amount = months, amount
+        stamp(case, by, _("Tính lại theo mức hỗ trợ đã sửa"))
+        case.save(update_fields=["months", "amount"])
+        changed.append(case)
+    return changed
 
 
 def case_ends(student_ids: list[int]) -> dict[int, dt.date]:
@@ -235,16 +276,14 @@ def on_status_change(change: StatusChange, *, by: User) -> RepaymentCase | None:
     ).first()
     if case is not None:
         return case
-    cap = next((r.max_months_per_year for r in rules if r.max_months_per_year), None)
-    months = months_received(grant.starts_on, change.happened_on, cap)
-    per_month = grant.per_month
+    months, amount = _received(grant, change.happened_on, rules)
     note = ""
     if change.kind == ChangeKind.CHANGED_PROGRAMME and change.new_programme is None:
         note = _("Chưa ghi ngành chuyển đến: cần xác minh có phải ngành đào tạo giáo viên.")
     case = RepaymentCase(
         school_id=student.school_id, grant=grant, student=student, ground=change.kind,
-        happened_on=change.happened_on, change=change, rule=rule, months=months,
-        amount=per_month * months if per_month is not None else None, note=note,
+        happened_on=change.happened_on, change=change, rule=rule, months=months, amount=amount,
+        note=note,
     )  # fmt: skip
     stamp(case, by, _("Thay đổi tình trạng: %(k)s") % {"k": change.get_kind_display()})
     case.save()

@@ -168,13 +168,44 @@ def test_bad_parameters_are_refused_not_a_500(warned: Campus, query: str) -> Non
     response = call(warned, "records", f"/api/students/warnings?{query}")
     assert response.status_code == 422, (query, response.content)
     assert response.json()["detail"]
-    # The summary reads only the semester: pages, classes and states are not its parameters.
+    # The summary reads only the semester: pages, classes and states are not its parameters, and
+    # are refused rather than ignored (the client would take the whole school's figures for one
+    # class's).
     summary = call(warned, "records", f"/api/students/warnings/summary?{query}")
-    semester_is_bad = "semester=1" not in query or "school_year=2024" not in query
-    if any(word in query for word in ("school_year", "semester")) and semester_is_bad:
-        assert summary.status_code == 422, (query, summary.content)
-    else:
-        assert summary.status_code == 200, (query, summary.content)
+    assert summary.status_code == 422, (query, summary.content)
+    assert summary.json()["detail"].startswith("Dữ liệu gửi lên không hợp lệ")
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/students/warnings/summary?school_year=2024&semester=1&cohort=1", "cohort"),
+        ("/api/students/warnings/summary?semster=2", "semster"),
+        ("/api/students/warnings/summary?limit=5", "limit"),
+        ("/api/students/warnings?school_year=2024&semester=1&klass=1", "klass"),
+        ("/api/students/headcounts?school_year=2024", "school_year"),
+    ],
+)
+def test_unknown_parameters_are_refused_in_vietnamese(
+    warned: Campus,  # noqa: F811
+    url: str,
+    name: str,
+) -> None:
+    response = call(warned, "leadership", url)
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["errors"] == [{"field": name, "message": "Tham số này không được hỗ trợ ở đây."}]
+    assert name in body["detail"]
+    assert not PersonalDataView.objects.exists()
+
+
+def test_known_parameters_still_answer(warned: Campus) -> None:  # noqa: F811
+    for url in (
+        "/api/students/warnings/summary?school_year=2024&semester=1",
+        "/api/students/warnings?school_year=2024&semester=1&status=open&limit=5&offset=0",
+        "/api/students/headcounts?limit=5",
+    ):
+        assert call(warned, "leadership", url).status_code == 200, url
 
 
 def test_the_list_costs_the_same_with_more_warnings(warned: Campus) -> None:  # noqa: F811

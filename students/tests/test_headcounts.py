@@ -247,3 +247,68 @@ def test_the_api_costs_the_same_with_more_rows(counted: Campus) -> None:
         response = client.get("/api/students/headcounts")
     assert response.status_code == 200 and response.json()["count"] == 44
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def _batches(model: Any, rows: int, fields: list[Any] | None = None) -> int:
+    """How many statements the database splits `rows` inserted (or updated) rows into: SQLite
+    takes at most 999 parameters a statement, PostgreSQL 65,535."""
+    fields = fields or [f for f in model._meta.concrete_fields if not f.primary_key]
+    size = connection.ops.bulk_batch_size(fields, [None] * rows) or rows
+    return -(-rows // size)
+
+
+def _extra_batches(rows: int) -> int:
+    history = CohortCount.history.model
+    inserts = _batches(CohortCount, rows) + _batches(history, rows)
+    updates = _batches(CohortCount, rows, ["pk", "pk", "headcount", "note"]) + _batches(
+        history, rows
+    )
+    return inserts + updates - 4
+
+
+def test_the_import_costs_the_same_with_10_or_200_rows(campus: Campus) -> None:
+    by = campus.users["records"]
+    school = campus.world.school
+
+    def run(cohort: Any, rows: int, shift: int) -> list[int]:
+        lines = [
+            [cohort.code, cohort.starts_on + dt.timedelta(days=n), n + shift, ""]
+            for n in range(rows)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            excel_counts.import_headcounts(school, sheet(lines), today=TODAY, by=by)
+        return [len(captured)]
+
+    few = run(campus.k1, 10, 0) + run(campus.k1, 10, 1) + run(campus.k1, 10, 1)
+    many = run(campus.k2, 200, 0) + run(campus.k2, 200, 1) + run(campus.k2, 200, 1)
+    # Created, corrected, unchanged: the same statements, but for the database's own batches.
+    assert sum(many) - sum(few) == _extra_batches(200) - _extra_batches(10), (few, many)
+    assert few[2] == many[2] and few[2] < few[1]
+    assert CohortCount.objects.filter(cohort=campus.k2).count() == 200
+    count = CohortCount.objects.get(cohort=campus.k2, counted_on=campus.k2.starts_on)
+    assert count.headcount == 1
+    history = list(count.history.order_by("history_date", "history_id"))
+    assert [(h.headcount, h.history_type) for h in history] == [(0, "+"), (1, "~")]
+    assert {h.history_user for h in history} == {by}
+    assert {h.history_change_reason for h in history} == {"Nhập từ Excel"}
+
+
+def test_an_import_that_collides_writes_nothing(campus: Campus) -> None:
+    """All or nothing: a row already written under the import (a concurrent import of the same
+    class and day) leaves none of the file's rows, and a message instead of a 500."""
+    by = campus.users["records"]
+    school = campus.world.school
+    lines = [["CĐMN-K1", "30/09/2023", 6, ""], ["CĐTH-K2", "30/09/2024", 4, ""]]
+    real = excel_counts.bulk_create_with_history
+
+    def racing(*args: Any, **kwargs: Any) -> Any:
+        CohortCount.objects.create(
+            school=school, cohort=campus.k2, counted_on=dt.date(2024, 9, 30), headcount=9
+        )
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(excel_counts, "bulk_create_with_history", racing)
+        with pytest.raises(BadWorkbook, match="cùng lúc"):
+            excel_counts.import_headcounts(school, sheet(lines), today=TODAY, by=by)
+    assert not CohortCount.objects.filter(cohort=campus.k1).exists()

@@ -205,3 +205,71 @@ def test_the_migration_marks_the_teacher_training_programmes_of_every_level(worl
         )
     migration.mark_teacher_training(apps, None)
     assert dict(Programme.objects.values_list("code", "teacher_training")) == codes
+
+
+def remark(campus: Campus, index: int, **changed: Any) -> None:
+    student = campus.students[index]
+    grant = grant_of(campus, index)
+    values: dict[str, Any] = {
+        "starts_on": grant.starts_on, "ends_on": grant.ends_on,
+        "commitment_on": grant.commitment_on, "commitment": grant.commitment,
+        "funding": grant.funding, "tuition_per_month": grant.tuition_per_month,
+        "living_per_month": grant.living_per_month, **changed,
+    }  # fmt: skip
+    support.mark_supported(student, by=campus.users["records"], reason="Sửa mức", **values)
+
+
+def test_an_open_case_owes_what_the_corrected_mark_says(supported: Campus) -> None:
+    campus = supported
+    record(campus, 2, "withdrawn", dt.date(2024, 3, 15))
+    case = RepaymentCase.objects.get(student=campus.students[2])
+    assert case.months == 7 and case.amount == (TUITION + LIVING) * 7
+    remark(campus, 2, living_per_month=Decimal("4000000"))
+    case.refresh_from_db()
+    assert case.months == 7 and case.amount == (TUITION + Decimal("4000000")) * 7
+    # The support began later than first recorded: fewer months.
+    start = grant_of(campus, 2).starts_on
+    later = dt.date(start.year, start.month, 1) + dt.timedelta(days=62)
+    remark(campus, 2, starts_on=later)
+    case.refresh_from_db()
+    months = support.months_received(later, dt.date(2024, 3, 15), 10)
+    assert months < 7 and case.months == months
+    assert case.amount == (TUITION + Decimal("4000000")) * months
+    # While the student repays, the debt is still open: a correction still counts (the history
+    # keeps each figure and why it changed).
+    support.set_case_status(case, status=CaseStatus.REPAYING, by=campus.users["records"])
+    remark(campus, 2, tuition_per_month=Decimal("0"))
+    case.refresh_from_db()
+    assert case.amount == Decimal("4000000") * months
+    history = list(case.history.order_by("history_date", "history_id"))
+    assert [(h.months, h.amount) for h in history][:3] == [
+        (7, (TUITION + LIVING) * 7),
+        (7, (TUITION + Decimal("4000000")) * 7),
+        (months, (TUITION + Decimal("4000000")) * months),
+    ]
+    assert history[1].history_change_reason == "Tính lại theo mức hỗ trợ đã sửa"
+    assert history[1].history_user == campus.users["records"]
+
+
+@pytest.mark.parametrize("status", [CaseStatus.REPAID, CaseStatus.EXEMPT])
+def test_a_settled_case_keeps_its_figures(supported: Campus, status: str) -> None:
+    campus = supported
+    by = campus.users["records"]
+    record(campus, 2, "withdrawn", dt.date(2024, 3, 15))
+    case = RepaymentCase.objects.get(student=campus.students[2])
+    support.set_case_status(case, status=status, note="Quyết định số 12/QĐ", by=by)
+    remark(campus, 2, living_per_month=Decimal("4000000"))
+    case.refresh_from_db()
+    assert case.months == 7 and case.amount == (TUITION + LIVING) * 7
+    assert grant_of(campus, 2).living_per_month == Decimal("4000000")
+
+
+def test_a_case_recorded_by_hand_keeps_the_figures_typed(supported: Campus) -> None:
+    campus = supported
+    case = support.open_case(
+        grant_of(campus, 3), ground="not_in_education", happened_on=dt.date(2025, 6, 1),
+        months=12, amount=Decimal("50000000"), by=campus.users["records"],
+    )  # fmt: skip
+    remark(campus, 3, living_per_month=Decimal("4000000"))
+    case.refresh_from_db()
+    assert (case.months, case.amount) == (12, Decimal("50000000"))
