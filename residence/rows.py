@@ -1,25 +1,15 @@
-"""What the residence lists of a university's size need besides the template engine: a page of
-off-campus students read class by class from the classes' counts (no count over the school's
-students, no sort of all of them), and the links page's rows written in Python (a university has
-600 classes; the template engine took most of the page's time for them)."""
+"""What the off-campus lists of a university's size need: a page of off-campus students read
+class by class from the classes' counts (no count over the school's students, no sort of all of
+them)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from typing import overload
 
 from django.db.models import QuerySet
-from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
-from residence.figures import ClassCount
-from residence.models import Term
-from students.models import Cohort, Student
-
-# A stand-in for the id in a URL reversed once.
-_A = 987654321
+from students.models import Student
 
 
 class ByClass(Sequence[Student]):
@@ -64,32 +54,3 @@ class ByClass(Sequence[Student]):
             .order_by("cohort__code", "cohort_id", "name_key", "pk")
         )
         return list(rows[skip : skip + top - bottom])
-
-
-def link_rows(
-    cohorts: list[Cohort], counts: dict[int, ClassCount], term: Term, csrf_token: str
-) -> SafeString:
-    """The links page's rows: a class, its adviser, its off-campus students, how many declared,
-    the download of its codes and the form that renews them (same markup as the template wrote;
-    every value escaped)."""
-    if not cohorts:
-        empty = escape(_("Không có lớp nào."))
-        return mark_safe(f'<tr><td colspan="5" class="text-body-secondary">{empty}</td></tr>')
-    url = reverse("residence:cohort_links", args=[_A])
-    download, renew = escape(_("Tải mã (Excel)")), escape(_("Cấp lại"))
-    token = escape(csrf_token)
-    none = ClassCount(0, 0)
-    out = []
-    for cohort in cohorts:
-        count = counts.get(cohort.pk, none)
-        address = f"{url.replace(str(_A), str(cohort.pk))}?term={term.pk}"
-        adviser = escape(str(cohort.adviser)) if cohort.adviser else "—"
-        out.append(
-            f'<tr><td>{escape(cohort.code)}</td><td>{adviser}</td><td class="text-end">'
-            f'{count.off_campus}</td><td class="text-end">{count.declared}</td>\n'
-            f'<td class="d-flex gap-1"><a class="btn btn-sm btn-outline-primary" href="{address}">'
-            f'{download}</a>\n<form method="post" action="{address}"><input type="hidden" '
-            f'name="csrfmiddlewaretoken" value="{token}"><button class="btn btn-sm '
-            f'btn-outline-danger">{renew}</button></form></td></tr>'
-        )
-    return mark_safe("".join(out))  # every value above is escaped

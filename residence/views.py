@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -50,7 +49,7 @@ from residence.models import (
     Room,
     Term,
 )
-from residence.rows import ByClass, link_rows
+from residence.rows import ByClass
 from students import versions
 from students.access import member_school
 from students.models import Cohort, Student
@@ -484,14 +483,17 @@ def wards(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 def link_list(request: SignedInRequest) -> HttpResponse:
-    """The classes whose links the user may print, with how many declared."""
+    """The classes whose links the user may print, with how many declared, 50 a page."""
     school = _school(request)
     named = _named_or_403(request, school)
     term = _required_term(request, school)
-    cohorts = list(named.select_related("adviser").order_by("code"))
+    classes = named.select_related("adviser").order_by("code", "pk")
+    page = Paginator(classes, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The counts over the school's students are kept per version of its data.
+    counts = _class_counts(school, term)
+    none = figures.ClassCount(0, 0)
     context = _base(request, school, term)
-    # The counts kept per version, the rows written in Python (600 classes at a university).
-    context["rows"] = link_rows(cohorts, _class_counts(school, term), term, get_token(request))
+    context.update(page=page, rows=[(c, counts.get(c.pk, none)) for c in page.object_list])
     return render(request, "residence/links.html", context)
 
 

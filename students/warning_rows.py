@@ -1,24 +1,47 @@
 """The warning list's rows written in Python (a page of 50 warnings, each with the forms of its
 follow-up and its outcome: the template engine took two thirds of the page's time for them).
-Same markup as the template wrote; every value escaped."""
+Same markup as the template wrote, built with `format_html`, which escapes every value."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
+from typing import Any
 
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from students.models import AcademicWarning
 
-# A stand-in for the id in a URL reversed once.
-_A = 987654321
+_ROW = (
+    '\n  <tr id="w{pk}" data-warning="{pk}" data-status="{status}">\n'
+    "    <td>{cohort}</td>\n"
+    '    <td><a href="{student_url}">{code} {name}</a>{lifted}</td>\n'
+    '    <td><ul class="mb-0 ps-3">{reasons}</ul></td>\n'
+    "    <td>\n"
+    '      <span class="badge text-bg-secondary">{status_name}</span>\n'
+    "      {follow_up}\n"
+    "      {outcome}\n"
+    "    </td>\n"
+    "  </tr>"
+)
 
 
-def _url(pattern: str, pk: int) -> str:
-    return pattern.replace(str(_A), str(pk))
+class _Address:
+    """A URL with a row's id: reversed once (a reverse per row cost 40 µs, 150 of them a page),
+    the id put where `reverse` wrote a stand-in for it."""
+
+    STAND_IN = 987654321
+
+    def __init__(self, name: str) -> None:
+        before, found, after = reverse(name, args=[self.STAND_IN]).partition(str(self.STAND_IN))
+        if not found:
+            raise ValueError(name)
+        self.before, self.after = before, after
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.before}{int(pk)}{self.after}"
 
 
 def rows_html(
@@ -26,63 +49,66 @@ def rows_html(
 ) -> SafeString:
     """`lines`: (the warning, whether the user may follow it up, whether they may record its
     outcome)."""
-    student_url = reverse("students:student", args=[_A])
-    task_url = reverse("planning:task_detail", args=[_A])
-    follow_url = reverse("students:warning_follow_up", args=[_A])
-    outcome_url = reverse("students:warning_outcome", args=[_A])
-    token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
-    lifted = (
-        '<br><span class="badge text-bg-success">'
-        f"{escape(_('Kết quả mới không còn thuộc diện cảnh báo'))}</span>"
+    student_url = _Address("students:student")
+    task_url = _Address("planning:task_detail")
+    follow_url = _Address("students:warning_follow_up")
+    outcome_url = _Address("students:warning_outcome")
+    token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
+    lifted = format_html(
+        '<br><span class="badge text-bg-success">{}</span>',
+        _("Kết quả mới không còn thuộc diện cảnh báo"),
     )
-    due_word = escape(_("hạn"))
-    follow_form = (
-        f'{token}<input type="hidden" name="serves" value="{serves or ""}"><input name="due" '
+    follow_fields = format_html(
+        '{}<input type="hidden" name="serves" value="{}"><input name="due" '
         'class="form-control form-control-sm" style="width:8rem" placeholder="dd/mm/yyyy" '
-        f'aria-label="{escape(_("Hạn theo dõi"))}"><button class="btn btn-sm '
-        f'btn-outline-primary">{escape(_("Giao theo dõi"))}</button></form>'
-    )
-    outcome_form = (
-        f'{token}<textarea name="outcome" rows="1" class="form-control form-control-sm" '
-        f'maxlength="2000" aria-label="{escape(_("Kết quả xử lý"))}"></textarea><button '
-        f'class="btn btn-sm btn-outline-success mt-1">{escape(_("Ghi kết quả"))}</button></form>'
-    )
-    outcome_word = escape(_("Kết quả"))
-    out: list[str] = []
-    for warning, follows, records in lines:
-        pk, student = warning.pk, warning.student
-        reasons = "".join(f"<li>{escape(str(r))}</li>" for r in warning.reasons)
-        out.append(
-            f'\n  <tr id="w{pk}" data-warning="{pk}" data-status="{escape(warning.status)}">\n'
-            f"    <td>{escape(student.cohort.code)}</td>\n"
-            f'    <td><a href="{_url(student_url, student.pk)}">{escape(student.code or "—")} '
-            f"{escape(student.full_name)}</a>{lifted if warning.lifted else ''}</td>\n"
-            f'    <td><ul class="mb-0 ps-3">{reasons}</ul></td>\n    <td>\n'
-            f'      <span class="badge text-bg-secondary">'
-            f"{escape(str(warning.get_status_display()))}</span>\n      "
-        )
-        task = warning.task
+        'aria-label="{}"><button class="btn btn-sm btn-outline-primary">{}</button>',
+        token, serves or "", _("Hạn theo dõi"), _("Giao theo dõi"),
+    )  # fmt: skip
+    outcome_fields = format_html(
+        '{}<textarea name="outcome" rows="1" class="form-control form-control-sm" '
+        'maxlength="2000" aria-label="{}"></textarea><button class="btn btn-sm '
+        'btn-outline-success mt-1">{}</button>',
+        token, _("Kết quả xử lý"), _("Ghi kết quả"),
+    )  # fmt: skip
+    due_word, outcome_word = _("hạn"), _("Kết quả")
+
+    def row(warning: AcademicWarning, follows: bool, records: bool) -> dict[str, Any]:
+        student, task = warning.student, warning.task
+        follow_up: SafeString | str = ""
         if task is not None:
             due = f"{task.due_date:%d/%m/%Y}" if task.due_date else ""
-            out.append(
-                f'<br><a href="{_url(task_url, task.pk)}">{escape(task.code)}</a> {due_word} {due}'
+            follow_up = format_html(
+                '<br><a href="{}">{}</a> {} {}', task_url(task.pk), task.code, due_word, due
             )
         elif follows:
-            out.append(
-                f'\n      <form method="post" action="{_url(follow_url, pk)}" '
-                f'class="d-flex gap-1 mt-1">{follow_form}'
-            )
-        out.append("\n      ")
+            follow_up = format_html(
+                '\n      <form method="post" action="{}" class="d-flex gap-1 mt-1">{}</form>',
+                follow_url(warning.pk), follow_fields,
+            )  # fmt: skip
+        outcome: SafeString | str = ""
         if warning.outcome:
             on = f"{warning.outcome_on:%d/%m/%Y}" if warning.outcome_on else ""
-            out.append(
-                f'<div class="mt-1"><strong>{outcome_word} ({on}):</strong> '
-                f"{escape(warning.outcome)}</div>"
-            )
+            outcome = format_html(
+                '<div class="mt-1"><strong>{} ({}):</strong> {}</div>',
+                outcome_word, on, warning.outcome,
+            )  # fmt: skip
         elif records:
-            out.append(
-                f'\n      <form method="post" action="{_url(outcome_url, pk)}" class="mt-1">'
-                f"{outcome_form}"
-            )
-        out.append("\n    </td>\n  </tr>")
-    return mark_safe("".join(out))  # every value above is escaped
+            outcome = format_html(
+                '\n      <form method="post" action="{}" class="mt-1">{}</form>',
+                outcome_url(warning.pk), outcome_fields,
+            )  # fmt: skip
+        return {
+            "pk": warning.pk,
+            "status": warning.status,
+            "cohort": student.cohort.code,
+            "student_url": student_url(student.pk),
+            "code": student.code or "—",
+            "name": student.full_name,
+            "lifted": lifted if warning.lifted else "",
+            "reasons": format_html_join("", "<li>{}</li>", ((r,) for r in warning.reasons)),
+            "status_name": warning.get_status_display(),
+            "follow_up": follow_up,
+            "outcome": outcome,
+        }
+
+    return format_html_join("", _ROW, (row(*line) for line in lines))

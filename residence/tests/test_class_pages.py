@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.urls import reverse
 
 from conftest import commit
 from residence import figures, services
 from residence.tests.conftest import TODAY, Dorm
-from residence.tests.test_query_counts import grow
+from residence.tests.test_query_counts import grow, more_classes
 from students import services as students_services
+from students.models import Cohort
 
 ROW = re.compile(r"<tr><td>([^<]*)</td><td>")
 
@@ -110,3 +112,41 @@ def test_the_kept_counts_change_once_a_declaration_a_place_or_a_withdrawal_commi
     assert _link_row(dorm) == (row[0] - 2, row[1])
     listed = _listed(dorm, "records")
     assert s[3].code not in listed and s[5].code not in listed and s[4].code in listed
+
+
+def _links(dorm: Dorm, role: str, extra: str = "") -> tuple[int, str]:
+    address = reverse("residence:links") + f"?term={dorm.term.pk}{extra}"
+    response = dorm.client(role).get(address)
+    return response.status_code, response.content.decode()
+
+
+def test_the_links_page_lists_50_classes_a_page_the_51st_on_the_second(dorm: Dorm) -> None:
+    more_classes(dorm, 120)
+    school = dorm.campus.world.school
+    codes = list(
+        Cohort.objects.filter(school=school).order_by("code", "pk").values_list("code", flat=True)
+    )
+    status, first = _links(dorm, "records")
+    assert status == 200 and _codes(first, "cohorts") == codes[:50]
+    assert f"?term={dorm.term.pk}&page=2" in first  # the pager keeps the term
+    status, second = _links(dorm, "records", "&page=2")
+    assert status == 200 and _codes(second, "cohorts") == codes[50:100]
+    assert _codes(second, "cohorts")[0] == codes[50]
+    # The counts of a class on a later page are still read from the kept counts.
+    k1_page = codes.index(dorm.campus.k1.code) // 50 + 1
+    status, page = _links(dorm, "records", f"&page={k1_page}")
+    row = page.split(f"<tr><td>{dorm.campus.k1.code}</td>")[1].split("</tr>")[0]
+    k1 = figures.class_counts(dorm.term)[dorm.campus.k1.pk]
+    shown = [str(k1.off_campus), str(k1.declared)]
+    assert re.findall(r'<td class="text-end">(\d+)</td>', row) == shown
+    # The adviser names only class K1: one page, no pager.
+    status, adviser = _links(dorm, "adviser")
+    assert status == 200 and _codes(adviser, "cohorts") == [dorm.campus.k1.code]
+    assert "page=2" not in adviser
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1.5", "", "%00", "2" * 40])
+def test_a_bad_page_on_the_links_page_gives_a_page_not_a_500(dorm: Dorm, page: str) -> None:
+    more_classes(dorm, 60)
+    status, body = _links(dorm, "records", f"&page={page}")
+    assert status == 200 and len(_codes(body, "cohorts")) in (50, 10)

@@ -17,7 +17,7 @@ from conftest import commit
 from residence.models import Allocation, Declaration, Room
 from residence.tests.conftest import Dorm
 from students import versions
-from students.models import Student
+from students.models import Cohort, Student
 
 
 def grow(dorm: Dorm, factor: int) -> None:
@@ -56,6 +56,21 @@ def grow(dorm: Dorm, factor: int) -> None:
     commit()
 
 
+def more_classes(dorm: Dorm, total: int) -> None:
+    """Up to `total` active classes in the school (the new ones without students)."""
+    school = dorm.campus.world.school
+    have = Cohort.objects.filter(school=school).count()
+    Cohort.objects.bulk_create(
+        Cohort(
+            school=school, programme=dorm.campus.k1.programme, code=f"L{have + i:04d}",
+            intake_year=2024, starts_on=dt.date(2024, 9, 5),
+        )
+        for i in range(total - have)
+    )  # fmt: skip
+    versions.changed(school.pk)
+    commit()
+
+
 PAGES = [
     "residence:home", "residence:dormitory", "residence:allocations", "residence:declarations",
     "residence:wards", "residence:links",
@@ -88,4 +103,19 @@ def test_queries_are_the_same_with_2_and_20_times_the_students(dorm: Dorm, page:
     grow(dorm, 20)
     assert Student.objects.filter(school=dorm.campus.world.school).count() == 200
     assert counts(client, url) == base
+    assert base[0] <= 30
+
+
+def test_the_links_page_costs_the_same_with_2_and_120_classes(dorm: Dorm) -> None:
+    # Page 2: the last page (the first) with 5 classes, a page of 50 among three with 120.
+    url = reverse("residence:links") + f"?term={dorm.term.pk}&page=2"
+    client = dorm.client("records")
+    client.get(reverse("residence:home"))
+    grow(dorm, 2)
+    more_classes(dorm, 5)
+    base = counts(client, url)
+    more_classes(dorm, 120)
+    assert counts(client, url) == base
+    body = client.get(url).content.decode()
+    assert body.count("<tr><td>") == 50 and "2 / 3" in body
     assert base[0] <= 30
