@@ -207,7 +207,7 @@ PAGES: dict[str, tuple[str, dict[str, Any]]] = {
     "students": (
         "students:programme_create",
         {"code": "51140299", "name": "Giáo dục Thể chất", "level": "college", "mode": "full_time"},
-    ),  # fmt: skip
+    ),
     "residence": (
         "residence:term_create",
         {
@@ -217,7 +217,7 @@ PAGES: dict[str, tuple[str, dict[str, Any]]] = {
             "declare_from": "20/01/2027",
             "declare_until": "28/02/2027",
         },
-    ),  # fmt: skip
+    ),
     "training": (
         "training:partner_create",
         {"name": "Trường Đại học Sư phạm Mẫu", "kind": "university"},
@@ -232,7 +232,7 @@ PAGES: dict[str, tuple[str, dict[str, Any]]] = {
             "issuer_name": "Ban giám hiệu",
             "summary": "Hướng dẫn nhập học năm học mới",
         },
-    ),  # fmt: skip
+    ),
     "workload": ("workload:term_create", {"start_year": 2026, "semester": 1}),
 }
 
