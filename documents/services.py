@@ -17,6 +17,7 @@ from core.text import normalise
 from core.versioning import claim_version
 from documents.models import Document, DocumentReceipt
 from documents.references import symbol_key
+from organisations import merging
 from organisations.models import Organisation, OrganisationKind
 
 
@@ -31,6 +32,12 @@ class DuplicateDocument(DocumentError):
 
 
 _SUMMARY_LEAD = re.compile(r"^\s*(?:v/v|về việc|về)\s*[:.]?\s+", re.IGNORECASE)
+
+
+def ensure_open_school(school_id: int | None) -> None:
+    """A school merged into another keeps its register as history: no văn bản is added, changed
+    or archived there (organisations.merging)."""
+    merging.ensure_open_school(school_id, what=_("văn bản trong sổ"), error=DocumentError)
 
 
 def clean_summary(summary: str) -> str:
@@ -85,6 +92,7 @@ def register_document(
 ) -> Document:
     """Register a document or save a correction to its entry; a correction made on a form
     opened before someone else's save is refused (EditConflict) and writes nothing."""
+    ensure_open_school(document.school_id)
     claim_version(document, expected_version)
     document.summary = clean_summary(document.summary)
     document.refresh_symbol()
@@ -141,6 +149,7 @@ def withdraw_document(document: Document, *, reason: str, by: User) -> Document:
 
 @transaction.atomic
 def archive_document(document: Document, *, by: User) -> None:
+    ensure_open_school(document.school_id)
     stamp(document, by, _("Lưu trữ"))
     document.archive()
 
@@ -231,6 +240,7 @@ def send_document(
 def share_tasks(receipt: DocumentReceipt, shares: bool, *, by: User) -> DocumentReceipt:
     """The school lets the sender see the names of its tasks implementing the document (or stops
     doing so); the sender always sees their number."""
+    ensure_open_school(receipt.school_id)
     if receipt.shares_tasks != shares:
         receipt.shares_tasks = shares
         stamp(receipt, by, _("Chia sẻ tên nhiệm vụ") if shares else _("Thôi chia sẻ tên nhiệm vụ"))

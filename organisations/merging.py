@@ -16,8 +16,9 @@ papers and API routers plug in), run in order inside the recording transaction:
 
 Nothing is deleted or rewritten: the old school's rows stay where they were, scoped to the old
 school, and become its history. Once the merger is carried out (`Succession.carried_out_at`) the
-old school takes no new plan or task (`absorbed_by`, read by planning's lock) and its pages say
-where it went (`notice`).
+old school takes no new data in any domain (`ensure_open_school`, called by each domain's write
+services: plans and tasks, check-ins, emulation, students, residence, training, the register of
+văn bản, workload) and its pages say where it went (`notice`); reading stays open.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import stamp
+from core.errors import DomainError
 from core.text import fold, format_date
 from organisations.models import (
     Organisation,
@@ -123,13 +125,34 @@ def notice(succession: Succession) -> str:
     return str(text)
 
 
-def locked_message(succession: Succession) -> str:
+def locked_message(succession: Succession, what: str | Promise | None = None) -> str:
+    """What a write in the old school is told: where it went, and that `what` (by default its
+    plans and tasks) is kept as history and neither added to nor changed."""
+    if what is None:
+        what = gettext_lazy("kế hoạch, nhiệm vụ")
     return str(
-        _(
-            "%(notice)s Dữ liệu của trường được giữ làm lịch sử, không lập hay sửa kế hoạch, nhiệm vụ."
-        )
-        % {"notice": notice(succession)}
+        _("%(notice)s Dữ liệu của trường được giữ làm lịch sử, không lập hay sửa %(what)s.")
+        % {"notice": notice(succession), "what": what}
     )
+
+
+class SchoolMerged(OrganisationError):
+    """A write in a school merged into another: its data are history only."""
+
+
+def ensure_open_school(
+    school_id: int | None,
+    *,
+    what: str | Promise | None = None,
+    error: type[DomainError] = SchoolMerged,
+) -> None:
+    """Refuse a write in a school merged into another (`absorbed_by`): its rows stay as history,
+    readable, but nothing is added or changed. Every domain's write services call it where the
+    school is known, raising their own error class (`error`) so their pages show the message;
+    `what` names the domain's data in the message ("hồ sơ thi đua", "văn bản"…)."""
+    succession = absorbed_by(school_id)
+    if succession is not None:
+        raise error(locked_message(succession, what))
 
 
 # Units ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from core.models import Archivable
 from core.versioning import Versioned, claim_version
 from documents.models import Document
 from documents.services import in_register
-from organisations.merging import absorbed_by, locked_message
+from organisations import merging
 from organisations.models import Organisation
 from planning import figures_cache, notices, numbering
 from planning.models import (
@@ -61,9 +61,7 @@ def open_amendment_of(plan: Plan) -> PlanAmendment | None:
 
 def ensure_open_school(school_id: int) -> None:
     """A school merged into another keeps its plans as history: nothing is added or changed."""
-    succession = absorbed_by(school_id)
-    if succession is not None:
-        raise PlanLocked(locked_message(succession))
+    merging.ensure_open_school(school_id, error=PlanLocked)
 
 
 def ensure_editable(plan: Plan) -> str | None:

@@ -108,6 +108,7 @@ def _once(row: Row, student: Student, seen: dict[int, int]) -> bool:
 
 def read_allocations(term: Term, data: bytes) -> ReadResult:
     """Check every place of the file against the term's rooms and places; writes nothing."""
+    services.ensure_open_school(term.school_id)
     sheet = open_sheet(data, ALLOCATION_COLUMNS, sheet=ALLOCATIONS_SHEET, max_rows=MAX_ROWS)
     directory = Directory(term.school_id)
     rooms = list(
@@ -245,6 +246,7 @@ def _allocate_rows(term: Term, result: ReadResult, *, by: User) -> None:
 
 
 def read_declarations(term: Term, data: bytes) -> ReadResult:
+    services.ensure_open_school(term.school_id)
     sheet = open_sheet(data, DECLARATION_COLUMNS, sheet=DECLARATIONS_SHEET, max_rows=MAX_ROWS)
     directory = Directory(term.school_id)
     existing = {d.student_id: d for d in Declaration.objects.filter(term=term)}

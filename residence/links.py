@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from residence.models import DeclarationLink, Term
-from residence.services import ResidenceError
+from residence.services import ResidenceError, ensure_open_school
 from students.models import Student
 
 SALT = "residence.declare"
@@ -50,6 +50,7 @@ def issue(
     term: Term, students: Iterable[Student], *, by: User, renew: bool = False
 ) -> list[DeclarationLink]:
     """Each student's link for the term (made when missing; `renew` revokes the old ones)."""
+    ensure_open_school(term.school_id)
     students = list(students)
     existing = {
         link.student_id: link

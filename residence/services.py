@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.audit import stamp
 from core.clock import today
 from core.errors import DomainError
+from organisations import merging
 from residence.models import (
     Allocation,
     Building,
@@ -36,8 +37,17 @@ class ResidenceError(DomainError):
     pass
 
 
+def ensure_open_school(school_id: int | None) -> None:
+    """A school merged into another keeps its residence records as history: nothing is added or
+    changed, by the school or by a student's link (organisations.merging)."""
+    merging.ensure_open_school(
+        school_id, what=_("thông tin nội trú, ngoại trú"), error=ResidenceError
+    )
+
+
 @transaction.atomic
 def save_term(term: Term, *, by: User) -> Term:
+    ensure_open_school(term.school_id)
     if term.ends_on < term.starts_on:
         raise ResidenceError(_("Ngày kết thúc học kỳ trước ngày bắt đầu."))
     if term.declare_until < term.declare_from:
@@ -83,6 +93,7 @@ def _check_occupants(rooms: Q, gender: str, where: str) -> None:
 
 @transaction.atomic
 def save_building(building: Building, *, by: User) -> Building:
+    ensure_open_school(building.school_id)
     if building.pk:
         # Rooms of no gender of their own follow the building's.
         _check_occupants(
@@ -96,6 +107,7 @@ def save_building(building: Building, *, by: User) -> Building:
 
 @transaction.atomic
 def save_room(room: Room, *, by: User) -> Room:
+    ensure_open_school(room.building.school_id)
     clash = Room.objects.active().filter(building=room.building, name=room.name)
     if room.pk:
         clash = clash.exclude(pk=room.pk)
@@ -202,6 +214,7 @@ def allocate(
     note: str = "",
     by: User,
 ) -> Allocation:
+    ensure_open_school(term.school_id)
     bed = check_place(term, student, room, bed)
     allocation = Allocation(
         term=term,
@@ -220,6 +233,7 @@ def allocate(
 
 @transaction.atomic
 def leave(allocation: Allocation, *, on: dt.date, by: User, reason: str = "") -> Allocation:
+    ensure_open_school(allocation.term.school_id)
     if allocation.left_on is not None:
         raise ResidenceError(_("Người học đã rời phòng này."))
     if on < allocation.moved_in_on:
@@ -290,6 +304,7 @@ def declare(
 ) -> Declaration:
     """The student's address for the term (replaces an earlier one; a student declares only in
     the term's window, the school at any time)."""
+    ensure_open_school(term.school_id)
     _check_student(term, student)
     if source == Source.LINK and not term.window_open(today):
         raise ResidenceError(
@@ -312,6 +327,7 @@ def declare(
 
 @transaction.atomic
 def record_inspection(inspection: Inspection, *, by: User) -> Inspection:
+    ensure_open_school(inspection.term.school_id)
     if inspection.kind == InspectionKind.ROOM:
         if (
             inspection.room is None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.audit import stamp
 from core.errors import DomainError
 from core.text import format_number
+from organisations import merging
 from organisations.models import Organisation, Position
 from planning import services as plan_services
 from planning.models import Plan, Task
@@ -36,6 +37,11 @@ from tracking.services import CheckInData, TrackingError, submit_checkin
 
 class WarningError(DomainError):
     pass
+
+
+def ensure_open_school(school_id: int | None) -> None:
+    """A school merged into another keeps its students' records as history (organisations.merging)."""
+    merging.ensure_open_school(school_id, what=_("hồ sơ người học"), error=WarningError)
 
 
 def term_day(school_year: int, semester: int) -> dt.date:
@@ -87,6 +93,7 @@ def reasons_for(result: TermResult, rules: Iterable[WarningRule]) -> list[str]:
 def refresh_warnings(school: Organisation, results: Iterable[TermResult], *, by: User) -> int:
     """Warn the students whose results meet a condition; a warning whose student no longer
     meets any is marked lifted (kept, with its follow-up). How many warnings are open."""
+    ensure_open_school(school.pk)
     rules_by_day: dict[dt.date, list[WarningRule]] = {}
     results = list(results)
     existing = {
@@ -150,6 +157,7 @@ def follow_up(
     task of a unit's own, it serves a task of the school's (`serves`: e.g. keeping student
     numbers through the course). The task names the class and the semester, never the student
     (the plan is read by all staff)."""
+    ensure_open_school(warning.school_id)
     if warning.task_id is not None:
         raise WarningError(_("Cảnh báo này đã có nhiệm vụ theo dõi."))
     if plan.school_id != warning.school_id or plan.is_archived:
@@ -202,6 +210,7 @@ def follow_up(
 
 @transaction.atomic
 def record_outcome(warning: AcademicWarning, *, outcome: str, on: dt.date, by: User) -> None:
+    ensure_open_school(warning.school_id)
     text = outcome.strip()
     if not text:
         raise WarningError(_("Cần ghi kết quả xử lý."))
@@ -247,6 +256,7 @@ def save_rule(
 ) -> WarningRule:
     """A condition of the school's own regulation (it replaces the national conditions of the
     same key from `valid_from`)."""
+    ensure_open_school(school.pk)
     if key not in RuleKey.values:
         raise WarningError(_("Điều kiện không hợp lệ."))
     if threshold < 0 or threshold >= Decimal("1e12"):
@@ -269,6 +279,7 @@ def save_rule(
 @transaction.atomic
 def end_rule(rule: WarningRule, *, on: dt.date, by: User) -> None:
     """The school's condition no longer applies after `on` (kept, with its history)."""
+    ensure_open_school(rule.school_id)
     if rule.school_id is None:
         raise WarningError(_("Điều kiện của Bộ không sửa ở đây: hãy thêm quy định của trường."))
     if on < rule.valid_from:

@@ -25,6 +25,7 @@ from core.sheets.rows import Lookup, Row, check_unique
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import Out, SheetWriter
 from core.text import format_date
+from organisations import merging
 from organisations.models import Organisation
 from students import feeds, figures, services, support
 from students.models import (
@@ -135,6 +136,7 @@ def _label(code: str, name: str, birth: dt.date | None) -> str:
 
 def read_students(school: Organisation, data: bytes) -> ReadResult:
     """Check every row of the student list against the school; writes nothing."""
+    merging.ensure_open_school(school.pk, what=_("hồ sơ người học"))
     sheet = open_sheet(data, STUDENT_COLUMNS, sheet=STUDENTS_SHEET, max_rows=MAX_ROWS)
     directory = Directory(school.pk)
     cohorts = Lookup(Cohort.objects.active().filter(school=school), ["code"], _("lớp"))
@@ -257,6 +259,7 @@ def import_students(school: Organisation, data: bytes, *, by: User) -> ReadResul
 
 def read_changes(school: Organisation, data: bytes) -> ReadResult:
     """Check every change of status against the school's students; writes nothing."""
+    merging.ensure_open_school(school.pk, what=_("hồ sơ người học"))
     sheet = open_sheet(data, CHANGE_COLUMNS, sheet=CHANGES_SHEET, max_rows=MAX_ROWS)
     directory = Directory(school.pk)
     existing: dict[tuple[int, str, dt.date], StatusChange] = {}

@@ -17,6 +17,7 @@ from core.sheets.rows import Lookup
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import SheetWriter
 from core.text import format_date
+from organisations import merging
 from organisations.models import Organisation
 from students.models import Cohort
 from students.models_counts import MAX_HEADCOUNT, CohortCount
@@ -33,6 +34,7 @@ HEADCOUNT_COLUMNS = [
 
 def read_headcounts(school: Organisation, data: bytes, *, today: dt.date) -> ReadResult:
     """Check every row against the school's classes; writes nothing."""
+    merging.ensure_open_school(school.pk, what=_("hồ sơ người học"))
     sheet = open_sheet(data, HEADCOUNT_COLUMNS, sheet=HEADCOUNTS_SHEET, max_rows=MAX_ROWS)
     cohorts = Lookup(Cohort.objects.active().filter(school=school), ["code"], _("lớp"))
     existing = {(c.cohort_id, c.counted_on): c for c in CohortCount.objects.filter(school=school)}

@@ -17,6 +17,7 @@ from core.sheets.reading import ReadResult
 from core.sheets.rows import Row
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import SheetWriter
+from organisations import merging
 from organisations.models import Organisation
 from students import alerts
 from students.excel import CODE, MAX_ROWS, Directory, _identity, _label
@@ -84,6 +85,7 @@ def _numbers(row: Row) -> dict[str, Any]:
 
 def read_results(school: Organisation, data: bytes) -> ReadResult:
     """Check every row against the school's students; writes nothing."""
+    merging.ensure_open_school(school.pk, what=_("hồ sơ người học"))
     sheet = open_sheet(data, RESULT_COLUMNS, sheet=RESULTS_SHEET, max_rows=MAX_ROWS)
     directory = Directory(school.pk)
     existing = {

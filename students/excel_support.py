@@ -17,6 +17,7 @@ from core.sheets.reading import ReadResult
 from core.sheets.sheet import Column, open_sheet
 from core.sheets.writing import Out, SheetWriter
 from core.text import format_date
+from organisations import merging
 from organisations.models import Organisation
 from students import support
 from students.excel import CODE, MAX_ROWS, Directory, _choices, _identity, _label
@@ -62,6 +63,7 @@ def _shown(value: Any) -> str:
 def read_grants(school: Organisation, data: bytes) -> ReadResult:
     """Check every row against the school's students in teacher-training programmes; writes
     nothing."""
+    merging.ensure_open_school(school.pk, what=_("hồ sơ người học"))
     sheet = open_sheet(data, GRANT_COLUMNS, sheet=GRANTS_SHEET, max_rows=MAX_ROWS)
     directory = Directory(school.pk)
     existing = {g.student_id: g for g in SupportGrant.objects.active().filter(school=school)}

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.audit import stamp
 from core.errors import DomainError
 from core.text import fold
+from organisations import merging
 from organisations.models import Organisation
 from students import feeds, support, versions
 from students.models import (
@@ -53,6 +54,12 @@ RECORDED_KINDS = tuple(kind for kind in ChangeKind.values if kind != ChangeKind.
 AWAY = frozenset({Status.SUSPENDED, Status.DEFERRED})
 
 
+def ensure_open_school(school_id: int | None) -> None:
+    """A school merged into another keeps its students' records as history: nothing is added or
+    changed (organisations.merging)."""
+    merging.ensure_open_school(school_id, what=_("hồ sơ người học"), error=StudentsError)
+
+
 def _in_school(unit: Organisation | None, school_id: int, what: str) -> None:
     if unit is not None and unit.school_id != school_id and unit.pk != school_id:
         raise StudentsError(_("%(what)s không thuộc trường này.") % {"what": what})
@@ -60,6 +67,7 @@ def _in_school(unit: Organisation | None, school_id: int, what: str) -> None:
 
 @transaction.atomic
 def save_programme(programme: Programme, *, by: User) -> Programme:
+    ensure_open_school(programme.school_id)
     _in_school(programme.faculty, programme.school_id, _("Khoa quản lý"))
     clash = Programme.objects.active().filter(
         school_id=programme.school_id,
@@ -82,6 +90,7 @@ def save_programme(programme: Programme, *, by: User) -> Programme:
 
 @transaction.atomic
 def archive_programme(programme: Programme, *, by: User) -> None:
+    ensure_open_school(programme.school_id)
     if Cohort.objects.active().filter(programme=programme).exists():
         raise StudentsError(_("Ngành/nghề còn lớp đang theo dõi: hãy lưu trữ các lớp trước."))
     stamp(programme, by, _("Lưu trữ"))
@@ -92,6 +101,7 @@ def archive_programme(programme: Programme, *, by: User) -> None:
 @transaction.atomic
 def set_quota(programme: Programme, year: int, quota: int, *, by: User) -> Intake:
     """The programme's quota for the year's intake (created or changed)."""
+    ensure_open_school(programme.school_id)
     if programme.is_archived:
         raise StudentsError(_("Ngành/nghề đã lưu trữ."))
     if not 1990 <= year <= 2100:
@@ -121,6 +131,7 @@ def record_enrolment(
     by: User,
 ) -> EnrolmentCount:
     """The intake's figures on a date (a second count on the same date replaces the first)."""
+    ensure_open_school(intake.programme.school_id)
     if min(applications, admitted, enrolled) < 0:
         raise StudentsError(_("Số liệu không được âm."))
     if admitted > applications:
@@ -141,6 +152,7 @@ def record_enrolment(
 
 @transaction.atomic
 def save_cohort(cohort: Cohort, *, by: User) -> Cohort:
+    ensure_open_school(cohort.school_id)
     if cohort.programme.school_id != cohort.school_id:
         raise StudentsError(_("Ngành/nghề không thuộc trường này."))
     if cohort.adviser is not None and cohort.adviser.school_id != cohort.school_id:
@@ -158,6 +170,7 @@ def save_cohort(cohort: Cohort, *, by: User) -> Cohort:
 
 @transaction.atomic
 def save_student(student: Student, *, by: User, reason: str | None = None) -> Student:
+    ensure_open_school(student.school_id)
     if student.cohort.school_id != student.school_id:
         raise StudentsError(_("Lớp không thuộc trường này."))
     if student.code:
@@ -185,6 +198,7 @@ def save_students(
     """Write many students of the school at once (a list imported from the training-management
     program): new ones created, known ones updated, each with its history row, in a few queries
     whatever their number; the same checks as `save_student`. How many were written."""
+    ensure_open_school(school.pk)
     if not students:
         return 0
     cohort_ids = {s.cohort_id for s in students}
@@ -273,6 +287,7 @@ def record_change(
 ) -> StatusChange:
     """A change of status on a date; the student's current status follows the latest change. A
     supported student whose change the support's rules name goes onto the repayment list."""
+    ensure_open_school(student.school_id)
     if kind not in RECORDED_KINDS:
         raise StudentsError(_("Loại thay đổi không hợp lệ."))
     if new_programme is not None and (
@@ -303,6 +318,7 @@ def record_change(
 
 @transaction.atomic
 def set_records_office(school: Organisation, office: Organisation, *, by: User) -> RecordsOffice:
+    ensure_open_school(school.pk)
     _in_school(office, school.pk, _("Phòng"))
     record = RecordsOffice.objects.filter(school=school).first() or RecordsOffice(school=school)
     record.office = office

@@ -21,6 +21,7 @@ from core.audit import stamp
 from core.clock import school_year_of
 from core.errors import DomainError
 from core.versioning import EditConflict, claim_version
+from organisations import merging
 from organisations.models import Organisation
 from students import notices
 from students.models import ChangeKind, StatusChange, Student
@@ -39,6 +40,11 @@ MAX_AMOUNT = Decimal("100000000")  # đồng a month: anything above is a typing
 
 class SupportError(DomainError):
     pass
+
+
+def ensure_open_school(school_id: int | None) -> None:
+    """A school merged into another keeps its students' records as history (organisations.merging)."""
+    merging.ensure_open_school(school_id, what=_("hồ sơ người học"), error=SupportError)
 
 
 def months_received(starts_on: dt.date, ends_on: dt.date, cap: int | None) -> int:
@@ -82,6 +88,7 @@ def mark_supported(
     already recorded after `starts_on` that the rules name puts them on the repayment list.
     `expected_version`: the mark's version the form was opened at (an edit saved in between is
     refused with EditConflict, nothing written)."""
+    ensure_open_school(student.school_id)
     problems = grant_problems(student, starts_on=starts_on, ends_on=ends_on, funding=funding)
     if problems:
         raise SupportError(problems[0][1])
@@ -228,6 +235,7 @@ def grant_problems(
 def unmark(grant: SupportGrant, *, by: User, expected_version: int | None = None) -> None:
     """The mark given by mistake: archived (its history and any case stay). A mark that led to a
     repayment case is not a mistake to wipe: its support ends with the case instead."""
+    ensure_open_school(grant.school_id)
     if grant.is_archived:
         raise SupportError(_("Người học không còn được đánh dấu hưởng hỗ trợ."))
     claim_version(grant, expected_version)
@@ -307,6 +315,7 @@ def open_case(
 ) -> RepaymentCase:
     """A case found by the school itself (e.g. not working in education two years after
     graduating), with what the student received when known."""
+    ensure_open_school(grant.school_id)
     if grant.is_archived:
         raise SupportError(_("Người học không còn được đánh dấu hưởng hỗ trợ."))
     if ground not in Ground.values:
@@ -334,6 +343,7 @@ def open_case(
 @transaction.atomic
 def set_case_status(case: RepaymentCase, *, status: str, note: str = "", by: User) -> None:
     """Where the case stands (notified, repaying, repaid, exempt), with why; never deleted."""
+    ensure_open_school(case.school_id)
     if status not in CaseStatus.values:
         raise SupportError(_("Tình trạng không hợp lệ."))
     if status == CaseStatus.EXEMPT and not note.strip():
@@ -352,6 +362,7 @@ def save_report(
     school: Organisation, *, school_year: int, dated: dt.date, recipient: str = "", by: User
 ) -> SupportReport:
     """The school's report on a school year (one per year; asking again changes its date)."""
+    ensure_open_school(school.pk)
     if not 2020 <= school_year <= 2100:
         raise SupportError(_("Năm học không hợp lệ."))
     if dated < dt.date(school_year, 9, 1):
@@ -393,6 +404,7 @@ def save_school_rule(
     """A rule of the school's own (its regulation): the changes it names put a supported student
     on the repayment list too, beside the national grounds, from `valid_from`; its other grounds
     (one sentence each) are recorded by hand when found."""
+    ensure_open_school(school.pk)
     grounds = [g.strip()[:500] for g in other_grounds or [] if g.strip()]
     if any(t not in SCHOOL_TRIGGERS for t in triggers) or len(set(triggers)) != len(triggers):
         raise SupportError(_("Loại thay đổi không hợp lệ."))
@@ -426,6 +438,7 @@ def end_school_rule(
 ) -> None:
     """The school's own ground no longer applies after `on` (the row stays, with its history);
     the national rules change only by a new dated row, never here."""
+    ensure_open_school(rule.school_id)
     if rule.school_id is None:
         raise SupportError(
             _("Quy định của Nhà nước không sửa ở đây: hãy thêm quy định của trường.")

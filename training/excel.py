@@ -62,6 +62,7 @@ def _shown(value: Any) -> str:
 
 def read_participants(course: Course, data: bytes) -> ReadResult:
     """Check every row of the file against the course's list; writes nothing."""
+    services.ensure_open_school(course.school_id)
     sheet = open_sheet(data, PARTICIPANT_COLUMNS, sheet=PARTICIPANTS_SHEET, max_rows=MAX_ROWS)
     existing = list(Participant.objects.active().filter(course=course))
     by_code = {p.code.casefold(): p for p in existing if p.code}

@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.text import fold
 from core.versioning import claim_version
 from documents.models import Document
+from organisations import merging
 from organisations.models import Organisation
 from students import feeds
 from students import services as students_services
@@ -39,6 +40,14 @@ from training.models import (
 
 class TrainingError(DomainError):
     pass
+
+
+def ensure_open_school(school_id: int | None) -> None:
+    """A school merged into another keeps its training records as history: nothing is added or
+    changed (organisations.merging)."""
+    merging.ensure_open_school(
+        school_id, what=_("hồ sơ mở ngành, khoá bồi dưỡng"), error=TrainingError
+    )
 
 
 def _in_school(unit: Organisation | None, school_id: int, what: str) -> None:
@@ -68,6 +77,7 @@ def _open_for_documents(step: DossierStep) -> None:
 
 @transaction.atomic
 def set_training_office(school: Organisation, office: Organisation, *, by: User) -> TrainingOffice:
+    ensure_open_school(school.pk)
     _in_school(office, school.pk, _("Phòng"))
     record = TrainingOffice.objects.filter(school=school).first() or TrainingOffice(school=school)
     record.office = office
@@ -82,6 +92,7 @@ def set_training_office(school: Organisation, office: Organisation, *, by: User)
 @transaction.atomic
 def adopt_steps(school: Organisation, *, on: dt.date, by: User) -> list[StepTemplate]:
     """The school's own copy of the national steps in force, from `on`, to adjust."""
+    ensure_open_school(school.pk)
     current = StepTemplate.in_force(on, school.pk)
     if any(step.school_id == school.pk for step in current):
         raise TrainingError(_("Trường đã có quy trình mở ngành riêng đang áp dụng."))
@@ -103,6 +114,7 @@ def save_step_template(
     step: StepTemplate, *, by: User, expected_version: int | None = None
 ) -> StepTemplate:
     """A step of the school's own procedure (the national ones are not edited here)."""
+    ensure_open_school(step.school_id)
     if step.school_id is None:
         raise TrainingError(
             _("Bước của quy trình chung không sửa được: hãy áp dụng quy trình riêng.")
@@ -123,6 +135,7 @@ def save_step_template(
 @transaction.atomic
 def end_step_template(step: StepTemplate, *, on: dt.date, by: User) -> StepTemplate:
     """The step no longer applies after `on` (kept, with its history)."""
+    ensure_open_school(step.school_id)
     if step.school_id is None:
         raise TrainingError(
             _("Bước của quy trình chung không sửa được: hãy áp dụng quy trình riêng.")
@@ -149,6 +162,7 @@ def _check_dossier(dossier: Dossier) -> None:
 def create_dossier(dossier: Dossier, *, by: User) -> Dossier:
     """A new dossier with the steps of the procedure in force on its first day; each step's
     due date follows the one before by the days the step usually takes."""
+    ensure_open_school(dossier.school_id)
     if dossier.pk is not None:
         raise TrainingError(_("Hồ sơ đã có."))
     dossier.status = DossierStatus.IN_PROGRESS
@@ -170,6 +184,7 @@ def create_dossier(dossier: Dossier, *, by: User) -> Dossier:
 
 @transaction.atomic
 def save_dossier(dossier: Dossier, *, by: User, expected_version: int | None = None) -> Dossier:
+    ensure_open_school(dossier.school_id)
     if dossier.pk is None:
         raise TrainingError(_("Hồ sơ chưa được tạo."))
     claim_version(dossier, expected_version)
@@ -189,6 +204,7 @@ def save_dossier(dossier: Dossier, *, by: User, expected_version: int | None = N
 
 @transaction.atomic
 def archive_dossier(dossier: Dossier, *, by: User) -> None:
+    ensure_open_school(dossier.school_id)
     if dossier.status == DossierStatus.OPENED:
         raise TrainingError(_("Ngành đã mở từ hồ sơ này: hồ sơ được giữ lại."))
     stamp(dossier, by, _("Lưu trữ"))
@@ -216,6 +232,7 @@ def save_step(
     step: DossierStep, *, by: User, today: dt.date, expected_version: int | None = None
 ) -> DossierStep:
     """A step of the dossier: changed, or added by the school."""
+    ensure_open_school(step.dossier.school_id)
     claim_version(step, expected_version)
     _check_step(step, today)
     stamp(step, by)
@@ -225,6 +242,7 @@ def save_step(
 
 @transaction.atomic
 def archive_step(step: DossierStep, *, by: User) -> None:
+    ensure_open_school(step.dossier.school_id)
     if step.dossier.status != DossierStatus.IN_PROGRESS:
         raise TrainingError(_("Hồ sơ không còn ở tình trạng đang thực hiện."))
     if StepDocument.objects.active().filter(step=step).exists():
@@ -237,6 +255,7 @@ def archive_step(step: DossierStep, *, by: User) -> None:
 def link_document(
     step: DossierStep, document: Document, *, note: str = "", by: User
 ) -> StepDocument:
+    ensure_open_school(step.dossier.school_id)
     _open_for_documents(step)
     _document_of(document, step.dossier.school_id)
     if StepDocument.objects.active().filter(step=step, document=document).exists():
@@ -249,6 +268,7 @@ def link_document(
 
 @transaction.atomic
 def unlink_document(link: StepDocument, *, by: User) -> None:
+    ensure_open_school(link.step.dossier.school_id)
     _open_for_documents(link.step)
     stamp(link, by, _("Gỡ văn bản"))
     link.archive()
@@ -276,6 +296,7 @@ def missing_for_opening(dossier: Dossier) -> list[str]:
 def open_programme(dossier: Dossier, *, by: User) -> Programme:
     """The programme in the students' register, made from the dossier once every step is done
     and the decision is recorded."""
+    ensure_open_school(dossier.school_id)
     locked = Dossier._base_manager.select_for_update().get(pk=dossier.pk)
     missing = missing_for_opening(locked)
     if missing:
@@ -299,6 +320,7 @@ def open_programme(dossier: Dossier, *, by: User) -> Programme:
 
 @transaction.atomic
 def save_partner(partner: Partner, *, by: User, expected_version: int | None = None) -> Partner:
+    ensure_open_school(partner.school_id)
     claim_version(partner, expected_version)
     partner.name = " ".join(partner.name.split())
     # Compared without case, diacritics or spacing (SQLite folds ASCII letters only).
@@ -313,6 +335,7 @@ def save_partner(partner: Partner, *, by: User, expected_version: int | None = N
 
 @transaction.atomic
 def archive_partner(partner: Partner, *, by: User) -> None:
+    ensure_open_school(partner.school_id)
     if Course.objects.active().filter(partner=partner).exists():
         raise TrainingError(_("Đơn vị còn khóa học đang theo dõi: hãy lưu trữ các khóa trước."))
     stamp(partner, by, _("Lưu trữ"))
@@ -330,6 +353,7 @@ def _check_course(course: Course) -> None:
 
 @transaction.atomic
 def save_course(course: Course, *, by: User, expected_version: int | None = None) -> Course:
+    ensure_open_school(course.school_id)
     claim_version(course, expected_version)
     _check_course(course)
     stamp(course, by)
@@ -340,6 +364,7 @@ def save_course(course: Course, *, by: User, expected_version: int | None = None
 
 @transaction.atomic
 def archive_course(course: Course, *, by: User) -> None:
+    ensure_open_school(course.school_id)
     stamp(course, by, _("Lưu trữ"))
     course.archive()
     feeds.refresh(course.school_id, by=by)
@@ -347,6 +372,7 @@ def archive_course(course: Course, *, by: User) -> None:
 
 @transaction.atomic
 def record_certificates(issue: CertificateIssue, *, by: User) -> CertificateIssue:
+    ensure_open_school(issue.course.school_id)
     course = issue.course
     if course.is_archived:
         raise TrainingError(_("Khóa học đã lưu trữ."))
@@ -363,6 +389,7 @@ def record_certificates(issue: CertificateIssue, *, by: User) -> CertificateIssu
 
 @transaction.atomic
 def archive_certificates(issue: CertificateIssue, *, by: User) -> None:
+    ensure_open_school(issue.course.school_id)
     stamp(issue, by, _("Lưu trữ"))
     issue.archive()
     feeds.refresh(issue.course.school_id, by=by)
@@ -370,6 +397,7 @@ def archive_certificates(issue: CertificateIssue, *, by: User) -> None:
 
 @transaction.atomic
 def save_participant(participant: Participant, *, by: User) -> Participant:
+    ensure_open_school(participant.course.school_id)
     if participant.course.is_archived:
         raise TrainingError(_("Khóa học đã lưu trữ."))
     if participant.certificate_on is not None and not participant.certificate_no:

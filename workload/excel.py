@@ -47,6 +47,7 @@ def _key(value: Any) -> str:
 
 def read_sections(term: Term, data: bytes) -> ReadResult:
     """Check every row of the uploaded sheet against the semester; writes nothing."""
+    services.ensure_open_school(term.school_id)
     sheet = open_sheet(data, SHEET_COLUMNS, max_rows=MAX_ROWS)
     position = sheet.positions
     rules = services.rules_for(term)

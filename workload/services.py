@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.audit import stamp
 from core.errors import DomainError
 from core.text import format_number
+from organisations import merging
 from organisations.models import Position
 from workload import norms, notices
 from workload.balancer import instance as problem
@@ -38,6 +39,12 @@ SizeBand = tuple[int, int | None, Decimal]
 
 class WorkloadError(DomainError):
     """A rule of the workload module was broken; the message is shown as is."""
+
+
+def ensure_open_school(school_id: int | None) -> None:
+    """A school merged into another keeps its teaching loads as history: no term, section or
+    balancing run is added or changed (organisations.merging)."""
+    merging.ensure_open_school(school_id, what=_("khối lượng giảng dạy"), error=WorkloadError)
 
 
 def rules_for(term: Term) -> RuleSet:
@@ -68,6 +75,7 @@ def refresh_hours(section: Section, rules: RuleSet, bands: list[SizeBand] | None
 
 @transaction.atomic
 def save_section(section: Section, *, by: User) -> Section:
+    ensure_open_school(section.term.school_id)
     refresh_hours(section, rules_for(section.term))
     stamp(section, by)
     section.save()
@@ -232,6 +240,7 @@ def build_instance(term: Term, *, previous: str | None = "assigned_to") -> probl
 @transaction.atomic
 def start_run(term: Term, *, by: User, time_limit: int = 60) -> BalanceRun:
     """Queue a balancing run; the worker picks it up after the transaction commits."""
+    ensure_open_school(term.school_id)
     if term.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise WorkloadError(_("Đang có một lượt phân công tự động chưa xong."))
     if not 5 <= time_limit <= 900:
@@ -421,6 +430,7 @@ def apply_run(run: BalanceRun, *, by: User) -> int:
     """Make the run's assignment the semester's assignment; returns how many sections changed.
 
     Refused for whatever the preview shows as blocking (the page shows the same list first)."""
+    ensure_open_school(run.term.school_id)
     run = BalanceRun.objects.select_for_update().select_related("term").get(pk=run.pk)
     preview = apply_preview(run)
     if preview.blocking:
@@ -446,6 +456,7 @@ def undo_apply(run: BalanceRun, *, by: User) -> tuple[int, list[str]]:
 
     A section changed since (locked or reassigned by hand) keeps its new lecturer: returns how
     many were given back and the codes of those left as they are."""
+    ensure_open_school(run.term.school_id)
     run = BalanceRun.objects.select_for_update().select_related("term").get(pk=run.pk)
     if run.applied_at is None:
         raise WorkloadError(_("Phương án này chưa được áp dụng, không có gì để hoàn tác."))
@@ -473,6 +484,7 @@ def undo_apply(run: BalanceRun, *, by: User) -> tuple[int, list[str]]:
 @transaction.atomic
 def lock_section(section: Section, lecturer: Lecturer | None, *, by: User) -> Section:
     """A head of department fixes (or frees) a section's lecturer; the optimiser keeps it."""
+    ensure_open_school(section.term.school_id)
     if lecturer is not None and lecturer.group.school_id != section.term.school_id:
         raise WorkloadError(_("Giảng viên không thuộc trường."))
     section.locked_to = lecturer
@@ -515,6 +527,7 @@ def spread(rows: list[LecturerRow], field: str) -> dict[str, float | None]:
 
 
 def ensure_term(school_id: int, start_year: int, semester: int) -> Term:
+    ensure_open_school(school_id)
     starts_on = dt.date(start_year, 8, 15) if semester == 1 else dt.date(start_year + 1, 1, 15)
     term, _created = Term.objects.get_or_create(
         school_id=school_id,
@@ -528,6 +541,7 @@ def ensure_term(school_id: int, start_year: int, semester: int) -> Term:
 @transaction.atomic
 def toggle_wish(section: Section, lecturer: Lecturer, *, by: User) -> bool:
     """Add or remove the lecturer's wish for the section; returns whether it is now wished."""
+    ensure_open_school(section.term.school_id)
     if section.preferred_by.filter(pk=lecturer.pk).exists():
         section.preferred_by.remove(lecturer)
         return False

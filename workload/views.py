@@ -70,8 +70,10 @@ def term_create(request: SignedInRequest) -> HttpResponse:
     if semester not in (1, 2) or not 2000 <= start_year <= 2100:
         messages.error(request, _("Năm học hoặc học kỳ không hợp lệ."))
         return redirect("workload:home")
-    term = services.ensure_term(school.pk, start_year, semester)
-    return redirect("workload:term_detail", pk=term.pk)
+    done = attempt(request, lambda: services.ensure_term(school.pk, start_year, semester))
+    if done is None:
+        return redirect("workload:home")
+    return redirect("workload:term_detail", pk=done.value.pk)
 
 
 @login_required
@@ -400,7 +402,8 @@ def section_wish(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
     )
     if lecturer is None or lecturer.group.school_id != section.term.school_id:
         raise Http404
-    wished = services.toggle_wish(section, lecturer, by=request.user)
+    done = attempt(request, lambda: services.toggle_wish(section, lecturer, by=request.user))
+    wished = done.value if done else section.preferred_by.filter(pk=lecturer.pk).exists()
     if request.htmx:
         return render(request, "workload/_wish.html", {"s": section, "wished": wished})
     return redirect(

@@ -36,6 +36,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from core.sheets.reading import BadWorkbook, ReadResult, read_bytes
 from core.sheets.stash import (
     StoreUnavailable,
@@ -68,7 +69,8 @@ def run_import(
     expired_message: str | None = None,
 ) -> HttpResponse:
     context = dict(context)
-    refused: tuple[type[Exception], ...] = (BadWorkbook, ValidationError, *errors)
+    # A service's refusal (a DomainError: e.g. a school merged into another) is the file's error too.
+    refused: tuple[type[Exception], ...] = (BadWorkbook, ValidationError, DomainError, *errors)
 
     def not_confirmed(message: str) -> HttpResponse:
         if retry_url is not None:

@@ -25,11 +25,12 @@ from emulation.models import (
     Stage,
     VoteStatus,
 )
-from emulation.services.common import EmulationError, acting_person
+from emulation.services.common import EmulationError, acting_person, ensure_open_school
 from emulation.services.council import active_vote
 
 
 def _not_decided(campaign: Campaign) -> None:
+    ensure_open_school(campaign.school_id)
     if Decision.objects.filter(campaign=campaign).exists():
         raise EmulationError(_("Đã có quyết định công nhận; không nhận kiến nghị nữa."))
 

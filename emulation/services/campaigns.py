@@ -26,7 +26,7 @@ from emulation.models import (
     CouncilVote,
     VoteStatus,
 )
-from emulation.services.common import EmulationError, normalise_titles
+from emulation.services.common import EmulationError, ensure_open_school, normalise_titles
 from organisations.models import Organisation
 from planning.models import Plan, Target
 
@@ -81,6 +81,7 @@ def new_campaign(
 
 
 def _check(campaign: Campaign) -> None:
+    ensure_open_school(campaign.school_id)
     if campaign.is_archived:
         raise EmulationError(_("Phong trào thi đua đã được lưu trữ, không thể sửa."))
     if campaign.status == CampaignStatus.CLOSED:
@@ -277,6 +278,7 @@ def _council_voting(campaign: Campaign) -> None:
 @transaction.atomic
 def save_council_member(member: CouncilMember, *, by: User) -> CouncilMember:
     campaign = member.campaign
+    ensure_open_school(campaign.school_id)
     if campaign.is_archived or campaign.status == CampaignStatus.CLOSED:
         raise EmulationError(_("Phong trào thi đua đã kết thúc, không sửa Hội đồng được nữa."))
     _council_voting(campaign)
@@ -303,6 +305,7 @@ def save_council_member(member: CouncilMember, *, by: User) -> CouncilMember:
 
 @transaction.atomic
 def remove_council_member(member: CouncilMember, *, by: User) -> None:
+    ensure_open_school(member.campaign.school_id)
     if member.campaign.status == CampaignStatus.CLOSED:
         raise EmulationError(_("Phong trào thi đua đã kết thúc, không sửa Hội đồng được nữa."))
     _council_voting(member.campaign)

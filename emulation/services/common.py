@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from emulation.engine import Title
 from emulation.models import Campaign, CampaignStatus
+from organisations import merging
 from organisations.models import Organisation, OrganisationKind, Person, Position, Role
 
 
@@ -21,7 +22,16 @@ class EmulationError(DomainError):
     """A rule of the emulation cycle was broken; the message is shown to the user as is."""
 
 
+def ensure_open_school(school_id: int | None) -> None:
+    """A school merged into another keeps its emulation records as history: nothing is added or
+    changed (organisations.merging)."""
+    merging.ensure_open_school(
+        school_id, what=_("hồ sơ thi đua, khen thưởng"), error=EmulationError
+    )
+
+
 def ensure_open(campaign: Campaign) -> None:
+    ensure_open_school(campaign.school_id)
     if campaign.is_archived:
         raise EmulationError(_("Phong trào thi đua đã được lưu trữ."))
     if campaign.status == CampaignStatus.DRAFT:

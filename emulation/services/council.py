@@ -43,7 +43,7 @@ from emulation.models import (
 )
 from emulation.services.candidates import cases
 from emulation.services.classification import preview
-from emulation.services.common import EmulationError, ensure_open
+from emulation.services.common import EmulationError, ensure_open, ensure_open_school
 from emulation.services.outcome import outcome
 from organisations.models import Person
 
@@ -249,6 +249,7 @@ def cast_ballot(vote: CouncilVote, *, person: Person, choices: Mapping[int, str]
     """A member's ballot paper: an answer to every case but their own (none given: "không
     biểu quyết"), committed before this returns. Refused before anything is written if a choice
     is not one of the three or names a case not on the paper (or their own)."""
+    ensure_open_school(vote.campaign.school_id)
     _check_paper(vote, person, choices)
     sealing.cast_in_two_steps(
         claim=lambda: _claim(vote, person),
@@ -277,6 +278,7 @@ def count_vote(vote: CouncilVote, *, passphrase: str, by: User) -> CouncilVote:
     HTXS candidates ranked by their "yes" ballots; the ballots and the key are then discarded.
     A wrong passphrase counts nothing and leaves the ballot open."""
     vote = _locked(vote)
+    ensure_open_school(vote.campaign.school_id)
     if vote.status != VoteStatus.OPEN or vote.is_archived:
         raise EmulationError(_("Không có cuộc bỏ phiếu đang mở."))
     box = CouncilBallotBox.objects.select_for_update().get(vote=vote)

@@ -42,7 +42,7 @@ from emulation.models import (
     TitleSource,
     VoteStatus,
 )
-from emulation.services.common import EmulationError
+from emulation.services.common import EmulationError, ensure_open_school
 from emulation.services.council import active_vote
 from emulation.services.outcome import outcome, tally_text
 from emulation.services.registrations import campaign_unit
@@ -317,6 +317,7 @@ def issue_decision(
     campaign = (
         Campaign._base_manager.select_for_update().select_related("school").get(pk=campaign.pk)
     )
+    ensure_open_school(campaign.school_id)
     if signer not in signer_choices(campaign, on):
         raise EmulationError(_("Người ký không giữ chức vụ lãnh đạo nhà trường vào ngày ký."))
     if on > today():
@@ -422,6 +423,7 @@ def _write_results(campaign: Campaign, decision: Decision, symbol: str, *, by: U
 def issue_proposal(campaign: Campaign, *, on: dt.date, by: User) -> Decision:
     """The tờ trình to the level above for what the school proposes (CSTĐ cấp tỉnh/bộ, TTLĐXS,
     Bằng khen), after the decision, numbered once from the TTr series."""
+    ensure_open_school(campaign.school_id)
     decision = Decision.objects.select_for_update().filter(campaign=campaign).first()
     if decision is None:
         raise EmulationError(_("Cần ban hành quyết định công nhận trước khi trình cấp trên."))
