@@ -250,7 +250,7 @@ def session_cookie(user_id: int) -> str:
     user = get_user_model().objects.get(pk=user_id)
     store = SessionStore()
     store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_backend"] = "core.permissions.AdminSiteModelBackend"
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store.create()
     return f"sessionid={store.session_key}"

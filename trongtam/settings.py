@@ -155,7 +155,8 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model permissions serve the admin site (staff) only.
+    "core.permissions.AdminSiteModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

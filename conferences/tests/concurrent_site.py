@@ -86,7 +86,7 @@ def _set_up(count: int) -> tuple[int, list[str]]:
     sessions = []
     for user in users:
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="core.permissions.AdminSiteModelBackend")
         sessions.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
     connections.close_all()
     return conference.pk, sessions
