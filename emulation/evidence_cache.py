@@ -99,6 +99,15 @@ def _school_of(instance: Model) -> int | None:
     return _int(getattr(instance, "school_id", None))  # a term, rules, reminder rules
 
 
+def _as_default(instance: Model) -> bool:
+    """Every field that has a default holds it."""
+    return all(
+        getattr(instance, field.attname) == field.get_default()
+        for field in instance._meta.concrete_fields
+        if field.has_default()
+    )
+
+
 def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
@@ -113,6 +122,8 @@ def evidence_input_saved(sender: Any, instance: Model, **kwargs: Any) -> None:
     change once the transaction commits."""
     if kwargs.get("raw"):
         return  # rows loaded as they are (manage.py restore, loaddata): nothing changed
+    if isinstance(instance, ReminderPolicy) and kwargs.get("created") and _as_default(instance):
+        return  # made on first use with the defaults a school without one already reads
     if isinstance(instance, Evidence):
         if Evidence.checkin.is_cached(instance):
             figures_cache.changed(task_id=instance.checkin.task_id)
